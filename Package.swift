@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+//
+// Apogee: a MoonBot-style trading terminal. The module graph follows ../shared/DESIGN.md:
+// pure modules (MarketModel, OrderBook, Feeds, ...) at the bottom, I/O at the edges
+// (Runtime, the apogee executable), and small system-library shims for ncursesw,
+// hiredis and libcrypto.
+import PackageDescription
+
+let package = Package(
+    name: "apogee",
+    products: [
+        .executable(name: "apogee", targets: ["apogee"]),
+        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a small prefixed shim header each.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Pure core: no I/O, no clock, no tasks.
+        .target(name: "MarketModel"),
+        .target(name: "OrderBook", dependencies: [
+            "MarketModel",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        .target(name: "Feeds", dependencies: ["MarketModel"]),
+
+        // Drivers and I/O edges.
+        .target(name: "Runtime", dependencies: [
+            "MarketModel", "OrderBook", "Feeds",
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ]),
+        .executableTarget(name: "apogee", dependencies: [
+            "Runtime", "MarketModel", "CNCurses", "CHiredis", "COpenSSL",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel"]),
+        .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "MarketModel"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "CNCurses", "CHiredis", "COpenSSL"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

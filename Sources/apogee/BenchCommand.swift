@@ -1,0 +1,72 @@
+import ArgumentParser
+import Runtime
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure replay speed against gzip decompression of the same file.",
+        discussion: """
+            Runs, in this one process and on this machine: `gzip -dc FILE > /dev/null` \
+            (the floor: decompression alone), Apogee's reader alone (inflate and split \
+            lines), and the full headless replay (parse, books, audit). Prints the median \
+            of each over --runs and the ratio replay / gzip. Build with -c release for \
+            meaningful figures.
+            """)
+
+    @Argument(help: "Recording to measure.")
+    var file = "../shared/data/binance/usdm_btcusdt_20240808.gz"
+
+    @Option(help: "Repetitions; medians are reported.")
+    var runs = 5
+
+    @Flag(help: "Print the figures as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        let showProgress = StandardError.isTerminal
+        let figures: ReplayBenchmark.Figures
+        do {
+            figures = try ReplayBenchmark.run(file: file, runs: runs) { step in
+                if showProgress { StandardError.write("\r\(step)\u{1B}[K") }
+            }
+        } catch {
+            if showProgress { StandardError.write("\r\u{1B}[K") }
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+        if showProgress { StandardError.write("\r\u{1B}[K") }
+        if json {
+            var out = JSONWriter()
+            out.beginObject()
+            out.value("file", figures.file)
+            out.value("runs", figures.runs)
+            out.value("lines", figures.lines)
+            out.value("events", figures.events)
+            out.value("gzip_s", figures.gzipSeconds, places: 4)
+            out.value("reader_s", figures.readerSeconds, places: 4)
+            out.value("replay_s", figures.replaySeconds, places: 4)
+            out.value("ratio_to_gzip", figures.ratioToGzip, places: 3)
+            out.value("ns_per_event", figures.nanosecondsPerEvent, places: 1)
+            out.value("events_per_s", figures.eventsPerSecond, places: 0)
+            out.value("peak_rss_mb", Double(figures.peakResidentBytes) / 1_048_576, places: 1)
+            out.endObject()
+            print(out.text)
+        } else {
+            print("""
+                \(figures.file): \(figures.lines) lines, \(figures.events) events, median of \(figures.runs) runs
+                  gzip -dc > /dev/null   \(ms(figures.gzipSeconds))
+                  reader (inflate+lines) \(ms(figures.readerSeconds))
+                  replay (parse+book+audit) \(ms(figures.replaySeconds))  = \(round3(figures.ratioToGzip))x gzip, \(round1(figures.nanosecondsPerEvent)) ns/event, \(Int(figures.eventsPerSecond)) events/s
+                  peak RSS of this process: \(round1(Double(figures.peakResidentBytes) / 1_048_576)) MB
+                """)
+        }
+    }
+
+    private func ms(_ seconds: Double) -> String { "\(round1(seconds * 1000)) ms" }
+    private func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import MarketModel
+import Runtime
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay recorded market data and rebuild the order books.",
+        discussion: """
+            FILE is a recording of raw exchange messages, one per line, each preceded by \
+            its local receive time in nanoseconds (`<ns> <json>`), gzip-compressed or \
+            plain. Several files are merged by receive time.
+
+            With --headless the replay runs flat out and prints a report: events by kind, \
+            malformed lines, book gaps and resyncs, the book audit (the rebuilt book \
+            against the exchange's own bookTicker at every matching update id), trade \
+            volume and VWAP, and the final book. Malformed lines are counted and the \
+            replay goes on; --strict stops at the first one instead.
+
+            Exit status: 0 done; 1 a file is missing or unreadable; 2 --strict met a \
+            malformed line.
+            """)
+
+    @Argument(help: "Recording files (.gz or plain text).")
+    var files: [String]
+
+    @Flag(help: "Run without the full-screen view and print a report.")
+    var headless = false
+
+    @Flag(help: "Print the report as one JSON object on stdout.")
+    var json = false
+
+    @Flag(help: "Stop at the first malformed line (exit status 2).")
+    var strict = false
+
+    @Option(help: "Market of the recordings: spot, usdm or coinm (default: from the file name, else inferred).")
+    var market: MarketKind?
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one recording file") }
+    }
+
+    func run() throws {
+        guard headless else {
+            StandardError.write("apogee: the full-screen replay view is not built yet; run with --headless for a report.\n")
+            throw ExitStatus.failure
+        }
+        var options = ReplayOptions(files: files, market: market, strict: strict)
+        options.malformedSamples = 5
+        let showProgress = StandardError.isTerminal
+        let progress: ((ReplayProgress) -> Void)? = showProgress ? { Self.showProgress($0) } : nil
+        let report: ReplayReport
+        do throws(ReplayFailure) {
+            report = try HeadlessReplay.run(options, progress: progress)
+        } catch {
+            if showProgress { StandardError.write("\r\u{1B}[K") }
+            StandardError.write("apogee: \(error)\n")
+            switch error {
+            case .recording: throw ExitStatus.failure
+            case .malformed: throw ExitStatus.malformedInput
+            }
+        }
+        if showProgress { StandardError.write("\r\u{1B}[K") }
+        print(json ? report.json : report.summary)
+    }
+
+    @Sendable static func showProgress(_ progress: ReplayProgress) {
+        let percent = Int((progress.fraction * 100).rounded(.down))
+        StandardError.write("\rreplaying: \(percent)%  \(progress.lines) lines  \(progress.events) events\u{1B}[K")
+    }
+}
+
+extension MarketKind: ExpressibleByArgument {}
