@@ -14,6 +14,8 @@ public struct BinanceFeedParser: Sendable {
     /// The most decimal places seen so far in prices and quantities.
     public private(set) var decimals = DecimalPlaces()
     private var symbolCache = SymbolCache()
+    private var streamSymbols = StreamSymbolCheck()
+    private var streamNames = StreamNameCache()
 
     public init(market: MarketKind? = nil) {
         self.market = market
@@ -32,9 +34,10 @@ public struct BinanceFeedParser: Sendable {
         var first = true
         while try scanner.hasNext(closing: UInt8(ascii: "}"), first: &first) {
             let key = try scanner.key()
-            if try top.read(key: key, from: &scanner, decimals: &decimals) { continue }
             if key.equals("stream") {
                 stream = try scanner.string()
+            } else if !key.equals("data") {
+                _ = try top.read(key: key, from: &scanner, decimals: &decimals)
             } else {
                 // "data": the payload object.
                 guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("\"data\" is not an object") }
@@ -55,9 +58,9 @@ public struct BinanceFeedParser: Sendable {
         if hasData {
             guard let stream else { throw FeedError("combined-stream message has \"data\" but no \"stream\"") }
             guard top.isEmpty else { throw FeedError("combined-stream envelope has payload members outside \"data\"") }
-            let (streamSymbol, kind) = try BinanceStreamKind.parse(stream)
+            let (streamSymbol, kind) = try streamNames.parse(stream)
             let event = try event(from: data, streamKind: kind, received: received)
-            if let symbol = event.symbol, !Self.sameSymbol(streamSymbol, symbol) {
+            if let symbol = event.symbol, !streamSymbols.matches(streamSymbol, symbol) {
                 throw FeedError("stream \"\(String(decoding: stream, as: UTF8.self))\" carries a payload for \(symbol)")
             }
             return event
@@ -201,18 +204,6 @@ public struct BinanceFeedParser: Sendable {
     private func require<Value>(_ value: Value?, _ field: String, in message: String) throws(FeedError) -> Value {
         guard let value else { throw FeedError("\(message) without \"\(field)\"") }
         return value
-    }
-
-    /// Stream names use the lower-case symbol; payloads the upper-case one.
-    static func sameSymbol(_ streamSymbol: UnsafeRawBufferPointer, _ symbol: String) -> Bool {
-        var utf8 = symbol.utf8.makeIterator()
-        for byte in streamSymbol {
-            guard let other = utf8.next() else { return false }
-            let lower = (other >= 0x41 && other <= 0x5A) ? other + 0x20 : other
-            let streamLower = (byte >= 0x41 && byte <= 0x5A) ? byte + 0x20 : byte
-            if lower != streamLower { return false }
-        }
-        return utf8.next() == nil
     }
 }
 

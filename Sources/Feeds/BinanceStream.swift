@@ -25,3 +25,32 @@ enum BinanceStreamKind: Equatable {
         return (symbol, kind)
     }
 }
+
+/// Remembers the last stream name parsed: a connection repeats a handful of them.
+struct StreamNameCache: Sendable {
+    private var name: [UInt8] = []
+    private var symbolLength = 0
+    private var kind = BinanceStreamKind.trade
+
+    mutating func parse(_ stream: UnsafeRawBufferPointer) throws(FeedError) -> (symbol: UnsafeRawBufferPointer, kind: BinanceStreamKind) {
+        if stream.count == name.count, stream.sameBytes(as: name) {
+            return (UnsafeRawBufferPointer(rebasing: stream[..<symbolLength]), kind)
+        }
+        let parsed = try BinanceStreamKind.parse(stream)
+        name = Array(stream)
+        symbolLength = parsed.symbol.count
+        kind = parsed.kind
+        return parsed
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Byte-wise equality with an array of the same length, without generic iteration.
+    func sameBytes(as bytes: [UInt8]) -> Bool {
+        guard count == bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { other in
+            for offset in 0..<count where self[offset] != other[offset] { return false }
+            return true
+        }
+    }
+}

@@ -30,7 +30,8 @@ struct JSONScanner {
 
     @inlinable var isAtEnd: Bool { index >= end }
 
-    @inlinable func error(_ reason: String) -> FeedError { FeedError(reason, offset: min(index, end)) }
+    @usableFromInline @inline(never)
+    func error(_ reason: String) -> FeedError { FeedError(reason, offset: min(index, end)) }
 
     @inlinable mutating func skipWhitespace() {
         while index < end {
@@ -48,12 +49,23 @@ struct JSONScanner {
     }
 
     @inlinable mutating func expect(_ byte: UInt8) throws(FeedError) {
-        skipWhitespace()
-        guard index < end else { throw error("message ends early; expected '\(Character(UnicodeScalar(byte)))'") }
-        guard base[index] == byte else {
-            throw error("expected '\(Character(UnicodeScalar(byte)))' but found '\(Character(UnicodeScalar(base[index])))'")
+        // Exchanges send compact JSON: the byte is almost always right here.
+        if index < end, base[index] == byte {
+            index &+= 1
+            return
         }
-        index += 1
+        skipWhitespace()
+        if index < end, base[index] == byte {
+            index &+= 1
+            return
+        }
+        throw unexpected(expected: byte)
+    }
+
+    @usableFromInline @inline(never)
+    func unexpected(expected byte: UInt8) -> FeedError {
+        guard index < end else { return error("message ends early; expected '\(Character(UnicodeScalar(byte)))'") }
+        return error("expected '\(Character(UnicodeScalar(byte)))' but found '\(Character(UnicodeScalar(base[index])))'")
     }
 
     /// Advances past the separator before the next member or element; returns false at
@@ -81,14 +93,20 @@ struct JSONScanner {
         let start = index
         while index < end {
             let byte = base[index]
+            // One comparison covers the common case: a printable byte other than
+            // the quote and the backslash.
+            if byte > UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index &+= 1
+                continue
+            }
             if byte == UInt8(ascii: "\"") {
                 let text = UnsafeRawBufferPointer(start: base + start, count: index - start)
-                index += 1
+                index &+= 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { throw error("escaped characters are not expected in this field") }
             if byte < 0x20 { throw error("control character inside a string") }
-            index += 1
+            index &+= 1
         }
         throw error("string is not terminated")
     }
@@ -149,7 +167,58 @@ struct JSONScanner {
     }
 
     /// A decimal sent as a string (`"61837.63000000"`), read exactly.
+    ///
+    /// The common shape (digits, a point, up to eight digits, the closing quote) is read
+    /// in the same pass that finds the string's end. Anything else takes the general
+    /// path, which gives the exact reason for a refusal.
     @inlinable mutating func decimalString<Value: FixedPointValue>(_ field: StaticString, as type: Value.Type, digits: inout Int) throws(FeedError) -> Value {
+        if index < end, base[index] == UInt8(ascii: "\"") {
+            var cursor = index &+ 1
+            var whole: Int64 = 0
+            var integerDigits = 0
+            while cursor < end {
+                let digit = base[cursor] &- 0x30
+                if digit >= 10 { break }
+                whole = whole &* 10 &+ Int64(digit)
+                integerDigits &+= 1
+                cursor &+= 1
+            }
+            var fraction: Int64 = 0
+            var fractionDigits = 0
+            var exact = integerDigits > 0 && integerDigits <= 11
+            if exact, cursor < end, base[cursor] == UInt8(ascii: ".") {
+                cursor &+= 1
+                while cursor < end {
+                    let digit = base[cursor] &- 0x30
+                    if digit >= 10 { break }
+                    if fractionDigits < FixedPoint.fractionDigits {
+                        fraction = fraction &* 10 &+ Int64(digit)
+                    } else if digit != 0 {
+                        exact = false
+                    }
+                    fractionDigits &+= 1
+                    cursor &+= 1
+                }
+                if fractionDigits == 0 { exact = false }
+            }
+            if exact, cursor < end, base[cursor] == UInt8(ascii: "\"") {
+                let scaledFraction = fraction &* JSONScanner.fractionScale[min(fractionDigits, FixedPoint.fractionDigits)]
+                let (scaledWhole, overflow) = whole.multipliedReportingOverflow(by: FixedPoint.unitsPerWhole)
+                let (units, overflowSum) = scaledWhole.addingReportingOverflow(scaledFraction)
+                if !overflow && !overflowSum {
+                    index = cursor &+ 1
+                    if fractionDigits > digits { digits = fractionDigits }
+                    return Value(units: units)
+                }
+            }
+        }
+        return try decimalStringGeneral(field, as: type, digits: &digits)
+    }
+
+    /// 10^(8 - n): scales n fraction digits to 10⁻⁸ units.
+    @usableFromInline static let fractionScale: [Int64] = [100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1000, 100, 10, 1]
+
+    @usableFromInline mutating func decimalStringGeneral<Value: FixedPointValue>(_ field: StaticString, as type: Value.Type, digits: inout Int) throws(FeedError) -> Value {
         skipWhitespace()
         let start = index
         let text = try string()

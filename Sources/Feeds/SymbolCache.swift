@@ -5,7 +5,7 @@ struct SymbolCache: Sendable {
     private var last = ""
 
     mutating func string(for symbol: UnsafeRawBufferPointer) -> String {
-        if symbol.count == bytes.count, symbol.elementsEqual(bytes) { return last }
+        if symbol.sameBytes(as: bytes) { return last }
         bytes = Array(symbol)
         last = String(decoding: symbol, as: UTF8.self)
         return last

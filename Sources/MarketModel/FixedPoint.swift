@@ -37,18 +37,18 @@ public enum FixedPoint {
             let byte = text[index]
             let digit = byte &- 0x30
             if digit < 10 {
-                let (shifted, overflowA) = whole.multipliedReportingOverflow(by: 10)
-                let (added, overflowB) = shifted.addingReportingOverflow(Int64(digit))
-                if overflowA || overflowB { throw .overflow }
-                whole = added
-                integerDigits += 1
-                index += 1
+                // Eleven digits always fit: the check below catches anything longer.
+                whole = whole &* 10 &+ Int64(digit)
+                integerDigits &+= 1
+                index &+= 1
             } else if byte == UInt8(ascii: ".") {
                 break
             } else {
                 throw invalid(byte, at: index)
             }
         }
+        // 10^11 whole units would already be 10^19 units, past Int64.
+        if integerDigits > 11 { throw .overflow }
         var fraction: Int64 = 0
         var fractionDigits = 0
         if index < count {

@@ -17,7 +17,7 @@ public enum BookSyncRule: String, Sendable {
     }
 
     /// Whether `delta` is entirely covered by a snapshot with id `snapshotID`.
-    @inlinable func isCovered(_ delta: BookDelta, bySnapshot snapshotID: UInt64) -> Bool {
+    func isCovered(_ delta: BookDelta, bySnapshot snapshotID: UInt64) -> Bool {
         switch self {
         case .sequential: return delta.finalUpdateID <= snapshotID
         case .previousID: return delta.finalUpdateID < snapshotID
@@ -25,7 +25,7 @@ public enum BookSyncRule: String, Sendable {
     }
 
     /// Whether `delta` is the one that straddles a snapshot with id `snapshotID`.
-    @inlinable func straddles(_ delta: BookDelta, snapshot snapshotID: UInt64) -> Bool {
+    func straddles(_ delta: BookDelta, snapshot snapshotID: UInt64) -> Bool {
         switch self {
         case .sequential: return delta.firstUpdateID <= snapshotID + 1 && snapshotID + 1 <= delta.finalUpdateID
         case .previousID: return delta.firstUpdateID <= snapshotID && snapshotID <= delta.finalUpdateID
@@ -35,7 +35,7 @@ public enum BookSyncRule: String, Sendable {
     /// Whether `delta` follows directly on a book whose last applied final id is `lastID`.
     /// On the sequential rule an overlap (`U <= lastID < u`) also continues the book:
     /// quantities are absolute, so re-applying the overlap is exact.
-    @inlinable func continues(_ delta: BookDelta, after lastID: UInt64) -> Bool {
+    func continues(_ delta: BookDelta, after lastID: UInt64) -> Bool {
         switch self {
         case .sequential:
             return delta.firstUpdateID <= lastID + 1 && delta.finalUpdateID > lastID
