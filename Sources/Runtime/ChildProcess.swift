@@ -17,11 +17,21 @@ public enum ChildProcess {
     /// returns the exit status.
     @discardableResult
     public static func run(_ arguments: [String], discardingOutput: Bool = true) throws(Failure) -> Int32 {
+        try run(arguments, standardOutput: discardingOutput ? "/dev/null" : nil, standardError: nil)
+    }
+
+    /// Runs `arguments` with stdin from `/dev/null` and stdout and stderr written to
+    /// the given files (inherited when `nil`); returns the exit status.
+    public static func run(_ arguments: [String], standardOutput: String?, standardError: String?) throws(Failure) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if discardingOutput {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let standardOutput {
+            posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        if let standardError {
+            posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
