@@ -82,15 +82,14 @@ public enum FixedPoint {
     /// Reads a decimal from a Swift string (configuration, command line, tests).
     public static func parse(_ text: String) throws(DecimalParseError) -> Parsed {
         var text = text
-        do {
-            return try text.withUTF8 { bytes in
-                try parse(UnsafeRawBufferPointer(bytes))
+        let result: Result<Parsed, DecimalParseError> = text.withUTF8 { bytes in
+            do throws(DecimalParseError) {
+                return .success(try parse(UnsafeRawBufferPointer(bytes)))
+            } catch {
+                return .failure(error)
             }
-        } catch let error as DecimalParseError {
-            throw error
-        } catch {
-            throw .empty
         }
+        return try result.get()
     }
 
     @usableFromInline

@@ -172,7 +172,7 @@ struct ReplayState {
     }
 
     private mutating func handle(_ event: MarketEvent, input: ReplayInput, line: Int) {
-        let symbol = (event.symbol ?? "") + input.qualifier
+        let symbol = input.qualifier.isEmpty ? event.symbol ?? "" : (event.symbol ?? "") + input.qualifier
         let index: Int
         if symbol == lastSymbol, lastIndex >= 0 {
             index = lastIndex
