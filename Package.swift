@@ -30,6 +30,8 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         .target(name: "Feeds", dependencies: ["MarketModel"]),
+        .target(name: "Trading", dependencies: ["MarketModel"]),
+        .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
 
         // Drivers and I/O edges.
         .target(name: "Runtime", dependencies: [
@@ -44,6 +46,8 @@ let package = Package(
         .testTarget(name: "MarketModelTests", dependencies: ["MarketModel"]),
         .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "MarketModel"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel"]),
+        .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "CNCurses", "CHiredis", "COpenSSL"]),
     ],

@@ -1,0 +1,258 @@
+import MarketModel
+import OrderBook
+import Trading
+
+/// A simulated exchange that fills orders against the replayed market.
+///
+/// Fill rules, in plain words:
+/// 1. An order reaches the exchange after the order-entry latency; what the exchange
+///    says reaches the kernel after the response latency. Nothing fills before it
+///    arrives.
+/// 2. On arrival, a market order, or the part of a limit order priced through the
+///    opposite best price, takes the book's resting levels best first, each at its own
+///    price, as a taker; what the book cannot fill expires. A post-only order that
+///    would take is rejected. A fill-or-kill order fills whole or expires untouched.
+/// 3. The rest of a good-till-cancel limit order rests. It queues behind everything
+///    already at its price (see ``QueueModel``). Trades at its price reduce the queue
+///    ahead; the excess fills it, as a maker, at its price. A trade through its price,
+///    or the opposite best price reaching it, fills what is left at its price.
+/// 4. Our orders do not change the replayed book: their size is small beside it, and
+///    the recording cannot say how others would have reacted.
+/// 5. Futures positions use isolated margin: when a trade reaches the liquidation
+///    price, the exchange closes the position there, the whole margin is lost, and the
+///    symbol's open orders are cancelled.
+/// 6. Fees: maker or taker rate of the account terms on each fill's value.
+/// A fill is never at a price better than the book or the trades offered at that moment.
+public struct SimulatedExchange: Sendable {
+    public let settings: SimulationSettings
+    public private(set) var account: Account
+    private var generator: SeededGenerator
+    private var resting: [RestingOrder] = []
+
+    struct RestingOrder: Sendable {
+        var request: OrderRequest
+        var remaining: Quantity
+        var queueAhead: Int64
+        var levelQuantity: Int64
+        var tradedSinceUpdate: Int64
+        var price: Price { request.kind.limitPrice! }
+    }
+
+    public init(settings: SimulationSettings, cash: Money) {
+        self.settings = settings
+        account = Account(terms: settings.account, cash: cash)
+        generator = SeededGenerator(seed: settings.seed)
+    }
+
+    /// Orders resting on `symbol`.
+    public func hasRestingOrders(on symbol: String) -> Bool { resting.contains { $0.request.symbol == symbol } }
+    public var restingCount: Int { resting.count }
+
+    /// Draws the order-entry delay for the next order.
+    public mutating func orderEntryDelay() -> Int64 {
+        settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &generator)
+    }
+
+    private mutating func report(_ event: OrderEvent, at time: Timestamp) -> SimulatedReport {
+        let delay = settings.latency.draw(settings.latency.responseNanoseconds, using: &generator)
+        return SimulatedReport(event: event, deliverAt: Timestamp(nanoseconds: time.nanoseconds + delay))
+    }
+
+    // MARK: - Orders arriving
+
+    /// An order reaches the exchange at `time`, with the book as it is then.
+    public mutating func orderArrived(_ request: OrderRequest, at time: Timestamp, book: OrderBook?) -> [SimulatedReport] {
+        var reports: [SimulatedReport] = []
+        if let reason = balanceProblem(request, book: book) {
+            reports.append(report(.rejected(request.id, time: time, reason: reason), at: time))
+            return reports
+        }
+        let opposite = request.side == .buy ? book?.asks : book?.bids
+        let limit = request.kind.limitPrice
+        func crosses(_ price: Price) -> Bool {
+            guard let limit else { return true }
+            return request.side == .buy ? price <= limit : price >= limit
+        }
+        // What the book offers at or through the limit, best first.
+        var takeable: [BookLevel] = []
+        var available: Int64 = 0
+        opposite?.forEachFromBest { level in
+            guard crosses(level.price), available < request.quantity.units else { return false }
+            takeable.append(level)
+            available += level.quantity.units
+            return true
+        }
+        if request.timeInForce == .postOnly, !takeable.isEmpty {
+            reports.append(report(.rejected(request.id, time: time, reason: "post-only order would take liquidity at \(takeable[0].price)"), at: time))
+            return reports
+        }
+        if request.timeInForce == .fillOrKill, available < request.quantity.units {
+            reports.append(report(.accepted(request.id, time: time), at: time))
+            reports.append(report(.expired(request.id, time: time), at: time))
+            return reports
+        }
+        reports.append(report(.accepted(request.id, time: time), at: time))
+        var remaining = request.quantity
+        for level in takeable where remaining.units > 0 {
+            let quantity = Quantity(units: min(level.quantity.units, remaining.units))
+            remaining = remaining - quantity
+            reports.append(contentsOf: fill(request, price: level.price, quantity: quantity, liquidity: .taker, at: time))
+        }
+        guard remaining.units > 0 else { return reports }
+        if let limit, request.timeInForce == .goodTillCancel || request.timeInForce == .postOnly {
+            let sameSide = request.side == .buy ? book?.bids : book?.asks
+            let ahead = sameSide?.quantity(at: limit).units ?? 0
+            resting.append(RestingOrder(request: request, remaining: remaining, queueAhead: ahead, levelQuantity: ahead, tradedSinceUpdate: 0))
+        } else {
+            reports.append(report(.expired(request.id, time: time), at: time))
+        }
+        return reports
+    }
+
+    /// A cancel reaches the exchange.
+    public mutating func cancelArrived(_ id: ClientOrderID, at time: Timestamp) -> [SimulatedReport] {
+        guard let index = resting.firstIndex(where: { $0.request.id == id }) else {
+            // Already filled or never rested: the exchange answers "unknown order".
+            return []
+        }
+        resting.remove(at: index)
+        return [report(.cancelled(id, time: time, reason: "cancelled by request"), at: time)]
+    }
+
+    // MARK: - The market moving
+
+    /// A public trade: advances queues, fills what it reaches, checks liquidations.
+    public mutating func trade(_ trade: TradePrint) -> [SimulatedReport] {
+        var reports: [SimulatedReport] = []
+        let time = trade.time.received
+        if !resting.isEmpty {
+            var index = 0
+            while index < resting.count {
+                var order = resting[index]
+                guard order.request.symbol == trade.symbol, order.request.side != trade.aggressor else {
+                    index += 1
+                    continue
+                }
+                let price = order.price
+                let through = order.request.side == .buy ? trade.price < price : trade.price > price
+                var fillUnits: Int64 = 0
+                if through {
+                    fillUnits = order.remaining.units
+                } else if trade.price == price {
+                    order.queueAhead -= trade.quantity.units
+                    order.tradedSinceUpdate += trade.quantity.units
+                    if order.queueAhead < 0 {
+                        fillUnits = min(order.remaining.units, -order.queueAhead)
+                        order.queueAhead = 0
+                    }
+                }
+                if fillUnits > 0 {
+                    let quantity = Quantity(units: fillUnits)
+                    order.remaining = order.remaining - quantity
+                    reports.append(contentsOf: fill(order.request, price: price, quantity: quantity, liquidity: .maker, at: time))
+                }
+                if order.remaining.units == 0 {
+                    resting.remove(at: index)
+                } else {
+                    resting[index] = order
+                    index += 1
+                }
+            }
+        }
+        reports.append(contentsOf: checkLiquidation(trade.symbol, price: trade.price, at: time))
+        return reports
+    }
+
+    /// The book changed: updates queue positions at resting prices and fills orders the
+    /// opposite best price has reached.
+    public mutating func bookChanged(symbol: String, book: OrderBook, at time: Timestamp) -> [SimulatedReport] {
+        guard !resting.isEmpty else { return [] }
+        var reports: [SimulatedReport] = []
+        var index = 0
+        while index < resting.count {
+            var order = resting[index]
+            guard order.request.symbol == symbol else {
+                index += 1
+                continue
+            }
+            let price = order.price
+            let level = (order.request.side == .buy ? book.bids : book.asks).quantity(at: price).units
+            if level != order.levelQuantity {
+                order.queueAhead = settings.queue.queueAhead(order.queueAhead, levelBefore: order.levelQuantity, levelAfter: level, tradedSinceUpdate: order.tradedSinceUpdate)
+                order.levelQuantity = level
+                order.tradedSinceUpdate = 0
+            }
+            let reached: Bool
+            if order.request.side == .buy, let ask = book.bestAsk { reached = ask.price <= price }
+            else if order.request.side == .sell, let bid = book.bestBid { reached = bid.price >= price }
+            else { reached = false }
+            if reached {
+                reports.append(contentsOf: fill(order.request, price: price, quantity: order.remaining, liquidity: .maker, at: time))
+                resting.remove(at: index)
+            } else {
+                resting[index] = order
+                index += 1
+            }
+        }
+        return reports
+    }
+
+    // MARK: - Fills, balances, liquidation
+
+    private mutating func fill(_ request: OrderRequest, price: Price, quantity: Quantity, liquidity: Liquidity, at time: Timestamp) -> [SimulatedReport] {
+        let value = settings.account.kind.value(of: quantity, at: price)
+        let fee = settings.account.fees.fee(on: value, as: liquidity)
+        let fill = Fill(orderID: request.id, symbol: request.symbol, side: request.side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: time)
+        do {
+            try account.apply(fill)
+        } catch {
+            // The balance check on arrival makes this unreachable for one order at a
+            // time; should several resting orders overdraw, the fill still stands
+            // (the exchange reserved the funds when the order was placed).
+        }
+        return [report(.filled(fill), at: time)]
+    }
+
+    private func balanceProblem(_ request: OrderRequest, book: OrderBook?) -> String? {
+        let terms = settings.account
+        let position = account.position(request.symbol)
+        let reducing: Bool = {
+            guard let position, !position.isFlat else { return false }
+            return (position.isLong ? request.side == .sell : request.side == .buy) && request.quantity <= position.absoluteQuantity
+        }()
+        if request.reduceOnly && !reducing { return "reduce-only order would not reduce the position" }
+        if reducing { return nil }
+        if terms.kind == .spot, request.side == .sell {
+            return "insufficient balance: sell of \(request.quantity) with \(position?.quantity ?? .zero) held"
+        }
+        let reference = request.kind.limitPrice ?? (request.side == .buy ? book?.bestAsk?.price : book?.bestBid?.price)
+        guard let reference else { return "no price in the book for a market order" }
+        let value = terms.kind.value(of: request.quantity, at: reference)
+        let needed = terms.kind.isFutures ? value.scaled(by: 1, over: terms.leverage) : value
+        var reserved = Money.zero
+        for order in resting where order.request.side == .buy || terms.kind.isFutures {
+            let orderValue = terms.kind.value(of: order.remaining, at: order.price)
+            reserved += terms.kind.isFutures ? orderValue.scaled(by: 1, over: terms.leverage) : orderValue
+        }
+        if needed + terms.fees.fee(on: value, as: .taker) > account.availableCash - reserved {
+            return "insufficient balance: order needs \(needed), \(account.availableCash - reserved) available"
+        }
+        return nil
+    }
+
+    private mutating func checkLiquidation(_ symbol: String, price: Price, at time: Timestamp) -> [SimulatedReport] {
+        guard settings.account.kind.isFutures, let position = account.position(symbol), !position.isFlat,
+              let liquidation = position.liquidationPrice(maintenancePartsPerMillion: settings.account.maintenancePartsPerMillion) else { return [] }
+        let breached = position.isLong ? price <= liquidation : price >= liquidation
+        guard breached else { return [] }
+        var reports: [SimulatedReport] = []
+        for order in resting where order.request.symbol == symbol {
+            reports.append(report(.cancelled(order.request.id, time: time, reason: "liquidation"), at: time))
+        }
+        resting.removeAll { $0.request.symbol == symbol }
+        let fill = Fill(orderID: ClientOrderID(0), symbol: symbol, side: position.isLong ? .sell : .buy, price: liquidation, quantity: position.absoluteQuantity, fee: .zero, liquidity: .taker, time: time, isLiquidation: true)
+        try? account.apply(fill)
+        reports.append(report(.filled(fill), at: time))
+        return reports
+    }
+}

@@ -1,0 +1,111 @@
+import MarketModel
+
+/// Terms of the account: what it trades and how.
+public struct AccountTerms: Hashable, Sendable {
+    public var kind: ContractKind
+    /// The currency of the balance ("USDT", or the coin on COIN-M).
+    public var currency: String
+    public var leverage: Int64
+    public var fees: FeeSchedule
+    /// Maintenance margin rate, parts per million.
+    public var maintenancePartsPerMillion: Int64
+
+    public init(kind: ContractKind, currency: String = "USDT", leverage: Int64 = 1, fees: FeeSchedule, maintenancePartsPerMillion: Int64 = 4000) {
+        self.kind = kind
+        self.currency = currency
+        self.leverage = kind.isFutures ? max(1, leverage) : 1
+        self.fees = fees
+        self.maintenancePartsPerMillion = maintenancePartsPerMillion
+    }
+
+    public static let spot = AccountTerms(kind: .spot, fees: .binanceSpot)
+    public static func usdMargined(leverage: Int64) -> AccountTerms {
+        AccountTerms(kind: .linear, leverage: leverage, fees: .binanceUSDM)
+    }
+}
+
+/// Why a fill could not be booked.
+public struct AccountError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Cash, positions and their history: the single source of equity.
+///
+/// The identity kept after every event: `equity = cash + Σ marked positions` where a
+/// spot holding is marked at its value and a futures position adds its unrealised
+/// P&L (its margin is part of cash). Equivalently
+/// `equity = initial cash + realised P&L − fees + unrealised P&L`.
+public struct Account: Hashable, Sendable {
+    public let terms: AccountTerms
+    public let initialCash: Money
+    public private(set) var cash: Money
+    public private(set) var fees: Money = .zero
+    public private(set) var realizedPnL: Money = .zero
+    /// Open and closed positions by symbol (a closed one keeps its realised P&L).
+    private var positionsBySymbol: [String: Position] = [:]
+
+    public init(terms: AccountTerms, cash: Money) {
+        self.terms = terms
+        initialCash = cash
+        self.cash = cash
+    }
+
+    public func position(_ symbol: String) -> Position? { positionsBySymbol[symbol] }
+
+    /// Open positions, sorted by symbol.
+    public var openPositions: [Position] {
+        positionsBySymbol.values.filter { !$0.isFlat }.sorted { $0.symbol < $1.symbol }
+    }
+
+    /// Margin held by open futures positions.
+    public var marginHeld: Money {
+        positionsBySymbol.values.reduce(.zero) { $0 + $1.margin }
+    }
+
+    /// Cash not tied up as margin.
+    public var availableCash: Money { cash - marginHeld }
+
+    /// Books a fill: cash, fees, position.
+    public mutating func apply(_ fill: Fill) throws(AccountError) {
+        var position = positionsBySymbol[fill.symbol] ?? Position(symbol: fill.symbol, kind: terms.kind, leverage: terms.leverage)
+        if terms.kind == .spot, fill.side == .sell, fill.quantity > position.quantity {
+            throw AccountError(description: "\(fill.symbol): sell of \(fill.quantity) exceeds the holding of \(position.quantity) (order \(fill.orderID))")
+        }
+        let change = position.apply(fill)
+        var fee = fill.fee
+        if fill.isLiquidation {
+            // The exchange keeps what is left of the isolated margin: the whole margin is lost.
+            fee = change.realized + (-change.margin)
+            if fee.units < 0 { fee = .zero }
+        }
+        cash += change.cash
+        cash -= fee
+        fees += fee
+        realizedPnL += change.realized
+        positionsBySymbol[fill.symbol] = position
+    }
+
+    /// Unrealised P&L of every open position, at the marks given.
+    public func unrealizedPnL(marks: (String) -> Price?) -> Money {
+        var total = Money.zero
+        for position in positionsBySymbol.values where !position.isFlat {
+            guard let mark = marks(position.symbol) ?? position.entryPrice else { continue }
+            total += position.unrealizedPnL(at: mark)
+        }
+        return total
+    }
+
+    /// Equity at the marks given (a position without a mark is marked at its entry).
+    public func equity(marks: (String) -> Price?) -> Money {
+        var total = cash
+        for position in positionsBySymbol.values where !position.isFlat {
+            let mark = marks(position.symbol) ?? position.entryPrice ?? Price(units: 0)
+            if terms.kind == .spot {
+                total += terms.kind.value(of: position.absoluteQuantity, at: mark)
+            } else {
+                total += position.unrealizedPnL(at: mark)
+            }
+        }
+        return total
+    }
+}

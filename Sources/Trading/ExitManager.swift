@@ -1,0 +1,160 @@
+import MarketModel
+
+/// What the exits ask the kernel to do.
+public enum ExitAction: Hashable, Sendable {
+    /// Place an order that reduces the position.
+    case place(symbol: String, side: Side, price: Price, quantity: Quantity, purpose: ExitPurpose)
+    case cancel(ClientOrderID)
+}
+
+/// Why an exit order exists.
+public enum ExitPurpose: String, Hashable, Sendable {
+    case takeProfit = "take-profit"
+    case panicSell = "panic-sell"
+}
+
+/// Why a position was panic-sold.
+public enum PanicReason: String, Hashable, Sendable {
+    case stopLoss = "stop loss"
+    case secondStop = "second stop"
+    case trailingStop = "trailing stop"
+    case manual = "panic sell"
+}
+
+/// Manages the exit of one open position: take profit, its lowering by timer, stop
+/// loss (two stages), trailing stop, and the panic sell they all fall back to.
+///
+/// Works the same for longs and shorts (a short's take profit sits below the entry).
+/// Replacing an order is cancel-then-place: the new order goes out only once the
+/// venue confirms the cancel, so the position is never sold twice.
+public struct ExitManager: Sendable {
+    public let symbol: String
+    public let settings: ExitSettings
+    public let entryTime: Timestamp
+    /// Best price since the entry (highest for a long, lowest for a short).
+    public private(set) var peak: Price?
+    public private(set) var trailingActive = false
+    public private(set) var panic: PanicReason?
+    /// The resting exit order, its purpose and price.
+    public private(set) var order: (id: ClientOrderID, purpose: ExitPurpose, price: Price, quantity: Quantity)?
+    /// An order being placed: the kernel has not reported its id yet.
+    public private(set) var placing: (purpose: ExitPurpose, price: Price)?
+    public private(set) var cancelling: ClientOrderID?
+    /// Price the next order should go at, once the current one is cancelled.
+    private var nextPrice: (purpose: ExitPurpose, price: Price)?
+    private var lastPriceDown: Timestamp?
+    private var lastPanicPlacement: Timestamp?
+
+    public init(symbol: String, settings: ExitSettings, entryTime: Timestamp) {
+        self.symbol = symbol
+        self.settings = settings
+        self.entryTime = entryTime
+    }
+
+    /// Starts a panic sell now (user, risk, or a strategy's own decision).
+    public mutating func startPanic(_ reason: PanicReason) {
+        if panic == nil { panic = reason }
+    }
+
+    /// The kernel placed the order asked for, under this id.
+    public mutating func placed(_ id: ClientOrderID, quantity: Quantity) {
+        guard let placing else { return }
+        order = (id, placing.purpose, placing.price, quantity)
+        self.placing = nil
+    }
+
+    /// An exit order reached a final state (filled, cancelled, rejected, expired).
+    public mutating func orderClosed(_ id: ClientOrderID) {
+        if order?.id == id { order = nil }
+        if cancelling == id { cancelling = nil }
+    }
+
+    /// Evaluates the exits at `now` with the latest print, for the position as it is.
+    public mutating func evaluate(position: Position, lastPrice: Price, bestBid: Price?, bestAsk: Price?, now: Timestamp, tick: Price) -> [ExitAction] {
+        guard !position.isFlat, let entry = position.entryPrice else { return [] }
+        let long = position.isLong
+        let quantity = position.absoluteQuantity
+        let exitSide: Side = long ? .sell : .buy
+        // Percent moves in the position's favour are up for a long, down for a short.
+        func level(_ percent: Double, from price: Price) -> Price {
+            price.moved(byPercent: long ? percent : -percent, tick: tick, roundingUp: long)
+        }
+        func reached(_ price: Price, _ target: Price) -> Bool { long ? price >= target : price <= target }
+        func fell(_ price: Price, _ target: Price) -> Bool { long ? price <= target : price >= target }
+
+        if let best = peak { peak = long ? max(best, lastPrice) : min(best, lastPrice) } else { peak = lastPrice }
+        let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
+
+        if panic == nil {
+            if settings.useStopLoss, seconds >= settings.stopLossDelay {
+                let useSecond = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
+                let stop = level(useSecond ? settings.secondStopLoss : settings.stopLoss, from: entry)
+                if fell(lastPrice, stop) { panic = useSecond ? .secondStop : .stopLoss }
+            }
+            if panic == nil, settings.useTrailing {
+                if !trailingActive, reached(lastPrice, level(settings.takeProfit, from: entry)) {
+                    trailingActive = true
+                    peak = lastPrice
+                }
+                if trailingActive, let best = peak, fell(lastPrice, level(settings.trailingPercent, from: best)) {
+                    panic = .trailingStop
+                }
+            }
+        }
+
+        var actions: [ExitAction] = []
+        // An order is on its way or being cancelled: wait for the venue.
+        if placing != nil || cancelling != nil { return actions }
+
+        if panic != nil {
+            let reference = (long ? bestBid : bestAsk) ?? lastPrice
+            let floor = level(settings.allowedDrop, from: entry)
+            let due = lastPanicPlacement.map { Double(now.nanoseconds(since: $0)) / 1e9 >= settings.panicSellInterval } ?? true
+            if let current = order {
+                if current.purpose != .panicSell || (due && current.price != floor) {
+                    // Move it: deeper than both the old price and the market, by one step.
+                    let base = current.purpose == .panicSell ? (long ? min(current.price, reference) : max(current.price, reference)) : reference
+                    var price = level(-settings.panicSellSpread, from: base)
+                    if fell(price, floor) { price = floor }
+                    nextPrice = (.panicSell, price)
+                    cancelling = current.id
+                    actions.append(.cancel(current.id))
+                }
+            } else {
+                var price = nextPrice?.purpose == .panicSell ? nextPrice!.price : level(-settings.panicSellSpread, from: reference)
+                if fell(price, floor) { price = floor }
+                nextPrice = nil
+                placing = (.panicSell, price)
+                lastPanicPlacement = now
+                actions.append(.place(symbol: symbol, side: exitSide, price: price, quantity: quantity, purpose: .panicSell))
+            }
+            return actions
+        }
+
+        guard settings.sellPrice > 0 else { return actions }
+        if let current = order {
+            // Follow a changed position size, and lower the take profit on its timer.
+            var target = current.price
+            if settings.priceDownTimer > 0, seconds >= settings.priceDownTimer,
+               lastPriceDown.map({ Double(now.nanoseconds(since: $0)) / 1e9 >= settings.priceDownDelay }) ?? true {
+                let step = Double(entry.units) * settings.priceDownPercent / 100
+                let lowered = Price.rounded(units: Double(current.price.units) + (long ? -step : step), tick: tick, up: long)
+                let floor = level(settings.priceDownAllowedDrop, from: entry)
+                let candidate = long ? max(lowered, floor) : min(lowered, floor)
+                lastPriceDown = now
+                if candidate != current.price { target = candidate }
+            }
+            if target != current.price || current.quantity != quantity {
+                nextPrice = (.takeProfit, target)
+                cancelling = current.id
+                actions.append(.cancel(current.id))
+            }
+        } else {
+            let price = nextPrice?.price ?? level(settings.sellPrice, from: entry)
+            nextPrice = nil
+            placing = (.takeProfit, price)
+            actions.append(.place(symbol: symbol, side: exitSide, price: price, quantity: quantity, purpose: .takeProfit))
+        }
+        return actions
+    }
+}

@@ -1,0 +1,31 @@
+import MarketModel
+
+/// One execution of (part of) an order.
+public struct Fill: Hashable, Sendable {
+    public var orderID: ClientOrderID
+    public var symbol: String
+    public var side: Side
+    public var price: Price
+    public var quantity: Quantity
+    /// Fee charged, in the account currency.
+    public var fee: Money
+    public var liquidity: Liquidity
+    /// When the exchange executed it.
+    public var time: Timestamp
+    /// A forced close by the exchange: the position's margin is lost.
+    public var isLiquidation: Bool
+
+    public init(orderID: ClientOrderID, symbol: String, side: Side, price: Price, quantity: Quantity, fee: Money, liquidity: Liquidity, time: Timestamp, isLiquidation: Bool = false) {
+        self.orderID = orderID
+        self.symbol = symbol
+        self.side = side
+        self.price = price
+        self.quantity = quantity
+        self.fee = fee
+        self.liquidity = liquidity
+        self.time = time
+        self.isLiquidation = isLiquidation
+    }
+
+    public var notional: Money { .notional(price, quantity) }
+}
