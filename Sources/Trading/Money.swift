@@ -11,8 +11,13 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     @inlinable public init(units: Int64) { self.units = units }
     public init(whole: Int64) { units = whole * FixedPoint.unitsPerWhole }
+    /// Reads a decimal amount; unlike prices, money may be negative (a loss limit, a P&L).
     public init(parsing text: String) throws(DecimalParseError) {
-        units = try FixedPoint.parse(text).units
+        if text.hasPrefix("-") {
+            units = -(try FixedPoint.parse(String(text.dropFirst())).units)
+        } else {
+            units = try FixedPoint.parse(text).units
+        }
     }
 
     public static let zero = Money(units: 0)

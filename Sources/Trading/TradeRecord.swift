@@ -17,5 +17,18 @@ public struct TradeRecord: Hashable, Sendable {
     /// What closed it (take-profit, panic-sell, liquidation, strategy).
     public var exitReason: String
 
+    public init(symbol: String, direction: Side, openedAt: Timestamp, closedAt: Timestamp, entryPrice: Price, exitPrice: Price, quantity: Quantity, netPnL: Money, fees: Money, exitReason: String) {
+        self.symbol = symbol
+        self.direction = direction
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.entryPrice = entryPrice
+        self.exitPrice = exitPrice
+        self.quantity = quantity
+        self.netPnL = netPnL
+        self.fees = fees
+        self.exitReason = exitReason
+    }
+
     public var isWin: Bool { netPnL.units > 0 }
 }

@@ -1,0 +1,177 @@
+import MarketModel
+import Testing
+import Trading
+
+/// Drives an ExitManager as the kernel would: ids for placed orders, cancels confirmed
+/// at once.
+struct ExitHarness {
+    var manager: ExitManager
+    var position: Position
+    var nextID: UInt64 = 100
+    var resting: [ClientOrderID: (price: Price, purpose: ExitPurpose)] = [:]
+    var log: [String] = []
+    let tick = price("0.01")
+
+    init(settings: ExitSettings, entry: String = "100", quantityText: String = "1") {
+        var position = Position(symbol: "BTCUSDT", kind: .spot)
+        _ = position.apply(fill(1, .buy, quantityText, at: entry))
+        self.position = position
+        manager = ExitManager(symbol: "BTCUSDT", settings: settings, entryTime: at(0))
+    }
+
+    /// One evaluation at `time` with the last print `last` and best bid `bid`.
+    mutating func step(_ time: Double, last: String, bid: String? = nil) {
+        var actions = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick)
+        // Cancels are confirmed at once, which may let the manager place the next order.
+        while !actions.isEmpty {
+            var next: [ExitAction] = []
+            for action in actions {
+                switch action {
+                case .place(_, let side, let orderPrice, _, let purpose):
+                    let id = ClientOrderID(nextID)
+                    nextID += 1
+                    manager.placed(id, quantity: position.absoluteQuantity)
+                    resting[id] = (orderPrice, purpose)
+                    log.append("\(purpose.rawValue) \(side.rawValue) @ \(orderPrice.formatted(fractionDigits: 2))")
+                case .cancel(let id):
+                    resting[id] = nil
+                    manager.orderClosed(id)
+                    log.append("cancel")
+                    next = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick)
+                }
+            }
+            actions = next
+        }
+    }
+
+    var restingPrice: Price? { resting.values.first?.price }
+    var restingPurpose: ExitPurpose? { resting.values.first?.purpose }
+}
+
+@Suite("Shared exits")
+struct ExitManagerTests {
+    @Test("take profit rests SellPrice % above the entry")
+    func takeProfit() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0.5
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100", bid: "99.99")
+        #expect(harness.log == ["take-profit sell @ 100.50"])
+        harness.step(2, last: "100.2", bid: "100.19")
+        #expect(harness.log.count == 1)
+    }
+
+    @Test("stop loss waits for its arming delay, then panic-sells into the bids")
+    func stopLoss() {
+        var settings = ExitSettings()
+        settings.stopLoss = -2
+        settings.stopLossDelay = 10
+        settings.panicSellSpread = 0.5
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100", bid: "99.99")
+        harness.step(5, last: "97", bid: "96.99")
+        #expect(harness.manager.panic == nil)
+        harness.step(11, last: "97.5", bid: "97.49")
+        #expect(harness.manager.panic == .stopLoss)
+        // 97.49 × 0.995 = 97.00255 → 97.01 (a sell's price rounds up to the tick)
+        #expect(harness.log == ["take-profit sell @ 100.50", "cancel", "panic-sell sell @ 97.01"])
+    }
+
+    @Test("the second stop takes over after its time: here, breakeven")
+    func secondStop() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.stopLoss = -5
+        settings.useSecondStop = true
+        settings.timeToSwitch2Stop = 60
+        settings.secondStopLoss = 0
+        var harness = ExitHarness(settings: settings)
+        harness.step(30, last: "99.9", bid: "99.89")
+        #expect(harness.manager.panic == nil)
+        harness.step(61, last: "99.9", bid: "99.89")
+        #expect(harness.manager.panic == .secondStop)
+    }
+
+    @Test("the trailing stop activates at TakeProfit and follows the peak")
+    func trailing() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.useStopLoss = false
+        settings.useTrailing = true
+        settings.takeProfit = 1
+        settings.trailingPercent = -0.5
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100.9")
+        #expect(!harness.manager.trailingActive)
+        harness.step(2, last: "101")
+        #expect(harness.manager.trailingActive)
+        harness.step(3, last: "103")
+        harness.step(4, last: "102.6")
+        #expect(harness.manager.panic == nil)
+        // 103 × 0.995 = 102.485 → the trailing line sits at 102.49.
+        harness.step(5, last: "102.49", bid: "102.48")
+        #expect(harness.manager.panic == .trailingStop)
+        #expect(harness.manager.peak == price("103"))
+    }
+
+    @Test("the take profit is lowered by timer, never below the allowed drop")
+    func priceDown() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0.5
+        settings.useStopLoss = false
+        settings.priceDownTimer = 30
+        settings.priceDownDelay = 10
+        settings.priceDownPercent = 0.2
+        settings.priceDownAllowedDrop = 0.1
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100")
+        harness.step(29, last: "100")
+        #expect(harness.restingPrice == price("100.5"))
+        harness.step(30, last: "100")
+        #expect(harness.restingPrice == price("100.3"))
+        harness.step(35, last: "100")
+        #expect(harness.restingPrice == price("100.3"))
+        harness.step(40, last: "100")
+        #expect(harness.restingPrice == price("100.1"))
+        harness.step(50, last: "100")
+        #expect(harness.restingPrice == price("100.1"))
+        #expect(harness.log == ["take-profit sell @ 100.50", "cancel", "take-profit sell @ 100.30", "cancel", "take-profit sell @ 100.10"])
+    }
+
+    @Test("a panic sell is re-priced one step deeper every interval until it fills")
+    func panicReprices() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.useStopLoss = false
+        settings.panicSellSpread = 0.5
+        settings.panicSellInterval = 2
+        var harness = ExitHarness(settings: settings)
+        harness.manager.startPanic(.manual)
+        harness.step(10, last: "100", bid: "100")
+        #expect(harness.restingPrice == price("99.5"))
+        harness.step(11, last: "100", bid: "100")
+        #expect(harness.restingPrice == price("99.5"))
+        harness.step(12, last: "99.8", bid: "99.8")
+        // min(99.5, 99.8) × 0.995 = 99.0025 → 99.01
+        #expect(harness.restingPrice == price("99.01"))
+        harness.step(14, last: "98", bid: "98")
+        // min(99.01, 98) × 0.995 = 97.51
+        #expect(harness.restingPrice == price("97.51"))
+        #expect(harness.restingPurpose == .panicSell)
+    }
+
+    @Test("a short's exits mirror a long's")
+    func short() {
+        var settings = ExitSettings()
+        settings.sellPrice = 1
+        settings.stopLoss = -2
+        var position = Position(symbol: "BTCUSDT", kind: .linear, leverage: 5)
+        _ = position.apply(fill(1, .sell, "1", at: "100"))
+        var manager = ExitManager(symbol: "BTCUSDT", settings: settings, entryTime: at(0))
+        let actions = manager.evaluate(position: position, lastPrice: price("100"), bestBid: nil, bestAsk: price("100.01"), now: at(1), tick: price("0.01"))
+        #expect(actions == [.place(symbol: "BTCUSDT", side: .buy, price: price("99"), quantity: quantity("1"), purpose: .takeProfit)])
+        manager.placed(ClientOrderID(5), quantity: quantity("1"))
+        _ = manager.evaluate(position: position, lastPrice: price("102"), bestBid: nil, bestAsk: price("102.01"), now: at(2), tick: price("0.01"))
+        #expect(manager.panic == .stopLoss)
+    }
+}
