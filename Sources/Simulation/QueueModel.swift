@@ -43,3 +43,10 @@ public enum QueueModel: Hashable, Sendable {
         return result
     }
 }
+
+extension QueueModel {
+    /// The queue arithmetic, exposed for tests of the models themselves.
+    public func queueAheadForTesting(_ ahead: Int64, before: Int64, after: Int64, traded: Int64) -> Int64 {
+        queueAhead(ahead, levelBefore: before, levelAfter: after, tradedSinceUpdate: traded)
+    }
+}
