@@ -32,6 +32,11 @@ let package = Package(
         .target(name: "Feeds", dependencies: ["MarketModel"]),
         .target(name: "Trading", dependencies: ["MarketModel"]),
         .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
+        .target(name: "Strategies", dependencies: ["MarketModel", "OrderBook", "Trading"]),
+        .target(name: "EngineCore", dependencies: [
+            "MarketModel", "OrderBook", "Trading", "Strategies",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
 
         // Drivers and I/O edges.
         .target(name: "Runtime", dependencies: [

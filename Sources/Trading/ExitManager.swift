@@ -63,6 +63,11 @@ public struct ExitManager: Sendable {
         self.placing = nil
     }
 
+    /// The order asked for was not sent (the risk gate denied it): try again later.
+    public mutating func placementFailed() {
+        placing = nil
+    }
+
     /// An exit order reached a final state (filled, cancelled, rejected, expired).
     public mutating func orderClosed(_ id: ClientOrderID) {
         if order?.id == id { order = nil }

@@ -1,0 +1,23 @@
+import MarketModel
+import Trading
+
+/// How a kernel is set up: the account, the risk limits and the market it trades.
+public struct KernelConfiguration: Sendable {
+    public var account: AccountTerms
+    public var initialCash: Money
+    public var risk: RiskSettings
+    public var protections: ProtectionSettings
+    public var marketKind: MarketKind
+    /// Interval of the equity curve.
+    public var equityIntervalNanoseconds: Int64 = 60_000_000_000
+    /// Lines of log kept for the view.
+    public var logLinesKept = 200
+
+    public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings = ProtectionSettings(), marketKind: MarketKind) {
+        self.account = account
+        self.initialCash = initialCash
+        self.risk = risk
+        self.protections = protections
+        self.marketKind = marketKind
+    }
+}

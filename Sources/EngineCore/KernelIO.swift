@@ -1,0 +1,50 @@
+import MarketModel
+import Trading
+import Strategies
+
+/// Everything the kernel reacts to. Time arrives inside these; the kernel never reads a clock.
+public enum KernelInput: Sendable {
+    case market(MarketEvent)
+    case order(OrderEvent)
+    case timer(Timestamp)
+    case user(UserCommand, at: Timestamp)
+}
+
+/// What the trader can ask for (keys, the command line).
+public enum UserCommand: Hashable, Sendable {
+    case setTradingState(TradingState)
+    /// Panic-sell one symbol's position, or every position.
+    case panicSell(symbol: String?)
+    /// Cancel the open orders of one symbol, or all.
+    case cancelAll(symbol: String?)
+    case place(OrderIntent)
+    case setStrategyEnabled(name: String, enabled: Bool)
+}
+
+/// What the kernel asks its driver to do.
+public enum KernelEffect: Hashable, Sendable {
+    /// Send an order to the venue (it passed the risk gate).
+    case submit(OrderRequest)
+    /// Ask the venue to cancel an order.
+    case cancel(ClientOrderID, symbol: String)
+    /// Deliver a `.timer` input at this time.
+    case scheduleTimer(Timestamp)
+    case log(LogLine)
+    case record(KernelRecord)
+}
+
+/// One line of the engine's log.
+public struct LogLine: Hashable, Sendable, CustomStringConvertible {
+    public enum Level: String, Hashable, Sendable { case info, warning, error }
+    public var time: Timestamp
+    public var level: Level
+    public var text: String
+    public var description: String { "\(time) \(level.rawValue): \(text)" }
+}
+
+/// Facts worth keeping: storage writes them, reports are built from them.
+public enum KernelRecord: Hashable, Sendable {
+    case order(OrderEvent)
+    case trade(TradeRecord)
+    case equity(Timestamp, Money)
+}

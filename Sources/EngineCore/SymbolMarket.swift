@@ -1,0 +1,57 @@
+import MarketModel
+import OrderBook
+import Strategies
+
+/// The kernel's view of one symbol's market.
+struct SymbolMarket: Sendable {
+    let symbol: String
+    var book: OrderBook?
+    var lastPrice: Price?
+    var bestBid: Price?
+    var bestAsk: Price?
+    var candles = CandleSeries()
+    var recentTrades = RecentTrades()
+    /// Greatest common divisors of the prices and quantities seen: the increments the
+    /// exchange uses, when nobody configured them.
+    var priceStep: Int64 = 0
+    var quantityStep: Int64 = 0
+
+    init(symbol: String) { self.symbol = symbol }
+
+    var tick: Price { Price(units: max(priceStep, 1)) }
+    var lot: Quantity { Quantity(units: max(quantityStep, 1)) }
+
+    mutating func apply(_ event: MarketEvent, rule: BookSyncRule) {
+        switch event {
+        case .trade(let trade):
+            lastPrice = trade.price
+            candles.add(price: trade.price, quantity: trade.quantity, at: trade.time.received)
+            recentTrades.append(trade)
+            priceStep = Self.gcd(priceStep, trade.price.units)
+            quantityStep = Self.gcd(quantityStep, trade.quantity.units)
+        case .bookDelta(let delta):
+            if book == nil { book = OrderBook(symbol: symbol, rule: rule) }
+            book!.apply(delta)
+            bestBid = book!.bestBid?.price
+            bestAsk = book!.bestAsk?.price
+        case .bookSnapshot(let snapshot):
+            if book == nil { book = OrderBook(symbol: symbol, rule: rule) }
+            book!.apply(snapshot)
+            bestBid = book!.bestBid?.price
+            bestAsk = book!.bestAsk?.price
+        case .bestBidAsk(let ticker):
+            // A synced book is the better source; the ticker fills in without one.
+            if book?.state != .synced {
+                bestBid = ticker.bid.price
+                bestAsk = ticker.ask.price
+            }
+        }
+    }
+
+    static func gcd(_ a: Int64, _ b: Int64) -> Int64 {
+        var x = a.magnitude
+        var y = b.magnitude
+        while y != 0 { (x, y) = (y, x % y) }
+        return Int64(x)
+    }
+}

@@ -1,0 +1,418 @@
+import DequeModule
+import MarketModel
+import OrderBook
+import Strategies
+import Trading
+
+/// The trading kernel: one input in, a list of effects out.
+///
+/// It owns the market view, the account, the orders, the strategies, the shared exits
+/// and the risk gate, and is the same value in backtest, paper and live: only the
+/// driver around it changes. It is a plain value with no clock, no I/O and no tasks;
+/// a replay feeds it the recorded inputs and gets the same effects, bit for bit.
+public struct TradingKernel: Sendable {
+    public let configuration: KernelConfiguration
+    public private(set) var account: Account
+    public private(set) var risk: RiskGate
+    public private(set) var now = Timestamp(nanoseconds: 0)
+    /// Round trips closed so far.
+    public private(set) var journal: [TradeRecord] = []
+    public private(set) var log: Deque<LogLine> = []
+    public private(set) var eventsHandled = 0
+
+    var markets: [SymbolMarket] = []
+    var marketIndex: [String: Int] = [:]
+    var lastSymbol = ""
+    var lastMarket = -1
+    var slots: [StrategySlot]
+    var slotIndex: [String: Int] = [:]
+    var orders: [ClientOrderID: Order] = [:]
+    /// Ids of open orders, ascending (so every walk over them is in a fixed order).
+    var openOrderIDs: [ClientOrderID] = []
+    var nextOrderID: UInt64 = 1
+    var exits: [String: ExitManager] = [:]
+    /// Exit orders: which symbol's exit manager they belong to.
+    var exitOrders: [ClientOrderID: String] = [:]
+    var openTrades: [String: OpenTrade] = [:]
+    var nextEquitySample: Int64?
+    var timerPending: Timestamp?
+    /// Why the order that closed a position was sent, by symbol.
+    var closingReason: [String: String] = [:]
+
+    public init(configuration: KernelConfiguration, strategies: [any Strategy]) {
+        self.configuration = configuration
+        account = Account(terms: configuration.account, cash: configuration.initialCash)
+        risk = RiskGate(settings: configuration.risk, protections: configuration.protections)
+        slots = strategies.map(StrategySlot.init)
+        for (index, slot) in slots.enumerated() { slotIndex[slot.strategy.name] = index }
+    }
+
+    // MARK: - Reading
+
+    /// The book of `symbol`, as the kernel has it.
+    public func book(for symbol: String) -> OrderBook? {
+        marketIndex[symbol].flatMap { markets[$0].book }
+    }
+
+    public func lastPrice(of symbol: String) -> Price? {
+        marketIndex[symbol].flatMap { markets[$0].lastPrice }
+    }
+
+    public func order(_ id: ClientOrderID) -> Order? { orders[id] }
+
+    public var openOrders: [Order] { openOrderIDs.compactMap { orders[$0] } }
+
+    /// Every order so far, by id.
+    public var orderCount: Int { orders.count }
+
+    /// Equity marked at the last trade prices.
+    public var equity: Money { account.equity(marks: { lastPrice(of: $0) }) }
+
+    // MARK: - Handling inputs
+
+    public mutating func handle(_ input: KernelInput) -> [KernelEffect] {
+        var effects: [KernelEffect] = []
+        handle(input, into: &effects)
+        return effects
+    }
+
+    public mutating func handle(_ input: KernelInput, into effects: inout [KernelEffect]) {
+        eventsHandled += 1
+        switch input {
+        case .market(let event):
+            advanceClock(to: event.time.received, effects: &effects)
+            handleMarket(event, effects: &effects)
+        case .order(let event):
+            advanceClock(to: event.time, effects: &effects)
+            handleOrderEvent(event, effects: &effects)
+        case .timer(let time):
+            advanceClock(to: time, effects: &effects)
+            if let pending = timerPending, pending <= time { timerPending = nil }
+            for symbol in exits.keys.sorted() { evaluateExits(symbol, effects: &effects) }
+            cancelStaleEntries(effects: &effects)
+        case .user(let command, let time):
+            advanceClock(to: time, effects: &effects)
+            handleUser(command, effects: &effects)
+        }
+        scheduleTimerIfNeeded(effects: &effects)
+    }
+
+    private mutating func advanceClock(to time: Timestamp, effects: inout [KernelEffect]) {
+        if time > now { now = time }
+        let interval = configuration.equityIntervalNanoseconds
+        if nextEquitySample == nil {
+            nextEquitySample = (now.nanoseconds / interval + 1) * interval
+            effects.append(.record(.equity(now, equity)))
+        }
+        if let next = nextEquitySample, now.nanoseconds >= next {
+            effects.append(.record(.equity(Timestamp(nanoseconds: next), equity)))
+            nextEquitySample = (now.nanoseconds / interval + 1) * interval
+        }
+    }
+
+    private mutating func scheduleTimerIfNeeded(effects: inout [KernelEffect]) {
+        guard timerPending == nil, !openOrderIDs.isEmpty || !exits.isEmpty else { return }
+        let at = Timestamp(nanoseconds: now.nanoseconds + 1_000_000_000)
+        timerPending = at
+        effects.append(.scheduleTimer(at))
+    }
+
+    private mutating func marketSlot(_ symbol: String) -> Int {
+        if symbol == lastSymbol, lastMarket >= 0 { return lastMarket }
+        let index: Int
+        if let known = marketIndex[symbol] {
+            index = known
+        } else {
+            index = markets.count
+            markets.append(SymbolMarket(symbol: symbol))
+            marketIndex[symbol] = index
+        }
+        lastSymbol = symbol
+        lastMarket = index
+        return index
+    }
+
+    private mutating func handleMarket(_ event: MarketEvent, effects: inout [KernelEffect]) {
+        guard let symbol = event.symbol else { return }
+        let index = marketSlot(symbol)
+        markets[index].apply(event, rule: BookSyncRule(for: configuration.marketKind))
+        let isTrade: Bool
+        if case .trade = event { isTrade = true } else { isTrade = false }
+        if isTrade, exits[symbol] != nil { evaluateExits(symbol, effects: &effects) }
+        for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].strategy.wantsBookUpdates) {
+            let context = makeContext(symbol: symbol, market: index, strategy: slots[slotNumber].strategy.name)
+            let intents = slots[slotNumber].strategy.handle(.market(event), context: context)
+            if !intents.isEmpty { process(intents, from: slotNumber, effects: &effects) }
+        }
+        if isTrade, !openOrderIDs.isEmpty { cancelStaleEntries(effects: &effects) }
+    }
+
+    func makeContext(symbol: String, market index: Int, strategy: String) -> StrategyContext {
+        let market = markets[index]
+        var own: [Order] = []
+        for id in openOrderIDs {
+            if let order = orders[id], order.request.symbol == symbol, order.request.origin == strategy { own.append(order) }
+        }
+        return StrategyContext(
+            symbol: symbol, now: now, kind: configuration.marketKind, book: market.book,
+            lastPrice: market.lastPrice, recentTrades: market.recentTrades, candles: market.candles,
+            position: account.position(symbol), availableCash: account.availableCash,
+            openOrders: own, tick: market.tick, lot: market.lot)
+    }
+
+    // MARK: - Intents and orders
+
+    private mutating func process(_ intents: [StrategyIntent], from slot: Int, effects: inout [KernelEffect]) {
+        let origin = slots[slot].strategy.name
+        for intent in intents {
+            switch intent {
+            case .place(let order):
+                let id = send(order, origin: origin, effects: &effects)
+                if orders[id]?.status == .denied {
+                    slots[slot].ordersDenied += 1
+                } else {
+                    slots[slot].ordersPlaced += 1
+                }
+            case .cancel(let id):
+                requestCancel(id, effects: &effects)
+            case .replace(let id, let price, let quantity):
+                guard let old = orders[id], old.isOpen else { continue }
+                requestCancel(id, effects: &effects)
+                var replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly)
+                replacement.kind = .limit(price)
+                _ = send(replacement, origin: origin, effects: &effects)
+                slots[slot].ordersPlaced += 1
+            case .closePosition(let symbol):
+                startPanic(symbol, reason: .manual, effects: &effects)
+            case .panicSellAll:
+                for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
+            }
+        }
+    }
+
+    /// Checks an order with the risk gate and sends it, or records the denial.
+    @discardableResult
+    mutating func send(_ intent: OrderIntent, origin: String, effects: inout [KernelEffect]) -> ClientOrderID {
+        let id = ClientOrderID(nextOrderID)
+        nextOrderID += 1
+        let request = OrderRequest(id: id, symbol: intent.symbol, side: intent.side, kind: intent.kind, quantity: intent.quantity, timeInForce: intent.timeInForce, reduceOnly: intent.reduceOnly, origin: origin, createdAt: now)
+        var order = Order(request: request)
+        let context = RiskGate.Context(account: account, openOrders: openOrders, lastPrice: lastPrice(of: intent.symbol), now: now)
+        if let denial = risk.check(request, context: context) {
+            let event = OrderEvent.denied(id, time: now, rule: denial.rule, reason: denial.message)
+            try? order.apply(event)
+            orders[id] = order
+            effects.append(.record(.order(event)))
+            write(.warning, "OrderDenied \(id) \(request.side.rawValue) \(request.quantity) \(request.symbol) from \(origin): \(denial)", into: &effects)
+            return id
+        }
+        orders[id] = order
+        openOrderIDs.append(id)
+        effects.append(.submit(request))
+        return id
+    }
+
+    private mutating func requestCancel(_ id: ClientOrderID, effects: inout [KernelEffect]) {
+        guard var order = orders[id], order.isOpen, !order.cancelRequested else { return }
+        order.cancelRequested = true
+        orders[id] = order
+        effects.append(.cancel(id, symbol: order.request.symbol))
+    }
+
+    private mutating func cancelStaleEntries(effects: inout [KernelEffect]) {
+        for id in openOrderIDs {
+            guard let order = orders[id], !order.cancelRequested, exitOrders[id] == nil,
+                  let slot = slotIndex[order.request.origin] else { continue }
+            let limit = slots[slot].strategy.exits.autoCancelBuy
+            guard limit > 0, order.filledQuantity.isZero else { continue }
+            if Double(now.nanoseconds(since: order.request.createdAt)) / 1e9 >= limit {
+                write(.info, "AutoCancelBuy: \(id) \(order.request.symbol) unfilled after \(limit) s", into: &effects)
+                requestCancel(id, effects: &effects)
+            }
+        }
+    }
+
+    private mutating func handleOrderEvent(_ event: OrderEvent, effects: inout [KernelEffect]) {
+        effects.append(.record(.order(event)))
+        let id = event.orderID
+        if case .filled(let fill) = event, fill.isLiquidation {
+            bookFill(fill, origin: "liquidation", effects: &effects)
+            write(.error, "LIQUIDATED \(fill.symbol): \(fill.quantity) at \(fill.price)", into: &effects)
+            return
+        }
+        guard var order = orders[id] else {
+            write(.warning, "\(event.name) for unknown order \(id): ignored", into: &effects)
+            return
+        }
+        do {
+            try order.apply(event)
+        } catch {
+            write(.warning, "\(error): ignored", into: &effects)
+            return
+        }
+        orders[id] = order
+        switch event {
+        case .accepted:
+            risk.orderSucceeded()
+        case .filled(let fill):
+            risk.orderSucceeded()
+            bookFill(fill, origin: order.request.origin, effects: &effects)
+        case .rejected(_, _, let reason):
+            write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)
+            if let reason = risk.orderRejected() { halt(because: reason, effects: &effects) }
+        case .cancelled, .expired, .denied:
+            break
+        }
+        if !order.isOpen {
+            if let index = openOrderIDs.firstIndex(of: id) { openOrderIDs.remove(at: index) }
+            if let symbol = exitOrders.removeValue(forKey: id) {
+                exits[symbol]?.orderClosed(id)
+                evaluateExits(symbol, effects: &effects)
+            }
+        }
+        if let slot = slotIndex[order.request.origin], let market = marketIndex[order.request.symbol] {
+            let context = makeContext(symbol: order.request.symbol, market: market, strategy: order.request.origin)
+            let intents = slots[slot].strategy.handle(.order(event), context: context)
+            if !intents.isEmpty { process(intents, from: slot, effects: &effects) }
+        }
+    }
+
+    /// Books a fill into the account, and opens or closes the round trip and the exits.
+    private mutating func bookFill(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
+        let before = account.position(fill.symbol)
+        let wasFlat = before?.isFlat ?? true
+        let feesBefore = account.fees
+        do {
+            try account.apply(fill)
+        } catch {
+            write(.error, "fill not booked: \(error)", into: &effects)
+            return
+        }
+        let fee = account.fees - feesBefore
+        guard let position = account.position(fill.symbol) else { return }
+        if wasFlat, !position.isFlat {
+            let settings = slotIndex[origin].map { slots[$0].strategy.exits } ?? ExitSettings()
+            openTrades[fill.symbol] = OpenTrade(direction: position.isLong ? .buy : .sell, openedAt: fill.time, entryPrice: fill.price, largestQuantity: position.absoluteQuantity, realizedAtOpen: before?.realizedPnL ?? .zero, fees: fee, origin: origin)
+            exits[fill.symbol] = ExitManager(symbol: fill.symbol, settings: settings, entryTime: fill.time)
+            write(.info, "opened \(position.isLong ? "long" : "short") \(position.absoluteQuantity) \(fill.symbol) at \(fill.price) (\(origin))", into: &effects)
+        } else if var trade = openTrades[fill.symbol] {
+            trade.fees += fee
+            if position.absoluteQuantity > trade.largestQuantity { trade.largestQuantity = position.absoluteQuantity }
+            openTrades[fill.symbol] = trade
+        }
+        if exitOrders[fill.orderID] != nil || fill.isLiquidation {
+            closingReason[fill.symbol] = fill.isLiquidation ? "liquidation" : exits[fill.symbol]?.panic?.rawValue ?? "take-profit"
+        }
+        if !wasFlat, position.isFlat, let trade = openTrades.removeValue(forKey: fill.symbol) {
+            closeTrade(trade, position: position, exitFill: fill, effects: &effects)
+        } else if !position.isFlat {
+            evaluateExits(fill.symbol, effects: &effects)
+        }
+    }
+
+    private mutating func closeTrade(_ trade: OpenTrade, position: Position, exitFill: Fill, effects: inout [KernelEffect]) {
+        let symbol = exitFill.symbol
+        // Cancel what is left of the exits.
+        if exits.removeValue(forKey: symbol) != nil {
+            for (id, owner) in exitOrders.sorted(by: { $0.key < $1.key }) where owner == symbol {
+                requestCancel(id, effects: &effects)
+            }
+        }
+        let realized = position.realizedPnL - trade.realizedAtOpen
+        let record = TradeRecord(
+            symbol: symbol, direction: trade.direction, openedAt: trade.openedAt, closedAt: exitFill.time,
+            entryPrice: trade.entryPrice, exitPrice: exitFill.price, quantity: trade.largestQuantity,
+            netPnL: realized - trade.fees, fees: trade.fees,
+            exitReason: closingReason.removeValue(forKey: symbol) ?? "strategy")
+        journal.append(record)
+        if let slot = slotIndex[trade.origin] {
+            slots[slot].trades += 1
+            slots[slot].netPnL += record.netPnL
+        }
+        effects.append(.record(.trade(record)))
+        write(.info, "closed \(symbol) \(record.exitReason): net \(record.netPnL) after \(record.fees) fees", into: &effects)
+        for note in risk.tradeClosed(record, history: journal, equity: equity, now: now) {
+            write(.warning, note, into: &effects)
+            if note.hasPrefix("HALTED") { halt(because: note, effects: &effects) }
+        }
+    }
+
+    // MARK: - Exits
+
+    private mutating func startPanic(_ symbol: String, reason: PanicReason, effects: inout [KernelEffect]) {
+        guard let position = account.position(symbol), !position.isFlat else { return }
+        if exits[symbol] == nil { exits[symbol] = ExitManager(symbol: symbol, settings: ExitSettings(), entryTime: position.openedAt ?? now) }
+        exits[symbol]!.startPanic(reason)
+        write(.warning, "panic sell \(symbol): \(reason.rawValue)", into: &effects)
+        evaluateExits(symbol, effects: &effects)
+    }
+
+    private mutating func evaluateExits(_ symbol: String, effects: inout [KernelEffect]) {
+        guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
+              let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
+        let market = markets[index]
+        let panicBefore = manager.panic
+        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: market.bestBid, bestAsk: market.bestAsk, now: now, tick: market.tick)
+        if panicBefore == nil, let reason = manager.panic {
+            write(.warning, "\(reason.rawValue) hit on \(symbol) at \(last): panic sell", into: &effects)
+        }
+        exits[symbol] = manager
+        for action in actions {
+            switch action {
+            case .cancel(let id):
+                requestCancel(id, effects: &effects)
+            case .place(let symbol, let side, let price, let quantity, let purpose):
+                let intent = OrderIntent(symbol: symbol, side: side, kind: .limit(price), quantity: quantity, reduceOnly: configuration.account.kind.isFutures)
+                let id = send(intent, origin: "exits:\(purpose.rawValue)", effects: &effects)
+                if orders[id]?.status == .denied {
+                    exits[symbol]?.placementFailed()
+                } else {
+                    exitOrders[id] = symbol
+                    exits[symbol]?.placed(id, quantity: quantity)
+                }
+            }
+        }
+    }
+
+    // MARK: - Risk state and the user
+
+    private mutating func halt(because reason: String, effects: inout [KernelEffect]) {
+        write(.error, "trading HALTED: \(reason); cancelling open entries", into: &effects)
+        for id in openOrderIDs where exitOrders[id] == nil { requestCancel(id, effects: &effects) }
+        if configuration.risk.flattenOnHalt {
+            for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
+        }
+    }
+
+    private mutating func handleUser(_ command: UserCommand, effects: inout [KernelEffect]) {
+        switch command {
+        case .setTradingState(let state):
+            risk.setState(state, reason: "set by the user")
+            write(.info, "trading state \(state.rawValue) (user)", into: &effects)
+            if state == .halted { halt(because: "set by the user", effects: &effects) }
+        case .panicSell(let symbol):
+            let symbols = symbol.map { [$0] } ?? account.openPositions.map(\.symbol)
+            for symbol in symbols { startPanic(symbol, reason: .manual, effects: &effects) }
+        case .cancelAll(let symbol):
+            for id in openOrderIDs where symbol == nil || orders[id]?.request.symbol == symbol {
+                requestCancel(id, effects: &effects)
+            }
+        case .place(let intent):
+            send(intent, origin: "user", effects: &effects)
+        case .setStrategyEnabled(let name, let enabled):
+            guard let slot = slotIndex[name] else {
+                write(.warning, "no strategy named \(name)", into: &effects)
+                return
+            }
+            slots[slot].enabled = enabled
+            write(.info, "strategy \(name) \(enabled ? "enabled" : "disabled")", into: &effects)
+        }
+    }
+
+    private mutating func write(_ level: LogLine.Level, _ text: String, into effects: inout [KernelEffect]) {
+        let line = LogLine(time: now, level: level, text: text)
+        if log.count == configuration.logLinesKept { log.removeFirst() }
+        log.append(line)
+        effects.append(.log(line))
+    }
+}

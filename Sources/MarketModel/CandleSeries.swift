@@ -1,0 +1,115 @@
+/// One candle: open, high, low, close and volume over an interval.
+public struct Candle: Hashable, Sendable {
+    /// Start of the interval.
+    public var start: Timestamp
+    public var open: Price
+    public var high: Price
+    public var low: Price
+    public var close: Price
+    public var volume: Quantity
+    public var trades: Int
+
+    public init(start: Timestamp, price: Price, quantity: Quantity) {
+        self.start = start
+        open = price
+        high = price
+        low = price
+        close = price
+        volume = quantity
+        trades = 1
+    }
+
+    mutating func add(price: Price, quantity: Quantity) {
+        if price > high { high = price }
+        if price < low { low = price }
+        close = price
+        volume = volume + quantity
+        trades += 1
+    }
+}
+
+/// Candles of a fixed interval built from trades, keeping the most recent `capacity`.
+///
+/// Also gives MoonBot's deltas: over a window, `(highest high / lowest low − 1) × 100`,
+/// a range measure of volatility (reference §3). A window of N minutes uses the
+/// current candle and the N − 1 before it.
+public struct CandleSeries: Sendable {
+    public let intervalNanoseconds: Int64
+    public let capacity: Int
+    private var ring: [Candle] = []
+    private var head = 0
+
+    public init(intervalNanoseconds: Int64 = 60_000_000_000, capacity: Int = 1440) {
+        precondition(intervalNanoseconds > 0 && capacity > 0, "a candle series needs a positive interval and capacity")
+        self.intervalNanoseconds = intervalNanoseconds
+        self.capacity = capacity
+        ring.reserveCapacity(capacity)
+    }
+
+    public var count: Int { ring.count }
+
+    /// The candle `age` intervals back from the newest (0 = the current one).
+    public subscript(age age: Int) -> Candle? {
+        guard age >= 0, age < ring.count else { return nil }
+        let newest = (head - 1 + ring.count) % ring.count
+        return ring[(newest - age + ring.count) % ring.count]
+    }
+
+    public var last: Candle? { self[age: 0] }
+
+    /// Adds a trade at `time`. Intervals without trades produce no candle.
+    public mutating func add(price: Price, quantity: Quantity, at time: Timestamp) {
+        let start = Timestamp(nanoseconds: time.nanoseconds - ((time.nanoseconds % intervalNanoseconds) + intervalNanoseconds) % intervalNanoseconds)
+        if !ring.isEmpty {
+            let newest = (head - 1 + ring.count) % ring.count
+            if ring[newest].start == start {
+                ring[newest].add(price: price, quantity: quantity)
+                return
+            }
+        }
+        let candle = Candle(start: start, price: price, quantity: quantity)
+        if ring.count < capacity {
+            ring.append(candle)
+            head = ring.count % capacity
+        } else {
+            ring[head] = candle
+            head = (head + 1) % capacity
+        }
+    }
+
+    /// MoonBot's delta over the last `intervals` candles by time (not by count: a quiet
+    /// minute without trades still counts), in percent; `nil` without data.
+    public func delta(intervals: Int, now: Timestamp) -> Double? {
+        guard let newest = last else { return nil }
+        let windowStart = newest.start.nanoseconds - Int64(intervals - 1) * intervalNanoseconds
+        var high = newest.high
+        var low = newest.low
+        var age = 1
+        while let candle = self[age: age], candle.start.nanoseconds >= windowStart {
+            if candle.high > high { high = candle.high }
+            if candle.low < low { low = candle.low }
+            age += 1
+        }
+        guard low.units > 0 else { return nil }
+        return (Double(high.units) / Double(low.units) - 1) * 100
+    }
+}
+
+/// MoonBot's standard delta windows.
+public struct Deltas: Hashable, Sendable {
+    public var oneMinute: Double?
+    public var fiveMinutes: Double?
+    public var fifteenMinutes: Double?
+    public var oneHour: Double?
+    public var threeHours: Double?
+    public var day: Double?
+
+    public init(candles: CandleSeries, now: Timestamp) {
+        oneMinute = candles.delta(intervals: 1, now: now)
+        fiveMinutes = candles.delta(intervals: 5, now: now)
+        fifteenMinutes = candles.delta(intervals: 15, now: now)
+        oneHour = candles.delta(intervals: 60, now: now)
+        threeHours = candles.delta(intervals: 180, now: now)
+        day = candles.delta(intervals: 1440, now: now)
+    }
+}

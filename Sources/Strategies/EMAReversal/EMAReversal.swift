@@ -1,0 +1,136 @@
+import MarketModel
+import Trading
+
+/// EMA reversal: when the price stretches `StretchPercent` % away from its EMA and then
+/// turns back by `TurnPercent` % from the extreme it reached, enter towards the EMA.
+/// Exits are the shared ones (take profit, stops, trailing, price-down, panic sell).
+///
+/// The rule, precisely (long side; the short side mirrors it, futures only):
+/// 1. The EMA runs over one-second closes of trade prints with `α = 2 / (EMAPeriod + 1)`;
+///    a second without trades repeats the last close. Nothing trades until `EMAPeriod`
+///    seconds of prints have been seen.
+/// 2. A print at or below `EMA × (1 − StretchPercent/100)` marks the market stretched and
+///    tracks the lowest print since.
+/// 3. While stretched, a print at or above `low × (1 + TurnPercent/100)` and still below
+///    the EMA is the turn: buy `OrderSize` worth (a limit at the best bid, or a market
+///    order), if flat, with no entry order open, and `EntryCooldown` seconds after the
+///    last entry.
+/// 4. A print back at the EMA without a turn ends the stretch.
+public struct EMAReversal: Strategy {
+    public static let strategyName = "ema-reversal"
+    public var name: String { Self.strategyName }
+    public let exits: ExitSettings
+
+    let period: Int
+    let stretch: Double
+    let turn: Double
+    let direction: String
+    let orderSize: Money
+    let marketEntry: Bool
+    let cooldown: Int64
+
+    var ema: Double?
+    var currentSecond: Int64?
+    var currentClose: Double = 0
+    var firstSecond: Int64?
+    var stretchedLow: Double?
+    var stretchedHigh: Double?
+    var lastEntry: Timestamp?
+
+    public static let specs: [ParameterSpec] = [
+        ParameterSpec("EMAPeriod", .integer(2...86_400), default: .integer(60), "EMA period in seconds (over one-second closes)"),
+        ParameterSpec("StretchPercent", .number(0.001...50), default: .number(0.1), "how far from the EMA the price must stretch, %"),
+        ParameterSpec("TurnPercent", .number(0...50), default: .number(0.02), "how far it must come back from its extreme, %"),
+        ParameterSpec("Direction", .choice(["long", "short", "both"]), default: .text("long"), "which side to trade (short: futures only)"),
+        ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
+        ParameterSpec("EntryOrder", .choice(["limit", "market"]), default: .text("limit"), "limit at the touch, or market"),
+        ParameterSpec("EntryCooldown", .number(0...86_400), default: .number(10), "seconds between two entries"),
+    ] + ExitParameters.specs.map { spec in
+        // Defaults tuned for a reversal scalp: a tight stop and an unfilled entry let go.
+        var spec = spec
+        switch spec.name {
+        case "SellPrice": spec.defaultValue = .number(0.1)
+        case "StopLoss": spec.defaultValue = .number(-0.15)
+        case "AutoCancelBuy": spec.defaultValue = .number(5)
+        default: break
+        }
+        return spec
+    }
+
+    public init(parameters: ParameterSet) {
+        exits = ExitParameters.settings(from: parameters)
+        period = parameters.integer("EMAPeriod")
+        stretch = parameters.number("StretchPercent")
+        turn = parameters.number("TurnPercent")
+        direction = parameters.text("Direction")
+        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        marketEntry = parameters.text("EntryOrder") == "market"
+        cooldown = Int64(parameters.number("EntryCooldown") * 1e9)
+    }
+
+    public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
+        guard case .market(.trade(let trade)) = input else { return [] }
+        let price = Double(trade.price.units)
+        advanceEMA(price: price, at: trade.time.received)
+        guard let ema, let first = firstSecond, let second = currentSecond, second - first >= Int64(period) else { return [] }
+
+        var intents: [StrategyIntent] = []
+        let deviation = (price - ema) / ema * 100
+        if direction != "short" {
+            if deviation <= -stretch { stretchedLow = min(stretchedLow ?? price, price) }
+            if let low = stretchedLow {
+                if price >= ema {
+                    stretchedLow = nil
+                } else if price >= low * (1 + turn / 100) {
+                    stretchedLow = nil
+                    intents += enter(.buy, context: context)
+                }
+            }
+        }
+        if direction != "long", context.kind.isFutures {
+            if deviation >= stretch { stretchedHigh = max(stretchedHigh ?? price, price) }
+            if let high = stretchedHigh {
+                if price <= ema {
+                    stretchedHigh = nil
+                } else if price <= high * (1 - turn / 100) {
+                    stretchedHigh = nil
+                    intents += enter(.sell, context: context)
+                }
+            }
+        }
+        return intents
+    }
+
+    private mutating func advanceEMA(price: Double, at time: Timestamp) {
+        let second = time.nanoseconds / 1_000_000_000
+        guard let current = currentSecond else {
+            currentSecond = second
+            firstSecond = second
+            currentClose = price
+            ema = price
+            return
+        }
+        if second > current {
+            let alpha = 2 / (Double(period) + 1)
+            // Close the finished second, then carry it through any silent seconds.
+            let steps = min(second - current, Int64(period) * 10)
+            var value = ema ?? currentClose
+            for _ in 0..<steps { value += alpha * (currentClose - value) }
+            ema = value
+            currentSecond = second
+        }
+        currentClose = price
+    }
+
+    private mutating func enter(_ side: Side, context: StrategyContext) -> [StrategyIntent] {
+        guard context.isFlat, context.openOrders.isEmpty else { return [] }
+        if let last = lastEntry, context.now.nanoseconds - last.nanoseconds < cooldown { return [] }
+        let touch = side == .buy ? context.book?.bestBid?.price : context.book?.bestAsk?.price
+        guard let reference = touch ?? context.lastPrice else { return [] }
+        let quantity = context.quantity(for: orderSize, at: reference)
+        guard quantity.units > 0 else { return [] }
+        lastEntry = context.now
+        let kind: OrderKind = marketEntry ? .market : .limit(reference)
+        return [.place(OrderIntent(symbol: context.symbol, side: side, kind: kind, quantity: quantity))]
+    }
+}

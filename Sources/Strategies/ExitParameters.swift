@@ -1,0 +1,49 @@
+import Trading
+
+/// The parameters of the shared exits, with MoonBot's names and defaults, accepted by
+/// every strategy.
+public enum ExitParameters {
+    public static let specs: [ParameterSpec] = [
+        ParameterSpec("SellPrice", .number(0...1000), default: .number(0.5), "take profit, % above the buy price (0: none)"),
+        ParameterSpec("UseStopLoss", .flag, default: .flag(true), "panic-sell when the price reaches StopLoss"),
+        ParameterSpec("StopLoss", .number(-100...100), default: .number(-5), "stop level, % from the buy price"),
+        ParameterSpec("StopLossDelay", .number(0...86_400), default: .number(0), "seconds after the buy before the stop is armed"),
+        ParameterSpec("UseSecondStop", .flag, default: .flag(false), "switch to SecondStopLoss after TimeToSwitch2Stop"),
+        ParameterSpec("TimeToSwitch2Stop", .number(0...86_400), default: .number(60), "seconds before the second stop applies"),
+        ParameterSpec("SecondStopLoss", .number(-100...100), default: .number(0), "second stop level, % from the buy price"),
+        ParameterSpec("UseTrailing", .flag, default: .flag(false), "trail a stop behind the peak once TakeProfit is reached"),
+        ParameterSpec("TakeProfit", .number(0...1000), default: .number(1), "profit % that activates the trailing stop"),
+        ParameterSpec("TrailingPercent", .number(-100...0), default: .number(-3), "trailing distance, % from the peak"),
+        ParameterSpec("PriceDownTimer", .number(0...86_400), default: .number(0), "seconds before the take profit starts lowering (0: never)"),
+        ParameterSpec("PriceDownDelay", .number(0.1...86_400), default: .number(10), "seconds between two lowerings"),
+        ParameterSpec("PriceDownPercent", .number(0...100), default: .number(0.2), "each lowering, % of the buy price"),
+        ParameterSpec("PriceDownAllowedDrop", .number(-100...1000), default: .number(0.1), "floor of the lowered take profit, % from the buy price"),
+        ParameterSpec("PanicSellSpread", .number(0.01...20), default: .number(0.5), "how far into the bids a panic sell goes, and each further step, %"),
+        ParameterSpec("PanicSellInterval", .number(0.1...600), default: .number(2), "seconds between two panic-sell steps"),
+        ParameterSpec("AllowedDrop", .number(-100...0), default: .number(-99), "floor of the panic sell, % from the buy price"),
+        ParameterSpec("AutoCancelBuy", .number(0...86_400), default: .number(0), "cancel an unfilled buy after this many seconds (0: never)"),
+    ]
+
+    public static func settings(from parameters: ParameterSet) -> ExitSettings {
+        var settings = ExitSettings()
+        settings.sellPrice = parameters.number("SellPrice")
+        settings.useStopLoss = parameters.flag("UseStopLoss")
+        settings.stopLoss = parameters.number("StopLoss")
+        settings.stopLossDelay = parameters.number("StopLossDelay")
+        settings.useSecondStop = parameters.flag("UseSecondStop")
+        settings.timeToSwitch2Stop = parameters.number("TimeToSwitch2Stop")
+        settings.secondStopLoss = parameters.number("SecondStopLoss")
+        settings.useTrailing = parameters.flag("UseTrailing")
+        settings.takeProfit = parameters.number("TakeProfit")
+        settings.trailingPercent = parameters.number("TrailingPercent")
+        settings.priceDownTimer = parameters.number("PriceDownTimer")
+        settings.priceDownDelay = parameters.number("PriceDownDelay")
+        settings.priceDownPercent = parameters.number("PriceDownPercent")
+        settings.priceDownAllowedDrop = parameters.number("PriceDownAllowedDrop")
+        settings.panicSellSpread = parameters.number("PanicSellSpread")
+        settings.panicSellInterval = parameters.number("PanicSellInterval")
+        settings.allowedDrop = parameters.number("AllowedDrop")
+        settings.autoCancelBuy = parameters.number("AutoCancelBuy")
+        return settings
+    }
+}

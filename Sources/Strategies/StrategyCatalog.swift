@@ -1,0 +1,20 @@
+/// The strategies Apogee knows by name.
+public enum StrategyCatalog {
+    public struct Entry: Sendable {
+        public var name: String
+        public var summary: String
+        public var specs: [ParameterSpec]
+        public var make: @Sendable (ParameterSet) -> any Strategy
+    }
+
+    public static let entries: [Entry] = [
+        Entry(name: EMAReversal.strategyName,
+              summary: "enter when the price stretches away from its EMA and turns back",
+              specs: EMAReversal.specs,
+              make: { EMAReversal(parameters: $0) }),
+    ]
+
+    public static func entry(named name: String) -> Entry? {
+        entries.first { $0.name == name.lowercased() }
+    }
+}

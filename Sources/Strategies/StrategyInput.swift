@@ -1,0 +1,44 @@
+import MarketModel
+import Trading
+
+/// What a strategy is told.
+public enum StrategyInput: Sendable {
+    /// A market event of a symbol it trades.
+    case market(MarketEvent)
+    /// Something happened to one of its orders.
+    case order(OrderEvent)
+    /// A timer fired (the kernel ticks at least once a second while anything is open).
+    case timer(Timestamp)
+}
+
+/// What a strategy asks for. The kernel sends orders through the risk gate; a denial
+/// comes back as an `OrderDenied` event naming the rule.
+public enum StrategyIntent: Hashable, Sendable {
+    case place(OrderIntent)
+    case cancel(ClientOrderID)
+    /// Cancel an order and place its replacement at a new price (and quantity).
+    case replace(ClientOrderID, price: Price, quantity: Quantity?)
+    /// Close the symbol's position through the shared panic sell.
+    case closePosition(symbol: String)
+    /// Panic-sell every open position.
+    case panicSellAll
+}
+
+/// An order a strategy wants.
+public struct OrderIntent: Hashable, Sendable {
+    public var symbol: String
+    public var side: Side
+    public var kind: OrderKind
+    public var quantity: Quantity
+    public var timeInForce: TimeInForce
+    public var reduceOnly: Bool
+
+    public init(symbol: String, side: Side, kind: OrderKind, quantity: Quantity, timeInForce: TimeInForce = .goodTillCancel, reduceOnly: Bool = false) {
+        self.symbol = symbol
+        self.side = side
+        self.kind = kind
+        self.quantity = quantity
+        self.timeInForce = timeInForce
+        self.reduceOnly = reduceOnly
+    }
+}
