@@ -1,0 +1,189 @@
+import Feeds
+import MarketModel
+
+/// Market events from one or more recordings, merged by local receive time (ties keep
+/// file order), with every unusable line counted and described.
+///
+/// A REST snapshot names no symbol; it belongs to the symbol of its file's stream
+/// messages and is held until the first of them names it.
+public final class RecordingEventStream {
+    /// One event and where it came from.
+    public struct Item {
+        public var event: MarketEvent
+        /// The symbol's name in reports (qualified by market when files of different
+        /// markets are merged, e.g. `BTCUSDT/usdm`).
+        public var key: String
+        public var line: Int
+        public var input: Int
+        public var market: MarketKind?
+    }
+
+    public let options: ReplayOptions
+    public private(set) var lines = 0
+    public private(set) var counts = EventCounts()
+    public private(set) var malformed = 0
+    public private(set) var malformedSamples: [MalformedLine] = []
+    let inputs: [ReplayInput]
+    private var ready: [Item] = []
+    private var started = false
+
+    public init(options: ReplayOptions) throws(ReplayFailure) {
+        self.options = options
+        var inputs: [ReplayInput] = []
+        for path in options.files {
+            do {
+                inputs.append(try ReplayInput(path: path, market: options.market ?? ReplayOptions.market(fromFileName: path)))
+            } catch {
+                throw .recording(error)
+            }
+        }
+        // Spot and futures files of one symbol need their own books: name them apart.
+        if Set(inputs.map { $0.parser.market?.rawValue ?? "" }).count > 1 {
+            for input in inputs { input.qualifier = "/" + (input.parser.market?.rawValue ?? "unknown") }
+        }
+        self.inputs = inputs
+    }
+
+    public var fileBytesTotal: Int { inputs.reduce(0) { $0 + $1.reader.fileSize } }
+    public var fileBytesRead: Int { inputs.reduce(0) { $0 + $1.reader.fileBytesRead } }
+    public var events: Int { counts.total }
+
+    /// The decimals each symbol's feed prints with, by report key.
+    public var decimals: [String: DecimalPlaces] {
+        var result: [String: DecimalPlaces] = [:]
+        for input in inputs {
+            guard let symbol = input.symbol else { continue }
+            result[symbol + input.qualifier] = input.parser.decimals
+        }
+        return result
+    }
+
+    /// The next event in receive order, or `nil` at the end of every file.
+    public func next() throws(ReplayFailure) -> Item? {
+        if !started {
+            started = true
+            for input in inputs { try advance(input) }
+        }
+        while ready.isEmpty {
+            var chosen: (index: Int, received: Timestamp)?
+            for (index, input) in inputs.enumerated() {
+                guard let received = input.pendingReceived else { continue }
+                if let best = chosen, best.received <= received { continue }
+                chosen = (index, received)
+            }
+            guard let (index, _) = chosen else {
+                try finish()
+                return nil
+            }
+            try consume(inputs[index], index: index)
+            try advance(inputs[index])
+        }
+        return ready.removeFirst()
+    }
+
+    /// Reads the input's next usable line into its pending slot, counting the bad ones.
+    private func advance(_ input: ReplayInput) throws(ReplayFailure) {
+        input.pendingReceived = nil
+        while true {
+            let line: UnsafeRawBufferPointer?
+            do {
+                line = try input.reader.nextLine()
+            } catch {
+                try malformed(input.reader.path, error.line ?? input.reader.lineNumber + 1, error.description)
+                return
+            }
+            guard let line else { return }
+            lines += 1
+            if line.isEmpty {
+                try malformed(input.reader.path, input.reader.lineNumber, "empty line")
+                continue
+            }
+            do {
+                let split = try RecordingLine.split(line)
+                input.pendingReceived = split.received
+                input.pendingMessage = split.message
+                input.pendingLine = input.reader.lineNumber
+                return
+            } catch {
+                try malformed(input.reader.path, input.reader.lineNumber, error.description)
+            }
+        }
+    }
+
+    /// Parses the input's pending line into ready events.
+    private func consume(_ input: ReplayInput, index: Int) throws(ReplayFailure) {
+        guard let received = input.pendingReceived else { return }
+        let event: MarketEvent
+        do {
+            event = try input.parser.parse(input.pendingMessage, received: received)
+        } catch {
+            try malformed(input.reader.path, input.pendingLine, error.description)
+            return
+        }
+        counts.add(event.kind)
+        if case .bookSnapshot(var snapshot) = event {
+            guard let symbol = input.symbol else {
+                input.unassignedSnapshots.append((snapshot, input.pendingLine))
+                return
+            }
+            snapshot.symbol = symbol
+            emit(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
+            return
+        }
+        let symbol = event.symbol ?? ""
+        if input.symbol == nil {
+            input.symbol = symbol
+            for held in input.unassignedSnapshots {
+                var snapshot = held.snapshot
+                snapshot.symbol = symbol
+                emit(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line)
+            }
+            input.unassignedSnapshots.removeAll()
+        }
+        emit(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
+    }
+
+    private func emit(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) {
+        let key = input.qualifier.isEmpty ? symbol : symbol + input.qualifier
+        ready.append(Item(event: event, key: key, line: line, input: index, market: input.parser.market))
+    }
+
+    /// Counts what the inputs left unresolved at their end.
+    private func finish() throws(ReplayFailure) {
+        for input in inputs {
+            for held in input.unassignedSnapshots {
+                try malformed(input.reader.path, held.line, "depth snapshot in a file with no stream message to name its symbol")
+            }
+            input.unassignedSnapshots.removeAll()
+        }
+    }
+
+    private func malformed(_ file: String, _ line: Int, _ reason: String) throws(ReplayFailure) {
+        let entry = MalformedLine(file: file, line: line, reason: reason)
+        if options.strict { throw .malformed(entry) }
+        malformed += 1
+        if malformedSamples.count < options.malformedSamples {
+            malformedSamples.append(entry)
+        }
+    }
+}
+
+/// One recording being read: its reader, its parser, and the line waiting its turn.
+final class ReplayInput {
+    let reader: RecordingReader
+    var parser: BinanceFeedParser
+    /// The symbol this file's stream messages name: REST snapshots in the file belong to it.
+    var symbol: String?
+    /// Snapshots read before any message named the symbol.
+    var unassignedSnapshots: [(snapshot: BookSnapshot, line: Int)] = []
+    var pendingReceived: Timestamp?
+    var pendingMessage = UnsafeRawBufferPointer(start: nil, count: 0)
+    var pendingLine = 0
+    /// Appended to symbol names when files of different markets are replayed together.
+    var qualifier = ""
+
+    init(path: String, market: MarketKind?) throws(RecordingError) {
+        reader = try RecordingReader(path: path)
+        parser = BinanceFeedParser(market: market)
+    }
+}
