@@ -64,21 +64,32 @@ public final class RecordingEventStream {
             started = true
             for input in inputs { try advance(input) }
         }
-        while ready.isEmpty {
-            var chosen: (index: Int, received: Timestamp)?
-            for (index, input) in inputs.enumerated() {
-                guard let received = input.pendingReceived else { continue }
-                if let best = chosen, best.received <= received { continue }
-                chosen = (index, received)
+        if !ready.isEmpty { return ready.removeFirst() }
+        while true {
+            var chosen = -1
+            var earliest = Timestamp(nanoseconds: .max)
+            for index in inputs.indices {
+                guard let received = inputs[index].pendingReceived, received < earliest else { continue }
+                chosen = index
+                earliest = received
             }
-            guard let (index, _) = chosen else {
+            guard chosen >= 0 else {
                 try finish()
                 return nil
             }
-            try consume(inputs[index], index: index)
-            try advance(inputs[index])
+            let item = try consume(inputs[chosen], index: chosen)
+            try advance(inputs[chosen])
+            guard let item else {
+                if !ready.isEmpty { return ready.removeFirst() }
+                continue
+            }
+            // Snapshots held for this symbol go first.
+            if !ready.isEmpty {
+                ready.append(item)
+                return ready.removeFirst()
+            }
+            return item
         }
-        return ready.removeFirst()
     }
 
     /// Reads the input's next usable line into its pending slot, counting the bad ones.
@@ -110,25 +121,24 @@ public final class RecordingEventStream {
         }
     }
 
-    /// Parses the input's pending line into ready events.
-    private func consume(_ input: ReplayInput, index: Int) throws(ReplayFailure) {
-        guard let received = input.pendingReceived else { return }
+    /// Parses the input's pending line; snapshots waiting for their symbol are queued.
+    private func consume(_ input: ReplayInput, index: Int) throws(ReplayFailure) -> Item? {
+        guard let received = input.pendingReceived else { return nil }
         let event: MarketEvent
         do {
             event = try input.parser.parse(input.pendingMessage, received: received)
         } catch {
             try malformed(input.reader.path, input.pendingLine, error.description)
-            return
+            return nil
         }
         counts.add(event.kind)
         if case .bookSnapshot(var snapshot) = event {
             guard let symbol = input.symbol else {
                 input.unassignedSnapshots.append((snapshot, input.pendingLine))
-                return
+                return nil
             }
             snapshot.symbol = symbol
-            emit(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
-            return
+            return item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
         }
         let symbol = event.symbol ?? ""
         if input.symbol == nil {
@@ -136,16 +146,15 @@ public final class RecordingEventStream {
             for held in input.unassignedSnapshots {
                 var snapshot = held.snapshot
                 snapshot.symbol = symbol
-                emit(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line)
+                ready.append(item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line))
             }
             input.unassignedSnapshots.removeAll()
         }
-        emit(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
+        return item(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
     }
 
-    private func emit(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) {
-        let key = input.qualifier.isEmpty ? symbol : symbol + input.qualifier
-        ready.append(Item(event: event, key: key, line: line, input: index, market: input.parser.market))
+    private func item(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) -> Item {
+        Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.parser.market)
     }
 
     /// Counts what the inputs left unresolved at their end.
