@@ -10,12 +10,13 @@ let package = Package(
     name: "apogee",
     products: [
         .executable(name: "apogee", targets: ["apogee"]),
-        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Runtime"]),
+        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "Runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: a module map and a small prefixed shim header each.
@@ -40,11 +41,14 @@ let package = Package(
 
         // Drivers and I/O edges.
         .target(name: "Runtime", dependencies: [
-            "MarketModel", "OrderBook", "Feeds",
+            "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
             .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "MarketModel", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -16,21 +16,26 @@ public struct ReplayBenchmark {
         public var readerSeconds: Double
         /// Median wall seconds of the full headless replay (parse, books, audit).
         public var replaySeconds: Double
+        /// Median wall seconds of the backtest's main run with the reference strategy.
+        public var backtestSeconds: Double
         /// Peak resident memory of this process, in bytes.
         public var peakResidentBytes: Int
 
         public var ratioToGzip: Double { replaySeconds / gzipSeconds }
+        public var backtestToReplay: Double { backtestSeconds / replaySeconds }
         public var nanosecondsPerEvent: Double { events > 0 ? replaySeconds * 1e9 / Double(events) : 0 }
         public var eventsPerSecond: Double { replaySeconds > 0 ? Double(events) / replaySeconds : 0 }
     }
 
     public enum Failure: Error, CustomStringConvertible {
         case replay(ReplayFailure)
+        case backtest(BacktestFailure)
         case gzip(String)
 
         public var description: String {
             switch self {
             case .replay(let failure): return failure.description
+            case .backtest(let failure): return failure.description
             case .gzip(let reason): return reason
             }
         }
@@ -41,6 +46,7 @@ public struct ReplayBenchmark {
         var gzipTimes: [Double] = []
         var readerTimes: [Double] = []
         var replayTimes: [Double] = []
+        var backtestTimes: [Double] = []
         var report: ReplayReport?
         for run in 1...runs {
             progress("run \(run)/\(runs): gzip -dc")
@@ -74,6 +80,13 @@ public struct ReplayBenchmark {
             } catch {
                 throw .replay(error)
             }
+
+            progress("run \(run)/\(runs): backtest")
+            do {
+                backtestTimes.append(try Backtest.run(BacktestOptions(files: [file], strategy: "ema-reversal")).runSeconds)
+            } catch {
+                throw .backtest(error)
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -85,6 +98,7 @@ public struct ReplayBenchmark {
             gzipSeconds: median(gzipTimes),
             readerSeconds: median(readerTimes),
             replaySeconds: median(replayTimes),
+            backtestSeconds: median(backtestTimes),
             peakResidentBytes: Int(usage.ru_maxrss) * 1024)
     }
 

@@ -16,18 +16,30 @@ import Trading
 ///    already at its price (see ``QueueModel``). Trades at its price reduce the queue
 ///    ahead; the excess fills it, as a maker, at its price. A trade through its price,
 ///    or the opposite best price reaching it, fills what is left at its price.
-/// 4. Our orders do not change the replayed book: their size is small beside it, and
+/// 4. Trade prints and depth updates travel on separate streams, so for a moment the
+///    book may still show levels a print has already consumed. A print newer than the
+///    book's last update therefore hides the levels it went through: after a sell print
+///    at P, bids above P are not offered to a taker; after a buy print, asks below it.
+/// 5. Our orders do not change the replayed book: their size is small beside it, and
 ///    the recording cannot say how others would have reacted.
-/// 5. Futures positions use isolated margin: when a trade reaches the liquidation
+/// 6. Futures positions use isolated margin: when a trade reaches the liquidation
 ///    price, the exchange closes the position there, the whole margin is lost, and the
 ///    symbol's open orders are cancelled.
-/// 6. Fees: maker or taker rate of the account terms on each fill's value.
+/// 7. Fees: maker or taker rate of the account terms on each fill's value.
 /// A fill is never at a price better than the book or the trades offered at that moment.
 public struct SimulatedExchange: Sendable {
     public let settings: SimulationSettings
     public private(set) var account: Account
     private var generator: SeededGenerator
     private var resting: [RestingOrder] = []
+    private var prints: [String: PrintState] = [:]
+
+    /// The latest print on each side and the book's last update, per symbol.
+    struct PrintState: Sendable {
+        var lastSell: (price: Price, time: Timestamp)?
+        var lastBuy: (price: Price, time: Timestamp)?
+        var bookTime = Timestamp(nanoseconds: .min)
+    }
 
     struct RestingOrder: Sendable {
         var request: OrderRequest
@@ -74,9 +86,15 @@ public struct SimulatedExchange: Sendable {
             return request.side == .buy ? price <= limit : price >= limit
         }
         // What the book offers at or through the limit, best first.
+        // Levels a newer print has consumed are not offered (rule 4).
+        let state = prints[request.symbol]
+        let consumed: Price? = request.side == .buy
+            ? state.flatMap { $0.lastBuy.flatMap { $0.time >= state!.bookTime ? $0.price : nil } }
+            : state.flatMap { $0.lastSell.flatMap { $0.time >= state!.bookTime ? $0.price : nil } }
         var takeable: [BookLevel] = []
         var available: Int64 = 0
         opposite?.forEachFromBest { level in
+            if let consumed, request.side == .buy ? level.price < consumed : level.price > consumed { return true }
             guard crosses(level.price), available < request.quantity.units else { return false }
             takeable.append(level)
             available += level.quantity.units
@@ -121,10 +139,20 @@ public struct SimulatedExchange: Sendable {
 
     // MARK: - The market moving
 
+    /// The replayed book of `symbol` changed at `time`.
+    public mutating func bookUpdated(symbol: String, at time: Timestamp) {
+        prints[symbol, default: PrintState()].bookTime = time
+    }
+
     /// A public trade: advances queues, fills what it reaches, checks liquidations.
     public mutating func trade(_ trade: TradePrint) -> [SimulatedReport] {
         var reports: [SimulatedReport] = []
         let time = trade.time.received
+        if trade.aggressor == .sell {
+            prints[trade.symbol, default: PrintState()].lastSell = (trade.price, time)
+        } else {
+            prints[trade.symbol, default: PrintState()].lastBuy = (trade.price, time)
+        }
         if !resting.isEmpty {
             var index = 0
             while index < resting.count {

@@ -16,5 +16,5 @@ struct Apogee: ParsableCommand {
               apogee replay ../shared/data/binance/spot_btcusdt_20240808.gz --headless
             """,
         version: "0.1.0",
-        subcommands: [ReplayCommand.self, BenchCommand.self])
+        subcommands: [ReplayCommand.self, BacktestCommand.self, BenchCommand.self])
 }

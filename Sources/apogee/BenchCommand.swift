@@ -8,8 +8,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Runs, in this one process and on this machine: `gzip -dc FILE > /dev/null` \
             (the floor: decompression alone), Apogee's reader alone (inflate and split \
-            lines), and the full headless replay (parse, books, audit). Prints the median \
-            of each over --runs and the ratio replay / gzip. Build with -c release for \
+            lines), the full headless replay (parse, books, audit), and a backtest of the \
+            reference strategy (parse, book, kernel, simulated venue). Prints the median \
+            of each over --runs, the ratio replay / gzip and the ratio backtest / replay. Build with -c release for \
             meaningful figures.
             """)
 
@@ -51,6 +52,8 @@ struct BenchCommand: ParsableCommand {
             out.value("replay_s", figures.replaySeconds, places: 4)
             out.value("ratio_to_gzip", figures.ratioToGzip, places: 3)
             out.value("ns_per_event", figures.nanosecondsPerEvent, places: 1)
+            out.value("backtest_s", figures.backtestSeconds, places: 4)
+            out.value("backtest_to_replay", figures.backtestToReplay, places: 3)
             out.value("events_per_s", figures.eventsPerSecond, places: 0)
             out.value("peak_rss_mb", Double(figures.peakResidentBytes) / 1_048_576, places: 1)
             out.endObject()
@@ -61,6 +64,7 @@ struct BenchCommand: ParsableCommand {
                   gzip -dc > /dev/null   \(ms(figures.gzipSeconds))
                   reader (inflate+lines) \(ms(figures.readerSeconds))
                   replay (parse+book+audit) \(ms(figures.replaySeconds))  = \(round3(figures.ratioToGzip))x gzip, \(round1(figures.nanosecondsPerEvent)) ns/event, \(Int(figures.eventsPerSecond)) events/s
+                  backtest (ema-reversal)   \(ms(figures.backtestSeconds))  = \(round3(figures.backtestToReplay))x replay
                   peak RSS of this process: \(round1(Double(figures.peakResidentBytes) / 1_048_576)) MB
                 """)
         }

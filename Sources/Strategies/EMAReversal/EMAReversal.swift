@@ -38,8 +38,8 @@ public struct EMAReversal: Strategy {
     var lastEntry: Timestamp?
 
     public static let specs: [ParameterSpec] = [
-        ParameterSpec("EMAPeriod", .integer(2...86_400), default: .integer(60), "EMA period in seconds (over one-second closes)"),
-        ParameterSpec("StretchPercent", .number(0.001...50), default: .number(0.1), "how far from the EMA the price must stretch, %"),
+        ParameterSpec("EMAPeriod", .integer(2...86_400), default: .integer(30), "EMA period in seconds (over one-second closes)"),
+        ParameterSpec("StretchPercent", .number(0.001...50), default: .number(0.05), "how far from the EMA the price must stretch, %"),
         ParameterSpec("TurnPercent", .number(0...50), default: .number(0.02), "how far it must come back from its extreme, %"),
         ParameterSpec("Direction", .choice(["long", "short", "both"]), default: .text("long"), "which side to trade (short: futures only)"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),

@@ -1,0 +1,152 @@
+import Dispatch
+import EngineCore
+import Foundation
+import MarketModel
+import Simulation
+import Strategies
+import Trading
+
+/// `apogee backtest`: the kernel, one strategy and the simulated venue over recordings.
+public enum Backtest {
+    /// Runs the backtest (and its Monte Carlo, if asked) and reports.
+    public static func run(_ options: BacktestOptions, progress: ((String) -> Void)? = nil) throws(BacktestFailure) -> BacktestReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard let entry = StrategyCatalog.entry(named: options.strategy) else {
+            let known = StrategyCatalog.entries.map(\.name).joined(separator: ", ")
+            throw .configuration("unknown strategy '\(options.strategy)' (known: \(known))")
+        }
+        let parameters: ParameterSet
+        do {
+            parameters = try ParameterSet(specs: entry.specs, given: options.parameters)
+        } catch {
+            throw .configuration(error.description)
+        }
+
+        var replayOptions = ReplayOptions(files: options.files, market: options.market, strict: options.strict)
+        replayOptions.malformedSamples = 5
+        let stream: RecordingEventStream
+        do {
+            stream = try RecordingEventStream(options: replayOptions)
+        } catch {
+            throw .replay(error)
+        }
+        // The first events fix the market and fit the latency; they are replayed after.
+        var head: [MarketEvent] = []
+        var streamMarket: MarketKind?
+        do {
+            while head.count < 4000, let item = try stream.next() {
+                head.append(item.event)
+                streamMarket = streamMarket ?? item.market
+            }
+        } catch {
+            throw .replay(error)
+        }
+        let market = options.market ?? streamMarket ?? inferMarket(head)
+        let latency = options.latencyMilliseconds.map {
+            LatencyModel(orderEntryNanoseconds: Int64($0 * 1e6), responseNanoseconds: Int64($0 * 1e6), jitter: 0.2)
+        } ?? LatencyModel.fitted(lags: head.compactMap { event in
+            event.time.exchange.map { event.time.received.nanoseconds - $0.nanoseconds }
+        })
+        let terms: AccountTerms = market == .spot ? .spot : .usdMargined(leverage: options.leverage)
+        var kernelConfiguration = KernelConfiguration(account: terms, initialCash: options.initialCash, risk: options.risk, protections: options.protections, marketKind: market)
+        kernelConfiguration.logLinesKept = 50
+        let simulation = SimulationSettings(latency: latency, queue: options.queue, account: terms, seed: options.seed)
+
+        let keepEvents = options.monteCarloRuns > 0
+        var kept: [MarketEvent] = keepEvents ? head : []
+        var run = BacktestRun(kernel: TradingKernel(configuration: kernelConfiguration, strategies: [entry.make(parameters)]), venue: SimulatedExchange(settings: simulation, cash: options.initialCash))
+        for event in head { run.feed(event) }
+        var lastProgress = clock.now
+        do {
+            while let item = try stream.next() {
+                run.feed(item.event)
+                if keepEvents { kept.append(item.event) }
+                if let progress, run.events % 16_384 == 0, clock.now - lastProgress >= .milliseconds(200) {
+                    lastProgress = clock.now
+                    let percent = stream.fileBytesTotal > 0 ? stream.fileBytesRead * 100 / stream.fileBytesTotal : 0
+                    progress("backtest: \(percent)%  \(run.events) events  \(run.fills) fills")
+                }
+            }
+        } catch {
+            throw .replay(error)
+        }
+        run.finish()
+        let mainElapsed = HeadlessReplay.seconds(clock.now - started)
+
+        var report = BacktestReport(options: options, parameters: parameters, market: market, latency: latency, run: run, stream: stream, elapsedSeconds: mainElapsed)
+        if options.monteCarloRuns > 0 {
+            progress?("monte carlo: \(options.monteCarloRuns) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: { entry.make(parameters) }, initialCash: options.initialCash)
+        }
+        report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
+        report.runSeconds = mainElapsed
+        return report
+    }
+
+    static func inferMarket(_ events: [MarketEvent]) -> MarketKind {
+        for event in events {
+            if case .bookDelta(let delta) = event { return delta.previousFinalUpdateID == nil ? .spot : .usdMargined }
+        }
+        return .spot
+    }
+
+    /// N runs with randomised latency and queue assumptions, both cores, each run from
+    /// its own generator derived from the seed (so the result does not depend on which
+    /// core ran which run).
+    static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> any Strategy, initialCash: Money) -> MonteCarloSummary {
+        let outcomes = MonteCarloOutcomes(count: runs)
+        DispatchQueue.concurrentPerform(iterations: runs) { index in
+            var generator = SeededGenerator.derived(from: seed, index: UInt64(index))
+            var settings = simulation
+            // Latency from a half to twice the base, evenly on a log scale.
+            let factor = [0.5, 0.7, 1.0, 1.4, 2.0][Int(generator.next() % 5)] * (0.9 + 0.2 * generator.unit())
+            settings.latency = simulation.latency.scaled(by: factor)
+            settings.latency.jitter = 0.1 + 0.4 * generator.unit()
+            let power = Int(generator.next() % 4)
+            settings.queue = power == 0 ? .conservative : .probabilistic(power: power)
+            settings.seed = generator.next()
+            var run = BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: [make()]), venue: SimulatedExchange(settings: settings, cash: initialCash))
+            for event in events { run.feed(event) }
+            run.finish()
+            let span = (run.firstTime ?? run.lastTime, run.lastTime)
+            let metrics = PerformanceMetrics(initialEquity: initialCash, equity: run.equity, trades: run.kernel.journal, fees: run.kernel.account.fees, span: span)
+            outcomes.set(index, netPnL: metrics.netPnL.doubleValue, maxDrawdown: metrics.maxDrawdown.doubleValue)
+        }
+        return MonteCarloSummary(runs: runs, netPnL: outcomes.netPnL, maxDrawdown: outcomes.maxDrawdown)
+    }
+}
+
+/// Results of the Monte Carlo runs, written by index from both cores.
+final class MonteCarloOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var netPnL: [Double]
+    private(set) var maxDrawdown: [Double]
+
+    init(count: Int) {
+        netPnL = Array(repeating: 0, count: count)
+        maxDrawdown = Array(repeating: 0, count: count)
+    }
+
+    func set(_ index: Int, netPnL value: Double, maxDrawdown drawdown: Double) {
+        lock.lock()
+        netPnL[index] = value
+        maxDrawdown[index] = drawdown
+        lock.unlock()
+    }
+}
+
+/// Percentiles of the Monte Carlo runs.
+public struct MonteCarloSummary: Sendable {
+    public var runs: Int
+    public var netPnL: [Double]
+    public var maxDrawdown: [Double]
+
+    /// Nearest-rank percentile.
+    public static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+}

@@ -1,0 +1,42 @@
+import MarketModel
+import Simulation
+import Strategies
+import Trading
+
+/// What to backtest and under which assumptions.
+public struct BacktestOptions: Sendable {
+    public var files: [String]
+    public var market: MarketKind?
+    public var strategy: String
+    /// Parameters in the order given (file first, then `--param`); later ones win.
+    public var parameters: [(key: String, value: ParameterValue, source: String)] = []
+    public var seed: UInt64 = 1
+    public var initialCash = Money(whole: 10_000)
+    /// Futures leverage (spot is always 1).
+    public var leverage: Int64 = 5
+    /// Fixed latency in milliseconds each way; `nil` fits it from the recording.
+    public var latencyMilliseconds: Double?
+    public var queue: QueueModel = .conservative
+    public var monteCarloRuns = 0
+    public var risk = RiskSettings()
+    public var protections = ProtectionSettings()
+    public var strict = false
+
+    public init(files: [String], strategy: String) {
+        self.files = files
+        self.strategy = strategy
+    }
+}
+
+/// Why a backtest could not run.
+public enum BacktestFailure: Error, Sendable, CustomStringConvertible {
+    case replay(ReplayFailure)
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .replay(let failure): return failure.description
+        case .configuration(let message): return message
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import EngineCore
+import MarketModel
+import Simulation
+import Strategies
+import Trading
+
+/// What a backtest found, printed as one JSON object or a summary.
+public struct BacktestReport: Sendable {
+    public var strategy: String
+    public var files: [String]
+    public var seed: UInt64
+    public var market: MarketKind
+    public var parameters: ParameterSet
+    public var latency: LatencyModel
+    public var queue: QueueModel
+    public var events: Int
+    public var lines: Int
+    public var malformed: Int
+    public var orders: Int
+    public var fills: Int
+    public var metrics: PerformanceMetrics
+    public var equity: [(time: Timestamp, value: Money)]
+    public var trades: [TradeRecord]
+    public var log: [LogLine]
+    public var tradingState: TradingState
+    public var openPosition: Bool
+    /// Wall time of the whole command, and of the main run alone.
+    public var elapsedSeconds: Double
+    public var runSeconds: Double
+    public var monteCarlo: MonteCarloSummary?
+
+    init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
+        strategy = options.strategy
+        files = options.files
+        seed = options.seed
+        self.market = market
+        self.parameters = parameters
+        self.latency = latency
+        queue = options.queue
+        events = run.events
+        lines = stream.lines
+        malformed = stream.malformed
+        orders = run.kernel.orderCount
+        fills = run.fills
+        equity = run.equity
+        trades = run.kernel.journal
+        log = Array(run.logTail)
+        tradingState = run.kernel.risk.state
+        openPosition = !run.kernel.account.openPositions.isEmpty
+        metrics = PerformanceMetrics(initialEquity: options.initialCash, equity: run.equity, trades: run.kernel.journal, fees: run.kernel.account.fees, span: (run.firstTime ?? run.lastTime, run.lastTime))
+        self.elapsedSeconds = elapsedSeconds
+        runSeconds = elapsedSeconds
+    }
+
+    /// Throughput of the main run (Monte Carlo runs excluded).
+    public var eventsPerSecond: Double { runSeconds > 0 ? Double(events) / runSeconds : 0 }
+
+    /// The equity curve on minute boundaries (and the final value).
+    var minuteEquity: [(time: Timestamp, value: Money)] {
+        var points = equity.filter { $0.time.nanoseconds % 60_000_000_000 == 0 }
+        if let last = equity.last { points.append(last) }
+        return points
+    }
+
+    public var json: String {
+        var out = JSONWriter()
+        out.beginObject()
+        out.value("strategy", strategy)
+        out.beginArray("files")
+        for file in files { out.value(nil, file) }
+        out.endArray()
+        out.value("market", market.rawValue)
+        out.value("seed", seed)
+        out.beginObject("parameters")
+        for name in parameters.names { out.value(name, parameters.values[name]?.description) }
+        out.endObject()
+        out.beginObject("assumptions")
+        out.value("order_entry_ms", Double(latency.orderEntryNanoseconds) / 1e6, places: 3)
+        out.value("response_ms", Double(latency.responseNanoseconds) / 1e6, places: 3)
+        out.value("latency_jitter", latency.jitter, places: 3)
+        out.value("queue", queueName)
+        out.endObject()
+        out.value("events", events)
+        out.value("malformed", malformed)
+        out.value("orders", orders)
+        out.value("fills", fills)
+        out.value("trades", metrics.trades)
+        out.value("net_pnl", metrics.netPnL.doubleValue, places: 8)
+        out.value("fees", metrics.fees.doubleValue, places: 8)
+        out.value("win_rate", metrics.winRate, places: 4)
+        if let factor = metrics.profitFactor { out.value("profit_factor", factor, places: 4) } else { out.null("profit_factor") }
+        out.value("avg_trade", metrics.averageTrade.doubleValue, places: 8)
+        out.value("max_drawdown", metrics.maxDrawdown.doubleValue, places: 8)
+        out.value("max_drawdown_pct", metrics.maxDrawdownPercent, places: 4)
+        out.value("sharpe", metrics.sharpe, places: 4)
+        out.value("sortino", metrics.sortino, places: 4)
+        out.value("time_in_market", metrics.timeInMarket, places: 4)
+        out.value("final_equity", metrics.finalEquity.doubleValue, places: 8)
+        out.value("trading_state", tradingState.rawValue)
+        out.value("open_position_at_end", openPosition)
+        out.beginArray("equity")
+        for point in minuteEquity {
+            out.beginArray()
+            out.value(nil, Int(point.time.milliseconds))
+            out.value(nil, point.value.doubleValue, places: 8)
+            out.endArray()
+        }
+        out.endArray()
+        out.beginArray("trade_list")
+        for trade in trades.prefix(100) {
+            out.beginObject()
+            out.value("symbol", trade.symbol)
+            out.value("side", trade.direction == .buy ? "long" : "short")
+            out.value("opened", trade.openedAt.description)
+            out.value("closed", trade.closedAt.description)
+            out.value("entry", trade.entryPrice.description)
+            out.value("exit", trade.exitPrice.description)
+            out.value("quantity", trade.quantity.description)
+            out.value("net_pnl", trade.netPnL.doubleValue, places: 8)
+            out.value("exit_reason", trade.exitReason)
+            out.endObject()
+        }
+        out.endArray()
+        out.beginArray("log_tail")
+        for line in log { out.value(nil, line.description) }
+        out.endArray()
+        if let monteCarlo {
+            out.beginObject("monte_carlo")
+            out.value("runs", monteCarlo.runs)
+            writePercentiles("net_pnl", monteCarlo.netPnL, into: &out)
+            writePercentiles("max_drawdown", monteCarlo.maxDrawdown, into: &out)
+            out.endObject()
+        }
+        out.value("elapsed_s", elapsedSeconds, places: 4)
+        out.value("run_s", runSeconds, places: 4)
+        out.value("events_per_s", eventsPerSecond, places: 0)
+        out.endObject()
+        return out.text
+    }
+
+    private func writePercentiles(_ key: String, _ values: [Double], into out: inout JSONWriter) {
+        out.beginObject(key)
+        for p in [5.0, 50.0, 95.0] {
+            out.value("p\(Int(p))", MonteCarloSummary.percentile(values, p), places: 8)
+        }
+        out.endObject()
+    }
+
+    var queueName: String {
+        switch queue {
+        case .conservative: return "conservative"
+        case .probabilistic(let power): return "probabilistic(power \(power))"
+        }
+    }
+
+    public var summary: String {
+        var lines: [String] = []
+        lines.append("Backtest of \(strategy) on \(events) events (\(market.rawValue)) in \(round(runSeconds, 2)) s (\(Int(eventsPerSecond)) events/s)")
+        lines.append("  orders \(orders), fills \(fills), trades \(metrics.trades), win rate \(round(metrics.winRate * 100, 1))%")
+        lines.append("  net P&L \(metrics.netPnL.formatted(fractionDigits: 2)) after fees \(metrics.fees.formatted(fractionDigits: 2)); profit factor \(metrics.profitFactor.map { String(round($0, 2)) } ?? "-")")
+        lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), Sharpe \(round(metrics.sharpe, 2)), Sortino \(round(metrics.sortino, 2)), time in market \(round(metrics.timeInMarket * 100, 1))%")
+        lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
+        if let monteCarlo {
+            let pnl = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.netPnL, $0), 2) }
+            let drawdown = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.maxDrawdown, $0), 2) }
+            lines.append("  monte carlo (\(monteCarlo.runs) runs): net P&L p5/p50/p95 \(pnl[0]) / \(pnl[1]) / \(pnl[2]); max drawdown \(drawdown[0]) / \(drawdown[1]) / \(drawdown[2])")
+        }
+        if tradingState != .active { lines.append("  trading ended \(tradingState.rawValue)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private func round(_ value: Double, _ places: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return (value * scale).rounded() / scale
+    }
+}

@@ -1,0 +1,177 @@
+import DequeModule
+import EngineCore
+import HeapModule
+import MarketModel
+import OrderBook
+import Simulation
+import Trading
+
+/// One backtest: the kernel and the simulated venue, driven in a plain loop by market
+/// events in receive order and by a time-ordered queue of what is in flight between
+/// them (orders travelling to the venue, reports travelling back, timers).
+///
+/// Ties at the same nanosecond go in the order they were scheduled; queued items due
+/// at or before a market event's time are handled before it. With no extra
+/// market-data delay the venue reads the kernel's own book (they are the same
+/// replayed book); with one, the venue keeps its own, ahead of the kernel's.
+struct BacktestRun {
+    private(set) var kernel: TradingKernel
+    private(set) var venue: SimulatedExchange
+    private var queue = Heap<Scheduled>()
+    private var sequence: UInt64 = 0
+    private var effects: [KernelEffect] = []
+    private let marketDataDelay: Int64
+    private var venueBooks: [String: OrderBook] = [:]
+    private(set) var fills = 0
+    private(set) var equity: [(time: Timestamp, value: Money)] = []
+    private(set) var logTail: Deque<LogLine> = []
+    private(set) var warnings = 0
+    private(set) var firstTime: Timestamp?
+    private(set) var lastTime = Timestamp(nanoseconds: 0)
+    private(set) var events = 0
+
+    init(kernel: TradingKernel, venue: SimulatedExchange) {
+        self.kernel = kernel
+        self.venue = venue
+        marketDataDelay = venue.settings.latency.marketDataNanoseconds
+        effects.reserveCapacity(16)
+    }
+
+    mutating func feed(_ event: MarketEvent) {
+        let time = event.time.received
+        if firstTime == nil { firstTime = time }
+        if time > lastTime { lastTime = time }
+        events += 1
+        drain(upTo: time)
+        if marketDataDelay == 0 {
+            kernel.handle(.market(event), into: &effects)
+            apply(at: time)
+            reactVenue(to: event, book: event.symbol.flatMap { kernel.book(for: $0) })
+        } else {
+            var book: OrderBook?
+            if let symbol = event.symbol {
+                switch event {
+                case .bookDelta(let delta):
+                    venueBooks[symbol, default: OrderBook(symbol: symbol, rule: BookSyncRule(for: kernel.configuration.marketKind))].apply(delta)
+                case .bookSnapshot(let snapshot):
+                    venueBooks[symbol, default: OrderBook(symbol: symbol, rule: BookSyncRule(for: kernel.configuration.marketKind))].apply(snapshot)
+                default:
+                    break
+                }
+                book = venueBooks[symbol]
+            }
+            reactVenue(to: event, book: book)
+            schedule(.market(event), at: time.nanoseconds + marketDataDelay)
+        }
+    }
+
+    /// Lets what is in flight land (a few seconds past the last event) and takes the
+    /// final equity.
+    mutating func finish() {
+        drain(upTo: Timestamp(nanoseconds: lastTime.nanoseconds + 5_000_000_000))
+        equity.append((lastTime, kernel.equity))
+    }
+
+    private mutating func reactVenue(to event: MarketEvent, book: OrderBook?) {
+        let reports: [SimulatedReport]
+        switch event {
+        case .trade(let trade):
+            reports = venue.trade(trade)
+        case .bookDelta(let delta):
+            venue.bookUpdated(symbol: delta.symbol, at: delta.time.received)
+            guard let book, venue.restingCount > 0 else { return }
+            reports = venue.bookChanged(symbol: delta.symbol, book: book, at: delta.time.received)
+        case .bookSnapshot(let snapshot):
+            guard let symbol = snapshot.symbol else { return }
+            venue.bookUpdated(symbol: symbol, at: snapshot.time.received)
+            guard let book, venue.restingCount > 0 else { return }
+            reports = venue.bookChanged(symbol: symbol, book: book, at: snapshot.time.received)
+        case .bestBidAsk:
+            return
+        }
+        for report in reports { schedule(.deliver(report.event), at: report.deliverAt.nanoseconds) }
+    }
+
+    private mutating func drain(upTo time: Timestamp) {
+        while let next = queue.min, next.time <= time.nanoseconds {
+            _ = queue.removeMin()
+            let at = Timestamp(nanoseconds: next.time)
+            switch next.action {
+            case .arrive(let request):
+                let book = marketDataDelay == 0 ? kernel.book(for: request.symbol) : venueBooks[request.symbol]
+                for report in venue.orderArrived(request, at: at, book: book) {
+                    schedule(.deliver(report.event), at: report.deliverAt.nanoseconds)
+                }
+            case .cancel(let id):
+                for report in venue.cancelArrived(id, at: at) {
+                    schedule(.deliver(report.event), at: report.deliverAt.nanoseconds)
+                }
+            case .deliver(let event):
+                kernel.handle(.order(event), into: &effects)
+                apply(at: at)
+            case .timer(let timer):
+                kernel.handle(.timer(timer), into: &effects)
+                apply(at: at)
+            case .market(let event):
+                kernel.handle(.market(event), into: &effects)
+                apply(at: at)
+            }
+        }
+    }
+
+    /// Carries out the kernel's effects.
+    private mutating func apply(at time: Timestamp) {
+        guard !effects.isEmpty else { return }
+        for effect in effects {
+            switch effect {
+            case .submit(let request):
+                schedule(.arrive(request), at: time.nanoseconds + venue.orderEntryDelay())
+            case .cancel(let id, _):
+                schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay())
+            case .scheduleTimer(let at):
+                schedule(.timer(at), at: at.nanoseconds)
+            case .log(let line):
+                if line.level != .info { warnings += 1 }
+                if logTail.count == 50 { logTail.removeFirst() }
+                logTail.append(line)
+            case .record(.order(.filled)):
+                fills += 1
+            case .record(.trade(let trade)):
+                equity.append((trade.closedAt, kernel.equity))
+            case .record(.equity(let at, let value)):
+                equity.append((at, value))
+            case .record(.order):
+                break
+            }
+        }
+        effects.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func schedule(_ action: Scheduled.Action, at time: Int64) {
+        sequence += 1
+        queue.insert(Scheduled(time: time, sequence: sequence, action: action))
+    }
+}
+
+/// Something due at a time: ordered by time, then by when it was scheduled.
+struct Scheduled: Comparable {
+    enum Action {
+        case arrive(OrderRequest)
+        case cancel(ClientOrderID)
+        case deliver(OrderEvent)
+        case timer(Timestamp)
+        case market(MarketEvent)
+    }
+
+    var time: Int64
+    var sequence: UInt64
+    var action: Action
+
+    static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
+        lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
+    }
+
+    static func == (lhs: Scheduled, rhs: Scheduled) -> Bool {
+        lhs.time == rhs.time && lhs.sequence == rhs.sequence
+    }
+}
