@@ -46,7 +46,7 @@ struct BacktestRun {
         if marketDataDelay == 0 {
             kernel.handle(.market(event), into: &effects)
             apply(at: time)
-            reactVenue(to: event, book: event.symbol.flatMap { kernel.book(for: $0) })
+            reactVenue(to: event, kernelBook: true)
         } else {
             var book: OrderBook?
             if let symbol = event.symbol {
@@ -60,7 +60,7 @@ struct BacktestRun {
                 }
                 book = venueBooks[symbol]
             }
-            reactVenue(to: event, book: book)
+            reactVenue(to: event, kernelBook: false, book: book)
             schedule(.market(event), at: time.nanoseconds + marketDataDelay)
         }
     }
@@ -72,7 +72,15 @@ struct BacktestRun {
         equity.append((lastTime, kernel.equity))
     }
 
-    private mutating func reactVenue(to event: MarketEvent, book: OrderBook?) {
+    /// The venue sees the event: with `kernelBook`, it reads the kernel's book in place.
+    private mutating func reactVenue(to event: MarketEvent, kernelBook: Bool, book venueBook: OrderBook? = nil) {
+        var book = venueBook
+        if kernelBook, venue.restingCount > 0, let symbol = event.symbol {
+            switch event {
+            case .bookDelta, .bookSnapshot: book = kernel.book(for: symbol)
+            default: break
+            }
+        }
         let reports: [SimulatedReport]
         switch event {
         case .trade(let trade):
