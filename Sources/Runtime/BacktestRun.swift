@@ -29,6 +29,14 @@ struct BacktestRun {
     private(set) var firstTime: Timestamp?
     private(set) var lastTime = Timestamp(nanoseconds: 0)
     private(set) var events = 0
+    /// Sees what happens, in order (tests check their invariants through it).
+    var observer: ((Observation) -> Void)?
+
+    enum Observation {
+        case market(MarketEvent)
+        case submitted(OrderRequest, arrivesAt: Timestamp)
+        case delivered(KernelRecord, at: Timestamp)
+    }
 
     init(kernel: TradingKernel, venue: SimulatedExchange) {
         self.kernel = kernel
@@ -43,6 +51,7 @@ struct BacktestRun {
         if time > lastTime { lastTime = time }
         events += 1
         drain(upTo: time)
+        observer?(.market(event))
         if marketDataDelay == 0 {
             kernel.handle(.market(event), into: &effects)
             apply(at: time)
@@ -131,9 +140,14 @@ struct BacktestRun {
     private mutating func apply(at time: Timestamp) {
         guard !effects.isEmpty else { return }
         for effect in effects {
+            if let observer {
+                if case .record(let record) = effect { observer(.delivered(record, at: time)) }
+            }
             switch effect {
             case .submit(let request):
-                schedule(.arrive(request), at: time.nanoseconds + venue.orderEntryDelay())
+                let arrival = time.nanoseconds + venue.orderEntryDelay()
+                observer?(.submitted(request, arrivesAt: Timestamp(nanoseconds: arrival)))
+                schedule(.arrive(request), at: arrival)
             case .cancel(let id, _):
                 schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay())
             case .scheduleTimer(let at):
