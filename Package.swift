@@ -57,7 +57,9 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel"]),
+        .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
+        .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,11 +15,31 @@ struct SymbolMarket: Sendable {
     /// exchange uses, when nobody configured them.
     var priceStep: Int64 = 0
     var quantityStep: Int64 = 0
+    /// Prices folded into the step so far: after enough of them the step is settled.
+    var stepSamples = 0
 
     init(symbol: String) { self.symbol = symbol }
 
-    var tick: Price { Price(units: max(priceStep, 1)) }
+    /// The price increment: the step the prices seen share, but never coarser than a
+    /// thousandth of the price (a handful of round prints must not pass for the tick).
+    var tick: Price {
+        var step = max(priceStep, 1)
+        if let reference = lastPrice ?? bestBid, reference.units > 0 {
+            while step > 1, step > reference.units / 1000 { step = max(step / 10, 1) }
+        }
+        return Price(units: step)
+    }
+
     var lot: Quantity { Quantity(units: max(quantityStep, 1)) }
+
+    mutating func learnSteps(from levels: [BookLevel]) {
+        guard stepSamples < 5000 else { return }
+        for level in levels {
+            priceStep = Self.gcd(priceStep, level.price.units)
+            if level.quantity.units > 0 { quantityStep = Self.gcd(quantityStep, level.quantity.units) }
+        }
+        stepSamples += levels.count
+    }
 
     mutating func apply(_ event: MarketEvent, rule: BookSyncRule) {
         switch event {
@@ -30,11 +50,17 @@ struct SymbolMarket: Sendable {
             priceStep = Self.gcd(priceStep, trade.price.units)
             quantityStep = Self.gcd(quantityStep, trade.quantity.units)
         case .bookDelta(let delta):
+            if stepSamples < 5000 {
+                learnSteps(from: delta.bids)
+                learnSteps(from: delta.asks)
+            }
             if book == nil { book = OrderBook(symbol: symbol, rule: rule) }
             book!.apply(delta)
             bestBid = book!.bestBid?.price
             bestAsk = book!.bestAsk?.price
         case .bookSnapshot(let snapshot):
+            learnSteps(from: snapshot.bids)
+            learnSteps(from: snapshot.asks)
             if book == nil { book = OrderBook(symbol: symbol, rule: rule) }
             book!.apply(snapshot)
             bestBid = book!.bestBid?.price
