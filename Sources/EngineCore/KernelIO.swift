@@ -5,7 +5,8 @@ import Strategies
 /// Everything the kernel reacts to. Time arrives inside these; the kernel never reads a clock.
 public enum KernelInput: Sendable {
     case market(MarketEvent)
-    case order(OrderEvent)
+    /// An order event, with the local time it was received (its own time is the venue's).
+    case order(OrderEvent, receivedAt: Timestamp)
     case timer(Timestamp)
     case user(UserCommand, at: Timestamp)
 }

@@ -82,8 +82,8 @@ public struct TradingKernel: Sendable {
         case .market(let event):
             advanceClock(to: event.time.received, effects: &effects)
             handleMarket(event, effects: &effects)
-        case .order(let event):
-            advanceClock(to: event.time, effects: &effects)
+        case .order(let event, let receivedAt):
+            advanceClock(to: receivedAt, effects: &effects)
             handleOrderEvent(event, effects: &effects)
         case .timer(let time):
             advanceClock(to: time, effects: &effects)

@@ -124,7 +124,7 @@ struct BacktestRun {
                     schedule(.deliver(report.event), at: report.deliverAt.nanoseconds)
                 }
             case .deliver(let event):
-                kernel.handle(.order(event), into: &effects)
+                kernel.handle(.order(event, receivedAt: at), into: &effects)
                 apply(at: at)
             case .timer(let timer):
                 kernel.handle(.timer(timer), into: &effects)

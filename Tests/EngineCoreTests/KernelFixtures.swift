@@ -59,7 +59,7 @@ func cancels(_ effects: [KernelEffect]) -> [ClientOrderID] {
 }
 
 func fillEvent(_ request: OrderRequest, at priceText: String, _ seconds: Double, fee: String = "0") -> KernelInput {
-    .order(.filled(Fill(orderID: request.id, symbol: request.symbol, side: request.side, price: price(priceText), quantity: request.quantity, fee: money(fee), liquidity: .maker, time: at(seconds))))
+    .order(.filled(Fill(orderID: request.id, symbol: request.symbol, side: request.side, price: price(priceText), quantity: request.quantity, fee: money(fee), liquidity: .maker, time: at(seconds))), receivedAt: at(seconds))
 }
 
 func kernel(_ strategy: ScriptedStrategy, risk: RiskSettings = RiskSettings(), cash: String = "10000") -> TradingKernel {
