@@ -107,3 +107,25 @@ struct TradingKernelTests {
         #expect(run() == run())
     }
 }
+
+@Suite("Kernel snapshot")
+struct KernelSnapshotTests {
+    @Test("a snapshot shows the book, the position, the orders and the strategy's tallies")
+    func snapshotContents() throws {
+        var engine = kernel(ScriptedStrategy(script: [buy("1", at: "100"), buy("0.5", at: "99")]))
+        _ = engine.handle(snapshot(bid: "99.9", ask: "100.1"))
+        let requests = submitted(engine.handle(tradeInput("100", 1)))
+        _ = engine.handle(fillEvent(requests[0], at: "100", 2))
+        _ = engine.handle(tradeInput("101", 3))
+        let picture = engine.snapshot(depth: 5)
+        #expect(picture.markets.map(\.symbol) == ["BTCUSDT"])
+        #expect(picture.markets.first?.bestBid?.price == price("99.9"))
+        #expect(picture.markets.first?.bookState == "synced")
+        #expect(picture.positions.first?.quantity == quantity("1"))
+        #expect(picture.positions.first?.unrealizedPnL == money("1"))
+        #expect(picture.openOrders.map(\.id).contains(requests[1].id))
+        #expect(picture.strategies.first?.ordersPlaced == 2)
+        #expect(picture.equity == money("10001"))
+        #expect(picture.tradingState == .active)
+    }
+}

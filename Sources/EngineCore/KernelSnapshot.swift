@@ -1,0 +1,84 @@
+import MarketModel
+import Trading
+
+/// An immutable picture of the kernel for the view: everything a frame draws, taken
+/// at one instant. The engine hands these to the UI through a single-slot mailbox.
+public struct KernelSnapshot: Sendable {
+    public struct MarketLine: Sendable {
+        public var symbol: String
+        public var lastPrice: Price?
+        public var bestBid: BookLevel?
+        public var bestAsk: BookLevel?
+        /// Best levels, best first, at most `depth` a side.
+        public var bids: [BookLevel]
+        public var asks: [BookLevel]
+        public var deltas: Deltas
+        public var bookState: String?
+    }
+
+    public struct PositionLine: Sendable {
+        public var symbol: String
+        public var quantity: Quantity
+        public var entryPrice: Price?
+        public var unrealizedPnL: Money
+        public var liquidationPrice: Price?
+    }
+
+    public struct StrategyLine: Sendable {
+        public var name: String
+        public var enabled: Bool
+        public var ordersPlaced: Int
+        public var ordersDenied: Int
+        public var trades: Int
+        public var netPnL: Money
+    }
+
+    public var time: Timestamp
+    public var tradingState: TradingState
+    public var stateReason: String?
+    public var cash: Money
+    public var equity: Money
+    public var realizedPnL: Money
+    public var fees: Money
+    public var markets: [MarketLine]
+    public var positions: [PositionLine]
+    public var openOrders: [Order]
+    public var strategies: [StrategyLine]
+    public var recentTrades: [TradeRecord]
+    public var log: [LogLine]
+}
+
+extension TradingKernel {
+    /// The kernel as the view should draw it now, with `depth` book levels a side.
+    public func snapshot(depth: Int = 20) -> KernelSnapshot {
+        let marks: (String) -> Price? = { lastPrice(of: $0) }
+        let terms = account.terms
+        return KernelSnapshot(
+            time: now,
+            tradingState: risk.state,
+            stateReason: risk.stateReason,
+            cash: account.cash,
+            equity: account.equity(marks: marks),
+            realizedPnL: account.realizedPnL,
+            fees: account.fees,
+            markets: markets.sorted { $0.symbol < $1.symbol }.map { market in
+                KernelSnapshot.MarketLine(
+                    symbol: market.symbol, lastPrice: market.lastPrice,
+                    bestBid: market.book?.bestBid, bestAsk: market.book?.bestAsk,
+                    bids: market.book?.bids.top(depth) ?? [], asks: market.book?.asks.top(depth) ?? [],
+                    deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue)
+            },
+            positions: account.openPositions.map { position in
+                KernelSnapshot.PositionLine(
+                    symbol: position.symbol, quantity: position.quantity, entryPrice: position.entryPrice,
+                    unrealizedPnL: marks(position.symbol).map { position.unrealizedPnL(at: $0) } ?? .zero,
+                    liquidationPrice: position.liquidationPrice(maintenancePartsPerMillion: terms.maintenancePartsPerMillion))
+            },
+            openOrders: openOrders,
+            strategies: slots.map { slot in
+                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, trades: slot.trades, netPnL: slot.netPnL)
+            },
+            recentTrades: Array(journal.suffix(20)),
+            log: Array(log.suffix(50)))
+    }
+}
