@@ -54,7 +54,7 @@ let package = Package(
 
         .testTarget(name: "MarketModelTests", dependencies: ["MarketModel"]),
         .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "MarketModel"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel", "Simulation"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),

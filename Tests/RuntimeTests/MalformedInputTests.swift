@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import Simulation
 import Testing
 
 @Suite("Bad input never crashes and never passes silently")
@@ -71,7 +72,7 @@ struct MalformedInputTests {
     func garbage() throws {
         let directory = try Support.scratchDirectory()
         let path = directory + "/garbage.bin"
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let bytes = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let report = try HeadlessReplay.run(ReplayOptions(files: [path]))
@@ -88,18 +89,5 @@ struct MalformedInputTests {
         } catch {
             #expect(error.description == "cannot open /nonexistent/recording.gz: No such file or directory")
         }
-    }
-}
-
-/// A small seeded generator so the garbage is the same every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
