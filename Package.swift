@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "Trading", dependencies: ["MarketModel"]),
         .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
         .target(name: "Strategies", dependencies: ["MarketModel", "OrderBook", "Trading"]),
+        .target(name: "TUIKit"),
         .target(name: "EngineCore", dependencies: [
             "MarketModel", "OrderBook", "Trading", "Strategies",
             .product(name: "DequeModule", package: "swift-collections"),
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel", "Simulation"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),

@@ -1,0 +1,129 @@
+/// The widgets: each draws into a rectangle of a buffer and nothing else.
+extension Buffer {
+    /// A bordered block with a title; returns the inner rectangle.
+    @discardableResult
+    public mutating func block(_ rect: Rect, title: String, glyphs: Glyphs, focused: Bool = false) -> Rect {
+        guard rect.width >= 2, rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
+        let border = Style(.border, focused ? [.bold] : [])
+        for column in rect.x..<rect.maxX {
+            self[column, rect.y] = Cell(glyphs.horizontal, border)
+            self[column, rect.maxY - 1] = Cell(glyphs.horizontal, border)
+        }
+        for row in rect.y..<rect.maxY {
+            self[rect.x, row] = Cell(glyphs.vertical, border)
+            self[rect.maxX - 1, row] = Cell(glyphs.vertical, border)
+        }
+        self[rect.x, rect.y] = Cell(glyphs.topLeft, border)
+        self[rect.maxX - 1, rect.y] = Cell(glyphs.topRight, border)
+        self[rect.x, rect.maxY - 1] = Cell(glyphs.bottomLeft, border)
+        self[rect.maxX - 1, rect.maxY - 1] = Cell(glyphs.bottomRight, border)
+        if rect.width > 4 {
+            write(" \(title) ", x: rect.x + 1, y: rect.y, style: Style(.title, [.bold]), limit: rect.width - 2)
+        }
+        return rect.inset(by: 1)
+    }
+
+    /// Lines of styled text, clipped to the rectangle.
+    public mutating func text(_ lines: [(String, Style)], in rect: Rect) {
+        for (offset, line) in lines.prefix(rect.height).enumerated() {
+            write(line.0, x: rect.x, y: rect.y + offset, style: line.1, limit: rect.width)
+        }
+    }
+
+    /// A table: a header row and rows of cells, each column with a width and alignment.
+    public mutating func table(_ columns: [TableColumn], rows: [[(String, Style)]], in rect: Rect, header: Bool = true) {
+        var y = rect.y
+        func drawRow(_ cells: [(String, Style)]) {
+            var x = rect.x
+            for (index, column) in columns.enumerated() where x < rect.maxX {
+                let width = Swift.min(column.width, rect.maxX - x)
+                let (value, style) = index < cells.count ? cells[index] : ("", .plain)
+                let clipped = String(value.prefix(width))
+                let start = column.alignRight ? x + width - clipped.count : x
+                write(clipped, x: start, y: y, style: style, limit: width)
+                x += width + 1
+            }
+            y += 1
+        }
+        if header, rect.height > 0 {
+            drawRow(columns.map { ($0.title, Style(.muted, [.bold])) })
+        }
+        for row in rows where y < rect.maxY { drawRow(row) }
+    }
+
+    /// A sparkline of `values`, newest on the right.
+    public mutating func sparkline(_ values: [Double], in rect: Rect, style: Style, glyphs: Glyphs) {
+        guard rect.width > 0, rect.height > 0, let low = values.min(), let high = values.max() else { return }
+        let shown = values.suffix(rect.width)
+        let span = high - low
+        for (offset, value) in shown.enumerated() {
+            let level = span > 0 ? Int(((value - low) / span * 7).rounded()) : 3
+            self[rect.x + offset, rect.maxY - 1] = Cell(glyphs.levels[Swift.max(0, Swift.min(7, level))], style)
+        }
+    }
+
+    /// A horizontal gauge filled to `fraction`.
+    public mutating func gauge(_ fraction: Double, label: String, in rect: Rect, style: Style, glyphs: Glyphs) {
+        guard rect.width > 0, rect.height > 0 else { return }
+        let filled = Int((Swift.max(0, Swift.min(1, fraction)) * Double(rect.width)).rounded())
+        for column in 0..<rect.width {
+            self[rect.x + column, rect.y] = column < filled ? Cell(glyphs.bar, style) : Cell(" ", Style(.muted))
+        }
+        let start = rect.x + Swift.max(0, (rect.width - label.count) / 2)
+        write(label, x: start, y: rect.y, style: Style(.text, [.bold]), limit: rect.width)
+    }
+
+    /// A line chart of `values` scaled to the rectangle: Braille dots (2×4 per cell)
+    /// where the terminal has them, `*` otherwise. Extra marks (`marks`: value and
+    /// style) draw a horizontal line each, such as a stop or an own order.
+    public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], in rect: Rect, style: Style, glyphs: Glyphs) {
+        guard rect.width > 0, rect.height > 0, !values.isEmpty else { return }
+        let all = values + marks.map(\.0)
+        guard let low = all.min(), let high = all.max() else { return }
+        let span = high - low
+        for (value, markStyle) in marks {
+            let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
+            for column in rect.x..<rect.maxX {
+                self[column, rect.y + row] = Cell(glyphs.horizontal, markStyle)
+            }
+        }
+        if glyphs.braille {
+            let dotsWide = rect.width * 2
+            let dotsHigh = rect.height * 4
+            let shown = Array(values.suffix(dotsWide))
+            var grid = Array(repeating: UInt32(0), count: rect.width * rect.height)
+            // Braille bit for (column 0/1, row 0...3).
+            let bits: [[UInt32]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+            for (index, value) in shown.enumerated() {
+                let dotX = index + (dotsWide - shown.count)
+                let dotY = span > 0 ? Int(((high - value) / span * Double(dotsHigh - 1)).rounded()) : dotsHigh / 2
+                let cell = (dotY / 4) * rect.width + dotX / 2
+                grid[cell] |= bits[dotX % 2][dotY % 4]
+            }
+            for (index, pattern) in grid.enumerated() where pattern != 0 {
+                if let scalar = Unicode.Scalar(0x2800 + pattern) {
+                    self[rect.x + index % rect.width, rect.y + index / rect.width] = Cell(Character(scalar), style)
+                }
+            }
+        } else {
+            let shown = Array(values.suffix(rect.width))
+            for (index, value) in shown.enumerated() {
+                let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
+                self[rect.x + index + (rect.width - shown.count), rect.y + row] = Cell("*", style)
+            }
+        }
+    }
+}
+
+/// A column of a table.
+public struct TableColumn: Hashable, Sendable {
+    public var title: String
+    public var width: Int
+    public var alignRight: Bool
+
+    public init(_ title: String, width: Int, alignRight: Bool = false) {
+        self.title = title
+        self.width = width
+        self.alignRight = alignRight
+    }
+}
