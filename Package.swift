@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
         .target(name: "Strategies", dependencies: ["MarketModel", "OrderBook", "Trading"]),
         .target(name: "TUIKit"),
+        .target(name: "NCursesBackend", dependencies: ["CNCurses", "TUIKit"]),
+        .target(name: "TradingUI", dependencies: ["TUIKit", "EngineCore", "MarketModel", "Trading"]),
         .target(name: "EngineCore", dependencies: [
             "MarketModel", "OrderBook", "Trading", "Strategies",
             .product(name: "DequeModule", package: "swift-collections"),
@@ -43,6 +45,7 @@ let package = Package(
         // Drivers and I/O edges.
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
+            "TUIKit", "TradingUI", "NCursesBackend",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel", "Simulation"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),

@@ -13,6 +13,7 @@
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
 static inline int cnc_LINES(void) { return LINES; }
 static inline int cnc_COLS(void) { return COLS; }
+static inline int cnc_COLORS(void) { return COLORS; }
 static inline int cnc_COLOR_PAIR(int n) { return COLOR_PAIR(n); }
 static inline attr_t cnc_A_BOLD(void) { return A_BOLD; }
 static inline attr_t cnc_A_REVERSE(void) { return A_REVERSE; }

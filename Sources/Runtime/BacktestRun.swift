@@ -19,7 +19,7 @@ struct BacktestRun {
     private(set) var venue: SimulatedExchange
     private var queue = Heap<Scheduled>()
     private var sequence: UInt64 = 0
-    private var effects: [KernelEffect] = []
+    fileprivate(set) var effects: [KernelEffect] = []
     private let marketDataDelay: Int64
     private var venueBooks: [String: OrderBook] = [:]
     private(set) var fills = 0
@@ -137,7 +137,7 @@ struct BacktestRun {
     }
 
     /// Carries out the kernel's effects.
-    private mutating func apply(at time: Timestamp) {
+    fileprivate mutating func apply(at time: Timestamp) {
         guard !effects.isEmpty else { return }
         for effect in effects {
             if let observer {
@@ -195,5 +195,14 @@ struct Scheduled: Comparable {
 
     static func == (lhs: Scheduled, rhs: Scheduled) -> Bool {
         lhs.time == rhs.time && lhs.sequence == rhs.sequence
+    }
+}
+
+extension BacktestRun {
+    /// A command from the trader at the current replay time.
+    mutating func user(_ command: UserCommand) {
+        let at = lastTime
+        kernel.handle(.user(command, at: at), into: &effects)
+        apply(at: at)
     }
 }

@@ -8,13 +8,17 @@ struct Apogee: ParsableCommand {
         commandName: "apogee",
         abstract: "A MoonBot-style crypto trading terminal: live markets, strategies and replayable backtests.",
         discussion: """
-            The full-screen terminal is not built yet. Today Apogee replays recorded \
-            Binance feeds headless, rebuilds their order books by the exchange's sync \
-            rules and audits them against the exchange's own best bid/ask.
+            With no command, opens the full-screen terminal replaying the bundled demo \
+            session. `apogee replay FILE` opens it on any recording; `--headless` \
+            replays flat out and reports instead.
 
-            Example:
+            Examples:
+              apogee
+              apogee replay ../shared/data/binance/usdm_btcusdt_20240808.gz --speed 10
               apogee replay ../shared/data/binance/spot_btcusdt_20240808.gz --headless
+              apogee backtest --data ../shared/data/binance/usdm_btcusdt_20240808.gz
             """,
         version: "0.1.0",
-        subcommands: [ReplayCommand.self, BacktestCommand.self, BenchCommand.self])
+        subcommands: [TerminalCommand.self, ReplayCommand.self, BacktestCommand.self, DemoDataCommand.self, BenchCommand.self],
+        defaultSubcommand: TerminalCommand.self)
 }

@@ -36,14 +36,16 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Market of the recordings: spot, usdm or coinm (default: from the file name, else inferred).")
     var market: MarketKind?
 
+    @OptionGroup var view: ViewOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one recording file") }
     }
 
     func run() throws {
         guard headless else {
-            StandardError.write("apogee: the full-screen replay view is not built yet; run with --headless for a report.\n")
-            throw ExitStatus.failure
+            try view.open(files)
+            return
         }
         var options = ReplayOptions(files: files, market: market, strict: strict)
         options.malformedSamples = 5

@@ -1,0 +1,52 @@
+import CompressNIO
+import Foundation
+import NIOCore
+import Simulation
+
+/// Writes the bundled demo recording: `DemoMarket`'s lines, gzip-compressed. The same
+/// seed writes the same bytes (zlib is deterministic and the gzip header carries no time).
+public enum DemoData {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The folder the demo files go in, one per symbol: `demo_btcusdt.gz`, ...
+    public static let defaultFolder = "data"
+
+    /// Generates and writes the demo files; returns (paths, lines, bytes written).
+    @discardableResult
+    public static func write(to folder: String, seed: UInt64 = 2026, seconds: Int = 480) throws(Failure) -> (paths: [String], lines: Int, bytes: Int) {
+        var paths: [String] = []
+        var lineCount = 0
+        var byteCount = 0
+        for recording in DemoMarket(seed: seed, seconds: seconds).recordings() {
+            let path = "\(folder)/demo_\(recording.symbol.lowercased()).gz"
+            let text = recording.lines.joined(separator: "\n") + "\n"
+            let compressed: [UInt8]
+            do {
+                compressed = try gzip(Array(text.utf8))
+            } catch {
+                throw Failure(description: "gzip failed: \(error)")
+            }
+            do {
+                try Data(compressed).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw Failure(description: "cannot write \(path): \(error.localizedDescription)")
+            }
+            paths.append(path)
+            lineCount += recording.lines.count
+            byteCount += compressed.count
+        }
+        return (paths, lineCount, byteCount)
+    }
+
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let allocator = ByteBufferAllocator()
+        var input = allocator.buffer(capacity: bytes.count)
+        input.writeBytes(bytes)
+        let compressor = try ZlibCompressor(algorithm: .gzip, configuration: ZlibConfiguration(compressionLevel: 9))
+        var output = allocator.buffer(capacity: compressor.maxSize(from: input))
+        try compressor.deflate(from: &input, to: &output, flush: .finish)
+        return output.readBytes(length: output.readableBytes) ?? []
+    }
+}

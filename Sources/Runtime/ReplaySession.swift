@@ -1,0 +1,148 @@
+import DequeModule
+import EngineCore
+import MarketModel
+import Simulation
+import Strategies
+import Trading
+import TradingUI
+
+/// A recording replayed through the kernel and the simulated venue on a replay clock:
+/// the engine behind the terminal in REPLAY mode.
+///
+/// The clock moves by the wall time between frames times the speed (1x…1000x); flat
+/// out (speed 0) it feeds a fixed budget of events per frame instead. Pause, step one
+/// event or one second, jump a minute or to the next fill, jump to a time, restart.
+public final class ReplaySession {
+    public let events: [MarketEvent]
+    public let files: [String]
+    private let makeRun: () -> BacktestRun
+    private(set) var run: BacktestRun
+    private var index = 0
+    public private(set) var clock: Timestamp
+    public var speed = 1
+    public var paused = false
+    /// Events fed per frame when flat out.
+    public var flatOutBudget = 20_000
+    private var priceHistory: [String: Deque<Double>] = [:]
+    private var tape: [String: Deque<TradePrint>] = [:]
+    private var volume: [String: Double] = [:]
+    private var equityHistory: Deque<Double> = []
+    private var lastEquitySecond: Int64 = 0
+    private var feedLag: Double?
+    private var recentRate: Double = 0
+
+    /// Loads the recordings into memory and sets up the engine.
+    public init(files: [String], strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
+        let stream = try RecordingEventStream(options: ReplayOptions(files: files))
+        var events: [MarketEvent] = []
+        var market: MarketKind?
+        while let item = try stream.next() {
+            events.append(item.event)
+            market = market ?? item.market
+        }
+        self.events = events
+        self.files = files
+        let kind = market ?? Backtest.inferMarket(events)
+        let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
+        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
+        let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
+        makeRun = {
+            BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies()), venue: SimulatedExchange(settings: settings, cash: cash))
+        }
+        run = makeRun()
+        clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
+    }
+
+    public var finished: Bool { index >= events.count }
+    public var progress: Double { events.isEmpty ? 1 : Double(index) / Double(events.count) }
+    public var kernel: TradingKernel { run.kernel }
+
+    /// Moves the clock by `wallNanoseconds` of real time and feeds what is due.
+    public func advance(wallNanoseconds: Int64) {
+        guard !paused, !finished else { return }
+        let before = index
+        if speed == 0 {
+            feed(count: flatOutBudget)
+        } else {
+            clock = Timestamp(nanoseconds: clock.nanoseconds + wallNanoseconds * Int64(speed))
+            feed(until: clock)
+        }
+        let seconds = Double(wallNanoseconds) / 1e9
+        if seconds > 0 { recentRate = recentRate * 0.8 + Double(index - before) / seconds * 0.2 }
+    }
+
+    public func step() { feed(count: 1) }
+    public func stepSecond() { feed(until: Timestamp(nanoseconds: clock.nanoseconds + 1_000_000_000)) }
+    public func jumpMinute() { feed(until: Timestamp(nanoseconds: clock.nanoseconds + 60_000_000_000)) }
+
+    /// Feeds until the next fill arrives (or the end).
+    public func jumpToNextFill() {
+        let fills = run.fills
+        while !finished, run.fills == fills { feed(count: 1) }
+    }
+
+    /// Feeds until the given UTC time of day (only forward).
+    public func jump(toHour hour: Int, minute: Int) {
+        let day = clock.nanoseconds - clock.nanoseconds % 86_400_000_000_000
+        let target = day + Int64(hour * 3600 + minute * 60) * 1_000_000_000
+        if target > clock.nanoseconds { feed(until: Timestamp(nanoseconds: target)) }
+    }
+
+    public func restart() {
+        run = makeRun()
+        index = 0
+        clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
+        priceHistory = [:]
+        tape = [:]
+        volume = [:]
+        equityHistory = []
+    }
+
+    public func user(_ command: UserCommand) { run.user(command) }
+
+    private func feed(until time: Timestamp) {
+        while index < events.count, events[index].time.received <= time { feedOne() }
+        if time > clock { clock = time }
+    }
+
+    private func feed(count: Int) {
+        var left = count
+        while left > 0, index < events.count {
+            feedOne()
+            left -= 1
+        }
+    }
+
+    private func feedOne() {
+        let event = events[index]
+        index += 1
+        if event.time.received > clock { clock = event.time.received }
+        if let exchange = event.time.exchange { feedLag = Double(event.time.received.nanoseconds - exchange.nanoseconds) / 1e6 }
+        if case .trade(let trade) = event {
+            priceHistory[trade.symbol, default: []].append(trade.price.doubleValue)
+            if priceHistory[trade.symbol]!.count > 2000 { priceHistory[trade.symbol]!.removeFirst() }
+            tape[trade.symbol, default: []].prepend(trade)
+            if tape[trade.symbol]!.count > 60 { tape[trade.symbol]!.removeLast() }
+            volume[trade.symbol, default: 0] += trade.price.doubleValue * trade.quantity.doubleValue
+        }
+        run.feed(event)
+        let second = clock.nanoseconds / 1_000_000_000
+        if second != lastEquitySecond {
+            lastEquitySecond = second
+            equityHistory.append(run.kernel.equity.doubleValue)
+            if equityHistory.count > 600 { equityHistory.removeFirst() }
+        }
+    }
+
+    /// What the screen draws now.
+    public func screenData(exchange: String = "binance") -> ScreenData {
+        var snapshot = run.kernel.snapshot(depth: 30)
+        snapshot.time = clock
+        return ScreenData(
+            mode: .replay, exchange: exchange, snapshot: snapshot,
+            replay: ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished),
+            feedLagMilliseconds: feedLag, eventsPerSecond: recentRate,
+            priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
+            equityHistory: Array(equityHistory), volume: volume)
+    }
+}

@@ -1,0 +1,149 @@
+import EngineCore
+import Foundation
+import MarketModel
+import NCursesBackend
+import Strategies
+import TUIKit
+import Trading
+import TradingUI
+
+/// Set by the signal handler; read by the frame loop. A plain word: writing it is all a
+/// handler may safely do.
+nonisolated(unsafe) private var terminationSignal: Int32 = 0
+
+private func recordSignal(_ signal: Int32) { terminationSignal = signal }
+
+/// The full-screen terminal over a replay: keys in, frames out, at most 30 a second.
+///
+/// One thread: each turn waits for a key (up to the next frame), applies it, moves the
+/// replay clock by the wall time that passed, and draws the latest snapshot. However
+/// fast the replay runs, the screen gets one frame per turn. The terminal is restored
+/// on quit, on an error and on SIGINT, SIGTERM and SIGHUP (a dropped SSH session).
+public enum TerminalApp {
+    public struct Options {
+        public var files: [String]
+        public var theme = "dark"
+        public var keymap = "default"
+        public var speed = 1
+        public var paused = false
+        public var orderSize = "0.01"
+        public var strategies: [String] = ["ema-reversal"]
+
+        public init(files: [String]) { self.files = files }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func run(_ options: Options) throws(Failure) {
+        let theme: Theme
+        let keymap: Keymap
+        do {
+            theme = try Assets.theme(options.theme)
+            keymap = try Assets.keymap(options.keymap)
+        } catch {
+            throw Failure(description: error.description)
+        }
+        var entries: [StrategyCatalog.Entry] = []
+        for name in options.strategies {
+            guard let entry = StrategyCatalog.entry(named: name) else { throw Failure(description: "unknown strategy '\(name)'") }
+            entries.append(entry)
+        }
+        let makeStrategies: () -> [any Strategy] = {
+            entries.compactMap { entry in (try? ParameterSet(specs: entry.specs, given: [])).map { entry.make($0) } }
+        }
+        let session: ReplaySession
+        do {
+            session = try ReplaySession(files: options.files, strategies: makeStrategies)
+        } catch {
+            throw Failure(description: error.description)
+        }
+        session.speed = options.speed
+        session.paused = options.paused
+
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }
+        let utf8 = (ProcessInfo.processInfo.environment["LC_ALL"] ?? ProcessInfo.processInfo.environment["LC_CTYPE"] ?? ProcessInfo.processInfo.environment["LANG"] ?? "").uppercased().contains("UTF-8")
+        let screen = TerminalScreen(theme: theme)
+        defer { screen.close() }
+        let glyphs: Glyphs = utf8 ? .unicode : .ascii
+        var model = AppModel(orderSize: options.orderSize)
+        let clock = ContinuousClock()
+        var last = clock.now
+        let frame = Duration.milliseconds(33)
+        var data = session.screenData()
+        screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
+
+        while terminationSignal == 0 {
+            let untilFrame = frame - (clock.now - last)
+            let wait = max(1, Int32(untilFrame.components.attoseconds / 1_000_000_000_000_000 + untilFrame.components.seconds * 1000))
+            if let key = screen.readKey(timeoutMilliseconds: wait), key != .resize {
+                var quit = false
+                for command in model.update(key: key, keymap: keymap, data: data) {
+                    if perform(command, session: session, model: &model) { quit = true }
+                }
+                if quit { break }
+            }
+            let now = clock.now
+            let elapsed = now - last
+            if elapsed >= frame {
+                last = now
+                session.advance(wallNanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            }
+            data = session.screenData()
+            screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
+        }
+    }
+
+    /// Carries out one screen command; returns true to quit.
+    static func perform(_ command: AppCommand, session: ReplaySession, model: inout AppModel) -> Bool {
+        switch command {
+        case .quit:
+            return true
+        case .order(let side, let quantityText, let priceText, let symbol):
+            guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else {
+                model.status = "bad quantity '\(quantityText ?? "")'"
+                return false
+            }
+            var kind = OrderKind.market
+            if let priceText {
+                guard let price = try? Price(parsing: priceText), price.units > 0 else {
+                    model.status = "bad price '\(priceText)'"
+                    return false
+                }
+                kind = .limit(price)
+            }
+            session.user(.place(OrderIntent(symbol: symbol, side: side == .buy ? .buy : .sell, kind: kind, quantity: quantity)))
+            model.status = "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at market") sent"
+        case .panicSell(let symbol):
+            session.user(.panicSell(symbol: symbol))
+        case .cancelAll(let symbol):
+            session.user(.cancelAll(symbol: symbol))
+        case .toggleStrategy(let name):
+            let enabled = session.kernel.snapshot(depth: 0).strategies.first { $0.name == name }?.enabled ?? true
+            session.user(.setStrategyEnabled(name: name, enabled: !enabled))
+        case .setSpeed(let speed):
+            session.speed = speed
+            session.paused = false
+        case .togglePause:
+            session.paused.toggle()
+        case .step:
+            session.step()
+        case .stepSecond:
+            session.stepSecond()
+        case .jumpMinute:
+            session.jumpMinute()
+        case .jumpToNextFill:
+            session.jumpToNextFill()
+        case .jumpTo(let hour, let minute):
+            session.jump(toHour: hour, minute: minute)
+        case .restart:
+            session.restart()
+        case .halt:
+            session.user(.setTradingState(.halted))
+        case .resume:
+            session.user(.setTradingState(.active))
+        }
+        return false
+    }
+}

@@ -1,0 +1,166 @@
+import MarketModel
+
+/// A synthetic market in the recording format of `../shared/data` (Binance spot
+/// combined streams: `@depth@100ms` diffs, `@bookTicker`, `@trade`, one REST snapshot
+/// per symbol), for the bundled demo: deterministic for a seed, coherent (every ticker
+/// matches the book at its update id, so the audit passes), and with a spike and a
+/// drop per symbol so the strategies have something to do.
+///
+/// Shape, loosely after the real files' statistics: one-tick spreads, a 20-level book a
+/// side refreshed every 100 ms, bursts of trades with heavy-tailed sizes (~60 % of prints
+/// under the median size), a quiet drift of a few basis points a minute.
+public struct DemoMarket {
+    public struct Symbol: Sendable {
+        public var name: String
+        public var price: Int64
+        public var tick: Int64
+        public var lot: Int64
+        public var typicalSize: Int64
+
+        public init(name: String, price: Double, tick: Double, lot: Double, typicalSize: Double) {
+            self.name = name
+            self.price = Int64((price * 1e8).rounded())
+            self.tick = Int64((tick * 1e8).rounded())
+            self.lot = Int64((lot * 1e8).rounded())
+            self.typicalSize = Int64((typicalSize * 1e8).rounded())
+        }
+    }
+
+    public static let defaultSymbols = [
+        Symbol(name: "BTCUSDT", price: 61_800, tick: 0.01, lot: 0.00001, typicalSize: 0.004),
+        Symbol(name: "ETHUSDT", price: 2_683, tick: 0.01, lot: 0.0001, typicalSize: 0.05),
+        Symbol(name: "SOLUSDT", price: 152.4, tick: 0.01, lot: 0.001, typicalSize: 2),
+    ]
+
+    struct State {
+        var symbol: Symbol
+        var mid: Int64
+        var updateID: UInt64
+        var tradeID: UInt64
+        var bids: [Int64: Int64] = [:]
+        var asks: [Int64: Int64] = [:]
+    }
+
+    public let seed: UInt64
+    public let seconds: Int
+    public let start: Timestamp
+    public let symbols: [Symbol]
+
+    public init(seed: UInt64 = 2026, seconds: Int = 480, start: Timestamp = Timestamp(nanoseconds: 1_767_614_400_000_000_000), symbols: [Symbol] = DemoMarket.defaultSymbols) {
+        self.seed = seed
+        self.seconds = seconds
+        self.start = start
+        self.symbols = symbols
+    }
+
+    /// Each symbol's recording (one file per symbol, as the real recordings are: a REST
+    /// snapshot names no symbol, so a file holds one), lines in receive order.
+    public func recordings() -> [(symbol: String, lines: [String])] {
+        let all = lines()
+        return symbols.enumerated().map { index, symbol in
+            (symbol.name, all.filter { $0.symbol == index }.map(\.line))
+        }
+    }
+
+    /// Every line of every symbol, in receive order, tagged with its symbol's index.
+    func lines() -> [(symbol: Int, line: String)] {
+        var generator = SeededGenerator(seed: seed)
+        var states = symbols.enumerated().map { index, symbol in
+            State(symbol: symbol, mid: symbol.price, updateID: 1_000_000 * UInt64(index + 1), tradeID: 500_000 * UInt64(index + 1))
+        }
+        var output: [(time: Int64, order: Int, symbol: Int, line: String)] = []
+        var order = 0
+        var current = 0
+        func emit(_ time: Int64, _ line: String) {
+            output.append((time, order, current, line))
+            order += 1
+        }
+        let steps = seconds * 10
+        for step in 0..<steps {
+            let exchangeTime = start.nanoseconds + Int64(step) * 100_000_000
+            for index in states.indices {
+                current = index
+                var state = states[index]
+                let symbol = state.symbol
+                let lower = symbol.name.lowercased()
+                // The mid drifts; a spike at 40 % and a drop at 70 % of the session.
+                let phase = Double(step) / Double(steps)
+                var drift = Int64((generator.unit() - 0.5) * 2.2) * symbol.tick
+                let spike = phase > 0.40 + 0.03 * Double(index) && phase < 0.405 + 0.03 * Double(index)
+                let drop = phase > 0.70 + 0.02 * Double(index) && phase < 0.708 + 0.02 * Double(index)
+                if spike { drift += state.mid / 600 }
+                if drop { drift -= state.mid / 400 }
+                state.mid = max(symbol.tick * 100, state.mid + drift)
+                state.mid -= state.mid % symbol.tick
+
+                // Trades during the last 100 ms, at the touch of the book as it was.
+                let bestBid = state.bids.keys.max() ?? state.mid - symbol.tick
+                let bestAsk = state.asks.keys.min() ?? state.mid + symbol.tick
+                let tradeCount = Int(generator.next() % (spike || drop ? 12 : 4))
+                for trade in 0..<tradeCount {
+                    let buyerIsMaker = spike ? generator.next() % 4 == 0 : drop ? generator.next() % 4 != 0 : generator.next() % 2 == 0
+                    let price = buyerIsMaker ? bestBid : bestAsk
+                    let size = Self.size(symbol, &generator)
+                    state.tradeID += 1
+                    let time = exchangeTime - 90_000_000 + Int64(trade) * 7_000_000
+                    let milliseconds = time / 1_000_000
+                    emit(time + receiveDelay(&generator), "{\"stream\":\"\(lower)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(milliseconds + 1),\"s\":\"\(symbol.name)\",\"t\":\(state.tradeID),\"p\":\"\(Self.text(price))\",\"q\":\"\(Self.text(size))\",\"T\":\(milliseconds),\"m\":\(buyerIsMaker),\"M\":true}}")
+                }
+
+                // The book around the new mid: 20 levels a side.
+                var bidLevels: [(Int64, Int64)] = []
+                var askLevels: [(Int64, Int64)] = []
+                var newBids: [Int64: Int64] = [:]
+                var newAsks: [Int64: Int64] = [:]
+                // Most levels keep their size; a few change each 100 ms, more near the top.
+                for level in 1...20 {
+                    let bidPrice = state.mid - Int64(level) * symbol.tick
+                    let askPrice = state.mid + Int64(level) * symbol.tick
+                    let churn = level <= 3 ? 0.5 : 0.08
+                    newBids[bidPrice] = state.bids[bidPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
+                    newAsks[askPrice] = state.asks[askPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
+                }
+                for price in state.bids.keys.sorted() where newBids[price] == nil { bidLevels.append((price, 0)) }
+                for price in state.asks.keys.sorted() where newAsks[price] == nil { askLevels.append((price, 0)) }
+                for price in newBids.keys.sorted(by: >) where newBids[price] != state.bids[price] { bidLevels.append((price, newBids[price]!)) }
+                for price in newAsks.keys.sorted() where newAsks[price] != state.asks[price] { askLevels.append((price, newAsks[price]!)) }
+                let first = state.updateID + 1
+                state.updateID += UInt64(1 + bidLevels.count + askLevels.count)
+                state.bids = newBids
+                state.asks = newAsks
+                let milliseconds = exchangeTime / 1_000_000
+                let received = exchangeTime + receiveDelay(&generator)
+                let bids = bidLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
+                let asks = askLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
+                emit(received, "{\"stream\":\"\(lower)@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":\(milliseconds),\"s\":\"\(symbol.name)\",\"U\":\(first),\"u\":\(state.updateID),\"b\":[\(bids)],\"a\":[\(asks)]}}")
+                // The exchange's own best bid/ask at that update id.
+                let topBid = newBids.keys.max()!
+                let topAsk = newAsks.keys.min()!
+                emit(received - 1_000_000, "{\"stream\":\"\(lower)@bookTicker\",\"data\":{\"u\":\(state.updateID),\"s\":\"\(symbol.name)\",\"b\":\"\(Self.text(topBid))\",\"B\":\"\(Self.text(newBids[topBid]!))\",\"a\":\"\(Self.text(topAsk))\",\"A\":\"\(Self.text(newAsks[topAsk]!))\"}}")
+                // The REST snapshot, fetched after the first diffs (as the real files have it).
+                if step == 3 {
+                    let snapshotBids = newBids.keys.sorted(by: >).map { "[\"\(Self.text($0))\",\"\(Self.text(newBids[$0]!))\"]" }.joined(separator: ",")
+                    let snapshotAsks = newAsks.keys.sorted().map { "[\"\(Self.text($0))\",\"\(Self.text(newAsks[$0]!))\"]" }.joined(separator: ",")
+                    emit(received + 30_000_000, "{\"lastUpdateId\":\(state.updateID),\"bids\":[\(snapshotBids)],\"asks\":[\(snapshotAsks)]}")
+                }
+                states[index] = state
+            }
+        }
+        output.sort { $0.time != $1.time ? $0.time < $1.time : $0.order < $1.order }
+        return output.map { ($0.symbol, "\($0.time) \($0.line)") }
+    }
+
+    private func receiveDelay(_ generator: inout SeededGenerator) -> Int64 {
+        2_000_000 + Int64(generator.next() % 4_000_000)
+    }
+
+    /// A heavy-tailed size: most prints small, a few large.
+    static func size(_ symbol: Symbol, _ generator: inout SeededGenerator) -> Int64 {
+        let u = generator.unit()
+        let factor = u < 0.6 ? 0.2 + u : u < 0.9 ? 1 + (u - 0.6) * 10 : 4 + (u - 0.9) * 200
+        let raw = Int64(Double(symbol.typicalSize) * factor)
+        return max(symbol.lot, raw - raw % symbol.lot)
+    }
+
+    static func text(_ units: Int64) -> String { FixedPoint.format(units: units, fractionDigits: 8) }
+}

@@ -1,0 +1,56 @@
+/// Everything a key can be bound to, with the help text the overlay shows.
+public enum AppAction: String, CaseIterable, Sendable {
+    case buy, sell, cancelAll = "cancel-all", panicSell = "panic-sell"
+    case nextMarket = "next-market", previousMarket = "previous-market"
+    case nextStrategy = "next-strategy", toggleStrategy = "toggle-strategy"
+    case pause, speedUp = "speed-up", speedDown = "speed-down", step, stepSecond = "step-second"
+    case jumpMinute = "jump-minute", jumpFill = "jump-fill", restart
+    case help, command, quit
+
+    public var help: String {
+        switch self {
+        case .buy: return "buy the preset size at market"
+        case .sell: return "sell the preset size at market"
+        case .cancelAll: return "cancel the open orders of this market"
+        case .panicSell: return "panic-sell this market's position"
+        case .nextMarket: return "next market"
+        case .previousMarket: return "previous market"
+        case .nextStrategy: return "select the next strategy"
+        case .toggleStrategy: return "switch the selected strategy on/off"
+        case .pause: return "pause / resume the replay"
+        case .speedUp: return "replay faster (1x 2x 5x 10x 100x 1000x max)"
+        case .speedDown: return "replay slower"
+        case .step: return "step one event (paused)"
+        case .stepSecond: return "step one second (paused)"
+        case .jumpMinute: return "jump forward one minute"
+        case .jumpFill: return "jump to the next fill"
+        case .restart: return "restart the replay"
+        case .help: return "show / hide this help"
+        case .command: return "command line (b 0.01 @61800, s all, cancel, speed 100, goto 12:05)"
+        case .quit: return "quit (asks first with positions open)"
+        }
+    }
+
+    public static var names: Set<String> { Set(allCases.map(\.rawValue)) }
+}
+
+/// What the screen asks the engine to do.
+public enum AppCommand: Hashable, Sendable {
+    case quit
+    case order(side: SideChoice, quantity: String?, price: String?, symbol: String)
+    case panicSell(symbol: String?)
+    case cancelAll(symbol: String?)
+    case toggleStrategy(name: String)
+    case setSpeed(Int)
+    case togglePause
+    case step
+    case stepSecond
+    case jumpMinute
+    case jumpToNextFill
+    case jumpTo(hour: Int, minute: Int)
+    case restart
+    case halt
+    case resume
+
+    public enum SideChoice: String, Hashable, Sendable { case buy, sell }
+}

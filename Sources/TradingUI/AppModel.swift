@@ -1,0 +1,137 @@
+import TUIKit
+
+/// The screen's own state: what is selected and open. Pure: `update` changes it from
+/// keys and says what the engine should do.
+public struct AppModel: Sendable {
+    public var selectedMarket = 0
+    public var selectedStrategy = 0
+    public var showHelp = false
+    /// The `:` command line being typed, if open.
+    public var commandLine: String?
+    /// Quitting with positions open asks first.
+    public var confirmingQuit = false
+    public var status: String?
+    /// The preset order size, as typed (the quantity of the buy/sell hotkeys).
+    public var orderSize: String
+
+    public init(orderSize: String = "0.01") {
+        self.orderSize = orderSize
+    }
+
+    public static let speeds = [1, 2, 5, 10, 100, 1000, 0]
+
+    /// Applies one key. Returns what the engine should do.
+    public mutating func update(key: Key, keymap: Keymap, data: ScreenData) -> [AppCommand] {
+        let markets = data.snapshot.markets.map(\.symbol)
+        let symbol = markets.isEmpty ? "" : markets[min(selectedMarket, markets.count - 1)]
+        if confirmingQuit {
+            confirmingQuit = false
+            if key == .character("y") || key == .character("Y") { return [.quit] }
+            status = "quit cancelled"
+            return []
+        }
+        if var line = commandLine {
+            switch key {
+            case .enter:
+                commandLine = nil
+                return runCommand(line, symbol: symbol)
+            case .escape:
+                commandLine = nil
+            case .backspace:
+                if line.isEmpty { commandLine = nil } else { line.removeLast(); commandLine = line }
+            case .character(let character):
+                line.append(character)
+                commandLine = line
+            default:
+                break
+            }
+            return []
+        }
+        if showHelp, key == .escape {
+            showHelp = false
+            return []
+        }
+        guard let name = keymap.action(for: key), let action = AppAction(rawValue: name) else { return [] }
+        status = nil
+        switch action {
+        case .buy: return [.order(side: .buy, quantity: orderSize, price: nil, symbol: symbol)]
+        case .sell: return [.order(side: .sell, quantity: orderSize, price: nil, symbol: symbol)]
+        case .cancelAll: return [.cancelAll(symbol: symbol)]
+        case .panicSell: return [.panicSell(symbol: symbol)]
+        case .nextMarket:
+            if !markets.isEmpty { selectedMarket = (selectedMarket + 1) % markets.count }
+        case .previousMarket:
+            if !markets.isEmpty { selectedMarket = (selectedMarket + markets.count - 1) % markets.count }
+        case .nextStrategy:
+            let count = data.snapshot.strategies.count
+            if count > 0 { selectedStrategy = (selectedStrategy + 1) % count }
+        case .toggleStrategy:
+            let strategies = data.snapshot.strategies
+            if !strategies.isEmpty { return [.toggleStrategy(name: strategies[min(selectedStrategy, strategies.count - 1)].name)] }
+        case .pause: return [.togglePause]
+        case .speedUp, .speedDown:
+            let current = data.replay?.speed ?? 1
+            let index = Self.speeds.firstIndex(of: current) ?? 0
+            let next = action == .speedUp ? min(index + 1, Self.speeds.count - 1) : max(index - 1, 0)
+            return [.setSpeed(Self.speeds[next])]
+        case .step: return [.step]
+        case .stepSecond: return [.stepSecond]
+        case .jumpMinute: return [.jumpMinute]
+        case .jumpFill: return [.jumpToNextFill]
+        case .restart: return [.restart]
+        case .help: showHelp.toggle()
+        case .command: commandLine = ""
+        case .quit:
+            if data.snapshot.positions.isEmpty { return [.quit] }
+            confirmingQuit = true
+        }
+        return []
+    }
+
+    /// The command line's short grammar:
+    /// `b 0.01 @61800` (limit buy), `b 0.01` (market), `s 0.01 @61900`, `s all` (panic
+    /// sell), `cancel [SYMBOL]`, `speed N` (0 = flat out), `goto HH:MM`, `pause`,
+    /// `halt`, `resume`, `size 0.02`, `q`.
+    mutating func runCommand(_ line: String, symbol: String) -> [AppCommand] {
+        let words = line.split(separator: " ").map(String.init)
+        guard let verb = words.first?.lowercased() else { return [] }
+        switch verb {
+        case "b", "buy", "s", "sell":
+            let side: AppCommand.SideChoice = verb.hasPrefix("b") ? .buy : .sell
+            if side == .sell, words.count == 2, words[1].lowercased() == "all" { return [.panicSell(symbol: nil)] }
+            guard words.count >= 2 else { status = "usage: \(verb) QTY [@PRICE]"; return [] }
+            let price = words.count >= 3 ? String(words[2].drop { $0 == "@" }) : nil
+            return [.order(side: side, quantity: words[1], price: price, symbol: symbol)]
+        case "cancel":
+            return [.cancelAll(symbol: words.count >= 2 ? words[1].uppercased() : nil)]
+        case "speed":
+            guard words.count == 2, let speed = Int(words[1].trimmingCharacters(in: "x")), speed >= 0 else { status = "usage: speed N (0 = flat out)"; return [] }
+            return [.setSpeed(speed)]
+        case "goto":
+            let parts = words.count == 2 ? words[1].split(separator: ":") : []
+            guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) else {
+                status = "usage: goto HH:MM (UTC)"
+                return []
+            }
+            return [.jumpTo(hour: hour, minute: minute)]
+        case "pause": return [.togglePause]
+        case "halt": return [.halt]
+        case "resume": return [.resume]
+        case "size":
+            guard words.count == 2 else { status = "usage: size QTY"; return [] }
+            orderSize = words[1]
+            status = "order size \(orderSize)"
+            return []
+        case "q", "quit": return [.quit]
+        default:
+            status = "unknown command '\(verb)'"
+            return []
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        String(self.filter { $0 != set })
+    }
+}

@@ -1,0 +1,269 @@
+import EngineCore
+import MarketModel
+import TUIKit
+import Trading
+
+/// Draws a frame: `view(model, data)` into a plain buffer. Pure.
+///
+/// Layout rule (documented in docs/terminal.md):
+/// - Row 0 is the header (mode, exchange, market, clock, replay speed and progress,
+///   health: feed lag, book state, events/s, Redis); the last row is the status or the
+///   command line.
+/// - 120 columns or more: three columns. Left: markets over strategies. Middle: chart
+///   over positions and orders. Right: the book ladder over the trades tape. A strip
+///   at the bottom: log beside P&L.
+/// - Narrower: the markets table, the strategies panel and the trades tape collapse:
+///   the header names the market (`,` `.` switch it), the status row names the
+///   selected strategy. The ladder (34 columns) sits left of the chart and positions;
+///   log and P&L share the bottom strip.
+/// - Under 16 rows or 60 columns, only the header, the ladder and the status remain.
+public enum Screen {
+    public static func render(_ model: AppModel, _ data: ScreenData, width: Int, height: Int, glyphs: Glyphs, keymap: Keymap) -> Buffer {
+        var buffer = Buffer(width: width, height: height)
+        guard width >= 20, height >= 5 else {
+            buffer.write("apogee: window too small", x: 0, y: 0)
+            return buffer
+        }
+        let markets = data.snapshot.markets
+        let selected = markets.isEmpty ? nil : markets[min(model.selectedMarket, markets.count - 1)]
+        header(&buffer, data, selected, width: width)
+        footer(&buffer, model, data, width: width, height: height)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+
+        if width < 60 || height < 16 {
+            ladder(&buffer, selected, data, in: body, glyphs: glyphs)
+        } else if width >= 120 {
+            let rows = Layout.split(body, .vertical, [.fill, .fixed(min(8, body.height / 4))])
+            let columns = Layout.split(rows[0], .horizontal, [.percent(28), .fill, .fixed(36)])
+            let left = Layout.split(columns[0], .vertical, [.percent(60), .fill])
+            let middle = Layout.split(columns[1], .vertical, [.percent(58), .fill])
+            let right = Layout.split(columns[2], .vertical, [.percent(65), .fill])
+            marketsTable(&buffer, model, data, in: left[0], glyphs: glyphs)
+            strategies(&buffer, model, data, in: left[1], glyphs: glyphs)
+            chart(&buffer, selected, data, in: middle[0], glyphs: glyphs)
+            positions(&buffer, data, in: middle[1], glyphs: glyphs)
+            ladder(&buffer, selected, data, in: right[0], glyphs: glyphs)
+            tape(&buffer, selected, data, in: right[1], glyphs: glyphs)
+            let strip = Layout.split(rows[1], .horizontal, [.fill, .fixed(40)])
+            log(&buffer, data, in: strip[0], glyphs: glyphs)
+            profit(&buffer, data, in: strip[1], glyphs: glyphs)
+        } else {
+            let rows = Layout.split(body, .vertical, [.fill, .fixed(min(6, body.height / 4))])
+            let columns = Layout.split(rows[0], .horizontal, [.fixed(34), .fill])
+            let right = Layout.split(columns[1], .vertical, [.percent(55), .fill])
+            ladder(&buffer, selected, data, in: columns[0], glyphs: glyphs)
+            chart(&buffer, selected, data, in: right[0], glyphs: glyphs)
+            positions(&buffer, data, in: right[1], glyphs: glyphs)
+            let strip = Layout.split(rows[1], .horizontal, [.fill, .fixed(30)])
+            log(&buffer, data, in: strip[0], glyphs: glyphs)
+            profit(&buffer, data, in: strip[1], glyphs: glyphs)
+        }
+        if model.showHelp { help(&buffer, keymap: keymap, glyphs: glyphs) }
+        return buffer
+    }
+
+    // MARK: - Header and footer
+
+    static func header(_ buffer: inout Buffer, _ data: ScreenData, _ market: KernelSnapshot.MarketLine?, width: Int) {
+        buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), with: Cell(" ", Style(.header, [.reverse])))
+        var parts = [data.mode.rawValue, data.exchange, market?.symbol ?? "-", clock(data.snapshot.time)]
+        if let replay = data.replay {
+            let speed = replay.speed == 0 ? "max" : "\(replay.speed)x"
+            let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
+            parts.append("\(state) \(Int(replay.progress * 100))%")
+        }
+        let lag = data.feedLagMilliseconds.map { "lag \(Int($0.rounded()))ms" } ?? "lag -"
+        parts.append(lag)
+        parts.append("book \(market?.bookState ?? "-")")
+        parts.append("\(Int(data.eventsPerSecond.rounded())) ev/s")
+        parts.append("redis \(data.redis)")
+        parts.append(data.snapshot.tradingState.rawValue)
+        buffer.write(" " + parts.joined(separator: " | "), x: 0, y: 0, style: Style(.header, [.reverse, .bold]), limit: width)
+    }
+
+    static func footer(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, width: Int, height: Int) {
+        let y = height - 1
+        if let line = model.commandLine {
+            buffer.write(":" + line + "_", x: 0, y: y, style: Style(.highlight, [.bold]), limit: width)
+        } else if model.confirmingQuit {
+            buffer.write("Positions are open. Quit anyway? (y/n)", x: 0, y: y, style: Style(.warning, [.bold, .reverse]), limit: width)
+        } else {
+            let strategy = data.snapshot.strategies.isEmpty ? "" : {
+                let line = data.snapshot.strategies[min(model.selectedStrategy, data.snapshot.strategies.count - 1)]
+                return "strategy \(line.name) \(line.enabled ? "ON" : "OFF")  "
+            }()
+            let text = model.status ?? "\(strategy)size \(model.orderSize)  ? help  : command  q quit"
+            buffer.write(text, x: 0, y: y, style: Style(.muted), limit: width)
+        }
+    }
+
+    // MARK: - Panels
+
+    static func marketsTable(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Markets", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let columns = [TableColumn("Market", width: 10), TableColumn("Price", width: 10, alignRight: true), TableColumn("5m%", width: 5, alignRight: true), TableColumn("1h%", width: 5, alignRight: true), TableColumn("3h%", width: 5, alignRight: true), TableColumn("24h%", width: 5, alignRight: true), TableColumn("Vol", width: 8, alignRight: true)]
+        let rows = data.snapshot.markets.enumerated().map { index, market -> [(String, Style)] in
+            let style = index == model.selectedMarket ? Style(.highlight, [.reverse]) : Style(.text)
+            func delta(_ value: Double?) -> (String, Style) { (value.map { format($0, 2) } ?? "-", style) }
+            return [(market.symbol, style), (market.lastPrice.map(\.description) ?? "-", style), delta(market.deltas.fiveMinutes), delta(market.deltas.oneHour), delta(market.deltas.threeHours), delta(market.deltas.day), (compact(data.volume[market.symbol] ?? 0), style)]
+        }
+        buffer.table(columns, rows: rows, in: inner)
+    }
+
+    static func strategies(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Strategies", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let columns = [TableColumn("Strategy", width: 13), TableColumn("On", width: 3), TableColumn("Ord", width: 4, alignRight: true), TableColumn("Trd", width: 4, alignRight: true), TableColumn("P&L", width: 9, alignRight: true)]
+        let rows = data.snapshot.strategies.enumerated().map { index, line -> [(String, Style)] in
+            let base = index == model.selectedStrategy ? Style(.highlight, [.reverse]) : Style(.text)
+            let pnl = Style(line.netPnL.units >= 0 ? .profit : .loss, base.attributes)
+            return [(line.name, base), (line.enabled ? "ON" : "off", line.enabled ? base : Style(.muted)), ("\(line.ordersPlaced)", base), ("\(line.trades)", base), (line.netPnL.formatted(fractionDigits: 2), pnl)]
+        }
+        buffer.table(columns, rows: rows, in: inner)
+    }
+
+    static func ladder(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Book \(market?.symbol ?? "")", glyphs: glyphs)
+        guard !inner.isEmpty, let market else { return }
+        let depth = max(1, (inner.height - 1) / 2)
+        let asks = Array(market.asks.prefix(depth))
+        let bids = Array(market.bids.prefix(depth))
+        let largest = (asks + bids).map(\.quantity.units).max() ?? 1
+        let ownPrices = Set(data.snapshot.openOrders.filter { $0.request.symbol == market.symbol }.compactMap { $0.request.kind.limitPrice })
+        let priceWidth = 11
+        let quantityWidth = 10
+        let barWidth = max(0, inner.width - priceWidth - quantityWidth - 3)
+        func row(_ level: BookLevel, y: Int, role: Role) {
+            let own = ownPrices.contains(level.price)
+            buffer.write(own ? "*" : " ", x: inner.x, y: y, style: Style(.ownOrder, [.bold]))
+            let price = level.price.description
+            buffer.write(String(repeating: " ", count: max(0, priceWidth - price.count)) + price, x: inner.x + 1, y: y, style: Style(role, own ? [.bold] : []), limit: priceWidth)
+            let quantity = level.quantity.description
+            buffer.write(String(repeating: " ", count: max(0, quantityWidth - quantity.count)) + quantity, x: inner.x + 2 + priceWidth, y: y, style: Style(.text), limit: quantityWidth)
+            let bar = largest > 0 ? Int((Double(level.quantity.units) / Double(largest) * Double(barWidth)).rounded(.up)) : 0
+            for column in 0..<min(bar, barWidth) {
+                buffer[inner.x + 3 + priceWidth + quantityWidth + column, y] = Cell(glyphs.bar, Style(role, [.dim]))
+            }
+        }
+        // Asks above, best ask next to the spread; bids below, best bid first.
+        for (offset, level) in asks.enumerated() {
+            row(level, y: inner.y + depth - 1 - offset, role: .ask)
+        }
+        let spreadY = inner.y + depth
+        if let bid = bids.first, let ask = asks.first {
+            buffer.write("  spread \(Price(units: ask.price.units - bid.price.units))", x: inner.x, y: spreadY, style: Style(.muted), limit: inner.width)
+        }
+        for (offset, level) in bids.enumerated() where spreadY + 1 + offset < inner.maxY {
+            row(level, y: spreadY + 1 + offset, role: .bid)
+        }
+    }
+
+    static func chart(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let title = market.map { "Chart \($0.symbol) \($0.lastPrice?.description ?? "")" } ?? "Chart"
+        let inner = buffer.block(rect, title: title, glyphs: glyphs)
+        guard !inner.isEmpty, let market, let history = data.priceHistory[market.symbol], !history.isEmpty else { return }
+        var marks: [(Double, Style)] = []
+        for order in data.snapshot.openOrders where order.request.symbol == market.symbol {
+            if let price = order.request.kind.limitPrice { marks.append((price.doubleValue, Style(.ownOrder))) }
+        }
+        if let position = data.snapshot.positions.first(where: { $0.symbol == market.symbol }), let entry = position.entryPrice {
+            marks.append((entry.doubleValue, Style(.warning)))
+        }
+        buffer.lineChart(history, marks: marks, in: inner, style: Style(.text), glyphs: glyphs)
+    }
+
+    static func positions(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Positions & orders", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        var rows: [[(String, Style)]] = []
+        for position in data.snapshot.positions {
+            let pnl = Style(position.unrealizedPnL.units >= 0 ? .profit : .loss)
+            rows.append([(position.symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (position.quantity.description, Style(.text)), (position.entryPrice?.description ?? "-", Style(.text)), (position.unrealizedPnL.formatted(fractionDigits: 2), pnl), (position.liquidationPrice?.description ?? "-", Style(.muted))])
+        }
+        for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
+            let role: Role = order.request.side == .buy ? .bid : .ask
+            rows.append([(order.request.symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (order.remainingQuantity.description, Style(.text)), (order.request.kind.limitPrice?.description ?? "MKT", Style(.text)), (order.status.rawValue, Style(.muted)), (order.request.origin, Style(.muted))])
+        }
+        let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("uPnL/State", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
+        buffer.table(columns, rows: rows, in: inner)
+        if rows.isEmpty, inner.height > 1 { buffer.write("no position, no open order", x: inner.x, y: inner.y + 1, style: Style(.muted), limit: inner.width) }
+    }
+
+    static func tape(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Trades", glyphs: glyphs)
+        guard !inner.isEmpty, let market else { return }
+        let trades = data.tape[market.symbol] ?? []
+        let lines = trades.prefix(inner.height).map { trade -> (String, Style) in
+            let time = UTCDateTime(trade.time.received)
+            let text = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) \(trade.price) \(trade.quantity)"
+            return (text, Style(trade.aggressor == .buy ? .bid : .ask))
+        }
+        buffer.text(lines, in: inner)
+    }
+
+    static func log(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "Log", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let lines = data.snapshot.log.suffix(inner.height).map { line -> (String, Style) in
+            let time = UTCDateTime(line.time)
+            let role: Role = line.level == .info ? .text : line.level == .warning ? .warning : .loss
+            return ("\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) \(line.text)", Style(role))
+        }
+        buffer.text(Array(lines), in: inner)
+    }
+
+    static func profit(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let inner = buffer.block(rect, title: "P&L", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let snapshot = data.snapshot
+        let pnl = snapshot.equity - Money(units: snapshot.equity.units - snapshot.realizedPnL.units)
+        let lines: [(String, Style)] = [
+            ("equity \(snapshot.equity.formatted(fractionDigits: 2))", Style(.text, [.bold])),
+            ("realised \(pnl.formatted(fractionDigits: 2))", Style(pnl.units >= 0 ? .profit : .loss)),
+            ("fees \(snapshot.fees.formatted(fractionDigits: 2))", Style(.muted)),
+        ]
+        buffer.text(lines, in: inner)
+        if inner.height > lines.count {
+            let spark = Rect(x: inner.x, y: inner.y + lines.count, width: inner.width, height: inner.height - lines.count)
+            buffer.sparkline(data.equityHistory, in: spark, style: Style(.profit), glyphs: glyphs)
+        }
+    }
+
+    static func help(_ buffer: inout Buffer, keymap: Keymap, glyphs: Glyphs) {
+        let width = min(buffer.width - 4, 72)
+        let height = min(buffer.height - 2, keymap.bindings.count + 3)
+        let rect = Rect(x: (buffer.width - width) / 2, y: 1, width: width, height: height)
+        buffer.fill(rect, with: Cell(" ", Style(.text)))
+        let inner = buffer.block(rect, title: "Help: keys of \(keymap.name) (esc closes)", glyphs: glyphs, focused: true)
+        let lines = keymap.bindings.map { binding -> (String, Style) in
+            let help = AppAction(rawValue: binding.action)?.help ?? ""
+            let key = binding.key.description
+            return (key + String(repeating: " ", count: max(1, 8 - key.count)) + binding.action + String(repeating: " ", count: max(1, 17 - binding.action.count)) + help, Style(.text))
+        }
+        buffer.text(lines, in: inner)
+    }
+
+    // MARK: - Formatting
+
+    static func clock(_ time: Timestamp) -> String {
+        let date = UTCDateTime(time)
+        return "\(date.year)-\(pad(date.month))-\(pad(date.day)) \(pad(date.hour)):\(pad(date.minute)):\(pad(date.second))"
+    }
+
+    static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    static func format(_ value: Double, _ places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return String(rounded)
+    }
+
+    static func compact(_ value: Double) -> String {
+        if value >= 1e9 { return format(value / 1e9, 1) + "B" }
+        if value >= 1e6 { return format(value / 1e6, 1) + "M" }
+        if value >= 1e3 { return format(value / 1e3, 1) + "K" }
+        return format(value, 0)
+    }
+}

@@ -1,0 +1,58 @@
+import EngineCore
+import MarketModel
+
+/// Where the data comes from.
+public enum Mode: String, Sendable {
+    case live = "LIVE"
+    case paper = "PAPER"
+    case replay = "REPLAY"
+}
+
+/// The replay clock as the header shows it.
+public struct ReplayStatus: Sendable {
+    /// 0 is flat out.
+    public var speed: Int
+    public var paused: Bool
+    public var progress: Double
+    public var finished: Bool
+
+    public init(speed: Int, paused: Bool, progress: Double, finished: Bool) {
+        self.speed = speed
+        self.paused = paused
+        self.progress = progress
+        self.finished = finished
+    }
+}
+
+/// What one frame shows: the kernel's snapshot and what the driver knows around it.
+public struct ScreenData: Sendable {
+    public var mode: Mode
+    public var exchange: String
+    public var snapshot: KernelSnapshot
+    public var replay: ReplayStatus?
+    /// Local receive time minus exchange time of the latest event, ms.
+    public var feedLagMilliseconds: Double?
+    public var eventsPerSecond: Double
+    public var redis: String
+    /// Recent trade prices of the selected market, oldest first.
+    public var priceHistory: [String: [Double]]
+    /// Recent public trades of each market, newest first.
+    public var tape: [String: [TradePrint]]
+    public var equityHistory: [Double]
+    /// 24h-style volume of each market over the session, in quote units.
+    public var volume: [String: Double]
+
+    public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double]) {
+        self.mode = mode
+        self.exchange = exchange
+        self.snapshot = snapshot
+        self.replay = replay
+        self.feedLagMilliseconds = feedLagMilliseconds
+        self.eventsPerSecond = eventsPerSecond
+        self.redis = redis
+        self.priceHistory = priceHistory
+        self.tape = tape
+        self.equityHistory = equityHistory
+        self.volume = volume
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Runtime
+
+/// Options shared by every command that opens the full-screen view.
+struct ViewOptions: ParsableArguments {
+    @Option(help: "Theme: dark, light, mono, high-contrast, or a .toml path.")
+    var theme = "dark"
+
+    @Option(help: "Keymap: default, vim, or a .toml path.")
+    var keymap = "default"
+
+    @Option(help: "Replay speed: 1, 2, 5, 10, 100, 1000, or 0 for flat out.")
+    var speed = 1
+
+    @Flag(help: "Start paused.")
+    var paused = false
+
+    @Option(name: .customLong("size"), help: "Order size of the buy and sell hotkeys.")
+    var orderSize = "0.01"
+
+    func open(_ files: [String]) throws {
+        var options = TerminalApp.Options(files: files)
+        options.theme = theme
+        options.keymap = keymap
+        options.speed = max(0, speed)
+        options.paused = paused
+        options.orderSize = orderSize
+        do {
+            try TerminalApp.run(options)
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}
+
+struct TerminalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "terminal",
+        abstract: "Open the full-screen terminal replaying the bundled demo session (the default).",
+        discussion: """
+            Shows the order book, chart, positions, P&L, strategies and log of a replay, \
+            with the hotkeys of the keymap (press ? for them). The demo is data/demo_*.gz, \
+            written by `apogee demo-data`.
+            """)
+
+    @OptionGroup var view: ViewOptions
+
+    func run() throws {
+        let demo = Assets.demoRecordings()
+        guard !demo.isEmpty else {
+            StandardError.write("apogee: no demo recording (data/demo_*.gz); create it with `apogee demo-data`\n")
+            throw ExitStatus.failure
+        }
+        try view.open(demo)
+    }
+}
+
+struct DemoDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-data",
+        abstract: "Write the synthetic demo recording (deterministic for a seed).")
+
+    @Option(help: "Folder to write the files into (one per symbol).")
+    var output = "data"
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 2026
+
+    @Option(help: "Length in seconds.")
+    var seconds = 480
+
+    func run() throws {
+        do {
+            let written = try DemoData.write(to: output, seed: seed, seconds: seconds)
+            print("wrote \(written.paths.joined(separator: ", ")): \(written.lines) lines, \(written.bytes) bytes")
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}
