@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

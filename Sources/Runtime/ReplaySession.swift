@@ -51,6 +51,12 @@ public final class ReplaySession {
         }
         run = makeRun()
         clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
+        warmUp()
+    }
+
+    /// The first second of the recording, so even a paused start shows books and prices.
+    private func warmUp() {
+        feed(until: Timestamp(nanoseconds: clock.nanoseconds + 1_000_000_000))
     }
 
     public var finished: Bool { index >= events.count }
@@ -96,6 +102,7 @@ public final class ReplaySession {
         tape = [:]
         volume = [:]
         equityHistory = []
+        warmUp()
     }
 
     public func user(_ command: UserCommand) { run.user(command) }

@@ -1,0 +1,76 @@
+import Foundation
+import Runtime
+import Testing
+
+@Suite("The terminal in a real tmux", .serialized)
+struct TerminalEndToEndTests {
+    let apogee = ApogeeProcess.executable
+
+    func header(_ screen: String) -> String { screen.split(separator: "\n").first.map(String.init) ?? "" }
+
+    @Test("comes up on the demo data; pause stops the clock; speed keys change the speed shown")
+    func replayControls() throws {
+        let session = try TmuxSession(command: "\(apogee) --speed 1", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color"])
+        let first = try session.wait { $0.contains("REPLAY") && $0.contains("Book BTCUSDT") }
+        #expect(first.contains("Positions & orders"))
+        #expect(first.contains("┌"))
+        #expect(header(first).contains("1x"))
+        try session.send("+")
+        try session.wait { self.header($0).contains(" 2x ") }
+        try session.send("+")
+        try session.wait { self.header($0).contains(" 5x ") }
+        try session.send("-")
+        try session.wait { self.header($0).contains(" 2x ") }
+        try session.send("Space")
+        let paused = try session.wait { self.header($0).contains("PAUSED") }
+        let clock = header(paused).split(separator: "|")[3]
+        usleep(1_500_000)
+        #expect(header(try session.screen()).split(separator: "|")[3] == clock)
+        try session.send("q")
+        try session.wait { $0.contains("apogee exited with status 0") }
+    }
+
+    @Test("a buy hotkey opens a position; quitting with it open asks first; the terminal is restored")
+    func buyAndQuit() throws {
+        let session = try TmuxSession(command: "\(apogee) --speed 5 --size 0.02", environment: ["LANG": "C.UTF-8"])
+        try session.wait { $0.contains("Book BTCUSDT") }
+        try session.send("b")
+        try session.wait { $0.contains("BTCUSDT   LONG") }
+        try session.resize(width: 80, height: 24)
+        // The narrow layout puts the book first on the left.
+        let small = try session.wait { $0.split(separator: "\n").dropFirst().first?.hasPrefix("┌ Book") == true }
+        for title in ["Book", "Chart", "Positions & orders", "Log", "P&L"] { #expect(small.contains(title), "\(title) missing at 80x24") }
+        #expect(!small.contains("Markets"), "markets collapse at 80 columns")
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") }
+        try session.send("y")
+        let after = try session.wait { $0.contains("apogee exited with status 0") }
+        #expect(!after.contains("REPLAY |"), "the screen was restored")
+    }
+
+    @Test("plain ASCII under LANG=C, and 8 colours under TERM=xterm")
+    func asciiFallback() throws {
+        let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
+        let screen = try session.wait { $0.contains("Book BTCUSDT") }
+        #expect(screen.contains("+-"))
+        #expect(!screen.contains("┌"))
+        try session.send("q")
+        try session.wait { $0.contains("apogee exited with status 0") }
+    }
+
+    @Test("SIGTERM and SIGHUP leave a usable terminal", arguments: ["TERM", "HUP"])
+    func signals(signal: String) throws {
+        let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C.UTF-8"])
+        try session.wait { $0.contains("Book BTCUSDT") }
+        let pid = try #require(try session.childPID(named: "apogee"))
+        _ = try ChildProcessShim.kill(pid, signal)
+        let after = try session.wait { $0.contains("apogee exited with status") }
+        #expect(!after.contains("REPLAY |"))
+    }
+}
+
+enum ChildProcessShim {
+    static func kill(_ pid: Int32, _ signal: String) throws -> Int32 {
+        try Runtime.ChildProcess.run(["kill", "-\(signal)", "\(pid)"])
+    }
+}
