@@ -14,6 +14,12 @@ public struct SimpleTOML: Sendable {
         public var line: Int
         public var message: String
         public var description: String { "\(file):\(line): \(message)" }
+
+        public init(file: String, line: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.message = message
+        }
     }
 
     public var entries: [Entry]
