@@ -23,11 +23,24 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
+    @Flag(help: "Measure one frame of the terminal instead: snapshot, render and diff of a 200x60 screen with a full book.")
+    var frame = false
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
     }
 
     func run() throws {
+        if frame {
+            do {
+                let figures = try FrameBenchmark.run(file: file)
+                print("\(figures.width)x\(figures.height) frame, median of \(figures.frames): snapshot+render+diff \(round1(figures.frameMedian)) µs (render \(round1(figures.renderMedian)) µs, diff \(round1(figures.diffMedian)) µs)")
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
         let showProgress = StandardError.isTerminal
         let figures: ReplayBenchmark.Figures
         do {
