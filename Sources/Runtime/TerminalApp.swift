@@ -37,6 +37,9 @@ public enum TerminalApp {
     }
 
     public static func run(_ options: Options) throws(Failure) {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw Failure(description: "the full-screen view needs a terminal on stdin and stdout; for a report without one, add --headless")
+        }
         let theme: Theme
         let keymap: Keymap
         do {
@@ -77,12 +80,18 @@ public enum TerminalApp {
         while terminationSignal == 0 {
             let untilFrame = frame - (clock.now - last)
             let wait = max(1, Int32(untilFrame.components.attoseconds / 1_000_000_000_000_000 + untilFrame.components.seconds * 1000))
-            if let key = screen.readKey(timeoutMilliseconds: wait), key != .resize {
-                var quit = false
-                for command in model.update(key: key, keymap: keymap, data: data) {
-                    if perform(command, session: session, model: &model) { quit = true }
+            let asked = clock.now
+            if let key = screen.readKey(timeoutMilliseconds: wait) {
+                if key != .resize {
+                    var quit = false
+                    for command in model.update(key: key, keymap: keymap, data: data) {
+                        if perform(command, session: session, model: &model) { quit = true }
+                    }
+                    if quit { break }
                 }
-                if quit { break }
+            } else if clock.now - asked < .milliseconds(Int64(wait) / 2) {
+                // No key and no wait: the input is gone (closed without a hangup). Do not spin.
+                usleep(UInt32(wait) * 1000)
             }
             let now = clock.now
             let elapsed = now - last

@@ -66,11 +66,12 @@ struct ReplayCommandTests {
         #expect(lenient.standardOutput.contains(#"{"file":"\#(path)","line":2,"#))
     }
 
-    @Test("the full-screen view is not built yet: the command says so instead of pretending")
-    func needsHeadless() throws {
+    @Test("without a terminal the full-screen view refuses clearly instead of hanging")
+    func needsTerminal() throws {
         let result = try ApogeeProcess.run(["replay", spotETH])
         #expect(result.status == 1)
-        #expect(result.standardError.contains("run with --headless"))
+        #expect(result.standardError.contains("needs a terminal"))
+        #expect(result.standardError.contains("--headless"))
     }
 
     @Test("bad arguments are usage errors with help")
