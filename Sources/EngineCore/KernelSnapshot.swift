@@ -22,6 +22,10 @@ public struct KernelSnapshot: Sendable {
         public var entryPrice: Price?
         public var unrealizedPnL: Money
         public var liquidationPrice: Price?
+        /// The shared exits' lines: stop, trailing stop, resting exit order.
+        public var stopPrice: Price?
+        public var trailingPrice: Price?
+        public var exitOrderPrice: Price?
     }
 
     public struct StrategyLine: Sendable {
@@ -69,10 +73,15 @@ extension TradingKernel {
                     deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue)
             },
             positions: account.openPositions.map { position in
-                KernelSnapshot.PositionLine(
+                let tick = marketIndex[position.symbol].map { markets[$0].tick } ?? Price(units: 1)
+                let levels = exits[position.symbol].flatMap { manager in
+                    position.entryPrice.map { manager.levels(entry: $0, long: position.isLong, now: now, tick: tick) }
+                }
+                return KernelSnapshot.PositionLine(
                     symbol: position.symbol, quantity: position.quantity, entryPrice: position.entryPrice,
                     unrealizedPnL: marks(position.symbol).map { position.unrealizedPnL(at: $0) } ?? .zero,
-                    liquidationPrice: position.liquidationPrice(maintenancePartsPerMillion: terms.maintenancePartsPerMillion))
+                    liquidationPrice: position.liquidationPrice(maintenancePartsPerMillion: terms.maintenancePartsPerMillion),
+                    stopPrice: levels?.stop, trailingPrice: levels?.trailing, exitOrderPrice: levels?.exit)
             },
             openOrders: openOrders,
             strategies: slots.map { slot in

@@ -19,6 +19,10 @@ public struct TradingKernel: Sendable {
     public private(set) var journal: [TradeRecord] = []
     public private(set) var log: Deque<LogLine> = []
     public private(set) var eventsHandled = 0
+    /// Orders strategies asked for (MoonBot's detects that trade), and warnings or
+    /// errors logged (risk events): the replay can jump to the next of either.
+    public private(set) var strategyIntents = 0
+    public private(set) var alerts = 0
 
     var markets: [SymbolMarket] = []
     var marketIndex: [String: Int] = [:]
@@ -164,6 +168,7 @@ public struct TradingKernel: Sendable {
 
     private mutating func process(_ intents: [StrategyIntent], from slot: Int, effects: inout [KernelEffect]) {
         let origin = slots[slot].strategy.name
+        strategyIntents += intents.count
         for intent in intents {
             switch intent {
             case .place(let order):
@@ -411,6 +416,7 @@ public struct TradingKernel: Sendable {
 
     private mutating func write(_ level: LogLine.Level, _ text: String, into effects: inout [KernelEffect]) {
         let line = LogLine(time: now, level: level, text: text)
+        if level != .info { alerts += 1 }
         if log.count == configuration.logLinesKept { log.removeFirst() }
         log.append(line)
         effects.append(.log(line))

@@ -31,6 +31,8 @@ struct BacktestRun {
     private(set) var events = 0
     /// Sees what happens, in order (tests check their invariants through it).
     var observer: ((Observation) -> Void)?
+    /// Receives every log line (the terminal writes them to its log file).
+    var logSink: ((LogLine) -> Void)?
 
     enum Observation {
         case market(MarketEvent)
@@ -153,6 +155,7 @@ struct BacktestRun {
             case .scheduleTimer(let at):
                 schedule(.timer(at), at: at.nanoseconds)
             case .log(let line):
+                logSink?(line)
                 if line.level != .info { warnings += 1 }
                 if logTail.count == 50 { logTail.removeFirst() }
                 logTail.append(line)

@@ -30,6 +30,15 @@ public final class ReplaySession {
     private var lastEquitySecond: Int64 = 0
     private var feedLag: Double?
     private var recentRate: Double = 0
+    /// Where the engine's log lines go (the terminal sets it).
+    var logFile: LogFile? {
+        didSet { attachLog() }
+    }
+
+    private func attachLog() {
+        let file = logFile
+        run.logSink = file.map { file in { file.write($0) } }
+    }
 
     /// Loads the recordings into memory and sets up the engine.
     public init(files: [String], strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
@@ -87,6 +96,13 @@ public final class ReplaySession {
         while !finished, run.fills == fills { feed(count: 1) }
     }
 
+    /// Feeds until a strategy asks for an order or the kernel logs a warning or an error.
+    public func jumpToNextEvent() {
+        let intents = run.kernel.strategyIntents
+        let alerts = run.kernel.alerts
+        while !finished, run.kernel.strategyIntents == intents, run.kernel.alerts == alerts { feed(count: 1) }
+    }
+
     /// Feeds until the given UTC time of day (only forward).
     public func jump(toHour hour: Int, minute: Int) {
         let day = clock.nanoseconds - clock.nanoseconds % 86_400_000_000_000
@@ -96,6 +112,7 @@ public final class ReplaySession {
 
     public func restart() {
         run = makeRun()
+        attachLog()
         index = 0
         clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
         priceHistory = [:]
@@ -150,6 +167,6 @@ public final class ReplaySession {
             replay: ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished),
             feedLagMilliseconds: feedLag, eventsPerSecond: recentRate,
             priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
-            equityHistory: Array(equityHistory), volume: volume)
+            equityHistory: Array(equityHistory), volume: volume, queueAhead: run.venue.queueAhead)
     }
 }

@@ -64,6 +64,7 @@ public enum TerminalApp {
         }
         session.speed = options.speed
         session.paused = options.paused
+        session.logFile = LogFile()
 
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }
         let utf8 = (ProcessInfo.processInfo.environment["LC_ALL"] ?? ProcessInfo.processInfo.environment["LC_CTYPE"] ?? ProcessInfo.processInfo.environment["LANG"] ?? "").uppercased().contains("UTF-8")
@@ -144,6 +145,8 @@ public enum TerminalApp {
             session.jumpMinute()
         case .jumpToNextFill:
             session.jumpToNextFill()
+        case .jumpToNextEvent:
+            session.jumpToNextEvent()
         case .jumpTo(let hour, let minute):
             session.jump(toHour: hour, minute: minute)
         case .restart:

@@ -60,6 +60,13 @@ public struct SimulatedExchange: Sendable {
     public func hasRestingOrders(on symbol: String) -> Bool { resting.contains { $0.request.symbol == symbol } }
     public var restingCount: Int { resting.count }
 
+    /// The estimated quantity ahead of each resting order in its price's queue.
+    public var queueAhead: [ClientOrderID: Quantity] {
+        var result: [ClientOrderID: Quantity] = [:]
+        for order in resting { result[order.request.id] = Quantity(units: max(0, order.queueAhead)) }
+        return result
+    }
+
     /// Draws the order-entry delay for the next order.
     public mutating func orderEntryDelay() -> Int64 {
         settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &generator)

@@ -51,6 +51,22 @@ public struct ExitManager: Sendable {
         self.entryTime = entryTime
     }
 
+    /// The lines the chart draws for a position entered at `entry`: the active stop,
+    /// the trailing stop once armed, and the resting exit order.
+    public func levels(entry: Price, long: Bool, now: Timestamp, tick: Price) -> (stop: Price?, trailing: Price?, exit: Price?) {
+        func level(_ percent: Double, from price: Price) -> Price {
+            price.moved(byPercent: long ? percent : -percent, tick: tick, roundingUp: long)
+        }
+        let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
+        var stop: Price?
+        if settings.useStopLoss {
+            let second = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
+            stop = level(second ? settings.secondStopLoss : settings.stopLoss, from: entry)
+        }
+        let trailing = trailingActive ? peak.map { level(settings.trailingPercent, from: $0) } : nil
+        return (stop, trailing, order?.price)
+    }
+
     /// Starts a panic sell now (user, risk, or a strategy's own decision).
     public mutating func startPanic(_ reason: PanicReason) {
         if panic == nil { panic = reason }

@@ -4,7 +4,8 @@ public enum AppAction: String, CaseIterable, Sendable {
     case nextMarket = "next-market", previousMarket = "previous-market"
     case nextStrategy = "next-strategy", toggleStrategy = "toggle-strategy"
     case pause, speedUp = "speed-up", speedDown = "speed-down", step, stepSecond = "step-second"
-    case jumpMinute = "jump-minute", jumpFill = "jump-fill", restart
+    case jumpMinute = "jump-minute", jumpFill = "jump-fill", jumpEvent = "jump-event", restart
+    case sortMarkets = "sort-markets"
     case help, command, quit
 
     public var help: String {
@@ -24,6 +25,8 @@ public enum AppAction: String, CaseIterable, Sendable {
         case .stepSecond: return "step one second (paused)"
         case .jumpMinute: return "jump forward one minute"
         case .jumpFill: return "jump to the next fill"
+        case .jumpEvent: return "jump to the next detect or risk event"
+        case .sortMarkets: return "sort the markets by the next column"
         case .restart: return "restart the replay"
         case .help: return "show / hide this help"
         case .command: return "command line (b 0.01 @61800, s all, cancel, speed 100, goto 12:05)"
@@ -47,6 +50,7 @@ public enum AppCommand: Hashable, Sendable {
     case stepSecond
     case jumpMinute
     case jumpToNextFill
+    case jumpToNextEvent
     case jumpTo(hour: Int, minute: Int)
     case restart
     case halt

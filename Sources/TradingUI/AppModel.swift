@@ -13,6 +13,8 @@ public struct AppModel: Sendable {
     public var status: String?
     /// The preset order size, as typed (the quantity of the buy/sell hotkeys).
     public var orderSize: String
+    /// The markets table's sort column.
+    public var sort = MarketSort.symbol
 
     public init(orderSize: String = "0.01") {
         self.orderSize = orderSize
@@ -22,7 +24,7 @@ public struct AppModel: Sendable {
 
     /// Applies one key. Returns what the engine should do.
     public mutating func update(key: Key, keymap: Keymap, data: ScreenData) -> [AppCommand] {
-        let markets = data.snapshot.markets.map(\.symbol)
+        let markets = Screen.orderedMarkets(sort, data).map(\.symbol)
         let symbol = markets.isEmpty ? "" : markets[min(selectedMarket, markets.count - 1)]
         if confirmingQuit {
             confirmingQuit = false
@@ -78,6 +80,11 @@ public struct AppModel: Sendable {
         case .stepSecond: return [.stepSecond]
         case .jumpMinute: return [.jumpMinute]
         case .jumpFill: return [.jumpToNextFill]
+        case .jumpEvent: return [.jumpToNextEvent]
+        case .sortMarkets:
+            let all = MarketSort.allCases
+            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            status = "markets sorted by \(sort.rawValue)"
         case .restart: return [.restart]
         case .help: showHelp.toggle()
         case .command: commandLine = ""
@@ -134,4 +141,9 @@ extension String {
     func trimmingCharacters(in set: Character) -> String {
         String(self.filter { $0 != set })
     }
+}
+
+/// What the markets table is sorted by (largest first, but the symbol A-Z).
+public enum MarketSort: String, CaseIterable, Sendable {
+    case symbol, price, delta5m = "5m", delta1h = "1h", delta3h = "3h", delta24h = "24h", volume
 }

@@ -24,7 +24,7 @@ public enum Screen {
             buffer.write("apogee: window too small", x: 0, y: 0)
             return buffer
         }
-        let markets = data.snapshot.markets
+        let markets = orderedMarkets(model.sort, data)
         let selected = markets.isEmpty ? nil : markets[min(model.selectedMarket, markets.count - 1)]
         header(&buffer, data, selected, width: width)
         footer(&buffer, model, data, width: width, height: height)
@@ -100,10 +100,10 @@ public enum Screen {
     // MARK: - Panels
 
     static func marketsTable(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
-        let inner = buffer.block(rect, title: "Markets", glyphs: glyphs)
+        let inner = buffer.block(rect, title: "Markets by \(model.sort.rawValue)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
         let columns = [TableColumn("Market", width: 10), TableColumn("Price", width: 10, alignRight: true), TableColumn("5m%", width: 5, alignRight: true), TableColumn("1h%", width: 5, alignRight: true), TableColumn("3h%", width: 5, alignRight: true), TableColumn("24h%", width: 5, alignRight: true), TableColumn("Vol", width: 8, alignRight: true)]
-        let rows = data.snapshot.markets.enumerated().map { index, market -> [(String, Style)] in
+        let rows = orderedMarkets(model.sort, data).enumerated().map { index, market -> [(String, Style)] in
             let style = index == model.selectedMarket ? Style(.highlight, [.reverse]) : Style(.text)
             func delta(_ value: Double?) -> (String, Style) { (value.map { format($0, 2) } ?? "-", style) }
             return [(market.symbol, style), (market.lastPrice.map(\.description) ?? "-", style), delta(market.deltas.fiveMinutes), delta(market.deltas.oneHour), delta(market.deltas.threeHours), delta(market.deltas.day), (compact(data.volume[market.symbol] ?? 0), style)]
@@ -168,7 +168,9 @@ public enum Screen {
             if let price = order.request.kind.limitPrice { marks.append((price.doubleValue, Style(.ownOrder))) }
         }
         if let position = data.snapshot.positions.first(where: { $0.symbol == market.symbol }), let entry = position.entryPrice {
-            marks.append((entry.doubleValue, Style(.warning)))
+            marks.append((entry.doubleValue, Style(.muted)))
+            if let stop = position.stopPrice { marks.append((stop.doubleValue, Style(.loss))) }
+            if let trailing = position.trailingPrice { marks.append((trailing.doubleValue, Style(.warning))) }
         }
         buffer.lineChart(history, marks: marks, in: inner, style: Style(.text), glyphs: glyphs)
     }
@@ -183,9 +185,10 @@ public enum Screen {
         }
         for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
             let role: Role = order.request.side == .buy ? .bid : .ask
-            rows.append([(order.request.symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (order.remainingQuantity.description, Style(.text)), (order.request.kind.limitPrice?.description ?? "MKT", Style(.text)), (order.status.rawValue, Style(.muted)), (order.request.origin, Style(.muted))])
+            let queue = data.queueAhead[order.id].map { "q \($0)" } ?? order.status.rawValue
+            rows.append([(order.request.symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (order.remainingQuantity.description, Style(.text)), (order.request.kind.limitPrice?.description ?? "MKT", Style(.text)), (queue, Style(.muted)), (order.request.origin, Style(.muted))])
         }
-        let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("uPnL/State", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
+        let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("uPnL/Queue", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
         buffer.table(columns, rows: rows, in: inner)
         if rows.isEmpty, inner.height > 1 { buffer.write("no position, no open order", x: inner.x, y: inner.y + 1, style: Style(.muted), limit: inner.width) }
     }
@@ -242,6 +245,24 @@ public enum Screen {
             return (key + String(repeating: " ", count: max(1, 8 - key.count)) + binding.action + String(repeating: " ", count: max(1, 17 - binding.action.count)) + help, Style(.text))
         }
         buffer.text(lines, in: inner)
+    }
+
+    /// The markets in the table's order; selection follows the same order.
+    public static func orderedMarkets(_ sort: MarketSort, _ data: ScreenData) -> [KernelSnapshot.MarketLine] {
+        let markets = data.snapshot.markets
+        func key(_ market: KernelSnapshot.MarketLine) -> Double {
+            switch sort {
+            case .symbol: return 0
+            case .price: return market.lastPrice?.doubleValue ?? 0
+            case .delta5m: return market.deltas.fiveMinutes ?? 0
+            case .delta1h: return market.deltas.oneHour ?? 0
+            case .delta3h: return market.deltas.threeHours ?? 0
+            case .delta24h: return market.deltas.day ?? 0
+            case .volume: return data.volume[market.symbol] ?? 0
+            }
+        }
+        guard sort != .symbol else { return markets }
+        return markets.sorted { key($0) != key($1) ? key($0) > key($1) : $0.symbol < $1.symbol }
     }
 
     // MARK: - Formatting

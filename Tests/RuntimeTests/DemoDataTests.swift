@@ -1,4 +1,7 @@
 import Foundation
+import MarketModel
+import Strategies
+import Trading
 import Runtime
 import Testing
 
@@ -33,5 +36,46 @@ struct DemoDataTests {
             #expect(symbol.audit.mismatches == 0)
             #expect(symbol.trades.count > 1000)
         }
+    }
+}
+
+@Suite("Replay session")
+struct ReplaySessionTests {
+    let files = ["btcusdt", "ethusdt", "solusdt"].map { "\(DemoDataTests.checkout)/data/demo_\($0).gz" }
+
+    @Test("the clock follows wall time × speed; pause holds it; steps and jumps move it")
+    func clock() throws {
+        let session = try ReplaySession(files: files, strategies: { [] })
+        let start = session.clock
+        session.speed = 10
+        session.advance(wallNanoseconds: 100_000_000)
+        #expect(session.clock.nanoseconds - start.nanoseconds == 1_000_000_000)
+        session.paused = true
+        session.advance(wallNanoseconds: 100_000_000)
+        #expect(session.clock.nanoseconds - start.nanoseconds == 1_000_000_000)
+        session.jumpMinute()
+        #expect(session.clock.nanoseconds - start.nanoseconds >= 61_000_000_000)
+        session.restart()
+        #expect(session.progress < 0.01)
+    }
+
+    @Test("jump to the next detect stops where the strategy first asks for an order; a hotkey order shows its queue")
+    func jumps() throws {
+        let session = try ReplaySession(files: files, strategies: {
+            [EMAReversal(parameters: try! ParameterSet(specs: EMAReversal.specs, given: []))]
+        })
+        #expect(session.kernel.strategyIntents == 0)
+        session.jumpToNextEvent()
+        #expect(session.kernel.strategyIntents > 0 || session.kernel.alerts > 0)
+        #expect(!session.finished)
+        let symbol = "BTCUSDT"
+        let bid = try #require(session.kernel.book(for: symbol)?.bestBid?.price)
+        let deep = Price(units: bid.units - bid.units / 200 - bid.units / 200 % 1_000_000)
+        session.user(.place(OrderIntent(symbol: symbol, side: .buy, kind: .limit(deep), quantity: Quantity(units: 100_000))))
+        session.step()
+        session.stepSecond()
+        let data = session.screenData()
+        let order = try #require(data.snapshot.openOrders.first { $0.request.origin == "user" })
+        #expect(data.queueAhead[order.id] != nil)
     }
 }
