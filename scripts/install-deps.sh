@@ -13,6 +13,7 @@ packages=(
   gzip             # the benchmark's floor: gzip -dc
   redis-server     # integration tests of the Redis mirror
   tmux             # end-to-end tests of the full-screen view
+  procps           # pgrep, for the signal tests
 )
 
 missing=()

@@ -66,7 +66,7 @@ public enum Assets {
         (.character("b"), "buy"), (.character("s"), "sell"), (.character("c"), "cancel-all"), (.character("p"), "panic-sell"),
         (.character("."), "next-market"), (.character(","), "previous-market"), (.tab, "next-strategy"), (.character("t"), "toggle-strategy"),
         (.character(" "), "pause"), (.character("+"), "speed-up"), (.character("-"), "speed-down"), (.character("n"), "step"),
-        (.character("N"), "step-second"), (.character("m"), "jump-minute"), (.character("f"), "jump-fill"), (.character("e"), "jump-event"), (.character("o"), "sort-markets"), (.character("r"), "restart"),
+        (.character("N"), "step-second"), (.character("m"), "jump-minute"), (.character("f"), "jump-fill"), (.character("e"), "jump-event"), (.character("o"), "sort-markets"), (.character("v"), "chart-mode"), (.character("r"), "restart"),
         (.character("?"), "help"), (.character(":"), "command"), (.character("q"), "quit"),
     ])
 }

@@ -3,6 +3,7 @@ import EngineCore
 import MarketModel
 import Simulation
 import Strategies
+import TUIKit
 import Trading
 import TradingUI
 
@@ -26,6 +27,7 @@ public final class ReplaySession {
     private var priceHistory: [String: Deque<Double>] = [:]
     private var tape: [String: Deque<TradePrint>] = [:]
     private var volume: [String: Double] = [:]
+    private var candles: [String: CandleSeries] = [:]
     private var equityHistory: Deque<Double> = []
     private var lastEquitySecond: Int64 = 0
     private var feedLag: Double?
@@ -118,6 +120,7 @@ public final class ReplaySession {
         priceHistory = [:]
         tape = [:]
         volume = [:]
+        candles = [:]
         equityHistory = []
         warmUp()
     }
@@ -148,6 +151,7 @@ public final class ReplaySession {
             tape[trade.symbol, default: []].prepend(trade)
             if tape[trade.symbol]!.count > 60 { tape[trade.symbol]!.removeLast() }
             volume[trade.symbol, default: 0] += trade.price.doubleValue * trade.quantity.doubleValue
+            candles[trade.symbol, default: CandleSeries(intervalNanoseconds: 5_000_000_000, capacity: 240)].add(price: trade.price, quantity: trade.quantity, at: trade.time.received)
         }
         run.feed(event)
         let second = clock.nanoseconds / 1_000_000_000
@@ -155,6 +159,12 @@ public final class ReplaySession {
             lastEquitySecond = second
             equityHistory.append(run.kernel.equity.doubleValue)
             if equityHistory.count > 600 { equityHistory.removeFirst() }
+        }
+    }
+
+    static func bars(_ series: CandleSeries) -> [CandleBar] {
+        (0..<series.count).reversed().compactMap { age in
+            series[age: age].map { CandleBar(open: $0.open.doubleValue, high: $0.high.doubleValue, low: $0.low.doubleValue, close: $0.close.doubleValue) }
         }
     }
 
@@ -167,6 +177,6 @@ public final class ReplaySession {
             replay: ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished),
             feedLagMilliseconds: feedLag, eventsPerSecond: recentRate,
             priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
-            equityHistory: Array(equityHistory), volume: volume, queueAhead: run.venue.queueAhead)
+            equityHistory: Array(equityHistory), volume: volume, candles: candles.mapValues(Self.bars), queueAhead: run.venue.queueAhead)
     }
 }

@@ -115,6 +115,43 @@ extension Buffer {
     }
 }
 
+/// One candle for the candle chart: open, high, low, close.
+public struct CandleBar: Hashable, Sendable {
+    public var open: Double
+    public var high: Double
+    public var low: Double
+    public var close: Double
+
+    public init(open: Double, high: Double, low: Double, close: Double) {
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+    }
+}
+
+extension Buffer {
+    /// A candle chart, one column per candle, newest on the right: the wick from low to
+    /// high, the body from open to close in the rising or falling style.
+    public mutating func candleChart(_ candles: [CandleBar], in rect: Rect, rising: Style, falling: Style, glyphs: Glyphs) {
+        guard rect.width > 0, rect.height > 0, !candles.isEmpty else { return }
+        let shown = Array(candles.suffix(rect.width))
+        guard let low = shown.map(\.low).min(), let high = shown.map(\.high).max() else { return }
+        let span = high - low
+        func row(_ value: Double) -> Int {
+            span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
+        }
+        for (offset, candle) in shown.enumerated() {
+            let x = rect.x + offset + (rect.width - shown.count)
+            let style = candle.close >= candle.open ? rising : falling
+            for y in row(candle.high)...row(candle.low) { self[x, rect.y + y] = Cell(glyphs.vertical, style) }
+            let top = row(max(candle.open, candle.close))
+            let bottom = row(min(candle.open, candle.close))
+            for y in top...bottom { self[x, rect.y + y] = Cell(glyphs.bar, style) }
+        }
+    }
+}
+
 /// A column of a table.
 public struct TableColumn: Hashable, Sendable {
     public var title: String

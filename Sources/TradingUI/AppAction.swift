@@ -5,7 +5,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case nextStrategy = "next-strategy", toggleStrategy = "toggle-strategy"
     case pause, speedUp = "speed-up", speedDown = "speed-down", step, stepSecond = "step-second"
     case jumpMinute = "jump-minute", jumpFill = "jump-fill", jumpEvent = "jump-event", restart
-    case sortMarkets = "sort-markets"
+    case sortMarkets = "sort-markets", chartMode = "chart-mode"
     case help, command, quit
 
     public var help: String {
@@ -27,6 +27,7 @@ public enum AppAction: String, CaseIterable, Sendable {
         case .jumpFill: return "jump to the next fill"
         case .jumpEvent: return "jump to the next detect or risk event"
         case .sortMarkets: return "sort the markets by the next column"
+        case .chartMode: return "chart: price line or candles"
         case .restart: return "restart the replay"
         case .help: return "show / hide this help"
         case .command: return "command line (b 0.01 @61800, s all, cancel, speed 100, goto 12:05)"

@@ -15,6 +15,8 @@ public struct AppModel: Sendable {
     public var orderSize: String
     /// The markets table's sort column.
     public var sort = MarketSort.symbol
+    /// Candles instead of the price line.
+    public var showCandles = false
 
     public init(orderSize: String = "0.01") {
         self.orderSize = orderSize
@@ -81,6 +83,8 @@ public struct AppModel: Sendable {
         case .jumpMinute: return [.jumpMinute]
         case .jumpFill: return [.jumpToNextFill]
         case .jumpEvent: return [.jumpToNextEvent]
+        case .chartMode:
+            showCandles.toggle()
         case .sortMarkets:
             let all = MarketSort.allCases
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]

@@ -40,7 +40,7 @@ public enum Screen {
             let right = Layout.split(columns[2], .vertical, [.percent(65), .fill])
             marketsTable(&buffer, model, data, in: left[0], glyphs: glyphs)
             strategies(&buffer, model, data, in: left[1], glyphs: glyphs)
-            chart(&buffer, selected, data, in: middle[0], glyphs: glyphs)
+            chart(&buffer, model, selected, data, in: middle[0], glyphs: glyphs)
             positions(&buffer, data, in: middle[1], glyphs: glyphs)
             ladder(&buffer, selected, data, in: right[0], glyphs: glyphs)
             tape(&buffer, selected, data, in: right[1], glyphs: glyphs)
@@ -52,7 +52,7 @@ public enum Screen {
             let columns = Layout.split(rows[0], .horizontal, [.fixed(34), .fill])
             let right = Layout.split(columns[1], .vertical, [.percent(55), .fill])
             ladder(&buffer, selected, data, in: columns[0], glyphs: glyphs)
-            chart(&buffer, selected, data, in: right[0], glyphs: glyphs)
+            chart(&buffer, model, selected, data, in: right[0], glyphs: glyphs)
             positions(&buffer, data, in: right[1], glyphs: glyphs)
             let strip = Layout.split(rows[1], .horizontal, [.fill, .fixed(30)])
             log(&buffer, data, in: strip[0], glyphs: glyphs)
@@ -159,10 +159,15 @@ public enum Screen {
         }
     }
 
-    static func chart(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+    static func chart(_ buffer: inout Buffer, _ model: AppModel, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
         let title = market.map { "Chart \($0.symbol) \($0.lastPrice?.description ?? "")" } ?? "Chart"
         let inner = buffer.block(rect, title: title, glyphs: glyphs)
-        guard !inner.isEmpty, let market, let history = data.priceHistory[market.symbol], !history.isEmpty else { return }
+        guard !inner.isEmpty, let market else { return }
+        if model.showCandles {
+            buffer.candleChart(data.candles[market.symbol] ?? [], in: inner, rising: Style(.bid), falling: Style(.ask), glyphs: glyphs)
+            return
+        }
+        guard let history = data.priceHistory[market.symbol], !history.isEmpty else { return }
         var marks: [(Double, Style)] = []
         for order in data.snapshot.openOrders where order.request.symbol == market.symbol {
             if let price = order.request.kind.limitPrice { marks.append((price.doubleValue, Style(.ownOrder))) }

@@ -1,5 +1,6 @@
 import EngineCore
 import MarketModel
+import TUIKit
 import Trading
 
 /// Where the data comes from.
@@ -42,11 +43,14 @@ public struct ScreenData: Sendable {
     public var equityHistory: [Double]
     /// 24h-style volume of each market over the session, in quote units.
     public var volume: [String: Double]
+    /// Short candles of each market (a few seconds each), oldest first.
+    public var candles: [String: [CandleBar]] = [:]
     /// The venue's estimate of the quantity queued ahead of each own resting order.
     public var queueAhead: [ClientOrderID: Quantity] = [:]
 
-    public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double], queueAhead: [ClientOrderID: Quantity] = [:]) {
+    public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double], candles: [String: [CandleBar]] = [:], queueAhead: [ClientOrderID: Quantity] = [:]) {
         self.queueAhead = queueAhead
+        self.candles = candles
         self.mode = mode
         self.exchange = exchange
         self.snapshot = snapshot
