@@ -14,11 +14,16 @@ import TradingUI
 /// out (speed 0) it feeds a fixed budget of events per frame instead. Pause, step one
 /// event or one second, jump a minute or to the next fill, jump to a time, restart.
 public final class ReplaySession {
-    public let events: [MarketEvent]
     public let files: [String]
     private let makeRun: () -> BacktestRun
     private(set) var run: BacktestRun
-    private var index = 0
+    /// The recordings are read as the clock reaches them (constant memory, a fast
+    /// first frame); a restart opens them again.
+    private var stream: RecordingEventStream
+    private var pending: MarketEvent?
+    private var exhausted = false
+    public private(set) var eventsFed = 0
+    private let firstTime: Timestamp
     public private(set) var clock: Timestamp
     public var speed = 1
     public var paused = false
@@ -42,18 +47,18 @@ public final class ReplaySession {
         run.logSink = file.map { file in { file.write($0) } }
     }
 
-    /// Loads the recordings into memory and sets up the engine.
+    /// Opens the recordings and sets up the engine. The market (spot or futures) is
+    /// read off the first events.
     public init(files: [String], strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
-        let stream = try RecordingEventStream(options: ReplayOptions(files: files))
-        var events: [MarketEvent] = []
+        self.files = files
+        stream = try RecordingEventStream(options: ReplayOptions(files: files))
+        var head: [MarketEvent] = []
         var market: MarketKind?
-        while let item = try stream.next() {
-            events.append(item.event)
+        while head.count < 64, let item = try stream.next() {
+            head.append(item.event)
             market = market ?? item.market
         }
-        self.events = events
-        self.files = files
-        let kind = market ?? Backtest.inferMarket(events)
+        let kind = market ?? Backtest.inferMarket(head)
         let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
         let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
         let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
@@ -61,7 +66,10 @@ public final class ReplaySession {
             BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies()), venue: SimulatedExchange(settings: settings, cash: cash))
         }
         run = makeRun()
-        clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
+        firstTime = head.first?.time.received ?? Timestamp(nanoseconds: 0)
+        clock = firstTime
+        // Re-open so the events read to learn the market are replayed too.
+        stream = try RecordingEventStream(options: ReplayOptions(files: files))
         warmUp()
     }
 
@@ -70,14 +78,28 @@ public final class ReplaySession {
         feed(until: Timestamp(nanoseconds: clock.nanoseconds + 1_000_000_000))
     }
 
-    public var finished: Bool { index >= events.count }
-    public var progress: Double { events.isEmpty ? 1 : Double(index) / Double(events.count) }
+    public var finished: Bool { exhausted && pending == nil }
+    public var progress: Double {
+        if finished { return 1 }
+        let total = stream.fileBytesTotal
+        return total > 0 ? min(1, Double(stream.fileBytesRead) / Double(total)) : 0
+    }
     public var kernel: TradingKernel { run.kernel }
+
+    /// The next event without consuming it.
+    private func peek() -> MarketEvent? {
+        if pending == nil, !exhausted {
+            // A damaged line ends nothing: it was counted by the stream; go on.
+            pending = (try? stream.next())?.event
+            if pending == nil { exhausted = true }
+        }
+        return pending
+    }
 
     /// Moves the clock by `wallNanoseconds` of real time and feeds what is due.
     public func advance(wallNanoseconds: Int64) {
         guard !paused, !finished else { return }
-        let before = index
+        let before = eventsFed
         if speed == 0 {
             feed(count: flatOutBudget)
         } else {
@@ -85,7 +107,7 @@ public final class ReplaySession {
             feed(until: clock)
         }
         let seconds = Double(wallNanoseconds) / 1e9
-        if seconds > 0 { recentRate = recentRate * 0.8 + Double(index - before) / seconds * 0.2 }
+        if seconds > 0 { recentRate = recentRate * 0.8 + Double(eventsFed - before) / seconds * 0.2 }
     }
 
     public func step() { feed(count: 1) }
@@ -115,8 +137,13 @@ public final class ReplaySession {
     public func restart() {
         run = makeRun()
         attachLog()
-        index = 0
-        clock = events.first?.time.received ?? Timestamp(nanoseconds: 0)
+        if let reopened = try? RecordingEventStream(options: ReplayOptions(files: files)) {
+            stream = reopened
+            pending = nil
+            exhausted = false
+        }
+        eventsFed = 0
+        clock = firstTime
         priceHistory = [:]
         tape = [:]
         volume = [:]
@@ -128,21 +155,22 @@ public final class ReplaySession {
     public func user(_ command: UserCommand) { run.user(command) }
 
     private func feed(until time: Timestamp) {
-        while index < events.count, events[index].time.received <= time { feedOne() }
+        while let next = peek(), next.time.received <= time { feedOne() }
         if time > clock { clock = time }
     }
 
     private func feed(count: Int) {
         var left = count
-        while left > 0, index < events.count {
+        while left > 0, peek() != nil {
             feedOne()
             left -= 1
         }
     }
 
     private func feedOne() {
-        let event = events[index]
-        index += 1
+        guard let event = peek() else { return }
+        pending = nil
+        eventsFed += 1
         if event.time.received > clock { clock = event.time.received }
         if let exchange = event.time.exchange { feedLag = Double(event.time.received.nanoseconds - exchange.nanoseconds) / 1e6 }
         if case .trade(let trade) = event {

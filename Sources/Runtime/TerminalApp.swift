@@ -15,10 +15,13 @@ private func recordSignal(_ signal: Int32) { terminationSignal = signal }
 
 /// The full-screen terminal over a replay: keys in, frames out, at most 30 a second.
 ///
-/// One thread: each turn waits for a key (up to the next frame), applies it, moves the
-/// replay clock by the wall time that passed, and draws the latest snapshot. However
-/// fast the replay runs, the screen gets one frame per turn. The terminal is restored
-/// on quit, on an error and on SIGINT, SIGTERM and SIGHUP (a dropped SSH session).
+/// Two threads. The engine thread (`EngineThread`) owns the replay session, applies
+/// commands and publishes its latest screen data into a single-slot mailbox. The UI
+/// thread (this one, the only one that calls ncurses) waits for a key up to the next
+/// frame, turns keys into commands for the engine, and draws whatever the mailbox
+/// holds. However fast the replay runs, the screen gets at most one frame per 33 ms.
+/// The terminal is restored on quit, on an error and on SIGINT, SIGTERM and SIGHUP
+/// (a dropped SSH session).
 public enum TerminalApp {
     public struct Options {
         public var files: [String]
@@ -65,6 +68,7 @@ public enum TerminalApp {
         session.speed = options.speed
         session.paused = options.paused
         session.logFile = LogFile()
+        let engine = EngineThread(session: session)
 
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }
         let utf8 = (ProcessInfo.processInfo.environment["LC_ALL"] ?? ProcessInfo.processInfo.environment["LC_CTYPE"] ?? ProcessInfo.processInfo.environment["LANG"] ?? "").uppercased().contains("UTF-8")
@@ -73,20 +77,24 @@ public enum TerminalApp {
         let glyphs: Glyphs = utf8 ? .unicode : .ascii
         var model = AppModel(orderSize: options.orderSize)
         let clock = ContinuousClock()
-        var last = clock.now
         let frame = Duration.milliseconds(33)
-        var data = session.screenData()
+        guard var data = engine.frames.take() else { return }
         screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
+        engine.start()
+        defer { engine.stop() }
+        var lastFrame = clock.now
 
         while terminationSignal == 0 {
-            let untilFrame = frame - (clock.now - last)
-            let wait = max(1, Int32(untilFrame.components.attoseconds / 1_000_000_000_000_000 + untilFrame.components.seconds * 1000))
+            let untilFrame = frame - (clock.now - lastFrame)
+            let wait = max(1, Int32(untilFrame.components.seconds * 1000 + untilFrame.components.attoseconds / 1_000_000_000_000_000))
             let asked = clock.now
+            var redraw = false
             if let key = screen.readKey(timeoutMilliseconds: wait) {
+                redraw = true
                 if key != .resize {
                     var quit = false
                     for command in model.update(key: key, keymap: keymap, data: data) {
-                        if perform(command, session: session, model: &model) { quit = true }
+                        if command == .quit { quit = true } else { engine.post(command) }
                     }
                     if quit { break }
                 }
@@ -94,37 +102,34 @@ public enum TerminalApp {
                 // No key and no wait: the input is gone (closed without a hangup). Do not spin.
                 usleep(UInt32(wait) * 1000)
             }
+            if let status = engine.statuses.take() { model.status = status }
             let now = clock.now
-            let elapsed = now - last
-            if elapsed >= frame {
-                last = now
-                session.advance(wallNanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            if redraw || now - lastFrame >= frame {
+                lastFrame = now
+                if let latest = engine.frames.take() { data = latest }
+                screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
             }
-            data = session.screenData()
-            screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
         }
     }
 
-    /// Carries out one screen command; returns true to quit.
-    static func perform(_ command: AppCommand, session: ReplaySession, model: inout AppModel) -> Bool {
+    /// Carries out one screen command on the engine thread; returns a status line to show.
+    static func perform(_ command: AppCommand, on session: ReplaySession) -> String? {
         switch command {
         case .quit:
-            return true
+            return nil
         case .order(let side, let quantityText, let priceText, let symbol):
             guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else {
-                model.status = "bad quantity '\(quantityText ?? "")'"
-                return false
+                return "bad quantity '\(quantityText ?? "")'"
             }
             var kind = OrderKind.market
             if let priceText {
                 guard let price = try? Price(parsing: priceText), price.units > 0 else {
-                    model.status = "bad price '\(priceText)'"
-                    return false
+                    return "bad price '\(priceText)'"
                 }
                 kind = .limit(price)
             }
             session.user(.place(OrderIntent(symbol: symbol, side: side == .buy ? .buy : .sell, kind: kind, quantity: quantity)))
-            model.status = "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at market") sent"
+            return "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at market") sent"
         case .panicSell(let symbol):
             session.user(.panicSell(symbol: symbol))
         case .cancelAll(let symbol):
@@ -156,6 +161,6 @@ public enum TerminalApp {
         case .resume:
             session.user(.setTradingState(.active))
         }
-        return false
+        return nil
     }
 }

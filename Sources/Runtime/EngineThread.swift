@@ -1,0 +1,72 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TradingUI
+
+/// The engine on its own thread: it owns the replay session, applies the UI's commands
+/// in order, moves the replay clock, and publishes the latest screen data into a
+/// mailbox (at most every 16 ms, and after every command). The UI thread never touches
+/// the session.
+final class EngineThread: @unchecked Sendable {
+    // The session is confined to the engine thread once `start` is called; that is
+    // what makes the unchecked Sendable safe.
+    private let session: ReplaySession
+    let frames = Mailbox<ScreenData>()
+    let statuses = Mailbox<String>()
+    let commands = CommandQueue<AppCommand>()
+    private let stopping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(session: ReplaySession) {
+        self.session = session
+        frames.publish(session.screenData())
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            self.loop()
+            self.finished.signal()
+        }
+        thread.name = "apogee-engine"
+        thread.start()
+    }
+
+    /// Hands a command to the engine and wakes it.
+    func post(_ command: AppCommand) {
+        commands.post(command)
+        wake.signal()
+    }
+
+    /// Stops the engine and waits for it (a second at most).
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+        _ = finished.wait(timeout: .now() + .seconds(1))
+    }
+
+    private func loop() {
+        let clock = ContinuousClock()
+        var last = clock.now
+        var lastPublish = clock.now
+        while !stopping.load(ordering: .relaxed) {
+            var changed = false
+            for command in commands.takeAll() {
+                if let status = TerminalApp.perform(command, on: session) { statuses.publish(status) }
+                changed = true
+            }
+            let now = clock.now
+            let elapsed = now - last
+            last = now
+            session.advance(wallNanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            if changed || now - lastPublish >= .milliseconds(16) {
+                frames.publish(session.screenData())
+                lastPublish = now
+            }
+            // Flat out, go straight on; otherwise wait for a command or the next tick.
+            if session.speed != 0 || session.paused || session.finished {
+                _ = wake.wait(timeout: .now() + .milliseconds(10))
+            }
+        }
+    }
+}

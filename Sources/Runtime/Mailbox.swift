@@ -1,0 +1,35 @@
+import Synchronization
+
+/// A single slot holding the latest value: the writer replaces what is there, the
+/// reader takes it. The engine publishes snapshots into one; the UI draws from it at
+/// its own pace, so a fast engine never queues up frames.
+final class Mailbox<Value: Sendable>: Sendable {
+    private let slot = Mutex<Value?>(nil)
+
+    func publish(_ value: Value) {
+        slot.withLock { $0 = value }
+    }
+
+    func take() -> Value? {
+        slot.withLock { slot in
+            defer { slot = nil }
+            return slot
+        }
+    }
+}
+
+/// Commands from the UI thread to the engine thread, in order.
+final class CommandQueue<Command: Sendable>: Sendable {
+    private let items = Mutex<[Command]>([])
+
+    func post(_ command: Command) {
+        items.withLock { $0.append(command) }
+    }
+
+    func takeAll() -> [Command] {
+        items.withLock { items in
+            defer { items.removeAll() }
+            return items
+        }
+    }
+}
