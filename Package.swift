@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries: a module map and a small prefixed shim header each.
@@ -43,9 +44,12 @@ let package = Package(
         ]),
 
         // Drivers and I/O edges.
+        .target(name: "Storage", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
-            "TUIKit", "TradingUI", "NCursesBackend",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),

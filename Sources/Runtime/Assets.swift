@@ -1,4 +1,5 @@
 import Foundation
+import MarketModel
 import TUIKit
 import TradingUI
 
@@ -84,4 +85,9 @@ extension Assets {
         }
         return []
     }
+}
+
+/// A nanosecond time as ISO 8601 (for commands that print stored times).
+public func timestampText(_ nanoseconds: Int64) -> String {
+    Timestamp(nanoseconds: nanoseconds).description
 }

@@ -25,6 +25,7 @@ public enum Backtest {
 
         var replayOptions = ReplayOptions(files: options.files, market: options.market, strict: options.strict)
         replayOptions.malformedSamples = 5
+        replayOptions.database = options.database
         let stream: RecordingEventStream
         do {
             stream = try RecordingEventStream(options: replayOptions)

@@ -21,6 +21,8 @@ public struct BacktestOptions: Sendable {
     public var risk = RiskSettings()
     public var protections = ProtectionSettings()
     public var strict = false
+    /// The database that `session:ID` entries of `files` come from.
+    public var database: String?
 
     public init(files: [String], strategy: String) {
         self.files = files

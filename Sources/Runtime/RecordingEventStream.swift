@@ -1,5 +1,6 @@
 import Feeds
 import MarketModel
+import Storage
 
 /// Market events from one or more recordings, merged by local receive time (ties keep
 /// file order), with every unusable line counted and described.
@@ -30,9 +31,22 @@ public final class RecordingEventStream {
     public init(options: ReplayOptions) throws(ReplayFailure) {
         self.options = options
         var inputs: [ReplayInput] = []
+        var database: ApogeeDatabase?
         for path in options.files {
-            do {
-                inputs.append(try ReplayInput(path: path, market: options.market ?? ReplayOptions.market(fromFileName: path)))
+            do throws(RecordingError) {
+                if let id = ReplayOptions.sessionID(path) {
+                    if database == nil {
+                        do {
+                            database = try ApogeeDatabase(path: options.database ?? ApogeeDatabase.defaultPath)
+                        } catch {
+                            throw RecordingError.cannotOpen(path: path, reason: error.description)
+                        }
+                    }
+                    let source = try SessionLineSource(database: database!, session: id)
+                    inputs.append(ReplayInput(source: source, market: options.market ?? source.market))
+                } else {
+                    inputs.append(ReplayInput(source: try RecordingReader(path: path), market: options.market ?? ReplayOptions.market(fromFileName: path)))
+                }
             } catch {
                 throw .recording(error)
             }
@@ -179,7 +193,7 @@ public final class RecordingEventStream {
 
 /// One recording being read: its reader, its parser, and the line waiting its turn.
 final class ReplayInput {
-    let reader: RecordingReader
+    let reader: any LineSource
     var parser: BinanceFeedParser
     /// The symbol this file's stream messages name: REST snapshots in the file belong to it.
     var symbol: String?
@@ -191,8 +205,8 @@ final class ReplayInput {
     /// Appended to symbol names when files of different markets are replayed together.
     var qualifier = ""
 
-    init(path: String, market: MarketKind?) throws(RecordingError) {
-        reader = try RecordingReader(path: path)
+    init(source: any LineSource, market: MarketKind?) {
+        reader = source
         parser = BinanceFeedParser(market: market)
     }
 }

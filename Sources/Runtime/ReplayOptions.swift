@@ -11,6 +11,14 @@ public struct ReplayOptions: Sendable {
     public var strict = false
     /// How many malformed lines to describe in the report.
     public var malformedSamples = 5
+    /// The database that `session:ID` entries of `files` come from (default path if nil).
+    public var database: String?
+
+    /// The session id of a `session:ID` entry (or a bare number), if it is one.
+    public static func sessionID(_ entry: String) -> Int64? {
+        if entry.hasPrefix("session:") { return Int64(entry.dropFirst(8)) }
+        return nil
+    }
 
     public init(files: [String], market: MarketKind? = nil, strict: Bool = false) {
         self.files = files

@@ -15,6 +15,7 @@ import TradingUI
 /// event or one second, jump a minute or to the next fill, jump to a time, restart.
 public final class ReplaySession {
     public let files: [String]
+    private let replayOptions: ReplayOptions
     private let makeRun: () -> BacktestRun
     private(set) var run: BacktestRun
     /// The recordings are read as the clock reaches them (constant memory, a fast
@@ -49,9 +50,12 @@ public final class ReplaySession {
 
     /// Opens the recordings and sets up the engine. The market (spot or futures) is
     /// read off the first events.
-    public init(files: [String], strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
+    public init(files: [String], database: String? = nil, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
         self.files = files
-        stream = try RecordingEventStream(options: ReplayOptions(files: files))
+        var options = ReplayOptions(files: files)
+        options.database = database
+        replayOptions = options
+        stream = try RecordingEventStream(options: options)
         var head: [MarketEvent] = []
         var market: MarketKind?
         while head.count < 64, let item = try stream.next() {
@@ -69,7 +73,7 @@ public final class ReplaySession {
         firstTime = head.first?.time.received ?? Timestamp(nanoseconds: 0)
         clock = firstTime
         // Re-open so the events read to learn the market are replayed too.
-        stream = try RecordingEventStream(options: ReplayOptions(files: files))
+        stream = try RecordingEventStream(options: options)
         warmUp()
     }
 
@@ -137,7 +141,7 @@ public final class ReplaySession {
     public func restart() {
         run = makeRun()
         attachLog()
-        if let reopened = try? RecordingEventStream(options: ReplayOptions(files: files)) {
+        if let reopened = try? RecordingEventStream(options: replayOptions) {
             stream = reopened
             pending = nil
             exhausted = false

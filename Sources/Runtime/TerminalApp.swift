@@ -31,6 +31,8 @@ public enum TerminalApp {
         public var paused = false
         public var orderSize = "0.01"
         public var strategies: [String] = ["ema-reversal"]
+        /// The database that `session:ID` entries come from.
+        public var database: String?
 
         public init(files: [String]) { self.files = files }
     }
@@ -61,7 +63,7 @@ public enum TerminalApp {
         }
         let session: ReplaySession
         do {
-            session = try ReplaySession(files: options.files, strategies: makeStrategies)
+            session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies)
         } catch {
             throw Failure(description: error.description)
         }

@@ -36,6 +36,11 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .customLong("data"), parsing: .upToNextOption, help: "Recording files (.gz or plain).")
     var data: [String] = []
 
+    @Option(name: .customLong("session"), help: "Stored sessions to backtest on (ids from `apogee sessions`), as well as or instead of --data.")
+    var sessions: [Int64] = []
+
+    @OptionGroup var database: DatabaseOption
+
     @Option(name: .customLong("param"), help: "A parameter, KEY=VALUE (repeatable).")
     var params: [String] = []
 
@@ -76,7 +81,7 @@ struct BacktestCommand: ParsableCommand {
         guard monteCarlo >= 0 else { throw ValidationError("--monte-carlo must be 0 or more") }
         guard cash > 0 else { throw ValidationError("--cash must be positive") }
         guard leverage >= 1, leverage <= 125 else { throw ValidationError("--leverage must be 1...125") }
-        if !listParameters, data.isEmpty { throw ValidationError("name the recordings with --data FILE...") }
+        if !listParameters, data.isEmpty, sessions.isEmpty { throw ValidationError("name the recordings with --data FILE... or --session ID") }
     }
 
     func run() throws {
@@ -91,7 +96,8 @@ struct BacktestCommand: ParsableCommand {
             }
             return
         }
-        var options = BacktestOptions(files: data, strategy: entry.name)
+        var options = BacktestOptions(files: data + sessions.map { "session:\($0)" }, strategy: entry.name)
+        options.database = database.path
         options.seed = seed
         options.initialCash = try Money(parsing: String(format: "%.8f", cash))
         options.leverage = leverage

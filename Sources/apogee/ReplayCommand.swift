@@ -21,8 +21,10 @@ struct ReplayCommand: ParsableCommand {
             malformed line.
             """)
 
-    @Argument(help: "Recording files (.gz or plain text).")
+    @Argument(help: "Recording files (.gz or plain text), or stored sessions (an id from `apogee sessions`).")
     var files: [String]
+
+    @OptionGroup var database: DatabaseOption
 
     @Flag(help: "Run without the full-screen view and print a report.")
     var headless = false
@@ -43,11 +45,13 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
+        let entries = DatabaseOption.entries(files)
         guard headless else {
-            try view.open(files)
+            try view.open(entries, database: database.path)
             return
         }
-        var options = ReplayOptions(files: files, market: market, strict: strict)
+        var options = ReplayOptions(files: entries, market: market, strict: strict)
+        options.database = database.path
         options.malformedSamples = 5
         let showProgress = StandardError.isTerminal
         let progress: ((ReplayProgress) -> Void)? = showProgress ? { Self.showProgress($0) } : nil

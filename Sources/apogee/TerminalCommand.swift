@@ -18,8 +18,9 @@ struct ViewOptions: ParsableArguments {
     @Option(name: .customLong("size"), help: "Order size of the buy and sell hotkeys.")
     var orderSize = "0.01"
 
-    func open(_ files: [String]) throws {
+    func open(_ files: [String], database: String? = nil) throws {
         var options = TerminalApp.Options(files: files)
+        options.database = database
         options.theme = theme
         options.keymap = keymap
         options.speed = max(0, speed)

@@ -1,0 +1,122 @@
+import Feeds
+import Foundation
+import MarketModel
+import Storage
+
+/// `apogee import`: a recording file into a database session, chunk by chunk.
+public enum RecordingImport {
+    public struct Outcome: Sendable {
+        public var file: String
+        public var session: Int64
+        public var lines: Int
+        public var alreadyThere: Bool
+        public var seconds: Double
+    }
+
+    /// Lines per chunk: big enough that a replay makes few queries, small enough that a
+    /// crash loses little (each chunk is its own transaction).
+    static let chunkLines = 4096
+
+    public static func run(file: String, database: ApogeeDatabase, progress: ((String) -> Void)? = nil) throws(BacktestFailure) -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let hash: String
+        do {
+            hash = try contentHash(file)
+        } catch {
+            throw .replay(.recording(error))
+        }
+        do {
+            if let existing = try database.importedSession(hash: hash) {
+                return Outcome(file: file, session: existing.id ?? 0, lines: existing.lines, alreadyThere: true, seconds: 0)
+            }
+        } catch {
+            throw .configuration(error.description)
+        }
+        let reader: RecordingReader
+        do {
+            reader = try RecordingReader(path: file)
+        } catch {
+            throw .replay(.recording(error))
+        }
+        let record = SessionRecord(id: nil, kind: "imported", source: file, sourceHash: hash, exchange: "binance", market: ReplayOptions.market(fromFileName: file)?.rawValue, symbols: "", firstReceivedNs: nil, lastReceivedNs: nil, lines: 0, complete: false, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+        let session: Int64
+        do {
+            session = try database.startSession(record)
+        } catch {
+            throw .configuration(error.description)
+        }
+        var parser = BinanceFeedParser()
+        var symbols: [String] = []
+        var market = record.market
+        var buffer = Data()
+        var chunkLines = 0
+        var chunkFirstLine = 1
+        var chunkFirst: Int64?
+        var chunkLast: Int64 = 0
+        var first: Int64?
+        var last: Int64?
+        var sequence = 0
+        var lines = 0
+        func flush() throws(StorageError) {
+            guard chunkLines > 0, let chunkFirst else { return }
+            try database.appendChunk(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer)
+            sequence += 1
+            chunkFirstLine += chunkLines
+            chunkLines = 0
+            buffer.removeAll(keepingCapacity: true)
+        }
+        do {
+            while let line = try reader.nextLine() {
+                lines += 1
+                if let split = try? RecordingLine.split(line) {
+                    first = first ?? split.received.nanoseconds
+                    last = split.received.nanoseconds
+                    if chunkLines == 0 { chunkFirst = split.received.nanoseconds }
+                    chunkLast = split.received.nanoseconds
+                    if symbols.isEmpty || market == nil, let event = try? parser.parse(split.message, received: split.received) {
+                        if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
+                        if market == nil, case .bookDelta(let delta) = event { market = delta.previousFinalUpdateID == nil ? "spot" : "usdm" }
+                    }
+                } else if chunkLines == 0 {
+                    chunkFirst = chunkFirst ?? last ?? 0
+                }
+                buffer.append(contentsOf: line)
+                buffer.append(0x0A)
+                chunkLines += 1
+                // A chunk closes at 4096 lines, or earlier past 2 MB (snapshot lines are long).
+                if chunkLines >= Self.chunkLines || buffer.count > 2_000_000 {
+                    try flush()
+                    progress?("import \(file): \(Int(Double(reader.fileBytesRead) / Double(max(reader.fileSize, 1)) * 100))%  \(lines) lines")
+                }
+            }
+            try flush()
+            try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines)
+        } catch let error as RecordingError {
+            database.deleteSession(session)
+            throw .replay(.recording(error))
+        } catch let error as StorageError {
+            database.deleteSession(session)
+            throw .configuration(error.description)
+        } catch {
+            database.deleteSession(session)
+            throw .configuration("\(error)")
+        }
+        return Outcome(file: file, session: session, lines: lines, alreadyThere: false, seconds: HeadlessReplay.seconds(clock.now - started))
+    }
+
+    /// FNV-1a over the file's bytes, with its size: the same content is the same import.
+    static func contentHash(_ path: String) throws(RecordingError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .cannotOpen(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read it" : "No such file or directory")
+        }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+        }
+        return String(hash, radix: 16) + "-" + String(data.count)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+/// Apogee's SQLite database: sessions of market data, and (later) the order journal
+/// and backtest runs. WAL mode; named migrations that never change once shipped.
+public final class ApogeeDatabase: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// `$XDG_DATA_HOME/apogee/apogee.sqlite`, else `~/.local/share/apogee/apogee.sqlite`.
+    public static var defaultPath: String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_DATA_HOME"] ?? (environment["HOME"] ?? ".") + "/.local/share"
+        return "\(base)/apogee/apogee.sqlite"
+    }
+
+    /// Opens (creating it if needed) and migrates the database at `path`.
+    public init(path: String) throws(StorageError) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StorageError("cannot create the folder of the database \(path): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path)
+        } catch {
+            throw StorageError("cannot open the database \(path): \(error)")
+        }
+        let migrator = Schema.migrator
+        do {
+            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            let unknown = applied.subtracting(Schema.migrationNames)
+            if !unknown.isEmpty {
+                throw StorageError("the database \(path) was written by a newer Apogee (schema \(unknown.sorted().joined(separator: ", "))); update Apogee or use another --db")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StorageError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path)
+        } catch {
+            throw StorageError("cannot prepare the database \(path): \(error)")
+        }
+    }
+
+    static func explain(_ error: DatabaseError, path: String) -> StorageError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            return StorageError("\(path) is not an SQLite database; give --db a new file name or an Apogee database")
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return StorageError("cannot write the database \(path) (\(error.message ?? "permission denied")); give --db a writable place")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StorageError("the database \(path) is locked by another writer; try again when it is done")
+        default:
+            return StorageError("database \(path): \(error.message ?? "\(error)")")
+        }
+    }
+}

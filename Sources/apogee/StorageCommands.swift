@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Runtime
+import Storage
+
+/// `--db PATH`, shared by every command that uses the database.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .customLong("db"), help: "SQLite database (default: $XDG_DATA_HOME/apogee/apogee.sqlite).")
+    var path: String?
+
+    func open() throws -> ApogeeDatabase {
+        do {
+            return try ApogeeDatabase(path: path ?? ApogeeDatabase.defaultPath)
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+
+    /// Replay entries: a file stays a file; `session:ID`, or a number that is not a
+    /// file, names a stored session.
+    static func entries(_ arguments: [String]) -> [String] {
+        arguments.map { argument in
+            if Int64(argument) != nil, !FileManager.default.fileExists(atPath: argument) { return "session:\(argument)" }
+            return argument
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import recordings into the database, one session per file.",
+        discussion: """
+            Stores the raw lines in chunks (each its own transaction) so a replay reads \
+            them back in order. Importing the same content twice does not duplicate it. \
+            Replay or backtest a session with `apogee replay ID` or `--session ID`.
+            """)
+
+    @Argument(help: "Recording files (.gz or plain).")
+    var files: [String]
+
+    @OptionGroup var database: DatabaseOption
+
+    @Flag(help: "Print one JSON object per file.")
+    var json = false
+
+    func run() throws {
+        let db = try database.open()
+        let showProgress = StandardError.isTerminal
+        for file in files {
+            let outcome: RecordingImport.Outcome
+            do throws(BacktestFailure) {
+                outcome = try RecordingImport.run(file: file, database: db, progress: showProgress ? { StandardError.write("\r\($0)\u{1B}[K") } : nil)
+            } catch {
+                if showProgress { StandardError.write("\r\u{1B}[K") }
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            if showProgress { StandardError.write("\r\u{1B}[K") }
+            if json {
+                var out = JSONWriter()
+                out.beginObject()
+                out.value("file", outcome.file)
+                out.value("session", Int(outcome.session))
+                out.value("lines", outcome.lines)
+                out.value("already_there", outcome.alreadyThere)
+                out.value("elapsed_s", outcome.seconds, places: 4)
+                out.endObject()
+                print(out.text)
+            } else if outcome.alreadyThere {
+                print("\(file) is already there: session \(outcome.session) (\(outcome.lines) lines)")
+            } else {
+                let rate = outcome.seconds > 0 ? Int(Double(outcome.lines) / outcome.seconds) : 0
+                print("imported \(file) as session \(outcome.session): \(outcome.lines) lines in \((outcome.seconds * 100).rounded() / 100) s (\(rate) lines/s)")
+            }
+        }
+    }
+}
+
+struct SessionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "List the sessions in the database.")
+
+    @OptionGroup var database: DatabaseOption
+
+    @Flag(help: "Print a JSON array.")
+    var json = false
+
+    func run() throws {
+        let db = try database.open()
+        let sessions: [SessionRecord]
+        do {
+            sessions = try db.sessions()
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+        if json {
+            var out = JSONWriter()
+            out.beginArray()
+            for session in sessions {
+                out.beginObject()
+                out.value("id", Int(session.id ?? 0))
+                out.value("kind", session.kind)
+                out.value("source", session.source)
+                out.value("exchange", session.exchange)
+                out.value("market", session.market)
+                out.value("symbols", session.symbols)
+                out.value("lines", session.lines)
+                out.value("complete", session.complete)
+                out.value("first_received", session.firstReceivedNs.map { Runtime.timestampText($0) })
+                out.value("last_received", session.lastReceivedNs.map { Runtime.timestampText($0) })
+                out.endObject()
+            }
+            out.endArray()
+            print(out.text)
+            return
+        }
+        if sessions.isEmpty { print("no session in \(db.path) (import one with `apogee import FILE`)") }
+        for session in sessions {
+            let span = session.firstReceivedNs.map { Runtime.timestampText($0) } ?? "-"
+            print("\(session.id ?? 0)  \(session.kind)  \(session.exchange) \(session.market ?? "?") \(session.symbols)  \(session.lines) lines from \(span)\(session.complete ? "" : "  INCOMPLETE")  \(session.source)")
+        }
+    }
+}
