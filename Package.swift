@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

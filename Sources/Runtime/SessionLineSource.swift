@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import MarketModel
 import Storage
@@ -60,8 +63,8 @@ final class SessionLineSource: LineSource {
             fileBytesRead += chunk.count
         }
         let start = offset
-        var end = start
-        while end < chunk.count, chunk[end] != 0x0A { end += 1 }
+        let base = chunk.baseAddress!
+        let end = memchr(base + start, 0x0A, chunk.count - start).map { base.distance(to: $0) } ?? chunk.count
         offset = end + 1
         lineNumber += 1
         return UnsafeRawBufferPointer(rebasing: chunk[start..<end])

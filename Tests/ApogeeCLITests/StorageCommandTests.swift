@@ -1,0 +1,74 @@
+import Foundation
+import Runtime
+import Testing
+
+@Suite("apogee import, sessions and replay SESSION, as a user runs them")
+struct StorageCommandTests {
+    let spotETH = ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz"
+    let usdm = ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz"
+
+    func scratch() throws -> String {
+        let directory = NSTemporaryDirectory() + "apogee-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("import, list, import again, replay the session headless")
+    func roundTrip() throws {
+        let db = try scratch() + "/history.sqlite"
+        let first = try ApogeeProcess.run(["import", spotETH, "--db", db])
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardOutput.contains("as session 1: 33618 lines"))
+        let again = try ApogeeProcess.run(["import", spotETH, "--db", db])
+        #expect(again.standardOutput.contains("is already there: session 1"))
+        let list = try ApogeeProcess.run(["sessions", "--db", db, "--json"])
+        let sessions = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+        #expect(sessions.count == 1)
+        #expect(sessions.first?["symbols"] as? String == "ETHUSDT")
+        #expect(sessions.first?["complete"] as? Bool == true)
+        let replay = try ApogeeProcess.run(["replay", "1", "--db", db, "--headless", "--json"])
+        #expect(replay.status == 0, "\(replay.standardError)")
+        #expect(replay.standardOutput.contains(#""events":33618"#))
+        #expect(replay.standardOutput.contains(#""audit":{"checks":577,"mismatches":0}"#))
+        let missing = try ApogeeProcess.run(["replay", "9", "--db", db, "--headless"])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.contains("no session 9"))
+    }
+
+    @Test("kill -9 during an import: the database still opens, and nothing half-written passes for complete")
+    func killedImport() throws {
+        let db = try scratch() + "/killed.sqlite"
+        _ = try ApogeeProcess.run(["sessions", "--db", db])
+        let pid = try spawnDetached([ApogeeProcess.executable, "import", usdm, "--db", db])
+        usleep(400_000)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let list = try ApogeeProcess.run(["sessions", "--db", db, "--json"])
+        #expect(list.status == 0, "\(list.standardError)")
+        let sessions = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+        for session in sessions where session["complete"] as? Bool == true {
+            #expect(session["lines"] as? Int == 93_954)
+        }
+        // Importing again completes it.
+        let again = try ApogeeProcess.run(["import", usdm, "--db", db])
+        #expect(again.status == 0, "\(again.standardError)")
+        let replay = try ApogeeProcess.run(["replay", again.standardOutput.contains("already there") ? "1" : "\(sessions.count + 1)", "--db", db, "--headless", "--json"])
+        #expect(replay.standardOutput.contains(#""events":93954"#))
+    }
+
+    func spawnDetached(_ arguments: [String]) throws -> pid_t {
+        var pid = pid_t()
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        cArguments.append(nil)
+        defer { for pointer in cArguments { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ)
+        guard result == 0 else { throw CocoaError(.executableLoad) }
+        return pid
+    }
+}
