@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -32,6 +32,24 @@ enum Schema {
                 table.column("last_received_ns", .integer).notNull()
                 table.column("data", .blob).notNull()          // the raw lines, "\n"-separated
                 table.primaryKey(["session_id", "sequence"])
+            }
+        }
+        migrator.registerMigration("v2-backtest-runs") { db in
+            try db.create(table: "backtest_run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .text).notNull()
+                table.column("strategy", .text).notNull()
+                table.column("data", .text).notNull()          // files and sessions, comma-separated
+                table.column("seed", .integer).notNull()
+                table.column("parameters", .text).notNull()    // JSON object
+                table.column("events", .integer).notNull()
+                table.column("trades", .integer).notNull()
+                table.column("net_pnl", .double).notNull()
+                table.column("fees", .double).notNull()
+                table.column("win_rate", .double).notNull()
+                table.column("max_drawdown", .double).notNull()
+                table.column("sharpe", .double).notNull()
+                table.column("report", .text).notNull()        // the full JSON report: metrics, equity curve, trades
             }
         }
         return migrator

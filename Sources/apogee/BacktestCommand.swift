@@ -3,6 +3,7 @@ import Foundation
 import MarketModel
 import Runtime
 import Simulation
+import Storage
 import Strategies
 import Trading
 
@@ -144,7 +145,33 @@ struct BacktestCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         if showProgress { StandardError.write("\r\u{1B}[K") }
-        print(json ? report.json : report.summary)
+        let text = report.json
+        print(json ? text : report.summary)
+        save(report, json: text)
+    }
+
+    /// Every run is saved; a database that cannot be written costs the record, not the run.
+    private func save(_ report: BacktestReport, json text: String) {
+        do {
+            let db = try ApogeeDatabase(path: database.path ?? ApogeeDatabase.defaultPath)
+            var parameters = JSONWriter()
+            parameters.beginObject()
+            for name in report.parameters.names { parameters.value(name, report.parameters.values[name]?.description) }
+            parameters.endObject()
+            let id = try db.save(BacktestRunRecord(
+                createdAt: timestampText(Int64(Date().timeIntervalSince1970 * 1e9)), strategy: report.strategy,
+                data: report.files.joined(separator: ","), seed: Int64(bitPattern: report.seed), parameters: parameters.text,
+                events: report.events, trades: report.metrics.trades, netPnL: report.metrics.netPnL.doubleValue,
+                fees: report.metrics.fees.doubleValue, winRate: report.metrics.winRate,
+                maxDrawdown: report.metrics.maxDrawdown.doubleValue, sharpe: report.metrics.sharpe, report: text))
+            if json {
+                StandardError.write("saved as run \(id) in \(db.path)\n")
+            } else {
+                print("  saved as run \(id) in \(db.path) (apogee export --run \(id) --json)")
+            }
+        } catch {
+            StandardError.write("apogee: the run was not saved: \(error)\n")
+        }
     }
 
     private func parseQueue(_ text: String) throws -> QueueModel {

@@ -123,3 +123,105 @@ struct SessionsCommand: ParsableCommand {
         }
     }
 }
+
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List the saved backtest runs with their metrics.")
+
+    @OptionGroup var database: DatabaseOption
+
+    @Flag(help: "Print a JSON array.")
+    var json = false
+
+    func run() throws {
+        let db = try database.open()
+        let runs: [BacktestRunRecord]
+        do {
+            runs = try db.runs()
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+        if json {
+            var out = JSONWriter()
+            out.beginArray()
+            for run in runs {
+                out.beginObject()
+                out.value("id", Int(run.id ?? 0))
+                out.value("created_at", run.createdAt)
+                out.value("strategy", run.strategy)
+                out.value("data", run.data)
+                out.value("seed", Int(run.seed))
+                out.value("events", run.events)
+                out.value("trades", run.trades)
+                out.value("net_pnl", run.netPnL, places: 8)
+                out.value("fees", run.fees, places: 8)
+                out.value("win_rate", run.winRate, places: 4)
+                out.value("max_drawdown", run.maxDrawdown, places: 8)
+                out.value("sharpe", run.sharpe, places: 4)
+                out.endObject()
+            }
+            out.endArray()
+            print(out.text)
+            return
+        }
+        if runs.isEmpty { print("no run in \(db.path) (every `apogee backtest` is saved)") }
+        for run in runs {
+            print("\(run.id ?? 0)  \(run.createdAt)  \(run.strategy) seed \(run.seed)  trades \(run.trades)  net \((run.netPnL * 100).rounded() / 100)  dd \((run.maxDrawdown * 100).rounded() / 100)  \(run.data)")
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a run's report (--run ID --json) or a session's trades (--session ID --trades --csv).")
+
+    @Option(name: .customLong("run"), help: "A saved backtest run.")
+    var runID: Int64?
+
+    @Option(help: "A stored session.")
+    var session: Int64?
+
+    @Flag(help: "The session's trades.")
+    var trades = false
+
+    @Flag(help: "CSV output (for --trades).")
+    var csv = false
+
+    @Flag(help: "JSON output (for --run).")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        guard (runID == nil) != (session == nil) else { throw ValidationError("give either --run ID or --session ID") }
+        if session != nil, !(trades && csv) { throw ValidationError("a session exports as --trades --csv") }
+        if runID != nil, !json { throw ValidationError("a run exports as --json") }
+    }
+
+    func run() throws {
+        let db = try database.open()
+        if let id = runID {
+            guard let record = (try? db.run(id)) ?? nil else {
+                StandardError.write("apogee: no run \(id) in \(db.path) (see `apogee runs`)\n")
+                throw ExitStatus.failure
+            }
+            print(record.report)
+            return
+        }
+        guard let id = session else { return }
+        var options = ReplayOptions(files: ["session:\(id)"])
+        options.database = db.path
+        do {
+            let stream = try RecordingEventStream(options: options)
+            print("time,symbol,trade_id,price,quantity,aggressor")
+            while let item = try stream.next() {
+                guard case .trade(let trade) = item.event else { continue }
+                print("\(trade.tradeTime),\(trade.symbol),\(trade.id),\(trade.price),\(trade.quantity),\(trade.aggressor.rawValue)")
+            }
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}

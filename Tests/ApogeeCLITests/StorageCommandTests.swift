@@ -35,6 +35,28 @@ struct StorageCommandTests {
         #expect(missing.standardError.contains("no session 9"))
     }
 
+    @Test("every backtest is saved; runs lists it; export gives back its report and a session's trades")
+    func runsAndExport() throws {
+        let db = try scratch() + "/runs.sqlite"
+        #expect(try ApogeeProcess.run(["import", spotETH, "--db", db]).status == 0)
+        let backtest = try ApogeeProcess.run(["backtest", "--session", "1", "--db", db, "--json", "--seed", "4"])
+        #expect(backtest.status == 0, "\(backtest.standardError)")
+        #expect(backtest.standardError.contains("saved as run 1"))
+        let runs = try ApogeeProcess.run(["runs", "--db", db, "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(runs.standardOutput.utf8)) as? [[String: Any]])
+        #expect(list.count == 1)
+        #expect(list.first?["strategy"] as? String == "ema-reversal")
+        #expect(list.first?["seed"] as? Int == 4)
+        #expect(list.first?["data"] as? String == "session:1")
+        let exported = try ApogeeProcess.run(["export", "--run", "1", "--json", "--db", db])
+        #expect(exported.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == backtest.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+        let trades = try ApogeeProcess.run(["export", "--session", "1", "--trades", "--csv", "--db", db])
+        let lines = trades.standardOutput.split(separator: "\n")
+        #expect(lines.first == "time,symbol,trade_id,price,quantity,aggressor")
+        #expect(lines.count == 6106 + 1)
+        #expect(lines[1].hasPrefix("2024-08-08T23:54:15.611Z,ETHUSDT,1520538925,2683.8,0.002,sell"))
+    }
+
     @Test("kill -9 during an import: the database still opens, and nothing half-written passes for complete")
     func killedImport() throws {
         let db = try scratch() + "/killed.sqlite"
