@@ -66,29 +66,46 @@ public enum RecordingImport {
             chunkLines = 0
             buffer.removeAll(keepingCapacity: true)
         }
+        let csv = BinanceCSV.recognise(file)
+        func take(_ line: UnsafeRawBufferPointer) throws {
+            lines += 1
+            if let split = try? RecordingLine.split(line) {
+                first = first ?? split.received.nanoseconds
+                last = split.received.nanoseconds
+                if chunkLines == 0 { chunkFirst = split.received.nanoseconds }
+                chunkLast = split.received.nanoseconds
+                if symbols.isEmpty || market == nil, let event = try? parser.parse(split.message, received: split.received) {
+                    if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
+                    if market == nil, case .bookDelta(let delta) = event { market = delta.previousFinalUpdateID == nil ? "spot" : "usdm" }
+                }
+            } else if chunkLines == 0 {
+                chunkFirst = chunkFirst ?? last ?? 0
+            }
+            buffer.append(contentsOf: line)
+            buffer.append(0x0A)
+            chunkLines += 1
+            // A chunk closes at 4096 lines, or earlier past 2 MB (snapshot lines are long).
+            if chunkLines >= Self.chunkLines || buffer.count > 2_000_000 {
+                try flush()
+                progress?("import \(file): \(Int(Double(reader.fileBytesRead) / Double(max(reader.fileSize, 1)) * 100))%  \(lines) lines")
+            }
+        }
         do {
-            while let line = try reader.nextLine() {
-                lines += 1
-                if let split = try? RecordingLine.split(line) {
-                    first = first ?? split.received.nanoseconds
-                    last = split.received.nanoseconds
-                    if chunkLines == 0 { chunkFirst = split.received.nanoseconds }
-                    chunkLast = split.received.nanoseconds
-                    if symbols.isEmpty || market == nil, let event = try? parser.parse(split.message, received: split.received) {
-                        if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
-                        if market == nil, case .bookDelta(let delta) = event { market = delta.previousFinalUpdateID == nil ? "spot" : "usdm" }
-                    }
-                } else if chunkLines == 0 {
-                    chunkFirst = chunkFirst ?? last ?? 0
+            while let raw = try reader.nextLine() {
+                guard let csv else {
+                    try take(raw)
+                    continue
                 }
-                buffer.append(contentsOf: line)
-                buffer.append(0x0A)
-                chunkLines += 1
-                // A chunk closes at 4096 lines, or earlier past 2 MB (snapshot lines are long).
-                if chunkLines >= Self.chunkLines || buffer.count > 2_000_000 {
-                    try flush()
-                    progress?("import \(file): \(Int(Double(reader.fileBytesRead) / Double(max(reader.fileSize, 1)) * 100))%  \(lines) lines")
+                // A Binance CSV row becomes a recording line of the same trade.
+                let row = Substring(String(decoding: raw, as: UTF8.self))
+                let made: (received: Int64, text: String)?
+                do {
+                    made = try BinanceCSV.line(row, kind: csv.kind, symbol: csv.symbol)
+                } catch {
+                    throw RecordingError.readFailed(path: file, reason: "line \(reader.lineNumber) is not a Binance \(csv.kind == .trades ? "trades" : "aggTrades") row: \(error.reason)")
                 }
+                guard let made else { continue }
+                try Array("\(made.received) \(made.text)".utf8).withUnsafeBytes { try take($0) }
             }
             try flush()
             try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines)

@@ -79,6 +79,22 @@ struct StorageCommandTests {
         #expect(replay.standardOutput.contains(#""events":93954"#))
     }
 
+    @Test("a database locked by another writer: a clear message, nothing lost")
+    func locked() throws {
+        let db = try scratch() + "/locked.sqlite"
+        #expect(try ApogeeProcess.run(["import", spotETH, "--db", db]).status == 0)
+        let holder = try spawnDetached(["/usr/bin/env", "python3", "-c", "import sqlite3, time; c = sqlite3.connect('\(db)', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); open('\(db).held', 'w').close(); time.sleep(12)"])
+        defer { kill(holder, SIGKILL); var status: Int32 = 0; waitpid(holder, &status, 0) }
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: db + ".held"), waited < 100 { usleep(100_000); waited += 1 }
+        let blocked = try ApogeeProcess.run(["import", usdm, "--db", db])
+        #expect(blocked.status == 1)
+        #expect(blocked.standardError.contains("locked by another writer"), "\(blocked.standardError)")
+        kill(holder, SIGKILL)
+        let after = try ApogeeProcess.run(["sessions", "--db", db, "--json"])
+        #expect(after.standardOutput.contains("\"symbols\":\"ETHUSDT\""))
+    }
+
     func spawnDetached(_ arguments: [String]) throws -> pid_t {
         var pid = pid_t()
         var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }

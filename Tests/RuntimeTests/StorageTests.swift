@@ -1,4 +1,5 @@
 import Foundation
+import MarketModel
 import Runtime
 import Storage
 import Testing
@@ -119,5 +120,47 @@ struct StorageTests {
             #expect(error.description.contains("incomplete"), "\(error)")
         }
         #expect(try db.sessions().first?.complete == false)
+    }
+}
+
+@Suite("Binance public-data CSV import")
+struct BinanceCSVImportTests {
+    @Test("trades (no header, spot) and aggTrades (header, futures) import and replay as trades")
+    func importsBoth() throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let trades = directory + "/BTCUSDT-trades-2024-08-08.csv"
+        let aggregates = directory + "/BTCUSDT-aggTrades-2024-08-08.csv"
+        try "3735683259,61837.63000000,0.02000000,1236.7526,1723161255342,True,True\n3735683260,61837.64000000,0.00100000,61.83764,1723161255400123,false,true\n".write(toFile: trades, atomically: true, encoding: .utf8)
+        try "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n2400000001,61800.30,0.150,5266583935,5266583940,1723161256399,true\n".write(toFile: aggregates, atomically: true, encoding: .utf8)
+        let first = try RecordingImport.run(file: trades, database: db)
+        let second = try RecordingImport.run(file: aggregates, database: db)
+        #expect(first.lines == 2)
+        #expect(second.lines == 1)
+        var options = ReplayOptions(files: ["session:\(first.session)", "session:\(second.session)"])
+        options.database = db.path
+        let report = try HeadlessReplay.run(options)
+        #expect(report.malformed == 0)
+        #expect(report.counts.trade == 3)
+        let symbol = try #require(report.symbols.first)
+        #expect(symbol.trades.volumeText(fractionDigits: 3) == "0.171")
+        // Microsecond times (spot files from 2025) are read as such.
+        #expect(symbol.lastReceived == Timestamp.milliseconds(1_723_161_256_399))
+        #expect(symbol.firstReceived == Timestamp.milliseconds(1_723_161_255_342))
+    }
+
+    @Test("a row that is not Binance's shape stops the import with file, line and reason")
+    func badRow() throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let file = directory + "/ETHUSDT-trades-2024-08-08.csv"
+        try "1,2683.80,0.5,1341.9,1723161255342,true\n2,abc,1,1,1723161255343,true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordingImport.run(file: file, database: db)
+            Issue.record("a malformed CSV was imported")
+        } catch {
+            #expect(error.description.contains("\(file): line 2 is not a Binance trades row: price"), "\(error)")
+        }
+        #expect(try db.sessions().isEmpty)
     }
 }
