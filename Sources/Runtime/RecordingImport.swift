@@ -58,9 +58,26 @@ public enum RecordingImport {
         var last: Int64?
         var sequence = 0
         var lines = 0
+        var chunkTrades: [ApogeeDatabase.TradeRow] = []
+        var candles: [String: [ApogeeDatabase.CandleRow]] = [:]
+        func note(_ trade: TradePrint) {
+            chunkTrades.append(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
+            let minute = trade.tradeTime.nanoseconds - ((trade.tradeTime.nanoseconds % 60_000_000_000) + 60_000_000_000) % 60_000_000_000
+            if var last = candles[trade.symbol]?.last, last.start == minute {
+                last.high = max(last.high, trade.price.units)
+                last.low = min(last.low, trade.price.units)
+                last.close = trade.price.units
+                last.volume += trade.quantity.units
+                last.trades += 1
+                candles[trade.symbol]![candles[trade.symbol]!.count - 1] = last
+            } else {
+                candles[trade.symbol, default: []].append(ApogeeDatabase.CandleRow(symbol: trade.symbol, start: minute, open: trade.price.units, high: trade.price.units, low: trade.price.units, close: trade.price.units, volume: trade.quantity.units, trades: 1))
+            }
+        }
         func flush() throws(StorageError) {
             guard chunkLines > 0, let chunkFirst else { return }
-            try database.appendChunk(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer)
+            try database.appendChunk(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer, trades: chunkTrades)
+            chunkTrades.removeAll(keepingCapacity: true)
             sequence += 1
             chunkFirstLine += chunkLines
             chunkLines = 0
@@ -74,9 +91,13 @@ public enum RecordingImport {
                 last = split.received.nanoseconds
                 if chunkLines == 0 { chunkFirst = split.received.nanoseconds }
                 chunkLast = split.received.nanoseconds
-                if symbols.isEmpty || market == nil, let event = try? parser.parse(split.message, received: split.received) {
+                if let event = try? parser.parse(split.message, received: split.received) {
                     if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
-                    if market == nil, case .bookDelta(let delta) = event { market = delta.previousFinalUpdateID == nil ? "spot" : "usdm" }
+                    switch event {
+                    case .trade(let trade): note(trade)
+                    case .bookDelta(let delta) where market == nil: market = delta.previousFinalUpdateID == nil ? "spot" : "usdm"
+                    default: break
+                    }
                 }
             } else if chunkLines == 0 {
                 chunkFirst = chunkFirst ?? last ?? 0
@@ -108,7 +129,7 @@ public enum RecordingImport {
                 try Array("\(made.received) \(made.text)".utf8).withUnsafeBytes { try take($0) }
             }
             try flush()
-            try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines)
+            try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines, candles: candles.keys.sorted().flatMap { candles[$0]! })
         } catch let error as RecordingError {
             database.deleteSession(session)
             throw .replay(.recording(error))

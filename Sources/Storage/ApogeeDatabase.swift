@@ -27,6 +27,12 @@ public final class ApogeeDatabase: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // WAL with NORMAL sync: a crashed process loses nothing committed; only a power
+        // cut can take the last transactions. Syncing every chunk to disk would make an
+        // import wait on the disk most of the time.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch let error as DatabaseError {

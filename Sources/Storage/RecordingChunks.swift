@@ -27,14 +27,62 @@ extension ApogeeDatabase {
         }
     }
 
-    /// Appends one chunk of lines, in its own transaction: a crash loses at most the
-    /// chunk being written.
-    public func appendChunk(session: Int64, sequence: Int, firstLine: Int, lineCount: Int, firstReceived: Int64, lastReceived: Int64, data: Data) throws(StorageError) {
+    /// A trade as the `trade` table keeps it.
+    public struct TradeRow: Sendable {
+        public var symbol: String
+        public var tradeID: Int64
+        public var timeNanoseconds: Int64
+        public var price: Int64
+        public var quantity: Int64
+        public var aggressor: String
+
+        public init(symbol: String, tradeID: Int64, timeNanoseconds: Int64, price: Int64, quantity: Int64, aggressor: String) {
+            self.symbol = symbol
+            self.tradeID = tradeID
+            self.timeNanoseconds = timeNanoseconds
+            self.price = price
+            self.quantity = quantity
+            self.aggressor = aggressor
+        }
+    }
+
+    /// A one-minute candle as the `candle_1m` table keeps it (prices and volume in 10⁻⁸).
+    public struct CandleRow: Sendable {
+        public var symbol: String
+        public var start: Int64
+        public var open: Int64
+        public var high: Int64
+        public var low: Int64
+        public var close: Int64
+        public var volume: Int64
+        public var trades: Int
+
+        public init(symbol: String, start: Int64, open: Int64, high: Int64, low: Int64, close: Int64, volume: Int64, trades: Int) {
+            self.symbol = symbol
+            self.start = start
+            self.open = open
+            self.high = high
+            self.low = low
+            self.close = close
+            self.volume = volume
+            self.trades = trades
+        }
+    }
+
+    /// Appends one chunk of lines and its trades, in one transaction: a crash loses at
+    /// most the chunk being written.
+    public func appendChunk(session: Int64, sequence: Int, firstLine: Int, lineCount: Int, firstReceived: Int64, lastReceived: Int64, data: Data, trades: [TradeRow] = []) throws(StorageError) {
         do {
             try pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO recording_chunk (session_id, sequence, first_line, line_count, first_received_ns, last_received_ns, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [session, sequence, firstLine, lineCount, firstReceived, lastReceived, data])
+                guard !trades.isEmpty else { return }
+                let insert = try db.cachedStatement(sql: "INSERT INTO trade (session_id, symbol, trade_id, time_ns, price, quantity, aggressor) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for trade in trades {
+                    insert.setUncheckedArguments([session, trade.symbol, trade.tradeID, trade.timeNanoseconds, trade.price, trade.quantity, trade.aggressor])
+                    try insert.execute()
+                }
             }
         } catch let error as DatabaseError {
             throw Self.explain(error, path: path)
@@ -43,16 +91,43 @@ extension ApogeeDatabase {
         }
     }
 
-    /// Marks a session complete with what it turned out to hold.
-    public func finishSession(_ id: Int64, symbols: [String], market: String?, firstReceived: Int64?, lastReceived: Int64?, lines: Int) throws(StorageError) {
+    /// Marks a session complete with what it turned out to hold, with its candles.
+    public func finishSession(_ id: Int64, symbols: [String], market: String?, firstReceived: Int64?, lastReceived: Int64?, lines: Int, candles: [CandleRow] = []) throws(StorageError) {
         do {
             try pool.write { db in
+                let insert = try db.cachedStatement(sql: "INSERT INTO candle_1m (session_id, symbol, start_ns, open, high, low, close, volume, trades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for candle in candles {
+                    insert.setUncheckedArguments([id, candle.symbol, candle.start, candle.open, candle.high, candle.low, candle.close, candle.volume, candle.trades])
+                    try insert.execute()
+                }
                 try db.execute(
                     sql: "UPDATE session SET symbols = ?, market = ?, first_received_ns = ?, last_received_ns = ?, lines = ?, complete = 1 WHERE id = ?",
                     arguments: [symbols.joined(separator: ","), market, firstReceived, lastReceived, lines, id])
             }
         } catch {
             throw StorageError("cannot write \(path): \(error)")
+        }
+    }
+
+    /// The one-minute candles of a session, by symbol and time.
+    public func candles(session: Int64) throws(StorageError) -> [CandleRow] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT symbol, start_ns, open, high, low, close, volume, trades FROM candle_1m WHERE session_id = ? ORDER BY symbol, start_ns", arguments: [session]).map {
+                    CandleRow(symbol: $0[0], start: $0[1], open: $0[2], high: $0[3], low: $0[4], close: $0[5], volume: $0[6], trades: $0[7])
+                }
+            }
+        } catch {
+            throw StorageError("cannot read the candles of session \(session) from \(path): \(error)")
+        }
+    }
+
+    /// Number of trades stored for a session.
+    public func tradeCount(session: Int64) throws(StorageError) -> Int {
+        do {
+            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trade WHERE session_id = ?", arguments: [session]) ?? 0 }
+        } catch {
+            throw StorageError("cannot read the trades of session \(session) from \(path): \(error)")
         }
     }
 

@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -50,6 +50,31 @@ enum Schema {
                 table.column("max_drawdown", .double).notNull()
                 table.column("sharpe", .double).notNull()
                 table.column("report", .text).notNull()        // the full JSON report: metrics, equity curve, trades
+            }
+        }
+        migrator.registerMigration("v3-trades-and-candles") { db in
+            try db.create(table: "trade") { table in
+                table.column("session_id", .integer).notNull().references("session", onDelete: .cascade)
+                table.column("symbol", .text).notNull()
+                table.column("trade_id", .integer).notNull()
+                table.column("time_ns", .integer).notNull()        // exchange trade time
+                table.column("price", .integer).notNull()          // 10⁻⁸ units
+                table.column("quantity", .integer).notNull()       // 10⁻⁸ units
+                table.column("aggressor", .text).notNull()         // buy / sell
+            }
+            try db.create(index: "trade_by_symbol_time", on: "trade", columns: ["symbol", "time_ns"])
+            try db.create(index: "trade_by_session", on: "trade", columns: ["session_id"])
+            try db.create(table: "candle_1m") { table in
+                table.column("session_id", .integer).notNull().references("session", onDelete: .cascade)
+                table.column("symbol", .text).notNull()
+                table.column("start_ns", .integer).notNull()
+                table.column("open", .integer).notNull()
+                table.column("high", .integer).notNull()
+                table.column("low", .integer).notNull()
+                table.column("close", .integer).notNull()
+                table.column("volume", .integer).notNull()
+                table.column("trades", .integer).notNull()
+                table.primaryKey(["session_id", "symbol", "start_ns"])
             }
         }
         return migrator

@@ -34,6 +34,14 @@ struct StorageTests {
         #expect(fromDatabase.auditMismatches == fromFile.auditMismatches)
         #expect(fromDatabase.symbols.first?.book?.bestBid == fromFile.symbols.first?.book?.bestBid)
 
+        // Normalised trades and one-minute candles, for queries.
+        #expect(try db.tradeCount(session: outcome.session) == fromFile.counts.trade)
+        let candles = try db.candles(session: outcome.session)
+        #expect(candles.count >= 5 && candles.count <= 7)
+        #expect(candles.reduce(0) { $0 + $1.trades } == fromFile.counts.trade)
+        #expect(candles.allSatisfy { $0.low <= $0.open && $0.open <= $0.high && $0.low <= $0.close && $0.close <= $0.high })
+        #expect(Int64(candles.reduce(Int64(0)) { $0 + $1.volume }) == Int64(fromFile.symbols.first!.trades.volumeUnits))
+
         let again = try RecordingImport.run(file: file, database: db)
         #expect(again.alreadyThere)
         #expect(again.session == outcome.session)
