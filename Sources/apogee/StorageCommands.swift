@@ -17,6 +17,16 @@ struct DatabaseOption: ParsableArguments {
         }
     }
 
+    /// Runs a database read, turning its failure into a message and exit status 1.
+    static func attempt<T>(_ body: () throws(StorageError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+
     /// Replay entries: a file stays a file; `session:ID`, or a number that is not a
     /// file, names a stored session.
     static func entries(_ arguments: [String]) -> [String] {
@@ -88,13 +98,7 @@ struct SessionsCommand: ParsableCommand {
 
     func run() throws {
         let db = try database.open()
-        let sessions: [SessionRecord]
-        do {
-            sessions = try db.sessions()
-        } catch {
-            StandardError.write("apogee: \(error)\n")
-            throw ExitStatus.failure
-        }
+        let sessions = try DatabaseOption.attempt { () throws(StorageError) in try db.sessions() }
         if json {
             var out = JSONWriter()
             out.beginArray()
@@ -134,13 +138,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let db = try database.open()
-        let runs: [BacktestRunRecord]
-        do {
-            runs = try db.runs()
-        } catch {
-            StandardError.write("apogee: \(error)\n")
-            throw ExitStatus.failure
-        }
+        let runs = try DatabaseOption.attempt { () throws(StorageError) in try db.runs() }
         if json {
             var out = JSONWriter()
             out.beginArray()
