@@ -59,6 +59,8 @@ public enum RecordingImport {
         var sequence = 0
         var lines = 0
         var chunkTrades: [ApogeeDatabase.TradeRow] = []
+        // Writes go through the recorder's thread: reading and parsing never wait on disk.
+        let recorder = Recorder(database: database)
         var candles: [String: [ApogeeDatabase.CandleRow]] = [:]
         func note(_ trade: TradePrint) {
             chunkTrades.append(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
@@ -76,7 +78,7 @@ public enum RecordingImport {
         }
         func flush() throws(StorageError) {
             guard chunkLines > 0, let chunkFirst else { return }
-            try database.appendChunk(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer, trades: chunkTrades)
+            try recorder.append(ChunkWrite(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer, trades: chunkTrades))
             chunkTrades.removeAll(keepingCapacity: true)
             sequence += 1
             chunkFirstLine += chunkLines
@@ -129,14 +131,18 @@ public enum RecordingImport {
                 try Array("\(made.received) \(made.text)".utf8).withUnsafeBytes { try take($0) }
             }
             try flush()
+            try recorder.finish()
             try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines, candles: candles.keys.sorted().flatMap { candles[$0]! })
         } catch let error as RecordingError {
+            try? recorder.finish()
             database.deleteSession(session)
             throw .replay(.recording(error))
         } catch let error as StorageError {
+            try? recorder.finish()
             database.deleteSession(session)
             throw .configuration(error.description)
         } catch {
+            try? recorder.finish()
             database.deleteSession(session)
             throw .configuration("\(error)")
         }

@@ -69,19 +69,19 @@ extension ApogeeDatabase {
         }
     }
 
-    /// Appends one chunk of lines and its trades, in one transaction: a crash loses at
-    /// most the chunk being written.
-    public func appendChunk(session: Int64, sequence: Int, firstLine: Int, lineCount: Int, firstReceived: Int64, lastReceived: Int64, data: Data, trades: [TradeRow] = []) throws(StorageError) {
+    /// Appends several chunks in one transaction (the recorder's batches).
+    public func appendChunks(_ chunks: [ChunkWrite]) throws(StorageError) {
         do {
             try pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO recording_chunk (session_id, sequence, first_line, line_count, first_received_ns, last_received_ns, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [session, sequence, firstLine, lineCount, firstReceived, lastReceived, data])
-                guard !trades.isEmpty else { return }
-                let insert = try db.cachedStatement(sql: "INSERT INTO trade (session_id, symbol, trade_id, time_ns, price, quantity, aggressor) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                for trade in trades {
-                    insert.setUncheckedArguments([session, trade.symbol, trade.tradeID, trade.timeNanoseconds, trade.price, trade.quantity, trade.aggressor])
-                    try insert.execute()
+                let chunkInsert = try db.cachedStatement(sql: "INSERT INTO recording_chunk (session_id, sequence, first_line, line_count, first_received_ns, last_received_ns, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                let tradeInsert = try db.cachedStatement(sql: "INSERT INTO trade (session_id, symbol, trade_id, time_ns, price, quantity, aggressor) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for chunk in chunks {
+                    chunkInsert.setUncheckedArguments([chunk.session, chunk.sequence, chunk.firstLine, chunk.lineCount, chunk.firstReceived, chunk.lastReceived, chunk.data])
+                    try chunkInsert.execute()
+                    for trade in chunk.trades {
+                        tradeInsert.setUncheckedArguments([chunk.session, trade.symbol, trade.tradeID, trade.timeNanoseconds, trade.price, trade.quantity, trade.aggressor])
+                        try tradeInsert.execute()
+                    }
                 }
             }
         } catch let error as DatabaseError {

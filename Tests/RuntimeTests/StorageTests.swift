@@ -172,3 +172,29 @@ struct BinanceCSVImportTests {
         #expect(try db.sessions().isEmpty)
     }
 }
+
+@Suite("Recorder")
+struct RecorderTests {
+    @Test("writes every chunk handed over, in order, through a bounded queue, and reports a failure")
+    func writes() throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/recorder.sqlite")
+        let session = try db.startSession(SessionRecord(kind: "recorded", source: "test", sourceHash: nil, exchange: "binance", market: "spot", symbols: "X", createdAt: "now"))
+        let recorder = Recorder(database: db, capacity: 2)
+        for sequence in 0..<50 {
+            let line = "\(sequence) {\"n\":\(sequence)}\n"
+            try recorder.append(ChunkWrite(session: session, sequence: sequence, firstLine: sequence + 1, lineCount: 1, firstReceived: Int64(sequence), lastReceived: Int64(sequence), data: Data(line.utf8), trades: []))
+        }
+        try recorder.finish()
+        for sequence in [0, 25, 49] {
+            let data = try #require(try db.chunk(session: session, sequence: sequence))
+            #expect(String(decoding: data, as: UTF8.self) == "\(sequence) {\"n\":\(sequence)}\n")
+        }
+        #expect(try db.chunk(session: session, sequence: 50) == nil)
+
+        // A duplicate chunk breaks the primary key: the failure comes back to the producer.
+        let failing = Recorder(database: db, capacity: 1)
+        try? failing.append(ChunkWrite(session: session, sequence: 0, firstLine: 1, lineCount: 1, firstReceived: 0, lastReceived: 0, data: Data(), trades: []))
+        #expect(throws: StorageError.self) { try failing.finish() }
+    }
+}
