@@ -75,13 +75,18 @@ extension Buffer {
 
     /// A line chart of `values` scaled to the rectangle: Braille dots (2×4 per cell)
     /// where the terminal has them, `*` otherwise. Extra marks (`marks`: value and
-    /// style) draw a horizontal line each, such as a stop or an own order.
+    /// style) draw a horizontal line each, such as a stop or an own order, when they
+    /// lie within the prices' own range of them.
     public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], in rect: Rect, style: Style, glyphs: Glyphs) {
-        guard rect.width > 0, rect.height > 0, !values.isEmpty else { return }
-        let all = values + marks.map(\.0)
+        guard rect.width > 0, rect.height > 0, let valueLow = values.min(), let valueHigh = values.max() else { return }
+        // Marks widen the scale only when they are near the prices: a far-away order
+        // must not flatten the line. Those further out are not drawn.
+        let reach = max(valueHigh - valueLow, abs(valueHigh) * 0.001)
+        let shownMarks = marks.filter { $0.0 >= valueLow - reach && $0.0 <= valueHigh + reach }
+        let all = values + shownMarks.map(\.0)
         guard let low = all.min(), let high = all.max() else { return }
         let span = high - low
-        for (value, markStyle) in marks {
+        for (value, markStyle) in shownMarks {
             let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
             for column in rect.x..<rect.maxX {
                 self[column, rect.y + row] = Cell(glyphs.horizontal, markStyle)

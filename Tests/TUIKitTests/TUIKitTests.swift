@@ -87,3 +87,16 @@ struct TUIKitTests {
         #expect(throws: SimpleTOML.Failure.self) { try Keymap.parse("[keys]\nhyper-x = \"buy\"\n", name: "k", file: "k.toml", actions: actions) }
     }
 }
+
+@Suite("Chart marks")
+struct ChartMarkTests {
+    @Test("a mark near the prices is drawn; a far one does not flatten the line")
+    func marks() {
+        var near = Buffer(width: 4, height: 3)
+        near.lineChart([10, 11, 10, 11], marks: [(9, Style(.ownOrder))], in: near.area, style: .plain, glyphs: .ascii)
+        #expect(near.lines[2] == "----")
+        var far = Buffer(width: 4, height: 3)
+        far.lineChart([10, 11, 10, 11], marks: [(100, Style(.ownOrder))], in: far.area, style: .plain, glyphs: .ascii)
+        #expect(far.lines == [" * *", "    ", "* * "])
+    }
+}
