@@ -134,17 +134,17 @@ struct BacktestCommand: ParsableCommand {
             }
             options.parameters.append((String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)"))
         }
-        let showProgress = StandardError.isTerminal
+        let line = ProgressLine()
         let report: BacktestReport
         do throws(BacktestFailure) {
-            report = try Backtest.run(options, progress: showProgress ? { StandardError.write("\r\($0)\u{1B}[K") } : nil)
+            report = try Backtest.run(options, progress: line.callback)
         } catch {
-            if showProgress { StandardError.write("\r\u{1B}[K") }
+            line.clear()
             StandardError.write("apogee: \(error)\n")
             if case .replay(.malformed) = error { throw ExitStatus.malformedInput }
             throw ExitStatus.failure
         }
-        if showProgress { StandardError.write("\r\u{1B}[K") }
+        line.clear()
         let text = report.json
         print(json ? text : report.summary)
         save(report, json: text)

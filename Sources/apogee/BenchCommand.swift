@@ -41,18 +41,16 @@ struct BenchCommand: ParsableCommand {
             }
             return
         }
-        let showProgress = StandardError.isTerminal
+        let line = ProgressLine()
         let figures: ReplayBenchmark.Figures
         do {
-            figures = try ReplayBenchmark.run(file: file, runs: runs) { step in
-                if showProgress { StandardError.write("\r\(step)\u{1B}[K") }
-            }
+            figures = try ReplayBenchmark.run(file: file, runs: runs) { line.show($0) }
         } catch {
-            if showProgress { StandardError.write("\r\u{1B}[K") }
+            line.clear()
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
-        if showProgress { StandardError.write("\r\u{1B}[K") }
+        line.clear()
         if json {
             var out = JSONWriter()
             out.beginObject()

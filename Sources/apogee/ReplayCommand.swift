@@ -53,26 +53,25 @@ struct ReplayCommand: ParsableCommand {
         var options = ReplayOptions(files: entries, market: market, strict: strict)
         options.database = database.path
         options.malformedSamples = 5
-        let showProgress = StandardError.isTerminal
-        let progress: ((ReplayProgress) -> Void)? = showProgress ? { Self.showProgress($0) } : nil
+        let line = ProgressLine()
+        let progress: ((ReplayProgress) -> Void)? = line.enabled ? { line.show(Self.describe($0)) } : nil
         let report: ReplayReport
         do throws(ReplayFailure) {
             report = try HeadlessReplay.run(options, progress: progress)
         } catch {
-            if showProgress { StandardError.write("\r\u{1B}[K") }
+            line.clear()
             StandardError.write("apogee: \(error)\n")
             switch error {
             case .recording: throw ExitStatus.failure
             case .malformed: throw ExitStatus.malformedInput
             }
         }
-        if showProgress { StandardError.write("\r\u{1B}[K") }
+        line.clear()
         print(json ? report.json : report.summary)
     }
 
-    @Sendable static func showProgress(_ progress: ReplayProgress) {
-        let percent = Int((progress.fraction * 100).rounded(.down))
-        StandardError.write("\rreplaying: \(percent)%  \(progress.lines) lines  \(progress.events) events\u{1B}[K")
+    static func describe(_ progress: ReplayProgress) -> String {
+        "replaying: \(Int((progress.fraction * 100).rounded(.down)))%  \(progress.lines) lines  \(progress.events) events"
     }
 }
 

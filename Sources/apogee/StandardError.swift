@@ -18,3 +18,23 @@ enum StandardError {
 
     static var isTerminal: Bool { isatty(2) == 1 }
 }
+
+/// A one-line progress display on stderr, drawn only when stderr is a terminal, so
+/// pipes and logs never see it.
+struct ProgressLine {
+    let enabled = StandardError.isTerminal
+
+    func show(_ text: String) {
+        if enabled { StandardError.write("\r\(text)\u{1B}[K") }
+    }
+
+    /// What long work reports to, or nil when nothing would be shown.
+    var callback: ((String) -> Void)? {
+        enabled ? { show($0) } : nil
+    }
+
+    /// Erases the line (before a result or an error is printed).
+    func clear() {
+        if enabled { StandardError.write("\r\u{1B}[K") }
+    }
+}

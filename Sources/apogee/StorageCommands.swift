@@ -57,17 +57,17 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let db = try database.open()
-        let showProgress = StandardError.isTerminal
+        let line = ProgressLine()
         for file in files {
             let outcome: RecordingImport.Outcome
             do throws(BacktestFailure) {
-                outcome = try RecordingImport.run(file: file, database: db, progress: showProgress ? { StandardError.write("\r\($0)\u{1B}[K") } : nil)
+                outcome = try RecordingImport.run(file: file, database: db, progress: line.callback)
             } catch {
-                if showProgress { StandardError.write("\r\u{1B}[K") }
+                line.clear()
                 StandardError.write("apogee: \(error)\n")
                 throw ExitStatus.failure
             }
-            if showProgress { StandardError.write("\r\u{1B}[K") }
+            line.clear()
             if json {
                 var out = JSONWriter()
                 out.beginObject()
