@@ -47,14 +47,20 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "RedisMirror", dependencies: [
+            "CHiredis", "MarketModel",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // Test support: a real redis-server on a free loopback port.
+        .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),
         .executableTarget(name: "apogee", dependencies: [
             "Runtime", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,8 +74,8 @@ let package = Package(
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "RedisMirror", "RedisTestSupport", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

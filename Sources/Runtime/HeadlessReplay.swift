@@ -1,13 +1,20 @@
 import Feeds
 import MarketModel
 import OrderBook
+import RedisMirror
 
 /// Replays recordings flat out, without a screen, and reports.
 ///
 /// Several files are merged by local receive time (ties keep file order), as they
 /// were received side by side; every symbol gets its own book and audit.
 public enum HeadlessReplay {
-    public static func run(_ options: ReplayOptions, progress: ((ReplayProgress) -> Void)? = nil) throws(ReplayFailure) -> ReplayReport {
+    ///
+    /// With a `mirror`, the state also goes to Redis as it changes; the mirror never
+    /// slows the replay down or changes its results, and is finished (flushed) before
+    /// this returns.
+    /// `afterEvent` is called with the count of events handled so far (tests use it to
+    /// inject faults at a chosen point).
+    public static func run(_ options: ReplayOptions, mirror: RedisMirror? = nil, progress: ((ReplayProgress) -> Void)? = nil, afterEvent: ((Int) -> Void)? = nil) throws(ReplayFailure) -> ReplayReport {
         let clock = ContinuousClock()
         let started = clock.now
         let stream = try RecordingEventStream(options: options)
@@ -16,6 +23,8 @@ public enum HeadlessReplay {
         var lastKey = ""
         var lastIndex = -1
         var meter = ProgressMeter(clock: clock, started: started)
+        var mirrorFeed = mirror.map { ReplayMirrorFeed(mirror: $0, files: options.files) }
+        var handled = 0
 
         while let item = try stream.next() {
             let slot: Int
@@ -31,6 +40,11 @@ public enum HeadlessReplay {
             lastKey = item.key
             lastIndex = slot
             symbols[slot].handle(item.event, source: item.line)
+            mirrorFeed?.observe(item.event, slot: slot, symbol: symbols[slot])
+            if let afterEvent {
+                handled += 1
+                afterEvent(handled)
+            }
             if let progress { meter.tick(stream: stream, report: progress) }
         }
 
@@ -42,6 +56,10 @@ public enum HeadlessReplay {
         report.symbols = symbols.sorted { $0.symbol < $1.symbol }
         report.decimals = stream.decimals
         report.elapsedSeconds = seconds(clock.now - started)
+        if let mirror {
+            mirrorFeed?.finish(report)
+            report.mirror = MirrorReport(url: mirror.settings.url.description, instance: mirror.settings.instance, status: mirror.finish())
+        }
         return report
     }
 

@@ -23,6 +23,8 @@ public struct ReplayReport: Sendable {
     /// Decimal places to print each symbol's prices and quantities with, as its feed does.
     public var decimals: [String: DecimalPlaces] = [:]
     public var elapsedSeconds = 0.0
+    /// How the Redis mirror fared, when the replay ran with one.
+    public var mirror: MirrorReport?
 
     public var events: Int { counts.total }
     public var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0 }
@@ -77,6 +79,7 @@ public struct ReplayReport: Sendable {
         out.endObject()
         out.value("elapsed_s", elapsedSeconds, places: 4)
         out.value("events_per_s", eventsPerSecond, places: 0)
+        mirror?.write(into: &out)
         out.endObject()
         return out.text
     }
@@ -188,6 +191,7 @@ public struct ReplayReport: Sendable {
                 lines.append("  trades: \(symbol.trades.count), volume \(symbol.trades.volumeText(fractionDigits: places.quantity)), VWAP \(vwap)")
             }
         }
+        if let mirror { lines.append(mirror.summary) }
         return lines.joined(separator: "\n")
     }
 

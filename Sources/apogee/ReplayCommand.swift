@@ -40,6 +40,8 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var view: ViewOptions
 
+    @OptionGroup var redis: RedisOption
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one recording file") }
     }
@@ -47,6 +49,10 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let entries = DatabaseOption.entries(files)
         guard headless else {
+            guard redis.url == nil else {
+                StandardError.write("apogee: --redis works with --headless replays for now; the terminal view does not mirror yet\n")
+                throw ExitStatus.failure
+            }
             try view.open(entries, database: database.path)
             return
         }
@@ -55,10 +61,12 @@ struct ReplayCommand: ParsableCommand {
         options.malformedSamples = 5
         let line = ProgressLine()
         let progress: ((ReplayProgress) -> Void)? = line.enabled ? { line.show(Self.describe($0)) } : nil
+        let mirror = try redis.start()
         let report: ReplayReport
         do throws(ReplayFailure) {
-            report = try HeadlessReplay.run(options, progress: progress)
+            report = try HeadlessReplay.run(options, mirror: mirror, progress: progress)
         } catch {
+            mirror?.finish()
             line.clear()
             StandardError.write("apogee: \(error)\n")
             switch error {
