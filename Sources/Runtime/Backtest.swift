@@ -57,11 +57,17 @@ public enum Backtest {
         let keepEvents = options.monteCarloRuns > 0
         var kept: [MarketEvent] = keepEvents ? head : []
         var run = BacktestRun(kernel: TradingKernel(configuration: kernelConfiguration, strategies: [entry.make(parameters)]), venue: SimulatedExchange(settings: simulation, cash: options.initialCash))
-        for event in head { run.feed(event) }
+        let mirrorFeed = options.mirror.map { KernelMirrorFeed(mirror: $0, mode: "backtest") }
+        if let mirrorFeed { run.observer = { mirrorFeed.observe($0) } }
+        for event in head {
+            run.feed(event)
+            mirrorFeed?.sync(run.kernel)
+        }
         var lastProgress = clock.now
         do {
             while let item = try stream.next() {
                 run.feed(item.event)
+                mirrorFeed?.sync(run.kernel)
                 if keepEvents { kept.append(item.event) }
                 if let progress, run.events % 16_384 == 0, clock.now - lastProgress >= .milliseconds(200) {
                     lastProgress = clock.now
@@ -73,6 +79,10 @@ public enum Backtest {
             throw .replay(error)
         }
         run.finish()
+        if let mirrorFeed {
+            mirrorFeed.sync(run.kernel, force: true)
+            mirrorFeed.finished(run.kernel)
+        }
         let mainElapsed = HeadlessReplay.seconds(clock.now - started)
 
         var report = BacktestReport(options: options, parameters: parameters, market: market, latency: latency, run: run, stream: stream, elapsedSeconds: mainElapsed)
@@ -82,6 +92,9 @@ public enum Backtest {
         }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
         report.runSeconds = mainElapsed
+        if let mirror = options.mirror {
+            report.mirror = MirrorReport(url: mirror.settings.url.description, instance: mirror.settings.instance, status: mirror.finish())
+        }
         return report
     }
 

@@ -1,3 +1,4 @@
+import RedisMirror
 import MarketModel
 import Simulation
 import Strategies
@@ -23,6 +24,8 @@ public struct BacktestOptions: Sendable {
     public var strict = false
     /// The database that `session:ID` entries of `files` come from.
     public var database: String?
+    /// Mirrors the main run (not the Monte Carlo runs) to Redis.
+    public var mirror: RedisMirror?
 
     public init(files: [String], strategy: String) {
         self.files = files

@@ -28,6 +28,8 @@ public struct BacktestReport: Sendable {
     public var elapsedSeconds: Double
     public var runSeconds: Double
     public var monteCarlo: MonteCarloSummary?
+    /// How the Redis mirror fared, when the run had one.
+    public var mirror: MirrorReport?
 
     init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
         strategy = options.strategy
@@ -134,6 +136,7 @@ public struct BacktestReport: Sendable {
         out.value("elapsed_s", elapsedSeconds, places: 4)
         out.value("run_s", runSeconds, places: 4)
         out.value("events_per_s", eventsPerSecond, places: 0)
+        mirror?.write(into: &out)
         out.endObject()
         return out.text
     }
@@ -166,6 +169,7 @@ public struct BacktestReport: Sendable {
             lines.append("  monte carlo (\(monteCarlo.runs) runs): net P&L p5/p50/p95 \(pnl[0]) / \(pnl[1]) / \(pnl[2]); max drawdown \(drawdown[0]) / \(drawdown[1]) / \(drawdown[2])")
         }
         if tradingState != .active { lines.append("  trading ended \(tradingState.rawValue)") }
+        if let mirror { lines.append("  " + mirror.summary) }
         return lines.joined(separator: "\n")
     }
 

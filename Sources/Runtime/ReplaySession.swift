@@ -1,6 +1,7 @@
 import DequeModule
 import EngineCore
 import MarketModel
+import RedisMirror
 import Simulation
 import Strategies
 import TUIKit
@@ -41,6 +42,18 @@ public final class ReplaySession {
     /// Where the engine's log lines go (the terminal sets it).
     var logFile: LogFile? {
         didSet { attachLog() }
+    }
+
+    /// Mirrors the session's state to Redis (the terminal sets it from --redis).
+    public var mirror: RedisMirror? {
+        didSet { attachMirror() }
+    }
+    private var mirrorFeed: KernelMirrorFeed?
+
+    private func attachMirror() {
+        let feed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
+        mirrorFeed = feed
+        run.observer = feed.map { feed in { feed.observe($0) } }
     }
 
     private func attachLog() {
@@ -141,6 +154,7 @@ public final class ReplaySession {
     public func restart() {
         run = makeRun()
         attachLog()
+        attachMirror()
         if let reopened = try? RecordingEventStream(options: replayOptions) {
             stream = reopened
             pending = nil
@@ -156,7 +170,10 @@ public final class ReplaySession {
         warmUp()
     }
 
-    public func user(_ command: UserCommand) { run.user(command) }
+    public func user(_ command: UserCommand) {
+        run.user(command)
+        mirrorFeed?.sync(run.kernel)
+    }
 
     private func feed(until time: Timestamp) {
         while let next = peek(), next.time.received <= time { feedOne() }
@@ -186,6 +203,7 @@ public final class ReplaySession {
             candles[trade.symbol, default: CandleSeries(intervalNanoseconds: 5_000_000_000, capacity: 240)].add(price: trade.price, quantity: trade.quantity, at: trade.time.received)
         }
         run.feed(event)
+        mirrorFeed?.sync(run.kernel)
         let second = clock.nanoseconds / 1_000_000_000
         if second != lastEquitySecond {
             lastEquitySecond = second
@@ -207,7 +225,7 @@ public final class ReplaySession {
         return ScreenData(
             mode: .replay, exchange: exchange, snapshot: snapshot,
             replay: ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished),
-            feedLagMilliseconds: feedLag, eventsPerSecond: recentRate,
+            feedLagMilliseconds: feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
             priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
             equityHistory: Array(equityHistory), volume: volume, candles: candles.mapValues(Self.bars), queueAhead: run.venue.queueAhead)
     }

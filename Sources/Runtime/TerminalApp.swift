@@ -2,6 +2,7 @@ import EngineCore
 import Foundation
 import MarketModel
 import NCursesBackend
+import RedisMirror
 import Strategies
 import TUIKit
 import Trading
@@ -33,6 +34,8 @@ public enum TerminalApp {
         public var strategies: [String] = ["ema-reversal"]
         /// The database that `session:ID` entries come from.
         public var database: String?
+        /// The Redis mirror, when --redis was given; finished when the terminal closes.
+        public var mirror: RedisMirror?
 
         public init(files: [String]) { self.files = files }
     }
@@ -70,6 +73,8 @@ public enum TerminalApp {
         session.speed = options.speed
         session.paused = options.paused
         session.logFile = LogFile()
+        session.mirror = options.mirror
+        defer { options.mirror?.finish() }
         let engine = EngineThread(session: session)
 
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }

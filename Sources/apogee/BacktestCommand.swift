@@ -42,6 +42,8 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup var redis: RedisOption
+
     @Option(name: .customLong("param"), help: "A parameter, KEY=VALUE (repeatable).")
     var params: [String] = []
 
@@ -135,10 +137,12 @@ struct BacktestCommand: ParsableCommand {
             options.parameters.append((String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)"))
         }
         let line = ProgressLine()
+        options.mirror = try redis.start()
         let report: BacktestReport
         do throws(BacktestFailure) {
             report = try Backtest.run(options, progress: line.callback)
         } catch {
+            options.mirror?.finish()
             line.clear()
             StandardError.write("apogee: \(error)\n")
             if case .replay(.malformed) = error { throw ExitStatus.malformedInput }

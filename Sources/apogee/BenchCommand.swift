@@ -1,4 +1,5 @@
 import ArgumentParser
+import RedisMirror
 import Runtime
 
 struct BenchCommand: ParsableCommand {
@@ -26,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure one frame of the terminal instead: snapshot, render and diff of a 200x60 screen with a full book.")
     var frame = false
 
+    @Option(name: .customLong("redis"), help: ArgumentHelp("Measure the Redis mirror instead: replay throughput with the mirror on against off, alternating runs.", valueName: "redis://host:port/db"))
+    var redis: String?
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
     }
@@ -39,6 +43,10 @@ struct BenchCommand: ParsableCommand {
                 StandardError.write("apogee: \(error)\n")
                 throw ExitStatus.failure
             }
+            return
+        }
+        if let redis {
+            try benchmarkMirror(redis)
             return
         }
         let line = ProgressLine()
@@ -78,6 +86,25 @@ struct BenchCommand: ParsableCommand {
                   backtest (ema-reversal)   \(ms(figures.backtestSeconds))  = \(round3(figures.backtestToReplay))x replay
                   peak RSS of this process: \(round1(Double(figures.peakResidentBytes) / 1_048_576)) MB
                 """)
+        }
+    }
+
+    private func benchmarkMirror(_ text: String) throws {
+        let line = ProgressLine()
+        do {
+            let url = try RedisURL(parsing: text)
+            let figures = try MirrorBenchmark.run(file: file, runs: runs, settings: MirrorSettings(url: url, instance: "bench")) { line.show($0) }
+            line.clear()
+            print("""
+                \(figures.file): \(figures.events) events, median of \(figures.runs) runs each
+                  replay, mirror off   \(ms(figures.offSeconds))
+                  replay, mirror on    \(ms(figures.onSeconds))  (\(url), \(figures.status.writes) pipelines, \(figures.status.tradesWritten) trades, \(figures.status.eventsDropped) events dropped)
+                  throughput on/off    \(round3(figures.ratio))
+                """)
+        } catch {
+            line.clear()
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
         }
     }
 

@@ -49,11 +49,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let entries = DatabaseOption.entries(files)
         guard headless else {
-            guard redis.url == nil else {
-                StandardError.write("apogee: --redis works with --headless replays for now; the terminal view does not mirror yet\n")
-                throw ExitStatus.failure
-            }
-            try view.open(entries, database: database.path)
+            try view.open(entries, database: database.path, redis: redis)
             return
         }
         var options = ReplayOptions(files: entries, market: market, strict: strict)

@@ -18,8 +18,9 @@ struct ViewOptions: ParsableArguments {
     @Option(name: .customLong("size"), help: "Order size of the buy and sell hotkeys.")
     var orderSize = "0.01"
 
-    func open(_ files: [String], database: String? = nil) throws {
+    func open(_ files: [String], database: String? = nil, redis: RedisOption) throws {
         var options = TerminalApp.Options(files: files)
+        options.mirror = try redis.start()
         options.database = database
         options.theme = theme
         options.keymap = keymap
@@ -47,13 +48,15 @@ struct TerminalCommand: ParsableCommand {
 
     @OptionGroup var view: ViewOptions
 
+    @OptionGroup var redis: RedisOption
+
     func run() throws {
         let demo = Assets.demoRecordings()
         guard !demo.isEmpty else {
             StandardError.write("apogee: no demo recording (data/demo_*.gz); create it with `apogee demo-data`\n")
             throw ExitStatus.failure
         }
-        try view.open(demo)
+        try view.open(demo, redis: redis)
     }
 }
 
