@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import MarketModel
+import Synchronization
 
 /// Mirrors the engine's hot state to Redis without ever making the engine wait.
 ///
@@ -19,7 +20,9 @@ public final class RedisMirror: @unchecked Sendable {
     private let lock = NSCondition()
     private var symbolIndex: [String: Int] = [:]
     private var pending = MirrorBatch()
-    private var bookWanted: [Bool] = []
+    /// Bumped each time the writer takes book tops (at most every `bookInterval`):
+    /// the engine builds a new top only when it moved on, with no lock per event.
+    private let bookGeneration = Atomic<Int>(1)
     private var metricsWanted = true
     private var currentStatus = MirrorStatus()
     private var stopping = false
@@ -59,7 +62,6 @@ public final class RedisMirror: @unchecked Sendable {
         pending.symbols.append(name)
         pending.trades.append([])
         pending.books.append(nil)
-        bookWanted.append(true)
         return index
     }
 
@@ -73,18 +75,14 @@ public final class RedisMirror: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Whether the writer is ready for a new book top of `symbol` (at most one per
-    /// ``MirrorSettings/bookInterval``): build one only then.
-    public func wantsBook(_ symbol: Int) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return bookWanted[symbol]
-    }
+    /// Changes when the writer is ready for new book tops (at most once per
+    /// ``MirrorSettings/bookInterval``): build a symbol's top only when this differs
+    /// from the round its last top was built in. One atomic load, no lock.
+    public var bookRound: Int { bookGeneration.load(ordering: .relaxed) }
 
     public func book(_ book: MirrorBook, symbol: Int) {
         lock.lock()
         pending.books[symbol] = book
-        bookWanted[symbol] = false
         lock.unlock()
     }
 
@@ -159,10 +157,8 @@ public final class RedisMirror: @unchecked Sendable {
         for index in pending.trades.indices { pending.trades[index].removeAll(keepingCapacity: true) }
         if books || stopping {
             batch.books = pending.books
-            for index in pending.books.indices {
-                pending.books[index] = nil
-                bookWanted[index] = true
-            }
+            for index in pending.books.indices { pending.books[index] = nil }
+            bookGeneration.wrappingAdd(1, ordering: .relaxed)
         }
         if metricsDue { metricsWanted = true }
         swap(&batch.positions, &pending.positions)

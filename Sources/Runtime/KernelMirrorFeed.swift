@@ -14,6 +14,7 @@ final class KernelMirrorFeed {
     let mirror: RedisMirror
     private let mode: String
     private var handles: [String: Int] = [:]
+    private var bookRound = 0
     private var changedOrders: [ClientOrderID] = []
     private var changedSymbols: [String] = []
     private var events = 0
@@ -51,9 +52,11 @@ final class KernelMirrorFeed {
     /// Hands over what changed since the last call; reads book tops and metrics only
     /// when the mirror is ready for them.
     func sync(_ kernel: TradingKernel, force: Bool = false) {
-        for (symbol, handle) in handles where force || mirror.wantsBook(handle) {
-            if let book = kernel.book(for: symbol) {
-                mirror.book(ReplayMirrorFeed.top(of: book, time: kernel.now), symbol: handle)
+        let round = mirror.bookRound
+        if force || round != bookRound {
+            bookRound = round
+            for (symbol, handle) in handles {
+                if let book = kernel.book(for: symbol) { mirror.book(ReplayMirrorFeed.top(of: book, time: kernel.now), symbol: handle) }
             }
         }
         for id in changedOrders {

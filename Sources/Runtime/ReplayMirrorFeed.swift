@@ -9,6 +9,7 @@ import RedisMirror
 struct ReplayMirrorFeed {
     let mirror: RedisMirror
     private var handles: [Int] = []
+    private var bookRounds: [Int] = []
     private var states: [BookSyncState?] = []
     private var gaps: [Int] = []
     private var events = 0
@@ -34,6 +35,7 @@ struct ReplayMirrorFeed {
         events += 1
         while handles.count <= slot {
             handles.append(-1)
+            bookRounds.append(0)
             states.append(nil)
             gaps.append(0)
         }
@@ -45,7 +47,11 @@ struct ReplayMirrorFeed {
         case .bookDelta, .bookSnapshot:
             guard let book = symbol.book else { break }
             noteState(of: book, slot: slot, time: event.time.received)
-            if mirror.wantsBook(handle) { mirror.book(Self.top(of: book, time: event.time.received), symbol: handle) }
+            let round = mirror.bookRound
+            if round != bookRounds[slot] {
+                bookRounds[slot] = round
+                mirror.book(Self.top(of: book, time: event.time.received), symbol: handle)
+            }
         case .bestBidAsk:
             break
         }
