@@ -34,7 +34,10 @@ let package = Package(
         .target(name: "Feeds", dependencies: ["MarketModel"]),
         .target(name: "Trading", dependencies: ["MarketModel"]),
         .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
-        .target(name: "Strategies", dependencies: ["MarketModel", "OrderBook", "Trading"]),
+        .target(name: "Strategies", dependencies: [
+            "MarketModel", "OrderBook", "Trading",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         .target(name: "TUIKit"),
         .target(name: "NCursesBackend", dependencies: ["CNCurses", "TUIKit"]),
         .target(name: "TradingUI", dependencies: ["TUIKit", "EngineCore", "MarketModel", "Trading"]),

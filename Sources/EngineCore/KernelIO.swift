@@ -48,4 +48,6 @@ public enum KernelRecord: Hashable, Sendable {
     case order(OrderEvent)
     case trade(TradeRecord)
     case equity(Timestamp, Money)
+    /// A detector fired (Drops, Pump): with AutoBuy off this is all the strategy does.
+    case detect(Detection)
 }

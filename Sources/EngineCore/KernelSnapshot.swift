@@ -33,6 +33,7 @@ public struct KernelSnapshot: Sendable {
         public var enabled: Bool
         public var ordersPlaced: Int
         public var ordersDenied: Int
+        public var detects: Int = 0
         public var trades: Int
         public var netPnL: Money
     }
@@ -85,7 +86,7 @@ extension TradingKernel {
             },
             openOrders: openOrders,
             strategies: slots.map { slot in
-                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, trades: slot.trades, netPnL: slot.netPnL)
+                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, trades: slot.trades, netPnL: slot.netPnL)
             },
             recentTrades: Array(journal.suffix(20)),
             log: Array(log.suffix(50)))

@@ -8,6 +8,7 @@ struct StrategySlot: Sendable {
     var enabled = true
     var ordersPlaced = 0
     var ordersDenied = 0
+    var detects = 0
     var trades = 0
     var netPnL = Money.zero
 

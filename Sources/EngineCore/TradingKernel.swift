@@ -23,6 +23,8 @@ public struct TradingKernel: Sendable {
     /// errors logged (risk events): the replay can jump to the next of either.
     public private(set) var strategyIntents = 0
     public private(set) var alerts = 0
+    /// Detector firings, in all strategies.
+    public private(set) var detects = 0
 
     var markets: [SymbolMarket] = []
     var marketIndex: [String: Int] = [:]
@@ -191,6 +193,11 @@ public struct TradingKernel: Sendable {
                 startPanic(symbol, reason: .manual, effects: &effects)
             case .panicSellAll:
                 for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
+            case .detect(let detection):
+                slots[slot].detects += 1
+                detects += 1
+                write(.info, detection.summary, into: &effects)
+                effects.append(.record(.detect(detection)))
             }
         }
     }

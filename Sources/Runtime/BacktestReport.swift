@@ -18,6 +18,8 @@ public struct BacktestReport: Sendable {
     public var malformed: Int
     public var orders: Int
     public var fills: Int
+    /// Detector firings (Drops, Pump), traded or not.
+    public var detects: Int
     public var metrics: PerformanceMetrics
     public var equity: [(time: Timestamp, value: Money)]
     public var trades: [TradeRecord]
@@ -44,6 +46,7 @@ public struct BacktestReport: Sendable {
         malformed = stream.malformed
         orders = run.kernel.orderCount
         fills = run.fills
+        detects = run.detects
         equity = run.equity
         trades = run.kernel.journal
         log = Array(run.logTail)
@@ -86,6 +89,7 @@ public struct BacktestReport: Sendable {
         out.value("malformed", malformed)
         out.value("orders", orders)
         out.value("fills", fills)
+        out.value("detects", detects)
         out.value("trades", metrics.trades)
         out.value("net_pnl", metrics.netPnL.doubleValue, places: 8)
         out.value("fees", metrics.fees.doubleValue, places: 8)
@@ -159,7 +163,7 @@ public struct BacktestReport: Sendable {
     public var summary: String {
         var lines: [String] = []
         lines.append("Backtest of \(strategy) on \(events) events (\(market.rawValue)) in \(round(runSeconds, 2)) s (\(Int(eventsPerSecond)) events/s)")
-        lines.append("  orders \(orders), fills \(fills), trades \(metrics.trades), win rate \(round(metrics.winRate * 100, 1))%")
+        lines.append("  orders \(orders), fills \(fills), detects \(detects), trades \(metrics.trades), win rate \(round(metrics.winRate * 100, 1))%")
         lines.append("  net P&L \(metrics.netPnL.formatted(fractionDigits: 2)) after fees \(metrics.fees.formatted(fractionDigits: 2)); profit factor \(metrics.profitFactor.map { String(round($0, 2)) } ?? "-")")
         lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), Sharpe \(round(metrics.sharpe, 2)), Sortino \(round(metrics.sortino, 2)), time in market \(round(metrics.timeInMarket * 100, 1))%")
         lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")

@@ -23,6 +23,7 @@ struct BacktestRun {
     private let marketDataDelay: Int64
     private var venueBooks: [String: OrderBook] = [:]
     private(set) var fills = 0
+    private(set) var detects = 0
     private(set) var equity: [(time: Timestamp, value: Money)] = []
     private(set) var logTail: Deque<LogLine> = []
     private(set) var warnings = 0
@@ -165,6 +166,8 @@ struct BacktestRun {
                 equity.append((trade.closedAt, kernel.equity))
             case .record(.equity(let at, let value)):
                 equity.append((at, value))
+            case .record(.detect):
+                detects += 1
             case .record(.order):
                 break
             }

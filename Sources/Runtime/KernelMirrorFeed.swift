@@ -133,6 +133,15 @@ final class KernelMirrorFeed {
             event.value("net_pnl", trade.netPnL.formatted(fractionDigits: 8))
             event.value("reason", trade.exitReason)
             event.value("time_ns", Int(trade.closedAt.nanoseconds))
+        case .detect(let detection):
+            event.value("type", "detect")
+            event.value("strategy", detection.strategy)
+            event.value("symbol", detection.symbol)
+            event.value("trades", detection.trades)
+            event.beginObject("figures")
+            for figure in detection.figures { event.value(figure.name, figure.value) }
+            event.endObject()
+            event.value("time_ns", Int(detection.time.nanoseconds))
         case .equity(_, let equity):
             peakEquity = max(peakEquity ?? equity, equity)
             return

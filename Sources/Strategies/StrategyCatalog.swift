@@ -12,6 +12,10 @@ public enum StrategyCatalog {
               summary: "enter when the price stretches away from its EMA and turns back",
               specs: EMAReversal.specs,
               make: { EMAReversal(parameters: $0) }),
+        Entry(name: DropsDetection.strategyName,
+              summary: "MoonBot DropsDetection: the price fell DropsPriceDelta % within DropsMaxTime s (AutoBuy to trade it)",
+              specs: DropsDetection.specs,
+              make: { DropsDetection(parameters: $0) }),
     ]
 
     public static func entry(named name: String) -> Entry? {

@@ -22,6 +22,8 @@ public enum StrategyIntent: Hashable, Sendable {
     case closePosition(symbol: String)
     /// Panic-sell every open position.
     case panicSellAll
+    /// A detector fired: log it, count it, tell the panel and the events channel.
+    case detect(Detection)
 }
 
 /// An order a strategy wants.

@@ -1,0 +1,129 @@
+import DequeModule
+import MarketModel
+import Trading
+
+/// MoonBot's DropsDetection: the price fell `DropsPriceDelta` % or more within the last
+/// `DropsMaxTime` seconds.
+///
+/// The rule, precisely (moonbot.md §1.4; where MoonBot leaves it open, this is ours):
+/// 1. Trade prints make one-second closes; a silent second repeats the last close.
+/// 2. The reference series is the mean of the last `DropsPriceMA` closes (below 2: the
+///    closes themselves). The window keeps `DropsMaxTime` seconds of it.
+/// 3. The current price is the last print (`DropsLastPriceMA` = 0, so a spike down
+///    that recovers at once still counts) or the mean of the last 2 × N closes.
+/// 4. It fires when `(highest reference in the window / current − 1) × 100 ≥
+///    DropsPriceDelta`. The current price is the newest point, so the high always
+///    comes before the low: a drop, never a rise.
+/// 5. After a detect, none for `NextDetectPenalty` seconds on that symbol.
+/// With `AutoBuy` the detect buys `OrderSize` worth with a limit `BuyPrice` % from the
+/// best ask (negative: below it), if flat with no order open; exits are the shared
+/// ones. Without it the detect is only reported (log, strategy panel, events channel).
+public struct DropsDetection: Strategy {
+    public static let strategyName = "drops"
+    public var name: String { Self.strategyName }
+    public let exits: ExitSettings
+
+    let maxTime: Int
+    let priceMA: Int
+    let lastPriceMA: Int
+    let priceDelta: Double
+    let penalty: Int64
+    let autoBuy: Bool
+    let buyPrice: Double
+    let orderSize: Money
+
+    var closes: Deque<Double> = []
+    var reference: Deque<Double> = []
+    var currentSecond: Int64?
+    var currentClose = 0.0
+    var quietUntil: Int64 = .min
+
+    public static let specs: [ParameterSpec] = [
+        ParameterSpec("DropsMaxTime", .integer(2...86_400), default: .integer(100), "window the drop must happen in, seconds"),
+        ParameterSpec("DropsPriceMA", .integer(0...3_600), default: .integer(20), "seconds averaged into the reference price (below 2: raw closes)"),
+        ParameterSpec("DropsLastPriceMA", .integer(0...600), default: .integer(0), "2-second intervals averaged for the current price (0: the last print)"),
+        ParameterSpec("DropsPriceDelta", .number(0.01...99), default: .number(3), "how far the price must fall from the window's high, %"),
+        ParameterSpec("NextDetectPenalty", .number(0...86_400), default: .number(60), "seconds without a detect after one"),
+        ParameterSpec("AutoBuy", .flag, default: .flag(false), "buy on a detect (YES) or only report it (NO)"),
+        ParameterSpec("BuyPrice", .number(-50...50), default: .number(0), "limit of the buy, % from the best ask"),
+        ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
+    ] + ExitParameters.specs
+
+    public init(parameters: ParameterSet) {
+        exits = ExitParameters.settings(from: parameters)
+        maxTime = parameters.integer("DropsMaxTime")
+        priceMA = parameters.integer("DropsPriceMA")
+        lastPriceMA = parameters.integer("DropsLastPriceMA")
+        priceDelta = parameters.number("DropsPriceDelta")
+        penalty = Int64(parameters.number("NextDetectPenalty") * 1e9)
+        autoBuy = parameters.flag("AutoBuy")
+        buyPrice = parameters.number("BuyPrice")
+        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+    }
+
+    public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
+        guard case .market(.trade(let trade)) = input else { return [] }
+        let price = Double(trade.price.units)
+        advance(price: price, second: trade.time.received.nanoseconds / 1_000_000_000)
+        let now = trade.time.received.nanoseconds
+        guard now >= quietUntil, let high = reference.max() else { return [] }
+        let current = currentPrice(last: price)
+        guard current > 0 else { return [] }
+        let delta = (high / current - 1) * 100
+        guard delta >= priceDelta else { return [] }
+        quietUntil = now + penalty
+        let detection = Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
+            .init("price_delta_pct", Self.text(delta, places: 2)),
+            .init("high", Price(units: Int64(high.rounded())).formatted(fractionDigits: 0)),
+            .init("price", Price(units: Int64(current.rounded())).formatted(fractionDigits: 0)),
+            .init("window_s", String(maxTime)),
+        ], trades: autoBuy)
+        return [.detect(detection)] + (autoBuy ? buy(context: context) : [])
+    }
+
+    /// Closes the seconds that ended (repeating the last close through silent ones)
+    /// and keeps the reference window `DropsMaxTime` long.
+    private mutating func advance(price: Double, second: Int64) {
+        guard let current = currentSecond else {
+            currentSecond = second
+            currentClose = price
+            return
+        }
+        if second > current {
+            for _ in 0..<min(second - current, Int64(maxTime)) { close(currentClose) }
+            currentSecond = second
+        }
+        currentClose = price
+    }
+
+    private mutating func close(_ value: Double) {
+        closes.append(value)
+        let kept = max(priceMA, 2 * lastPriceMA, 1)
+        if closes.count > kept { closes.removeFirst(closes.count - kept) }
+        let averaged = priceMA < 2 ? value : closes.suffix(priceMA).reduce(0, +) / Double(min(priceMA, closes.count))
+        reference.append(averaged)
+        if reference.count > maxTime { reference.removeFirst(reference.count - maxTime) }
+    }
+
+    private func currentPrice(last: Double) -> Double {
+        guard lastPriceMA > 0, !closes.isEmpty else { return last }
+        let recent = closes.suffix(2 * lastPriceMA)
+        return recent.reduce(0, +) / Double(recent.count)
+    }
+
+    private func buy(context: StrategyContext) -> [StrategyIntent] {
+        guard context.isFlat, context.openOrders.isEmpty, let ask = context.book?.bestAsk?.price ?? context.lastPrice else { return [] }
+        let raw = Double(ask.units) * (1 + buyPrice / 100)
+        let limit = Price(units: Int64(raw / Double(context.tick.units)) * context.tick.units)
+        let quantity = context.quantity(for: orderSize, at: limit)
+        guard quantity.units > 0, limit.units > 0 else { return [] }
+        return [.place(OrderIntent(symbol: context.symbol, side: .buy, kind: .limit(limit), quantity: quantity))]
+    }
+
+    static func text(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        return "\(rounded)"
+    }
+}
