@@ -23,6 +23,8 @@ public struct TradingKernel: Sendable {
     /// errors logged (risk events): the replay can jump to the next of either.
     public private(set) var strategyIntents = 0
     public private(set) var alerts = 0
+    /// Take-profit prices strategies gave with their open entry orders.
+    private var entryTakeProfit: [ClientOrderID: Price] = [:]
     /// Detector firings, in all strategies.
     public private(set) var detects = 0
 
@@ -182,11 +184,10 @@ public struct TradingKernel: Sendable {
                 }
             case .cancel(let id):
                 requestCancel(id, effects: &effects)
-            case .replace(let id, let price, let quantity):
+            case .replace(let id, let price, let quantity, let takeProfit):
                 guard let old = orders[id], old.isOpen else { continue }
                 requestCancel(id, effects: &effects)
-                var replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly)
-                replacement.kind = .limit(price)
+                let replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly, takeProfit: takeProfit ?? entryTakeProfit[id])
                 _ = send(replacement, origin: origin, effects: &effects)
                 slots[slot].ordersPlaced += 1
             case .closePosition(let symbol):
@@ -220,6 +221,7 @@ public struct TradingKernel: Sendable {
         }
         orders[id] = order
         openOrderIDs.append(id)
+        if let takeProfit = intent.takeProfit { entryTakeProfit[id] = takeProfit }
         effects.append(.submit(request))
         return id
     }
@@ -276,6 +278,7 @@ public struct TradingKernel: Sendable {
             break
         }
         if !order.isOpen {
+            entryTakeProfit[id] = nil
             if let index = openOrderIDs.firstIndex(of: id) { openOrderIDs.remove(at: index) }
             if let symbol = exitOrders.removeValue(forKey: id) {
                 exits[symbol]?.orderClosed(id)
@@ -305,7 +308,7 @@ public struct TradingKernel: Sendable {
         if wasFlat, !position.isFlat {
             let settings = slotIndex[origin].map { slots[$0].strategy.exits } ?? ExitSettings()
             openTrades[fill.symbol] = OpenTrade(direction: position.isLong ? .buy : .sell, openedAt: fill.time, entryPrice: fill.price, largestQuantity: position.absoluteQuantity, realizedAtOpen: before?.realizedPnL ?? .zero, fees: fee, origin: origin)
-            exits[fill.symbol] = ExitManager(symbol: fill.symbol, settings: settings, entryTime: fill.time)
+            exits[fill.symbol] = ExitManager(symbol: fill.symbol, settings: settings, entryTime: fill.time, takeProfitPrice: entryTakeProfit[fill.orderID])
             write(.info, "opened \(position.isLong ? "long" : "short") \(position.absoluteQuantity) \(fill.symbol) at \(fill.price) (\(origin))", into: &effects)
         } else if var trade = openTrades[fill.symbol] {
             trade.fees += fee

@@ -16,8 +16,9 @@ public enum StrategyInput: Sendable {
 public enum StrategyIntent: Hashable, Sendable {
     case place(OrderIntent)
     case cancel(ClientOrderID)
-    /// Cancel an order and place its replacement at a new price (and quantity).
-    case replace(ClientOrderID, price: Price, quantity: Quantity?)
+    /// Cancel an order and place its replacement at a new price (and quantity, and
+    /// take profit; nil keeps the old order's).
+    case replace(ClientOrderID, price: Price, quantity: Quantity?, takeProfit: Price? = nil)
     /// Close the symbol's position through the shared panic sell.
     case closePosition(symbol: String)
     /// Panic-sell every open position.
@@ -34,13 +35,18 @@ public struct OrderIntent: Hashable, Sendable {
     public var quantity: Quantity
     public var timeInForce: TimeInForce
     public var reduceOnly: Bool
+    /// Where the take profit of the position this entry opens goes, when the strategy
+    /// knows better than `SellPrice` % from the fill (MoonShot's pre-spike price,
+    /// MoonStrike's share of the spike depth, Hook's share of the detected drop).
+    public var takeProfit: Price?
 
-    public init(symbol: String, side: Side, kind: OrderKind, quantity: Quantity, timeInForce: TimeInForce = .goodTillCancel, reduceOnly: Bool = false) {
+    public init(symbol: String, side: Side, kind: OrderKind, quantity: Quantity, timeInForce: TimeInForce = .goodTillCancel, reduceOnly: Bool = false, takeProfit: Price? = nil) {
         self.symbol = symbol
         self.side = side
         self.kind = kind
         self.quantity = quantity
         self.timeInForce = timeInForce
         self.reduceOnly = reduceOnly
+        self.takeProfit = takeProfit
     }
 }

@@ -45,10 +45,15 @@ public struct ExitManager: Sendable {
     private var lastPriceDown: Timestamp?
     private var lastPanicPlacement: Timestamp?
 
-    public init(symbol: String, settings: ExitSettings, entryTime: Timestamp) {
+    /// The take profit's price when the entry named one (else `SellPrice` % from the
+    /// entry).
+    public let takeProfitPrice: Price?
+
+    public init(symbol: String, settings: ExitSettings, entryTime: Timestamp, takeProfitPrice: Price? = nil) {
         self.symbol = symbol
         self.settings = settings
         self.entryTime = entryTime
+        self.takeProfitPrice = takeProfitPrice
     }
 
     /// The lines the chart draws for a position entered at `entry`: the active stop,
@@ -152,7 +157,7 @@ public struct ExitManager: Sendable {
             return actions
         }
 
-        guard settings.sellPrice > 0 else { return actions }
+        guard settings.sellPrice > 0 || takeProfitPrice != nil else { return actions }
         if let current = order {
             // Follow a changed position size, and lower the take profit on its timer.
             var target = current.price
@@ -171,7 +176,7 @@ public struct ExitManager: Sendable {
                 actions.append(.cancel(current.id))
             }
         } else {
-            let price = nextPrice?.price ?? level(settings.sellPrice, from: entry)
+            let price = nextPrice?.price ?? takeProfitPrice ?? level(settings.sellPrice, from: entry)
             nextPrice = nil
             placing = (.takeProfit, price)
             actions.append(.place(symbol: symbol, side: exitSide, price: price, quantity: quantity, purpose: .takeProfit))
