@@ -43,7 +43,7 @@ public struct DropsDetection: Strategy {
         ParameterSpec("DropsPriceMA", .integer(0...3_600), default: .integer(20), "seconds averaged into the reference price (below 2: raw closes)"),
         ParameterSpec("DropsLastPriceMA", .integer(0...600), default: .integer(0), "2-second intervals averaged for the current price (0: the last print)"),
         ParameterSpec("DropsPriceDelta", .number(0.01...99), default: .number(3), "how far the price must fall from the window's high, %"),
-        ParameterSpec("NextDetectPenalty", .number(0...86_400), default: .number(60), "seconds without a detect after one"),
+        ParameterSpec("NextDetectPenalty", .number(0...86_400), default: .number(30), "seconds without a detect after one"),
         ParameterSpec("AutoBuy", .flag, default: .flag(false), "buy on a detect (YES) or only report it (NO)"),
         ParameterSpec("BuyPrice", .number(-50...50), default: .number(0), "limit of the buy, % from the best ask"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
