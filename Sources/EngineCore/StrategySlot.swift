@@ -9,6 +9,8 @@ struct StrategySlot: Sendable {
     var ordersPlaced = 0
     var ordersDenied = 0
     var detects = 0
+    /// Entries and detects the strategy's filters or order limits held back.
+    var filtered = 0
     var trades = 0
     var netPnL = Money.zero
 

@@ -174,6 +174,11 @@ public struct TradingKernel: Sendable {
         let origin = slots[slot].strategy.name
         strategyIntents += intents.count
         for intent in intents {
+            if let refusal = refusal(of: intent, slot: slot) {
+                slots[slot].filtered += 1
+                if case .detect(let detection) = intent { write(.info, "\(detection.summary): filtered, \(refusal)", into: &effects) }
+                continue
+            }
             switch intent {
             case .place(let order):
                 let id = send(order, origin: origin, effects: &effects)
@@ -201,6 +206,33 @@ public struct TradingKernel: Sendable {
                 effects.append(.record(.detect(detection)))
             }
         }
+    }
+
+    /// Why the strategy's own filters and order limits stop an entry or a detect, if
+    /// they do. Exits, cancels and replacements always pass.
+    private func refusal(of intent: StrategyIntent, slot: Int) -> String? {
+        let filters = slots[slot].strategy.filters
+        let symbol: String
+        switch intent {
+        case .place(let order) where !order.reduceOnly: symbol = order.symbol
+        case .detect(let detection): symbol = detection.symbol
+        default: return nil
+        }
+        if filters == .none { return nil }
+        if case .place = intent {
+            let origin = slots[slot].strategy.name
+            var total = 0
+            var here = 0
+            for id in openOrderIDs {
+                guard let order = orders[id], order.request.origin == origin, !order.request.reduceOnly, exitOrders[id] == nil else { continue }
+                total += 1
+                if order.request.symbol == symbol { here += 1 }
+            }
+            if total >= filters.maxActiveOrders { return "MaxActiveOrders \(filters.maxActiveOrders) reached" }
+            if here >= filters.maxOrdersPerMarket { return "MaxOrdersPerMarket \(filters.maxOrdersPerMarket) reached on \(symbol)" }
+        }
+        guard let market = marketIndex[symbol] else { return nil }
+        return filters.refusal(makeContext(symbol: symbol, market: market, strategy: slots[slot].strategy.name))
     }
 
     /// Checks an order with the risk gate and sends it, or records the denial.

@@ -10,10 +10,14 @@ public protocol Strategy: Sendable {
     /// Whether it wants depth and ticker events too (trades and its own order events
     /// always come).
     var wantsBookUpdates: Bool { get }
+    /// The shared filters and order limits the kernel applies to its entries and
+    /// detects.
+    var filters: StrategyFilters { get }
     /// Handles one input for one symbol.
     mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent]
 }
 
 extension Strategy {
     public var wantsBookUpdates: Bool { false }
+    public var filters: StrategyFilters { .none }
 }

@@ -23,6 +23,9 @@ public struct ParameterSpec: Hashable, Sendable {
         case integer(ClosedRange<Int>)
         case flag
         case choice([String])
+        /// Coins or symbols, separated by commas or spaces (`BTC, ETHUSDT`); stored
+        /// upper-cased, comma-separated. Empty is allowed.
+        case coinList
     }
 
     public var name: String
@@ -100,6 +103,13 @@ public struct ParameterSet: Hashable, Sendable {
                 throw wrong("one of \(choices.joined(separator: ", "))")
             }
             return .text(match)
+        case (.coinList, .text(let text)):
+            let items = text.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.uppercased() }
+            guard items.allSatisfy({ $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) else {
+                throw wrong("coins or symbols separated by commas (BTC, ETHUSDT)")
+            }
+            return .text(items.joined(separator: ","))
+        case (.coinList, _): throw wrong("coins or symbols separated by commas (BTC, ETHUSDT)")
         case (.number, _): throw wrong("a number")
         case (.integer, _): throw wrong("a whole number")
         case (.flag, _): throw wrong("YES or NO")

@@ -23,6 +23,7 @@ func tradeInput(_ priceText: String, _ seconds: Double, side: Side = .buy) -> Ke
 struct ScriptedStrategy: Strategy {
     let name = "scripted"
     var exits: ExitSettings
+    var filters: StrategyFilters = .none
     var script: [StrategyIntent]
     var received: [String] = []
 

@@ -26,6 +26,7 @@ public struct ChannelSplit: Strategy {
     public static let strategyName = "channel-split"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
 
     let window: Int
     let maxWidth: Double
@@ -71,10 +72,11 @@ public struct ChannelSplit: Strategy {
         var spec = spec
         if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(10) }
         return spec
-    }
+    } + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         window = parameters.integer("ChannelWindow")
         maxWidth = parameters.number("ChannelMaxWidth")
         breakout = parameters.number("ChannelBreakout")

@@ -22,6 +22,7 @@ public struct DropsDetection: Strategy {
     public static let strategyName = "drops"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
 
     let maxTime: Int
     let priceMA: Int
@@ -47,10 +48,11 @@ public struct DropsDetection: Strategy {
         ParameterSpec("AutoBuy", .flag, default: .flag(false), "buy on a detect (YES) or only report it (NO)"),
         ParameterSpec("BuyPrice", .number(-50...50), default: .number(0), "limit of the buy, % from the best ask"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
-    ] + ExitParameters.specs
+    ] + ExitParameters.specs + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         maxTime = parameters.integer("DropsMaxTime")
         priceMA = parameters.integer("DropsPriceMA")
         lastPriceMA = parameters.integer("DropsLastPriceMA")

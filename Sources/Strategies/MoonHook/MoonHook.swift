@@ -26,6 +26,7 @@ public struct MoonHook: Strategy {
     public static let strategyName = "hook"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
 
     let detectDepth: Double
     let detectDepthMax: Double
@@ -79,10 +80,11 @@ public struct MoonHook: Strategy {
         var spec = spec
         if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(60) }
         return spec
-    }
+    } + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         detectDepth = parameters.number("HookDetectDepth")
         detectDepthMax = parameters.number("HookDetectDepthMax")
         timeFrame = Int64(parameters.number("HookTimeFrame") * 1e9)

@@ -27,6 +27,7 @@ public struct MoonShot: Strategy {
     public static let strategyName = "mshot"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
     public var wantsBookUpdates: Bool { usePrice != "trade" }
 
     let basePrice: Double
@@ -64,16 +65,16 @@ public struct MoonShot: Strategy {
         ParameterSpec("MShotSellPriceAdjust", .number(-90...90), default: .number(0), "shifts that take profit, %"),
         ParameterSpec("MShotMinusSatoshi", .flag, default: .flag(true), "keep the order at least two ticks off the reference"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
-        ParameterSpec("MaxActiveOrders", .integer(1...1_000), default: .integer(10), "symbols with a shot order at once"),
         ParameterSpec("Short", .flag, default: .flag(false), "shoot above the price and sell short (futures only)"),
     ] + ExitParameters.specs.map { spec in
         var spec = spec
         if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(300) }
         return spec
-    }
+    } + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         basePrice = parameters.number("MShotPrice")
         priceMin = parameters.number("MShotPriceMin")
         replaceDelay = parameters.number("MShotReplaceDelay")
@@ -85,7 +86,7 @@ public struct MoonShot: Strategy {
         minusSatoshi = parameters.flag("MShotMinusSatoshi")
         sellPrice = parameters.number("SellPrice")
         orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
-        maxActiveOrders = parameters.integer("MaxActiveOrders")
+        maxActiveOrders = filters.maxActiveOrders
         direction = EntryDirection(short: parameters.flag("Short"))
     }
 

@@ -24,6 +24,7 @@ public struct MoonStrike: Strategy {
     public static let strategyName = "mstrike"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
     public var wantsBookUpdates: Bool { true }
 
     let depth: Double
@@ -78,10 +79,11 @@ public struct MoonStrike: Strategy {
         var spec = spec
         if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(10) }
         return spec
-    }
+    } + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         depth = parameters.number("MStrikeDepth")
         addHourly = parameters.number("MStrikeAddHourlyDelta")
         add15min = parameters.number("MStrikeAdd15minDelta")

@@ -26,6 +26,7 @@ public struct PumpDetection: Strategy {
     public static let strategyName = "pump"
     public var name: String { Self.strategyName }
     public let exits: ExitSettings
+    public let filters: StrategyFilters
     public var wantsBookUpdates: Bool { useOldAsk }
 
     let interval: Int
@@ -75,10 +76,11 @@ public struct PumpDetection: Strategy {
         ParameterSpec("PumpMoveTimer", .number(0...3_600), default: .number(0), "seconds between two moves of an unfilled buy up (0: never)"),
         ParameterSpec("PumpMovePersent", .number(0...100), default: .number(0.5), "each move, % of the order price"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
-    ] + ExitParameters.specs
+    ] + ExitParameters.specs + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
+        filters = StrategyFilters(parameters: parameters)
         interval = Int(parameters.text("PumpPriceInterval")) ?? 30
         priceRaise = parameters.number("PumpPriceRaise")
         volumePerSecond = parameters.number("PumpVolPerSec")
