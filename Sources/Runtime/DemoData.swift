@@ -40,6 +40,25 @@ public enum DemoData {
         return (paths, lineCount, byteCount)
     }
 
+    /// Writes ``SpikeScenario`` as `spot_spikeusdt_scenario.gz` in `folder`; returns its path.
+    @discardableResult
+    public static func writeSpikeScenario(to folder: String, seed: UInt64 = 7) throws(Failure) -> String {
+        let path = "\(folder)/spot_spikeusdt_scenario.gz"
+        let text = SpikeScenario(seed: seed).lines().joined(separator: "\n") + "\n"
+        let compressed: [UInt8]
+        do {
+            compressed = try gzip(Array(text.utf8))
+        } catch {
+            throw Failure(description: "gzip failed: \(error)")
+        }
+        do {
+            try Data(compressed).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw Failure(description: "cannot write \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
+
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let allocator = ByteBufferAllocator()
         var input = allocator.buffer(capacity: bytes.count)

@@ -74,7 +74,19 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Length in seconds.")
     var seconds = 480
 
+    @Flag(help: "Write the 20-minute spike scenario instead (a pump, a wick, a fast drop; for the MoonBot strategies): spot_spikeusdt_scenario.gz.")
+    var spikes = false
+
     func run() throws {
+        if spikes {
+            do {
+                print("wrote \(try DemoData.writeSpikeScenario(to: output, seed: seed == 2026 ? 7 : seed))")
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
         do {
             let written = try DemoData.write(to: output, seed: seed, seconds: seconds)
             print("wrote \(written.paths.joined(separator: ", ")): \(written.lines) lines, \(written.bytes) bytes")
