@@ -1,4 +1,5 @@
 import MarketModel
+import Strategies
 import Trading
 
 /// An immutable picture of the kernel for the view: everything a frame draws, taken
@@ -34,6 +35,8 @@ public struct KernelSnapshot: Sendable {
         public var ordersPlaced: Int
         public var ordersDenied: Int
         public var detects: Int = 0
+        /// The strategy's latest detect, with the figures that triggered it.
+        public var lastDetect: Detection?
         public var trades: Int
         public var netPnL: Money
     }
@@ -86,7 +89,7 @@ extension TradingKernel {
             },
             openOrders: openOrders,
             strategies: slots.map { slot in
-                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, trades: slot.trades, netPnL: slot.netPnL)
+                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, lastDetect: slot.lastDetect, trades: slot.trades, netPnL: slot.netPnL)
             },
             recentTrades: Array(journal.suffix(20)),
             log: Array(log.suffix(50)))

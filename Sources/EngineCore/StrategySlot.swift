@@ -9,6 +9,7 @@ struct StrategySlot: Sendable {
     var ordersPlaced = 0
     var ordersDenied = 0
     var detects = 0
+    var lastDetect: Detection?
     /// Entries and detects the strategy's filters or order limits held back.
     var filtered = 0
     var trades = 0

@@ -201,6 +201,7 @@ public struct TradingKernel: Sendable {
                 for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
             case .detect(let detection):
                 slots[slot].detects += 1
+                slots[slot].lastDetect = detection
                 detects += 1
                 write(.info, detection.summary, into: &effects)
                 effects.append(.record(.detect(detection)))

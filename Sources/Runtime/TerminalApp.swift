@@ -31,7 +31,10 @@ public enum TerminalApp {
         public var speed = 1
         public var paused = false
         public var orderSize = "0.01"
-        public var strategies: [String] = ["ema-reversal"]
+        /// Strategies by name, with their default parameters (`--strategy`).
+        public var strategies: [String] = []
+        /// A TOML strategy file: every enabled `[[strategy]]` runs (`--config`).
+        public var strategyFile: StrategyFile?
         /// The database that `session:ID` entries come from.
         public var database: String?
         /// The Redis mirror, when --redis was given; finished when the terminal closes.
@@ -56,14 +59,13 @@ public enum TerminalApp {
         } catch {
             throw Failure(description: error.description)
         }
-        var entries: [StrategyCatalog.Entry] = []
-        for name in options.strategies {
-            guard let entry = StrategyCatalog.entry(named: name) else { throw Failure(description: "unknown strategy '\(name)'") }
-            entries.append(entry)
+        let configured: [(entry: StrategyCatalog.Entry, parameters: ParameterSet)]
+        do {
+            configured = try TerminalStrategies.resolve(names: options.strategies, file: options.strategyFile)
+        } catch {
+            throw Failure(description: error.description)
         }
-        let makeStrategies: () -> [any Strategy] = {
-            entries.compactMap { entry in (try? ParameterSet(specs: entry.specs, given: [])).map { entry.make($0) } }
-        }
+        let makeStrategies: () -> [any Strategy] = { configured.map { $0.entry.make($0.parameters) } }
         let session: ReplaySession
         do {
             session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies)

@@ -63,4 +63,15 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { formatted(fractionDigits: 2) }
+
+    /// Rounded (half away from zero) to `fractionDigits` decimals, for display where
+    /// a column has no room for every digit (the screen's P&L, equity and fees).
+    public func roundedText(fractionDigits: Int) -> String {
+        let digits = max(0, min(fractionDigits, FixedPoint.fractionDigits))
+        var step: Int64 = 1
+        for _ in digits..<FixedPoint.fractionDigits { step *= 10 }
+        let magnitude = (units.magnitude + UInt64(step / 2)) / UInt64(step) * UInt64(step)
+        let rounded = units < 0 ? -Int64(magnitude) : Int64(magnitude)
+        return FixedPoint.format(units: rounded, fractionDigits: digits)
+    }
 }

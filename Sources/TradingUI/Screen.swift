@@ -114,13 +114,21 @@ public enum Screen {
     static func strategies(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
         let inner = buffer.block(rect, title: "Strategies", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let columns = [TableColumn("Strategy", width: 13), TableColumn("On", width: 3), TableColumn("Ord", width: 4, alignRight: true), TableColumn("Trd", width: 4, alignRight: true), TableColumn("P&L", width: 9, alignRight: true)]
-        let rows = data.snapshot.strategies.enumerated().map { index, line -> [(String, Style)] in
+        let columns = [TableColumn("Strategy", width: 13), TableColumn("On", width: 3), TableColumn("Det", width: 4, alignRight: true), TableColumn("Ord", width: 4, alignRight: true), TableColumn("Trd", width: 4, alignRight: true), TableColumn("P&L", width: 9, alignRight: true)]
+        let lines = data.snapshot.strategies
+        let rows = lines.enumerated().map { index, line -> [(String, Style)] in
             let base = index == model.selectedStrategy ? Style(.highlight, [.reverse]) : Style(.text)
             let pnl = Style(line.netPnL.units >= 0 ? .profit : .loss, base.attributes)
-            return [(line.name, base), (line.enabled ? "ON" : "off", line.enabled ? base : Style(.muted)), ("\(line.ordersPlaced)", base), ("\(line.trades)", base), (line.netPnL.formatted(fractionDigits: 2), pnl)]
+            return [(line.name, base), (line.enabled ? "ON" : "off", line.enabled ? base : Style(.muted)), ("\(line.detects)", base), ("\(line.ordersPlaced)", base), ("\(line.trades)", base), (line.netPnL.roundedText(fractionDigits: 2), pnl)]
         }
         buffer.table(columns, rows: rows, in: inner)
+        // Below the table, the selected strategy's latest detect and its figures.
+        let selected = lines.indices.contains(model.selectedStrategy) ? lines[model.selectedStrategy] : lines.first
+        let below = inner.y + 1 + rows.count
+        if let detect = selected?.lastDetect, below < inner.y + inner.height {
+            let text = "last: \(detect.symbol) " + detect.figures.map { "\($0.name) \($0.value)" }.joined(separator: " ")
+            _ = buffer.write(text, x: inner.x, y: below, style: Style(.muted), limit: inner.width)
+        }
     }
 
     static func ladder(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
@@ -186,7 +194,7 @@ public enum Screen {
         var rows: [[(String, Style)]] = []
         for position in data.snapshot.positions {
             let pnl = Style(position.unrealizedPnL.units >= 0 ? .profit : .loss)
-            rows.append([(position.symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (position.quantity.description, Style(.text)), (position.entryPrice?.description ?? "-", Style(.text)), (position.unrealizedPnL.formatted(fractionDigits: 2), pnl), (position.liquidationPrice?.description ?? "-", Style(.muted))])
+            rows.append([(position.symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (position.quantity.description, Style(.text)), (position.entryPrice?.description ?? "-", Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.liquidationPrice?.description ?? "-", Style(.muted))])
         }
         for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
             let role: Role = order.request.side == .buy ? .bid : .ask
@@ -227,9 +235,9 @@ public enum Screen {
         let snapshot = data.snapshot
         let pnl = snapshot.equity - Money(units: snapshot.equity.units - snapshot.realizedPnL.units)
         let lines: [(String, Style)] = [
-            ("equity \(snapshot.equity.formatted(fractionDigits: 2))", Style(.text, [.bold])),
-            ("realised \(pnl.formatted(fractionDigits: 2))", Style(pnl.units >= 0 ? .profit : .loss)),
-            ("fees \(snapshot.fees.formatted(fractionDigits: 2))", Style(.muted)),
+            ("equity \(snapshot.equity.roundedText(fractionDigits: 2))", Style(.text, [.bold])),
+            ("realised \(pnl.roundedText(fractionDigits: 2))", Style(pnl.units >= 0 ? .profit : .loss)),
+            ("fees \(snapshot.fees.roundedText(fractionDigits: 2))", Style(.muted)),
         ]
         buffer.text(lines, in: inner)
         if inner.height > lines.count {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Runtime
 
@@ -18,6 +19,12 @@ struct ViewOptions: ParsableArguments {
     @Option(name: .customLong("size"), help: "Order size of the buy and sell hotkeys.")
     var orderSize = "0.01"
 
+    @Option(name: .customLong("strategy"), help: "A strategy to run, with its default parameters (repeatable; default ema-reversal).")
+    var strategies: [String] = []
+
+    @Option(name: .customLong("config"), help: "A TOML strategy file: every enabled [[strategy]] runs (see docs/strategies.md).")
+    var config: String?
+
     func open(_ files: [String], database: String? = nil, redis: RedisOption) throws {
         var options = TerminalApp.Options(files: files)
         options.mirror = try redis.start()
@@ -27,6 +34,18 @@ struct ViewOptions: ParsableArguments {
         options.speed = max(0, speed)
         options.paused = paused
         options.orderSize = orderSize
+        options.strategies = strategies
+        if let config {
+            do {
+                options.strategyFile = try StrategyFile(path: config, text: try String(contentsOfFile: config, encoding: .utf8))
+            } catch let failure as StrategyFile.Failure {
+                StandardError.write("apogee: \(failure)\n")
+                throw ExitStatus.failure
+            } catch {
+                StandardError.write("apogee: cannot read \(config): \(error.localizedDescription)\n")
+                throw ExitStatus.failure
+            }
+        }
         do {
             try TerminalApp.run(options)
         } catch {
