@@ -35,7 +35,7 @@ struct DropsDetectionTests {
 
     @Test("a 4 % fall within 20 s fires once, with the figures that triggered it; detect only by default")
     func firesOnFastDrop() throws {
-        var drops = try strategy([("DropsPriceMA", .integer(0)), ("DropsPriceDelta", .number(3))])
+        var drops = try strategy([("DropsPriceMA", .integer(0)), ("DropsPriceDelta", .number(3)), ("NextDetectPenalty", .number(120))])
         let fall = (1...20).map { 100 - Double($0) * 0.2 }
         let fired = run(&drops, flat + fall + Array(repeating: 96, count: 30))
         let found = detections(fired)
@@ -86,5 +86,21 @@ struct DropsDetectionTests {
         // Ask 96.01, 1 % under it is 95.0499, down to the 0.01 tick: 95.04.
         #expect(order.kind == .limit(Price(units: 9_504_000_000)))
         #expect(order.quantity == Quantity(units: 101_000_000), "96 / 95.04 = 1.0101… rounded down to the 0.001 lot")
+    }
+
+    @Test("Short on futures is the mirror: a 4 % rise fires and sells short from the bid; on spot it does nothing")
+    func shortMirror() throws {
+        var spot = try strategy([("DropsPriceMA", .integer(0)), ("DropsPriceDelta", .number(3)), ("Short", .flag(true)), ("AutoBuy", .flag(true))])
+        #expect(detections(run(&spot, flat + [104])).isEmpty)
+        var harness = StrategyHarness(try strategy([("DropsPriceMA", .integer(0)), ("DropsPriceDelta", .number(3)), ("Short", .flag(true)), ("AutoBuy", .flag(true)), ("BuyPrice", .number(0.5))]))
+        harness.kind = .usdMargined
+        for second in 0..<120 { harness.print(Double(second), 100) }
+        harness.print(120, 104)
+        let found = try #require(harness.detections.first?.detection)
+        #expect(found.figures.first == Detection.Figure("price_delta_pct", "4.0"))
+        #expect(found.figures.contains(Detection.Figure("low", "100")))
+        guard case .place(let order) = harness.log.last?.intent else { Issue.record("\(harness.log)"); return }
+        #expect(order.side == .sell)
+        #expect(order.kind == .limit(Price(units: 10_348_000_000)), "the mirror of BuyPrice: bid 104 × (1 − 0.5 %) = 103.48")
     }
 }

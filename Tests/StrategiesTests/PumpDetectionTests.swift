@@ -55,4 +55,21 @@ struct PumpDetectionTests {
         #expect(detector.orderPrices.count >= 2, "moved up while unfilled: \(detector.orderPrices)")
         #expect(detector.orderPrices.dropFirst().first == 101.5, "101 × 1.005 = 101.505, down to the tick")
     }
+
+    @Test("Short on futures is the mirror: a crowd of sellers dumping 8 % is detected and sold short under the pre-dump price")
+    func dumpShort() throws {
+        var detector = StrategyHarness(PumpDetection(parameters: try parameters(PumpDetection.specs, [("PumpVolPerSec", .number(1000)), ("PumpVolEMA", .integer(0)), ("Short", .flag(true)), ("AutoBuy", .flag(true)), ("BuyPrice", .number(1))])))
+        detector.kind = .usdMargined
+        for second in 0..<30 { detector.print(Double(second), 100, quantity: 0.5, aggressor: second % 2 == 0 ? .buy : .sell) }
+        for second in 0..<8 {
+            for print in 0..<20 {
+                let fraction = (Double(second) + Double(print) / 20) / 8
+                detector.print(30 + Double(second) + Double(print) / 20, 100 - 8 * fraction, quantity: 1, aggressor: .sell)
+            }
+        }
+        #expect(detector.detections.count == 1)
+        #expect(detector.orderPrices == [99], "100 × (1 − 1 %)")
+        guard case .place(let order) = detector.log.last?.intent else { return }
+        #expect(order.side == .sell)
+    }
 }

@@ -18,6 +18,8 @@ import Trading
 /// With `AutoBuy` the detect buys `OrderSize` worth with a limit `BuyPrice` % from the
 /// best ask (negative: below it), if flat with no order open; exits are the shared
 /// ones. Without it the detect is only reported (log, strategy panel, events channel).
+/// `Short` (futures) is the mirror image: a rise of `DropsPriceDelta` % from the
+/// window's lowest reference, sold short `BuyPrice` % from the best bid.
 public struct DropsDetection: Strategy {
     public static let strategyName = "drops"
     public var name: String { Self.strategyName }
@@ -32,6 +34,7 @@ public struct DropsDetection: Strategy {
     let autoBuy: Bool
     let buyPrice: Double
     let orderSize: Money
+    let direction: EntryDirection
 
     var closes: Deque<Double> = []
     var reference: Deque<Double> = []
@@ -48,6 +51,7 @@ public struct DropsDetection: Strategy {
         ParameterSpec("AutoBuy", .flag, default: .flag(false), "buy on a detect (YES) or only report it (NO)"),
         ParameterSpec("BuyPrice", .number(-50...50), default: .number(0), "limit of the buy, % from the best ask"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
+        ParameterSpec("Short", .flag, default: .flag(false), "the mirror image: detect a rise and sell short (futures only)"),
     ] + ExitParameters.specs + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
@@ -61,6 +65,7 @@ public struct DropsDetection: Strategy {
         autoBuy = parameters.flag("AutoBuy")
         buyPrice = parameters.number("BuyPrice")
         orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        direction = EntryDirection(short: parameters.flag("Short"))
     }
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
@@ -68,15 +73,16 @@ public struct DropsDetection: Strategy {
         let price = Double(trade.price.units)
         advance(price: price, second: trade.time.received.nanoseconds / 1_000_000_000)
         let now = trade.time.received.nanoseconds
-        guard now >= quietUntil, let high = reference.max() else { return [] }
+        if direction.short, !context.kind.isFutures { return [] }
+        guard now >= quietUntil, let extreme = direction.short ? reference.min() : reference.max() else { return [] }
         let current = currentPrice(last: price)
-        guard current > 0 else { return [] }
-        let delta = (high / current - 1) * 100
+        guard current > 0, extreme > 0 else { return [] }
+        let delta = direction.short ? (current / extreme - 1) * 100 : (extreme / current - 1) * 100
         guard delta >= priceDelta else { return [] }
         quietUntil = now + penalty
         let detection = Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
             .init("price_delta_pct", Self.text(delta, places: 2)),
-            .init("high", Price(units: Int64(high.rounded())).formatted(fractionDigits: 0)),
+            .init(direction.short ? "low" : "high", Price(units: Int64(extreme.rounded())).formatted(fractionDigits: 0)),
             .init("price", Price(units: Int64(current.rounded())).formatted(fractionDigits: 0)),
             .init("window_s", String(maxTime)),
         ], trades: autoBuy)
@@ -113,13 +119,15 @@ public struct DropsDetection: Strategy {
         return recent.reduce(0, +) / Double(recent.count)
     }
 
+    /// Long: a limit `BuyPrice` % from the best ask, rounded down; short: the mirror,
+    /// from the best bid, rounded up.
     private func buy(context: StrategyContext) -> [StrategyIntent] {
-        guard context.isFlat, context.openOrders.isEmpty, let ask = context.book?.bestAsk?.price ?? context.lastPrice else { return [] }
-        let raw = Double(ask.units) * (1 + buyPrice / 100)
-        let limit = Price(units: Int64(raw / Double(context.tick.units)) * context.tick.units)
+        let touch = direction.short ? context.book?.bestBid?.price : context.book?.bestAsk?.price
+        guard context.isFlat, context.openOrders.isEmpty, let touch = touch ?? context.lastPrice else { return [] }
+        let limit = Price.rounded(units: Double(touch.units) * (1 + direction.sign * buyPrice / 100), tick: context.tick, up: direction.short)
         let quantity = context.quantity(for: orderSize, at: limit)
         guard quantity.units > 0, limit.units > 0 else { return [] }
-        return [.place(OrderIntent(symbol: context.symbol, side: .buy, kind: .limit(limit), quantity: quantity))]
+        return [.place(OrderIntent(symbol: context.symbol, side: direction.side, kind: .limit(limit), quantity: quantity))]
     }
 
     static func text(_ value: Double, places: Int) -> String {

@@ -21,7 +21,10 @@ import Trading
 /// 3. With `AutoBuy`, buy `OrderSize` worth with a limit `BuyPrice` % above the price
 ///    before the pump (the window's lowest close; with `Use30SecOldASK` the lowest best
 ///    ask of the last 30 s), never chasing the top. `PumpMoveTimer` > 0 moves an
-///    unfilled order up by `PumpMovePersent` % every that many seconds. Long only.
+///    unfilled order up by `PumpMovePersent` % every that many seconds.
+/// `Short` (futures) is the mirror image: a dump of `PumpPriceRaise` % from the
+/// window's highest close on aggressive selling (taker sells counted), sold short
+/// `BuyPrice` % under the price before the dump.
 public struct PumpDetection: Strategy {
     public static let strategyName = "pump"
     public var name: String { Self.strategyName }
@@ -44,6 +47,7 @@ public struct PumpDetection: Strategy {
     let moveTimer: Int64
     let movePercent: Double
     let orderSize: Money
+    let direction: EntryDirection
 
     struct Second: Sendable {
         var close: Double
@@ -76,6 +80,7 @@ public struct PumpDetection: Strategy {
         ParameterSpec("PumpMoveTimer", .number(0...3_600), default: .number(0), "seconds between two moves of an unfilled buy up (0: never)"),
         ParameterSpec("PumpMovePersent", .number(0...100), default: .number(0.5), "each move, % of the order price"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
+        ParameterSpec("Short", .flag, default: .flag(false), "the mirror image: a dump on aggressive selling, sold short (futures only)"),
     ] + ExitParameters.specs + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
@@ -96,6 +101,7 @@ public struct PumpDetection: Strategy {
         moveTimer = Int64(parameters.number("PumpMoveTimer") * 1e9)
         movePercent = parameters.number("PumpMovePersent")
         orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        direction = EntryDirection(short: parameters.flag("Short"))
     }
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
@@ -127,7 +133,7 @@ public struct PumpDetection: Strategy {
         }
         var data = state.current?.data ?? Second(close: price, buyVolume: 0, buys: 0)
         data.close = price
-        if trade.aggressor == .buy {
+        if trade.aggressor == (direction.short ? .sell : .buy) {
             data.buyVolume += Double(trade.price.units) / 1e8 * Double(trade.quantity.units) / 1e8
             data.buys += 1
         }
@@ -147,10 +153,11 @@ public struct PumpDetection: Strategy {
 
     private func check(_ state: inout SymbolState, price: Double, context: StrategyContext) -> [StrategyIntent] {
         let now = context.now.nanoseconds
+        if direction.short, !context.kind.isFutures { return [] }
         guard now >= state.quietUntil, let last = state.seconds.last else { return [] }
         let window = state.seconds.suffix(interval)
-        guard let low = window.map(\.close).min(), low > 0 else { return [] }
-        let raise = (price / low - 1) * 100
+        guard let low = (direction.short ? window.map(\.close).max() : window.map(\.close).min()), low > 0 else { return [] }
+        let raise = direction.short ? (low / price - 1) * 100 : (price / low - 1) * 100
         let recent = state.seconds.suffix(buyersInterval)
         let buyersPerSecond = Double(recent.reduce(0) { $0 + $1.buys }) / Double(recent.count)
         guard raise >= priceRaise, state.smoothedVolume >= volumePerSecond, last.buys >= buysPerSecond,
@@ -165,11 +172,11 @@ public struct PumpDetection: Strategy {
         ], trades: autoBuy)
         var intents: [StrategyIntent] = [.detect(detection)]
         if autoBuy, context.isFlat, context.openOrders.isEmpty {
-            let base = useOldAsk ? (state.asks.map(\.ask).min() ?? low) : low
-            let limit = Price.rounded(units: base * (1 + buyPrice / 100), tick: context.tick, up: false)
+            let base = useOldAsk && !direction.short ? (state.asks.map(\.ask).min() ?? low) : low
+            let limit = Price.rounded(units: base * (1 + direction.sign * buyPrice / 100), tick: context.tick, up: direction.short)
             let quantity = context.quantity(for: orderSize, at: limit)
             if limit.units > 0, quantity.units > 0 {
-                intents.append(.place(OrderIntent(symbol: context.symbol, side: .buy, kind: .limit(limit), quantity: quantity)))
+                intents.append(.place(OrderIntent(symbol: context.symbol, side: direction.side, kind: .limit(limit), quantity: quantity)))
                 state.lastMove = now
             }
         }
@@ -180,11 +187,11 @@ public struct PumpDetection: Strategy {
     private func moveOrder(state: inout SymbolState, context: StrategyContext) -> [StrategyIntent] {
         let now = context.now.nanoseconds
         guard moveTimer > 0, state.lastMove != .min, now - state.lastMove >= moveTimer, context.isFlat,
-              let order = context.openOrders.first(where: { $0.request.side == .buy && !$0.request.reduceOnly }),
+              let order = direction.entries(context).first,
               order.status != .new, !order.cancelRequested, order.filledQuantity.isZero,
               let price = order.request.kind.limitPrice else { return [] }
         state.lastMove = now
-        let moved = price.moved(byPercent: movePercent, tick: context.tick, roundingUp: false)
+        let moved = price.moved(byPercent: direction.sign * movePercent, tick: context.tick, roundingUp: direction.short)
         guard moved != price else { return [] }
         return [.replace(order.id, price: moved, quantity: nil)]
     }
