@@ -38,6 +38,10 @@ struct BacktestRun {
     enum Observation {
         case market(MarketEvent)
         case submitted(OrderRequest, arrivesAt: Timestamp)
+        case cancelRequested(ClientOrderID, at: Timestamp)
+        /// An order event with the order after it (nil for an order the kernel does
+        /// not know, such as a liquidation).
+        case orderChanged(OrderEvent, order: Order?, at: Timestamp)
         case delivered(KernelRecord, at: Timestamp)
     }
 
@@ -143,8 +147,10 @@ struct BacktestRun {
     fileprivate mutating func apply(at time: Timestamp) {
         guard !effects.isEmpty else { return }
         for effect in effects {
-            if let observer {
-                if case .record(let record) = effect { observer(.delivered(record, at: time)) }
+            if let observer, case .record(let record) = effect {
+                observer(.delivered(record, at: time))
+                // With the order as the kernel holds it now, for the journal.
+                if case .order(let event) = record { observer(.orderChanged(event, order: kernel.order(event.orderID), at: time)) }
             }
             switch effect {
             case .submit(let request):
@@ -152,6 +158,7 @@ struct BacktestRun {
                 observer?(.submitted(request, arrivesAt: Timestamp(nanoseconds: arrival)))
                 schedule(.arrive(request), at: arrival)
             case .cancel(let id, _):
+                observer?(.cancelRequested(id, at: time))
                 schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay())
             case .scheduleTimer(let at):
                 schedule(.timer(at), at: at.nanoseconds)

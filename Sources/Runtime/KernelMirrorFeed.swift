@@ -42,7 +42,7 @@ final class KernelMirrorFeed {
         case .market(let event):
             events += 1
             if case .trade(let trade) = event { mirror.trade(trade, symbol: handle(trade.symbol)) }
-        case .submitted:
+        case .submitted, .cancelRequested, .orderChanged:
             break
         case .delivered(let record, _):
             describe(record)

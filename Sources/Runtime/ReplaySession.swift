@@ -2,6 +2,7 @@ import DequeModule
 import EngineCore
 import MarketModel
 import RedisMirror
+import Storage
 import Simulation
 import Strategies
 import TUIKit
@@ -51,9 +52,38 @@ public final class ReplaySession {
     private var mirrorFeed: KernelMirrorFeed?
 
     private func attachMirror() {
-        let feed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
-        mirrorFeed = feed
-        run.observer = feed.map { feed in { feed.observe($0) } }
+        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
+        attachObservers()
+    }
+
+    /// Opens the order journal of a run; a restart closes the journal of the old run
+    /// and opens a new one (order ids start again with a new run). Set by the terminal.
+    public var openJournal: (() -> TradingJournal?)? {
+        didSet {
+            journalFeed = openJournal?().map(KernelJournalFeed.init)
+            attachObservers()
+        }
+    }
+    private var journalFeed: KernelJournalFeed?
+    /// Why the journal stopped, if it did.
+    public var journalFailure: StorageError? { journalFeed?.failure }
+
+    private func attachObservers() {
+        let mirror = mirrorFeed
+        let journal = journalFeed
+        if mirror == nil, journal == nil {
+            run.observer = nil
+        } else {
+            run.observer = { observation in
+                mirror?.observe(observation)
+                journal?.observe(observation)
+            }
+        }
+    }
+
+    /// Writes the journal's last rows and closes its session.
+    public func closeJournal(complete: Bool = true) {
+        journalFeed?.finish(run.kernel, complete: complete)
     }
 
     private func attachLog() {
@@ -152,9 +182,12 @@ public final class ReplaySession {
     }
 
     public func restart() {
+        closeJournal()
         run = makeRun()
         attachLog()
-        attachMirror()
+        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
+        journalFeed = openJournal?().map(KernelJournalFeed.init)
+        attachObservers()
         if let reopened = try? RecordingEventStream(options: replayOptions) {
             stream = reopened
             pending = nil
@@ -173,6 +206,7 @@ public final class ReplaySession {
     public func user(_ command: UserCommand) {
         run.user(command)
         mirrorFeed?.sync(run.kernel)
+        journalFeed?.sync(run.kernel)
     }
 
     private func feed(until time: Timestamp) {
@@ -204,6 +238,7 @@ public final class ReplaySession {
         }
         run.feed(event)
         mirrorFeed?.sync(run.kernel)
+        journalFeed?.sync(run.kernel)
         let second = clock.nanoseconds / 1_000_000_000
         if second != lastEquitySecond {
             lastEquitySecond = second

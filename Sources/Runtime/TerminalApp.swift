@@ -3,6 +3,7 @@ import Foundation
 import MarketModel
 import NCursesBackend
 import RedisMirror
+import Storage
 import Strategies
 import TUIKit
 import Trading
@@ -39,6 +40,8 @@ public enum TerminalApp {
         public var database: String?
         /// The Redis mirror, when --redis was given; finished when the terminal closes.
         public var mirror: RedisMirror?
+        /// Journal orders, fills and positions to the database (`--no-journal` turns it off).
+        public var journal = true
 
         public init(files: [String]) { self.files = files }
     }
@@ -77,6 +80,32 @@ public enum TerminalApp {
         session.logFile = LogFile()
         session.mirror = options.mirror
         defer { options.mirror?.finish() }
+        // The order journal: every order, fill and position of the session, in SQLite.
+        // Closed after the engine thread stops (defers run last-declared first).
+        var journalWarning: String?
+        if options.journal {
+            do {
+                let database = try ApogeeDatabase(path: options.database ?? ApogeeDatabase.defaultPath)
+                let source = options.files.joined(separator: ",")
+                let strategies = configured.map(\.entry.name).joined(separator: ",")
+                session.openJournal = {
+                    let record = TradingSessionRecord(kind: "replay", venue: "simulator", source: source, strategies: strategies, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+                    do {
+                        return try TradingJournal(database: database, session: record)
+                    } catch {
+                        journalWarning = "order journal off: \(error)"
+                        return nil
+                    }
+                }
+            } catch {
+                journalWarning = "order journal off: \(error)"
+            }
+        }
+        defer {
+            session.closeJournal()
+            if let failure = session.journalFailure { journalWarning = "order journal stopped: \(failure)" }
+            if let journalWarning { FileHandle.standardError.write(Data("apogee: warning: \(journalWarning)\n".utf8)) }
+        }
         let engine = EngineThread(session: session)
 
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }

@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -76,6 +76,61 @@ enum Schema {
                 table.column("trades", .integer).notNull()
                 table.primaryKey(["session_id", "symbol", "start_ns"])
             }
+        }
+        migrator.registerMigration("v4-order-journal") { db in
+            try db.create(table: "trading_session") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("kind", .text).notNull()          // replay / paper / live
+                table.column("venue", .text).notNull()         // simulator, or the exchange
+                table.column("source", .text).notNull()        // recordings replayed, or exchange and symbols
+                table.column("strategies", .text).notNull()    // comma-separated
+                table.column("first_ns", .integer)             // engine time of the first entry
+                table.column("last_ns", .integer)
+                table.column("complete", .boolean).notNull().defaults(to: false)
+                table.column("created_at", .text).notNull()
+            }
+            try db.create(table: "order_journal") { table in
+                table.autoIncrementedPrimaryKey("id")          // the order entries were written in
+                table.column("trading_session_id", .integer).notNull().references("trading_session", onDelete: .cascade)
+                table.column("client_order_id", .text).notNull()
+                table.column("event", .text).notNull()         // intent / accepted / filled / cancel-requested / cancelled / rejected / expired / denied
+                table.column("symbol", .text).notNull()
+                table.column("side", .text).notNull()          // buy / sell
+                table.column("order_kind", .text).notNull()    // limit / market / …
+                table.column("price", .integer)                // 10⁻⁸ units; null for market orders
+                table.column("quantity", .integer).notNull()   // 10⁻⁸ units
+                table.column("reduce_only", .boolean).notNull()
+                table.column("origin", .text).notNull()        // the strategy, "user", or the exits
+                table.column("reason", .text)                  // why it was cancelled, rejected, denied
+                table.column("time_ns", .integer).notNull()    // engine time
+            }
+            try db.create(index: "order_journal_by_order", on: "order_journal", columns: ["trading_session_id", "client_order_id"])
+            try db.create(table: "fill") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("trading_session_id", .integer).notNull().references("trading_session", onDelete: .cascade)
+                table.column("client_order_id", .text).notNull()
+                table.column("symbol", .text).notNull()
+                table.column("side", .text).notNull()
+                table.column("price", .integer).notNull()
+                table.column("quantity", .integer).notNull()
+                table.column("fee", .integer).notNull()        // 10⁻⁸ of the account currency
+                table.column("liquidity", .text).notNull()     // maker / taker
+                table.column("liquidation", .boolean).notNull()
+                table.column("time_ns", .integer).notNull()
+            }
+            try db.create(index: "fill_by_session", on: "fill", columns: ["trading_session_id"])
+            try db.create(table: "position_snapshot") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("trading_session_id", .integer).notNull().references("trading_session", onDelete: .cascade)
+                table.column("symbol", .text).notNull()
+                table.column("quantity", .integer).notNull()   // signed: negative is short
+                table.column("entry_price", .integer)
+                table.column("realized_pnl", .integer).notNull()
+                table.column("unrealized_pnl", .integer)
+                table.column("reason", .text).notNull()        // fill / end
+                table.column("time_ns", .integer).notNull()
+            }
+            try db.create(index: "position_snapshot_by_session", on: "position_snapshot", columns: ["trading_session_id"])
         }
         return migrator
     }

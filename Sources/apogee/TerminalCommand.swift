@@ -25,6 +25,9 @@ struct ViewOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "A TOML strategy file: every enabled [[strategy]] runs (see docs/strategies.md).")
     var config: String?
 
+    @Flag(name: .customLong("no-journal"), help: "Do not write the session's orders, fills and positions to the database.")
+    var noJournal = false
+
     func open(_ files: [String], database: String? = nil, redis: RedisOption) throws {
         var options = TerminalApp.Options(files: files)
         options.mirror = try redis.start()
@@ -35,6 +38,7 @@ struct ViewOptions: ParsableArguments {
         options.paused = paused
         options.orderSize = orderSize
         options.strategies = strategies
+        options.journal = !noJournal
         if let config {
             do {
                 options.strategyFile = try StrategyFile(path: config, text: try String(contentsOfFile: config, encoding: .utf8))
@@ -69,13 +73,15 @@ struct TerminalCommand: ParsableCommand {
 
     @OptionGroup var redis: RedisOption
 
+    @OptionGroup var database: DatabaseOption
+
     func run() throws {
         let demo = Assets.demoRecordings()
         guard !demo.isEmpty else {
             StandardError.write("apogee: no demo recording (data/demo_*.gz); create it with `apogee demo-data`\n")
             throw ExitStatus.failure
         }
-        try view.open(demo, redis: redis)
+        try view.open(demo, database: database.path, redis: redis)
     }
 }
 

@@ -11,7 +11,11 @@ final class TmuxSession {
     init(command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
         scratch = NSTemporaryDirectory() + "apogee-tmux-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let exports = environment.map { "export \($0.key)='\($0.value)';" }.joined(separator: " ")
+        // Each session keeps its database (the order journal) in its own scratch folder
+        // unless the test says otherwise; order is fixed so the script is stable.
+        var environment = environment
+        if environment["XDG_DATA_HOME"] == nil { environment["XDG_DATA_HOME"] = scratch + "/data" }
+        let exports = environment.keys.sorted().map { "export \($0)='\(environment[$0]!)';" }.joined(separator: " ")
         // The shell stays after apogee exits, so the test can see what it left behind.
         let script = "\(exports) cd '\(TmuxSession.checkout)' && \(command); echo \"apogee exited with status $?\"; sleep 30"
         try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "sh", "-c", script])
