@@ -31,7 +31,7 @@ struct BacktestCommand: ParsableCommand {
             malformed line.
             """)
 
-    @Option(help: "Strategy to run (ema-reversal).")
+    @Option(help: "Strategy to run: mshot, mstrike, hook, drops, pump, channel-split, ema-reversal (see docs/strategies.md).")
     var strategy = "ema-reversal"
 
     @Option(name: .customLong("data"), parsing: .upToNextOption, help: "Recording files (.gz or plain).")
