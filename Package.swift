@@ -6,6 +6,11 @@
 // hiredis and libcrypto.
 import PackageDescription
 
+/// The modules of the backtest's hot loop are compiled with cross-module optimisation,
+/// so the book, the kernel and the venue inline into each other (the book's level
+/// updates are most of a backtest's time; see `apogee bench --hot-loop`).
+let hotLoop: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "apogee",
     products: [
@@ -26,14 +31,14 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Pure core: no I/O, no clock, no tasks.
-        .target(name: "MarketModel"),
+        .target(name: "MarketModel", swiftSettings: hotLoop),
         .target(name: "OrderBook", dependencies: [
             "MarketModel",
             .product(name: "DequeModule", package: "swift-collections"),
-        ]),
+        ], swiftSettings: hotLoop),
         .target(name: "Feeds", dependencies: ["MarketModel"]),
-        .target(name: "Trading", dependencies: ["MarketModel"]),
-        .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"]),
+        .target(name: "Trading", dependencies: ["MarketModel"], swiftSettings: hotLoop),
+        .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"], swiftSettings: hotLoop),
         .target(name: "Strategies", dependencies: [
             "MarketModel", "OrderBook", "Trading",
             .product(name: "DequeModule", package: "swift-collections"),
@@ -44,7 +49,7 @@ let package = Package(
         .target(name: "EngineCore", dependencies: [
             "MarketModel", "OrderBook", "Trading", "Strategies",
             .product(name: "DequeModule", package: "swift-collections"),
-        ]),
+        ], swiftSettings: hotLoop),
 
         // Drivers and I/O edges.
         .target(name: "Storage", dependencies: [

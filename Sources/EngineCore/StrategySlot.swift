@@ -5,6 +5,9 @@ import Trading
 /// A strategy in the kernel, with its switch and its tallies for the strategy panel.
 struct StrategySlot: Sendable {
     var strategy: any Strategy
+    /// Read once: the hot loop asks for them on every event.
+    let name: String
+    let wantsBookUpdates: Bool
     var enabled = true
     var ordersPlaced = 0
     var ordersDenied = 0
@@ -15,7 +18,11 @@ struct StrategySlot: Sendable {
     var trades = 0
     var netPnL = Money.zero
 
-    init(strategy: any Strategy) { self.strategy = strategy }
+    init(strategy: any Strategy) {
+        self.strategy = strategy
+        name = strategy.name
+        wantsBookUpdates = strategy.wantsBookUpdates
+    }
 }
 
 /// A round trip in progress on one symbol.

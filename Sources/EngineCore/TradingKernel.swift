@@ -23,6 +23,8 @@ public struct TradingKernel: Sendable {
     /// errors logged (risk events): the replay can jump to the next of either.
     public private(set) var strategyIntents = 0
     public private(set) var alerts = 0
+    /// Engine time of the next AutoCancelBuy check on a trade.
+    private var nextStaleCheck: Int64 = 0
     /// Take-profit prices strategies gave with their open entry orders.
     private var entryTakeProfit: [ClientOrderID: Price] = [:]
     /// Detector firings, in all strategies.
@@ -52,14 +54,15 @@ public struct TradingKernel: Sendable {
         account = Account(terms: configuration.account, cash: configuration.initialCash)
         risk = RiskGate(settings: configuration.risk, protections: configuration.protections)
         slots = strategies.map(StrategySlot.init)
-        for (index, slot) in slots.enumerated() { slotIndex[slot.strategy.name] = index }
+        for (index, slot) in slots.enumerated() { slotIndex[slot.name] = index }
     }
 
     // MARK: - Reading
 
     /// The book of `symbol`, as the kernel has it.
     public func book(for symbol: String) -> OrderBook? {
-        marketIndex[symbol].flatMap { markets[$0].book }
+        if lastMarket >= 0, symbol == lastSymbol { return markets[lastMarket].book }
+        return marketIndex[symbol].flatMap { markets[$0].book }
     }
 
     public func lastPrice(of symbol: String) -> Price? {
@@ -74,7 +77,12 @@ public struct TradingKernel: Sendable {
     public var orderCount: Int { orders.count }
 
     /// Equity marked at the last trade prices.
-    public var equity: Money { account.equity(marks: { lastPrice(of: $0) }) }
+    public var equity: Money {
+        // The marks closure captures the two tables, not the whole kernel.
+        let markets = self.markets
+        let marketIndex = self.marketIndex
+        return account.equity(marks: { symbol in marketIndex[symbol].flatMap { markets[$0].lastPrice } })
+    }
 
     // MARK: - Handling inputs
 
@@ -146,32 +154,39 @@ public struct TradingKernel: Sendable {
         markets[index].apply(event, rule: BookSyncRule(for: configuration.marketKind))
         let isTrade: Bool
         if case .trade = event { isTrade = true } else { isTrade = false }
-        if isTrade, exits[symbol] != nil { evaluateExits(symbol, effects: &effects) }
-        for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].strategy.wantsBookUpdates) {
-            let context = makeContext(symbol: symbol, market: index, strategy: slots[slotNumber].strategy.name)
+        if isTrade, !exits.isEmpty, exits[symbol] != nil { evaluateExits(symbol, effects: &effects) }
+        for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].wantsBookUpdates) {
+            let context = makeContext(symbol: symbol, market: index, strategy: slots[slotNumber].name)
             let intents = slots[slotNumber].strategy.handle(.market(event), context: context)
             if !intents.isEmpty { process(intents, from: slotNumber, effects: &effects) }
         }
-        if isTrade, !openOrderIDs.isEmpty { cancelStaleEntries(effects: &effects) }
+        // AutoCancelBuy counts seconds: looking ten times a second is plenty, and the
+        // check hashes every open order.
+        if isTrade, !openOrderIDs.isEmpty, now.nanoseconds >= nextStaleCheck {
+            nextStaleCheck = now.nanoseconds + 100_000_000
+            cancelStaleEntries(effects: &effects)
+        }
     }
 
-    func makeContext(symbol: String, market index: Int, strategy: String) -> StrategyContext {
-        let market = markets[index]
+    /// `mutating` though it changes nothing: called from the mutating hot loop, a
+    /// non-mutating method made the compiler copy the whole kernel for each call.
+    mutating func makeContext(symbol: String, market index: Int, strategy: String) -> StrategyContext {
         var own: [Order] = []
         for id in openOrderIDs {
             if let order = orders[id], order.request.symbol == symbol, order.request.origin == strategy { own.append(order) }
         }
+        // Field by field: copying the whole SymbolMarket would retain every buffer it holds.
         return StrategyContext(
-            symbol: symbol, now: now, kind: configuration.marketKind, book: market.book,
-            lastPrice: market.lastPrice, recentTrades: market.recentTrades, candles: market.candles,
+            symbol: symbol, now: now, kind: configuration.marketKind, book: markets[index].book,
+            lastPrice: markets[index].lastPrice, recentTrades: markets[index].recentTrades, candles: markets[index].candles,
             position: account.position(symbol), availableCash: account.availableCash,
-            openOrders: own, tick: market.tick, lot: market.lot)
+            openOrders: own, tick: markets[index].tick, lot: markets[index].lot)
     }
 
     // MARK: - Intents and orders
 
     private mutating func process(_ intents: [StrategyIntent], from slot: Int, effects: inout [KernelEffect]) {
-        let origin = slots[slot].strategy.name
+        let origin = slots[slot].name
         strategyIntents += intents.count
         for intent in intents {
             if let refusal = refusal(of: intent, slot: slot) {
@@ -211,7 +226,7 @@ public struct TradingKernel: Sendable {
 
     /// Why the strategy's own filters and order limits stop an entry or a detect, if
     /// they do. Exits, cancels and replacements always pass.
-    private func refusal(of intent: StrategyIntent, slot: Int) -> String? {
+    private mutating func refusal(of intent: StrategyIntent, slot: Int) -> String? {
         let filters = slots[slot].strategy.filters
         let symbol: String
         switch intent {
@@ -221,7 +236,7 @@ public struct TradingKernel: Sendable {
         }
         if filters == .none { return nil }
         if case .place = intent {
-            let origin = slots[slot].strategy.name
+            let origin = slots[slot].name
             var total = 0
             var here = 0
             for id in openOrderIDs {
@@ -398,9 +413,8 @@ public struct TradingKernel: Sendable {
     private mutating func evaluateExits(_ symbol: String, effects: inout [KernelEffect]) {
         guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
               let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
-        let market = markets[index]
         let panicBefore = manager.panic
-        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: market.bestBid, bestAsk: market.bestAsk, now: now, tick: market.tick)
+        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick)
         if panicBefore == nil, let reason = manager.panic {
             write(.warning, "\(reason.rawValue) hit on \(symbol) at \(last): panic sell", into: &effects)
         }

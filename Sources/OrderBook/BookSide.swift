@@ -11,8 +11,10 @@ import MarketModel
 public struct BookSide: Sendable {
     public let side: Side
     var blocks: [LevelBlock] = []
+    /// Each block's highest key, so finding a level's block searches one flat array.
+    var lastKeys: [Int64] = []
     public private(set) var count = 0
-    static let blockLimit = 256
+    static let blockLimit = 64
 
     public init(side: Side) {
         self.side = side
@@ -25,19 +27,25 @@ public struct BookSide: Sendable {
 
     /// The best level: highest bid or lowest ask.
     public var best: BookLevel? {
-        guard let block = blocks.last, let key = block.keys.last, let quantity = block.quantities.last else { return nil }
-        return BookLevel(price: price(key), quantity: Quantity(units: quantity))
+        guard let block = blocks.last, let level = block.levels.last else { return nil }
+        return BookLevel(price: price(level.key), quantity: Quantity(units: level.quantity))
     }
 
     /// The block that holds, or would hold, `key`: the first whose last key is not below it.
     func blockIndex(for key: Int64) -> Int {
-        var low = 0
-        var high = blocks.count - 1
-        while low < high {
-            let middle = (low &+ high) >> 1
-            if blocks[middle].keys[blocks[middle].keys.count &- 1] < key { low = middle &+ 1 } else { high = middle }
+        lastKeys.withUnsafeBufferPointer { maxima in
+            // Branch-free, as in LevelBlock.lowerBound; a key above every block goes to
+            // the last one.
+            var base = 0
+            var length = maxima.count
+            guard length > 1 else { return 0 }
+            while length > 1 {
+                let half = length >> 1
+                base = maxima[base &+ half] < key ? base &+ half : base
+                length &-= half
+            }
+            return maxima[base] < key ? min(base &+ 1, maxima.count &- 1) : base
         }
-        return low
     }
 
     /// Sets the absolute quantity at `price`; zero removes the level (removing a level
@@ -47,20 +55,28 @@ public struct BookSide: Sendable {
         guard !blocks.isEmpty else {
             if quantity.units != 0 {
                 blocks.append(LevelBlock(key: key, quantity: quantity.units))
+                lastKeys.append(key)
                 count = 1
             }
             return
         }
         // The top of the book sits in the last block: most updates land there.
         let lastBlock = blocks.count &- 1
-        let blockIndex = key >= blocks[lastBlock].keys[0] ? lastBlock : blockIndex(for: key)
+        let blockIndex = key >= blocks[lastBlock].firstKey ? lastBlock : blockIndex(for: key)
         let change = blocks[blockIndex].set(key, quantity.units)
+        guard change != 0 else { return }
         count &+= change
-        if change < 0, blocks[blockIndex].keys.isEmpty {
+        if blocks[blockIndex].isEmpty {
             blocks.remove(at: blockIndex)
-        } else if change > 0, blocks[blockIndex].keys.count > Self.blockLimit {
+            lastKeys.remove(at: blockIndex)
+            return
+        }
+        lastKeys[blockIndex] = blocks[blockIndex].lastKey
+        if change > 0, blocks[blockIndex].count > Self.blockLimit {
             let upper = blocks[blockIndex].splitUpperHalf()
             blocks.insert(upper, at: blockIndex &+ 1)
+            lastKeys[blockIndex] = blocks[blockIndex].lastKey
+            lastKeys.insert(upper.lastKey, at: blockIndex &+ 1)
         }
     }
 
@@ -74,6 +90,7 @@ public struct BookSide: Sendable {
 
     public mutating func removeAll() {
         blocks.removeAll()
+        lastKeys.removeAll()
         count = 0
     }
 
@@ -83,10 +100,14 @@ public struct BookSide: Sendable {
     public mutating func removeLevels(crossing price: Price) -> Int {
         let limit = key(price)
         var removed = 0
-        while let last = blocks.last?.keys.last, last >= limit {
-            blocks[blocks.count - 1].keys.removeLast()
-            blocks[blocks.count - 1].quantities.removeLast()
-            if blocks[blocks.count - 1].keys.isEmpty { blocks.removeLast() }
+        while let last = blocks.last?.levels.last?.key, last >= limit {
+            blocks[blocks.count - 1].levels.removeLast()
+            if blocks[blocks.count - 1].isEmpty {
+                blocks.removeLast()
+                lastKeys.removeLast()
+            } else {
+                lastKeys[blocks.count - 1] = blocks[blocks.count - 1].lastKey
+            }
             removed += 1
         }
         count -= removed
@@ -99,16 +120,15 @@ public struct BookSide: Sendable {
         let key = key(price)
         let block = blocks[blockIndex(for: key)]
         let index = block.lowerBound(key)
-        guard index < block.keys.count, block.keys[index] == key else { return .zero }
-        return Quantity(units: block.quantities[index])
+        guard index < block.count, block.levels[index].key == key else { return .zero }
+        return Quantity(units: block.levels[index].quantity)
     }
 
     /// Visits levels from the best outwards until `body` returns false.
     public func forEachFromBest(_ body: (BookLevel) -> Bool) {
         for block in blocks.reversed() {
-            for index in stride(from: block.keys.count - 1, through: 0, by: -1) {
-                let level = BookLevel(price: price(block.keys[index]), quantity: Quantity(units: block.quantities[index]))
-                if !body(level) { return }
+            for stored in block.levels.reversed() {
+                if !body(BookLevel(price: price(stored.key), quantity: Quantity(units: stored.quantity))) { return }
             }
         }
     }

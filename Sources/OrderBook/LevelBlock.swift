@@ -1,66 +1,78 @@
-/// A sorted run of price levels inside a ``BookSide``: sort keys ascending, with the
-/// quantity for each key at the same index.
+/// One price level as a block stores it: the side's sort key and the quantity, next to
+/// each other so a search and a shift touch one array.
+struct StoredLevel: Sendable {
+    var key: Int64
+    var quantity: Int64
+}
 
+/// A sorted run of price levels inside a ``BookSide``, sort keys ascending.
 struct LevelBlock: Sendable {
-    var keys: [Int64]
-    var quantities: [Int64]
+    var levels: [StoredLevel]
 
     init(key: Int64, quantity: Int64) {
-        keys = [key]
-        quantities = [quantity]
-        keys.reserveCapacity(BookSide.blockLimit + 1)
-        quantities.reserveCapacity(BookSide.blockLimit + 1)
+        levels = []
+        levels.reserveCapacity(BookSide.blockLimit + 1)
+        levels.append(StoredLevel(key: key, quantity: quantity))
     }
 
-    init(keys: [Int64], quantities: [Int64]) {
-        self.keys = keys
-        self.quantities = quantities
+    init(levels: ArraySlice<StoredLevel>) {
+        self.levels = []
+        self.levels.reserveCapacity(BookSide.blockLimit + 1)
+        self.levels.append(contentsOf: levels)
     }
+
+    var count: Int { levels.count }
+    var isEmpty: Bool { levels.isEmpty }
+    var firstKey: Int64 { levels[0].key }
+    var lastKey: Int64 { levels[levels.count &- 1].key }
 
     /// Index of the first key not below `key`.
     func lowerBound(_ key: Int64) -> Int {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low &+ high) >> 1
-            if keys[middle] < key { low = middle &+ 1 } else { high = middle }
+        levels.withUnsafeBufferPointer { buffer in
+            // Branch-free halving: the loop runs log2(count) times whatever the keys,
+            // and the choice is a conditional move, not a branch to mispredict.
+            var base = 0
+            var length = buffer.count
+            guard length > 0 else { return 0 }
+            while length > 1 {
+                let half = length >> 1
+                base = buffer[base &+ half].key < key ? base &+ half : base
+                length &-= half
+            }
+            return buffer[base].key < key ? base &+ 1 : base
         }
-        return low
     }
 
     /// Sets `key` to `quantity` (zero removes it); returns the change in level count.
+    @inline(__always)
     mutating func set(_ key: Int64, _ quantity: Int64) -> Int {
+        let count = levels.count
         // The top of the book sits at the end of the last block: look there first.
         let index: Int
-        if let last = keys.last, key > last {
-            index = keys.count
+        if count > 0, key >= levels[count &- 1].key {
+            index = key == levels[count &- 1].key ? count &- 1 : count
         } else {
             index = lowerBound(key)
         }
-        let found = index < keys.count && keys[index] == key
+        let found = index < count && levels[index].key == key
         if quantity == 0 {
             guard found else { return 0 }
-            keys.remove(at: index)
-            quantities.remove(at: index)
+            levels.remove(at: index)
             return -1
         }
         if found {
-            quantities[index] = quantity
+            levels[index].quantity = quantity
             return 0
         }
-        keys.insert(key, at: index)
-        quantities.insert(quantity, at: index)
+        levels.insert(StoredLevel(key: key, quantity: quantity), at: index)
         return 1
     }
 
     /// Moves the upper half of the levels into a new block and returns it.
     mutating func splitUpperHalf() -> LevelBlock {
-        let middle = keys.count / 2
-        var upper = LevelBlock(keys: Array(keys[middle...]), quantities: Array(quantities[middle...]))
-        upper.keys.reserveCapacity(BookSide.blockLimit + 1)
-        upper.quantities.reserveCapacity(BookSide.blockLimit + 1)
-        keys.removeSubrange(middle...)
-        quantities.removeSubrange(middle...)
+        let middle = levels.count / 2
+        let upper = LevelBlock(levels: levels[middle...])
+        levels.removeSubrange(middle...)
         return upper
     }
 }

@@ -32,7 +32,27 @@ public struct SimulatedExchange: Sendable {
     public private(set) var account: Account
     private var generator: SeededGenerator
     private var resting: [RestingOrder] = []
-    private var prints: [String: PrintState] = [:]
+    /// Per symbol, found through `printIndex` with the last symbol cached: the hot
+    /// loop touches it on every event and hashing a String each time shows.
+    private var printStates: [PrintState] = []
+    private var printIndex: [String: Int] = [:]
+    private var lastPrintSymbol = ""
+    private var lastPrintSlot = -1
+
+    private mutating func printSlot(_ symbol: String) -> Int {
+        if lastPrintSlot >= 0, symbol == lastPrintSymbol { return lastPrintSlot }
+        let slot: Int
+        if let known = printIndex[symbol] {
+            slot = known
+        } else {
+            slot = printStates.count
+            printStates.append(PrintState())
+            printIndex[symbol] = slot
+        }
+        lastPrintSymbol = symbol
+        lastPrintSlot = slot
+        return slot
+    }
 
     /// The latest print on each side and the book's last update, per symbol.
     struct PrintState: Sendable {
@@ -94,7 +114,7 @@ public struct SimulatedExchange: Sendable {
         }
         // What the book offers at or through the limit, best first.
         // Levels a newer print has consumed are not offered (rule 4).
-        let state = prints[request.symbol]
+        let state = printIndex[request.symbol].map { printStates[$0] }
         let consumed: Price? = request.side == .buy
             ? state.flatMap { $0.lastBuy.flatMap { $0.time >= state!.bookTime ? $0.price : nil } }
             : state.flatMap { $0.lastSell.flatMap { $0.time >= state!.bookTime ? $0.price : nil } }
@@ -148,7 +168,7 @@ public struct SimulatedExchange: Sendable {
 
     /// The replayed book of `symbol` changed at `time`.
     public mutating func bookUpdated(symbol: String, at time: Timestamp) {
-        prints[symbol, default: PrintState()].bookTime = time
+        printStates[printSlot(symbol)].bookTime = time
     }
 
     /// A public trade: advances queues, fills what it reaches, checks liquidations.
@@ -156,9 +176,9 @@ public struct SimulatedExchange: Sendable {
         var reports: [SimulatedReport] = []
         let time = trade.time.received
         if trade.aggressor == .sell {
-            prints[trade.symbol, default: PrintState()].lastSell = (trade.price, time)
+            printStates[printSlot(trade.symbol)].lastSell = (trade.price, time)
         } else {
-            prints[trade.symbol, default: PrintState()].lastBuy = (trade.price, time)
+            printStates[printSlot(trade.symbol)].lastBuy = (trade.price, time)
         }
         if !resting.isEmpty {
             var index = 0

@@ -42,7 +42,10 @@ public struct Account: Hashable, Sendable {
     public private(set) var fees: Money = .zero
     public private(set) var realizedPnL: Money = .zero
     /// Open and closed positions by symbol (a closed one keeps its realised P&L).
-    private var positionsBySymbol: [String: Position] = [:]
+    /// Positions in the order their symbols first traded. A linear scan: an account
+    /// holds a handful of symbols, and comparing short symbol strings is cheaper than
+    /// hashing one on every event of the hot loop.
+    private var positions: [Position] = []
 
     public init(terms: AccountTerms, cash: Money) {
         self.terms = terms
@@ -50,16 +53,19 @@ public struct Account: Hashable, Sendable {
         self.cash = cash
     }
 
-    public func position(_ symbol: String) -> Position? { positionsBySymbol[symbol] }
+    public func position(_ symbol: String) -> Position? {
+        for position in positions where position.symbol == symbol { return position }
+        return nil
+    }
 
     /// Open positions, sorted by symbol.
     public var openPositions: [Position] {
-        positionsBySymbol.values.filter { !$0.isFlat }.sorted { $0.symbol < $1.symbol }
+        positions.filter { !$0.isFlat }.sorted { $0.symbol < $1.symbol }
     }
 
     /// Margin held by open futures positions.
     public var marginHeld: Money {
-        positionsBySymbol.values.reduce(.zero) { $0 + $1.margin }
+        positions.reduce(.zero) { $0 + $1.margin }
     }
 
     /// Cash not tied up as margin.
@@ -67,7 +73,8 @@ public struct Account: Hashable, Sendable {
 
     /// Books a fill: cash, fees, position.
     public mutating func apply(_ fill: Fill) throws(AccountError) {
-        var position = positionsBySymbol[fill.symbol] ?? Position(symbol: fill.symbol, kind: terms.kind, leverage: terms.leverage)
+        let slot = positions.firstIndex { $0.symbol == fill.symbol }
+        var position = slot.map { positions[$0] } ?? Position(symbol: fill.symbol, kind: terms.kind, leverage: terms.leverage)
         if terms.kind == .spot, fill.side == .sell, fill.quantity > position.quantity {
             throw AccountError(description: "\(fill.symbol): sell of \(fill.quantity) exceeds the holding of \(position.quantity) (order \(fill.orderID))")
         }
@@ -82,13 +89,13 @@ public struct Account: Hashable, Sendable {
         cash -= fee
         fees += fee
         realizedPnL += change.realized
-        positionsBySymbol[fill.symbol] = position
+        if let slot { positions[slot] = position } else { positions.append(position) }
     }
 
     /// Unrealised P&L of every open position, at the marks given.
     public func unrealizedPnL(marks: (String) -> Price?) -> Money {
         var total = Money.zero
-        for position in positionsBySymbol.values where !position.isFlat {
+        for position in positions where !position.isFlat {
             guard let mark = marks(position.symbol) ?? position.entryPrice else { continue }
             total += position.unrealizedPnL(at: mark)
         }
@@ -98,7 +105,7 @@ public struct Account: Hashable, Sendable {
     /// Equity at the marks given (a position without a mark is marked at its entry).
     public func equity(marks: (String) -> Price?) -> Money {
         var total = cash
-        for position in positionsBySymbol.values where !position.isFlat {
+        for position in positions where !position.isFlat {
             let mark = marks(position.symbol) ?? position.entryPrice ?? Price(units: 0)
             if terms.kind == .spot {
                 total += terms.kind.value(of: position.absoluteQuantity, at: mark)

@@ -27,6 +27,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure one frame of the terminal instead: snapshot, render and diff of a 200x60 screen with a full book.")
     var frame = false
 
+    @Flag(name: .customLong("hot-loop"), help: "Measure the backtest's hot loop instead: read and decode once, then books alone, kernel and venue, and the whole backtest, in level changes + trades per second. FILE may be a session id with --db.")
+    var hotLoop = false
+
+    @Option(name: .customLong("db"), help: "Database for a session id given as FILE (with --hot-loop).")
+    var database: String?
+
     @Option(name: .customLong("redis"), help: ArgumentHelp("Measure the Redis mirror instead: replay throughput with the mirror on against off, alternating runs.", valueName: "redis://host:port/db"))
     var redis: String?
 
@@ -47,6 +53,10 @@ struct BenchCommand: ParsableCommand {
         }
         if let redis {
             try benchmarkMirror(redis)
+            return
+        }
+        if hotLoop {
+            try benchmarkHotLoop()
             return
         }
         let line = ProgressLine()
@@ -86,6 +96,27 @@ struct BenchCommand: ParsableCommand {
                   backtest (ema-reversal)   \(ms(figures.backtestSeconds))  = \(round3(figures.backtestToReplay))x replay
                   peak RSS of this process: \(round1(Double(figures.peakResidentBytes) / 1_048_576)) MB
                 """)
+        }
+    }
+
+    private func benchmarkHotLoop() throws {
+        let line = ProgressLine()
+        let source = Int64(file).map { "session:\($0)" } ?? file
+        do {
+            let figures = try HotLoopBenchmark.run(source: source, database: database, runs: runs) { line.show($0) }
+            line.clear()
+            func rate(_ seconds: Double) -> String { seconds > 0 ? "\(Int((Double(figures.items) / seconds / 1e5).rounded()) * 100_000 / 1000) k items/s" : "-" }
+            print("""
+                \(figures.source): \(figures.events) events = \(figures.levelChanges) level changes + \(figures.trades) trades (\(figures.items) items), median of \(figures.runs)
+                  read + decode into memory  \(ms(figures.readSeconds))
+                  books alone                \(ms(figures.bookSeconds))  \(rate(figures.bookSeconds))
+                  kernel + venue, no strategy \(ms(figures.kernelSeconds))  \(rate(figures.kernelSeconds))
+                  backtest (ema-reversal)    \(ms(figures.backtestSeconds))  \(rate(figures.backtestSeconds)) = \(round3(Double(figures.items) / figures.backtestSeconds / 1e6)) M items/s
+                """)
+        } catch {
+            line.clear()
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
         }
     }
 
