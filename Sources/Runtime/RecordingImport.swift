@@ -15,7 +15,6 @@ public enum RecordingImport {
 
     /// Lines per chunk: big enough that a replay makes few queries, small enough that a
     /// crash loses little (each chunk is its own transaction).
-    static let chunkLines = 4096
 
     public static func run(file: String, database: ApogeeDatabase, progress: ((String) -> Void)? = nil) throws(BacktestFailure) -> Outcome {
         let clock = ContinuousClock()
@@ -49,21 +48,15 @@ public enum RecordingImport {
         var parser = BinanceFeedParser()
         var symbols: [String] = []
         var market = record.market
-        var buffer = Data()
-        var chunkLines = 0
-        var chunkFirstLine = 1
-        var chunkFirst: Int64?
-        var chunkLast: Int64 = 0
+        var chunker = SessionChunker(session: session)
         var first: Int64?
         var last: Int64?
-        var sequence = 0
         var lines = 0
-        var chunkTrades: [ApogeeDatabase.TradeRow] = []
         // Writes go through the recorder's thread: reading and parsing never wait on disk.
         let recorder = Recorder(database: database)
         var candles: [String: [ApogeeDatabase.CandleRow]] = [:]
         func note(_ trade: TradePrint) {
-            chunkTrades.append(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
+            chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
             let minute = trade.tradeTime.nanoseconds - ((trade.tradeTime.nanoseconds % 60_000_000_000) + 60_000_000_000) % 60_000_000_000
             if var last = candles[trade.symbol]?.last, last.start == minute {
                 last.high = max(last.high, trade.price.units)
@@ -77,22 +70,18 @@ public enum RecordingImport {
             }
         }
         func flush() throws(StorageError) {
-            guard chunkLines > 0, let chunkFirst else { return }
-            try recorder.append(ChunkWrite(session: session, sequence: sequence, firstLine: chunkFirstLine, lineCount: chunkLines, firstReceived: chunkFirst, lastReceived: chunkLast, data: buffer, trades: chunkTrades))
-            chunkTrades.removeAll(keepingCapacity: true)
-            sequence += 1
-            chunkFirstLine += chunkLines
-            chunkLines = 0
-            buffer.removeAll(keepingCapacity: true)
+            if let chunk = chunker.close() { try recorder.append(chunk) }
         }
+        func wallNow() -> Int64 { Int64(HeadlessReplay.seconds(clock.now - started) * 1e9) }
         let csv = BinanceCSV.recognise(file)
         func take(_ line: UnsafeRawBufferPointer) throws {
             lines += 1
-            if let split = try? RecordingLine.split(line) {
+            let split = try? RecordingLine.split(line)
+            let now = wallNow()
+            chunker.add(line, received: split?.received.nanoseconds, now: now)
+            if let split {
                 first = first ?? split.received.nanoseconds
                 last = split.received.nanoseconds
-                if chunkLines == 0 { chunkFirst = split.received.nanoseconds }
-                chunkLast = split.received.nanoseconds
                 if let event = try? parser.parse(split.message, received: split.received) {
                     if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
                     switch event {
@@ -101,14 +90,8 @@ public enum RecordingImport {
                     default: break
                     }
                 }
-            } else if chunkLines == 0 {
-                chunkFirst = chunkFirst ?? last ?? 0
             }
-            buffer.append(contentsOf: line)
-            buffer.append(0x0A)
-            chunkLines += 1
-            // A chunk closes at 4096 lines, or earlier past 2 MB (snapshot lines are long).
-            if chunkLines >= Self.chunkLines || buffer.count > 2_000_000 {
+            if chunker.isDue(now: now) {
                 try flush()
                 progress?("import \(file): \(Int(Double(reader.fileBytesRead) / Double(max(reader.fileSize, 1)) * 100))%  \(lines) lines")
             }
