@@ -55,6 +55,10 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "Venues", dependencies: [
+            "COpenSSL",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "RedisMirror", dependencies: [
             "CHiredis", "MarketModel",
             .product(name: "DequeModule", package: "swift-collections"),
@@ -82,6 +86,7 @@ let package = Package(
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
+        .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "RedisMirror", "RedisTestSupport", "CNCurses", "CHiredis", "COpenSSL"]),
     ],

@@ -1,0 +1,53 @@
+/// Binance's request signing: HMAC-SHA256 over the exact bytes sent.
+///
+/// REST: the query string followed by the body, values percent-encoded (UTF-8) before
+/// signing, `recvWindow` and `timestamp` appended, then `signature` last; the key goes
+/// in the `X-MBX-APIKEY` header. WebSocket API: every parameter but `signature`
+/// (`apiKey` included), sorted by name, joined raw (no percent-encoding).
+public struct BinanceSigner: Sendable {
+    let credentials: APICredentials
+
+    public init(credentials: APICredentials) { self.credentials = credentials }
+
+    public var headers: [(name: String, value: String)] { [("X-MBX-APIKEY", credentials.key)] }
+
+    /// The signed query (or form body): parameters in the caller's order, then
+    /// `recvWindow` (if any), `timestamp` (ms, corrected for the server's clock) and
+    /// `signature`.
+    public func signedQuery(_ parameters: [(String, String)], timestamp: Int64, recvWindow: Int? = 5000) -> String {
+        var all = parameters
+        if let recvWindow { all.append(("recvWindow", String(recvWindow))) }
+        all.append(("timestamp", String(timestamp)))
+        let payload = Self.encode(all)
+        return payload + "&signature=" + Digest.hmacSHA256(key: credentials.secret, message: payload)
+    }
+
+    /// The signature of a WebSocket API request's parameters.
+    public func webSocketSignature(_ parameters: [(String, String)]) -> String {
+        let payload = parameters.filter { $0.0 != "signature" }.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        return Digest.hmacSHA256(key: credentials.secret, message: payload)
+    }
+
+    /// `k=v&k=v`, values percent-encoded except RFC 3986's unreserved characters.
+    public static func encode(_ parameters: [(String, String)]) -> String {
+        parameters.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
+    }
+
+    static func percentEncoded(_ value: String) -> String {
+        var text = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                text.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                text += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return text
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
