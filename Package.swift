@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Already a dependency of compress-nio; its HTTP and WebSocket modules carry the
+        // live feed and the fake exchange over plain TCP (loopback).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries: a module map and a small prefixed shim header each.
@@ -65,16 +68,29 @@ let package = Package(
         ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues",
             .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
+        // tests of the live path and `apogee fake-exchange`.
+        .target(name: "FakeExchange", dependencies: [
+            "Runtime", "Feeds", "MarketModel", "OrderBook",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         // Test support: a real redis-server on a free loopback port.
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "RedisMirror", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "RedisMirror", "FakeExchange", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -87,7 +103,7 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "RedisMirror", "RedisTestSupport", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

@@ -25,6 +25,8 @@ public struct ReplayReport: Sendable {
     public var elapsedSeconds = 0.0
     /// How the Redis mirror fared, when the replay ran with one.
     public var mirror: MirrorReport?
+    /// How the live connection fared, for a live session.
+    public var live: LiveFeedSummary?
 
     public var events: Int { counts.total }
     public var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events) / elapsedSeconds : 0 }
@@ -80,6 +82,7 @@ public struct ReplayReport: Sendable {
         out.value("elapsed_s", elapsedSeconds, places: 4)
         out.value("events_per_s", eventsPerSecond, places: 0)
         mirror?.write(into: &out)
+        live?.write(into: &out)
         out.endObject()
         return out.text
     }
@@ -192,6 +195,7 @@ public struct ReplayReport: Sendable {
             }
         }
         if let mirror { lines.append(mirror.summary) }
+        if let live { lines.append("live \(live.endpoint): \(live.messages) messages, \(live.connections) connection(s), \(live.drops) drop(s), \(live.snapshots) REST snapshot(s)\(live.lastError.map { "; last: \($0)" } ?? "")") }
         return lines.joined(separator: "\n")
     }
 

@@ -1,0 +1,181 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import Synchronization
+
+/// A fake Binance (spot and USD-M market data) on 127.0.0.1, playing a recording as
+/// the live feed: `GET /api/v3/time`, `GET /api/v3/depth` (and `/fapi/v1/…`), and the
+/// combined stream `ws://127.0.0.1:PORT/stream?streams=a/b/c`. Faults on demand
+/// (``FakeExchangeFaults``). For the tests of the live path and `apogee fake-exchange`.
+public final class FakeExchange: @unchecked Sendable {
+    let market: FakeMarket
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private var serverChannel: Channel?
+    private let subscribers = Mutex<[ObjectIdentifier: (channel: Channel, streams: Set<String>)]>([:])
+    public private(set) var port = 0
+
+    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults()) throws {
+        market = try FakeMarket(recording: recording, speed: speed, faults: faults)
+        market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }
+        market.closeAll = { [weak self] reason in self?.closeAll(reason) }
+    }
+
+    deinit { try? group.syncShutdownGracefully() }
+
+    /// Messages sent so far, and whether the recording is over.
+    public var messagesSent: Int { market.sent }
+    public var finished: Bool { market.finished }
+    public var messageCount: Int { market.messages.count }
+
+    /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port.
+    @discardableResult
+    public func start(port: Int = 0) throws -> Int {
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: 1 << 20,
+            shouldUpgrade: { channel, head in
+                channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") ? HTTPHeaders() : nil)
+            },
+            upgradePipelineHandler: { [weak self] channel, head in
+                guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
+                let streams = Self.streams(in: head.uri)
+                return channel.pipeline.addHandler(SubscriberHandler(exchange: self)).map {
+                    self.subscribers.withLock { $0[ObjectIdentifier(channel)] = (channel, streams) }
+                    self.market.startIfNeeded()
+                }
+            })
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [weak self] channel in
+                let handler = RESTHandler(exchange: self)
+                return channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                    context.pipeline.removeHandler(name: "apogee-rest", promise: nil)
+                })).flatMap {
+                    channel.pipeline.addHandler(handler, name: "apogee-rest")
+                }
+            }
+        let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
+        serverChannel = channel
+        self.port = channel.localAddress?.port ?? port
+        return self.port
+    }
+
+    public func stop() {
+        closeAll("server stopping")
+        try? serverChannel?.close().wait()
+    }
+
+    /// Blocks until the recording has played (or `timeout` seconds pass).
+    public func waitUntilFinished(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !finished, Date() < deadline { usleep(10_000) }
+        return finished
+    }
+
+    static func streams(in uri: String) -> Set<String> {
+        guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
+        for pair in query.split(separator: "&") where pair.hasPrefix("streams=") {
+            // Stream names are case-sensitive (`ethusdt@bookTicker`), as Binance's are.
+            return Set(pair.dropFirst(8).split(separator: "/").map(String.init))
+        }
+        return []
+    }
+
+    private func send(_ text: String, on stream: String) {
+        let targets = subscribers.withLock { $0.values.filter { $0.streams.isEmpty || $0.streams.contains(stream) }.map(\.channel) }
+        for channel in targets {
+            var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+            buffer.writeString(text)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+        }
+    }
+
+    private func closeAll(_ reason: String) {
+        let channels = subscribers.withLock { subscribers in
+            defer { subscribers.removeAll() }
+            return subscribers.values.map(\.channel)
+        }
+        for channel in channels {
+            var data = channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+            data.write(webSocketErrorCode: .goingAway)
+            data.writeString(reason)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    func unsubscribe(_ channel: Channel) {
+        _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func restAnswer(method: HTTPMethod, uri: String) -> (HTTPResponseStatus, String) {
+        let path = String(uri.split(separator: "?").first ?? "")
+        switch (method, path) {
+        case (.GET, "/api/v3/time"), (.GET, "/fapi/v1/time"):
+            return (.ok, "{\"serverTime\":\(Int64(Date().timeIntervalSince1970 * 1000))}")
+        case (.GET, "/api/v3/depth"), (.GET, "/fapi/v1/depth"):
+            let limit = uri.split(separator: "?").dropFirst().first?.split(separator: "&").first { $0.hasPrefix("limit=") }.flatMap { Int($0.dropFirst(6)) } ?? 1000
+            guard let body = market.depthResponse(limit: limit) else { return (.serviceUnavailable, "{\"code\":-1,\"msg\":\"no book yet\"}") }
+            return (.ok, body)
+        default:
+            return (.notFound, "{\"code\":-1,\"msg\":\"\(path) is not served by the fake exchange\"}")
+        }
+    }
+}
+
+/// Answers the REST requests of one connection.
+final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    weak var exchange: FakeExchange?
+    private var head: HTTPRequestHead?
+
+    init(exchange: FakeExchange?) { self.exchange = exchange }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): self.head = head
+        case .body: break
+        case .end:
+            guard let head, let exchange else { return }
+            let (status, body) = exchange.restAnswer(method: head.method, uri: head.uri)
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.utf8.count))
+            headers.add(name: "X-MBX-USED-WEIGHT-1M", value: "1")
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            self.head = nil
+        }
+    }
+}
+
+/// One stream subscriber: answers pings, leaves on close.
+final class SubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+    weak var exchange: FakeExchange?
+
+    init(exchange: FakeExchange) { self.exchange = exchange }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.data)), promise: nil)
+        case .connectionClose:
+            exchange?.unsubscribe(context.channel)
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.unsubscribe(context.channel)
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,152 @@
+import Feeds
+import Foundation
+import MarketModel
+import OrderBook
+import Runtime
+import Synchronization
+
+/// A recording played as a live market: its stream messages go out at the recorded
+/// pace (times `speed`) to whoever subscribed, and the market keeps its own book so
+/// the REST depth endpoint answers with the book as it stands, as Binance's does.
+final class FakeMarket: @unchecked Sendable {
+    struct Message: Sendable {
+        var received: Int64
+        var text: String
+        /// `btcusdt@depth@100ms`, or nil for the REST snapshot line.
+        var stream: String?
+    }
+
+    let messages: [Message]
+    let speed: Double
+    let faults: FakeExchangeFaults
+    private let state = Mutex(State())
+    private let started = Mutex(false)
+
+    struct State {
+        var book: OrderBook?
+        var recordingSnapshot: String?
+        var symbol: String = ""
+        var sent = 0
+        var finished = false
+        var droppedOnce = false
+        var gapOnce = false
+        var depthSeen = 0
+    }
+
+    /// Called with each message to broadcast, and its stream name.
+    var broadcast: (@Sendable (String, String) -> Void)?
+    /// Called once to close every subscriber's connection (a fault), or at the end.
+    var closeAll: (@Sendable (String) -> Void)?
+
+    init(recording: String, speed: Double, faults: FakeExchangeFaults) throws {
+        let reader = try RecordingReader(path: recording)
+        var messages: [Message] = []
+        while let raw = try reader.nextLine() {
+            guard let split = try? RecordingLine.split(raw) else { continue }
+            let text = String(decoding: split.message, as: UTF8.self)
+            messages.append(Message(received: split.received.nanoseconds, text: text, stream: Self.streamName(text)))
+        }
+        self.messages = messages
+        self.speed = speed
+        self.faults = faults
+    }
+
+    /// `"stream":"<name>"` of a combined-stream message.
+    static func streamName(_ text: String) -> String? {
+        guard text.hasPrefix("{\"stream\":\""), let end = text.dropFirst(11).firstIndex(of: "\"") else { return nil }
+        return String(text[text.index(text.startIndex, offsetBy: 11)..<end])
+    }
+
+    var finished: Bool { state.withLock { $0.finished } }
+    var sent: Int { state.withLock { $0.sent } }
+
+    /// Starts the playback once (on the first subscriber).
+    func startIfNeeded() {
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        let thread = Thread { [self] in self.play() }
+        thread.name = "fake-exchange-market"
+        thread.start()
+    }
+
+    private func play() {
+        guard let origin = messages.first?.received else { return }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var parser = BinanceFeedParser()
+        for message in messages {
+            if speed > 0 {
+                let due = start + .nanoseconds(Int64(Double(message.received - origin) / speed))
+                let wait = due - clock.now
+                if wait > .milliseconds(1) { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+            }
+            let event = try? parser.parse(message.text, received: Timestamp(nanoseconds: message.received))
+            guard let stream = message.stream else {
+                // The recording's own REST snapshot: the book starts from it.
+                state.withLock { state in
+                    state.recordingSnapshot = message.text
+                    if case .bookSnapshot(let snapshot)? = event {
+                        if state.book == nil { state.book = OrderBook(symbol: state.symbol, rule: .previousID) }
+                        state.book!.apply(snapshot)
+                    }
+                }
+                continue
+            }
+            var skip = false
+            var drop = false
+            state.withLock { state in
+                if case .bookDelta(let delta)? = event {
+                    if state.book == nil {
+                        state.symbol = delta.symbol
+                        state.book = OrderBook(symbol: delta.symbol, rule: delta.previousFinalUpdateID != nil ? .previousID : .sequential)
+                    }
+                    state.book!.apply(delta)
+                    state.depthSeen += 1
+                    if let gap = faults.gapAtDepthMessage, state.depthSeen == gap, !state.gapOnce {
+                        state.gapOnce = true
+                        skip = true
+                    }
+                }
+                if !skip { state.sent += 1 }
+                if let after = faults.dropAfterMessages, state.sent == after, !state.droppedOnce {
+                    state.droppedOnce = true
+                    drop = true
+                }
+            }
+            if !skip { broadcast?(message.text, stream) }
+            if drop { closeAll?("fault: connection dropped") }
+        }
+        state.withLock { $0.finished = true }
+        closeAll?("end of recording")
+    }
+
+    /// The REST depth answer: the market's own book once it is synced, else the
+    /// recording's snapshot (a client then waits for the diff that straddles it).
+    func depthResponse(limit: Int) -> String? {
+        state.withLock { state in
+            if let book = state.book, book.state == .synced, let id = book.lastUpdateID {
+                func levels(_ side: BookSide) -> String {
+                    side.top(limit).map { "[\"\($0.price.formatted(fractionDigits: 2))\",\"\($0.quantity.formatted(fractionDigits: 3))\"]" }.joined(separator: ",")
+                }
+                return "{\"lastUpdateId\":\(id),\"bids\":[\(levels(book.bids))],\"asks\":[\(levels(book.asks))]}"
+            }
+            return state.recordingSnapshot ?? messages.first { $0.stream == nil }?.text
+        }
+    }
+}
+
+/// Faults the fake exchange injects on demand.
+public struct FakeExchangeFaults: Sendable {
+    /// Close every connection once, after this many messages went out.
+    public var dropAfterMessages: Int?
+    /// Leave out the depth message with this number (1-based) once: a sequence gap.
+    public var gapAtDepthMessage: Int?
+
+    public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil) {
+        self.dropAfterMessages = dropAfterMessages
+        self.gapAtDepthMessage = gapAtDepthMessage
+    }
+}

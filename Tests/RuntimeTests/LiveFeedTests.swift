@@ -1,0 +1,103 @@
+import FakeExchange
+import Foundation
+import Runtime
+import Testing
+import Venues
+
+/// The live market-data path against the fake exchange on 127.0.0.1, playing a real
+/// Binance recording as the live feed.
+@Suite("Live market data against the fake exchange", .serialized)
+struct LiveFeedTests {
+    func live(_ exchange: FakeExchange, symbol: String) throws -> ReplayReport {
+        var options = LiveOptions(venue: .binance, symbols: [symbol], environment: .loopback(port: exchange.port))
+        let done = Atomicish()
+        options.stopWhen = {
+            // Stop a moment after the recording is over, once the queue is drained.
+            if exchange.finished { return done.settle() }
+            return false
+        }
+        options.duration = 60
+        return try HeadlessLive.run(options)
+    }
+
+    @Test("a clean session: every trade arrives, the book syncs from a REST snapshot, and ends as the file's replay does")
+    func clean() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 100)
+        try exchange.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let symbol = try #require(report.symbols.first)
+        #expect(report.counts.trade == file.counts.trade)
+        #expect(report.auditMismatches == 0)
+        #expect(report.auditChecks == file.auditChecks, "every ticker checked as in the replay of the file")
+        #expect(symbol.book?.state == .synced)
+        #expect(symbol.book?.bestBid == file.symbols.first?.book?.bestBid)
+        #expect(symbol.book?.bestAsk == file.symbols.first?.book?.bestAsk)
+        #expect(symbol.book?.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+        // The fake exchange closes the stream when the recording ends; nothing else may.
+        #expect(report.live?.lastError == nil || report.live?.lastError?.contains("end of recording") == true, "\(String(describing: report.live?.lastError))")
+        #expect((report.live?.snapshots ?? 0) >= 1)
+    }
+
+    @Test("the exchange drops the connection: the feed reconnects, the book resynchronises, the audit stays clean")
+    func droppedConnection() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 100, faults: FakeExchangeFaults(dropAfterMessages: 12_000))
+        try exchange.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        let symbol = try #require(report.symbols.first)
+        #expect((report.live?.drops ?? 0) >= 1)
+        #expect((report.live?.connections ?? 0) >= 2)
+        #expect(report.live?.lastError?.contains("fault: connection dropped") == true || report.live?.lastError?.contains("end of recording") == true, "\(String(describing: report.live?.lastError))")
+        #expect(report.auditMismatches == 0)
+        #expect(report.auditChecks > 500)
+        #expect(symbol.book?.state == .synced, "synced again after the reconnect")
+        #expect((report.live?.snapshots ?? 0) >= 2, "a fresh snapshot after the reconnect")
+    }
+
+    @Test("a sequence gap in the depth stream: detected, resynchronised from a snapshot, audit clean")
+    func gap() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 100, faults: FakeExchangeFaults(gapAtDepthMessage: 1000))
+        try exchange.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        let symbol = try #require(report.symbols.first)
+        #expect(report.gaps >= 1)
+        #expect(symbol.book?.state == .synced)
+        #expect(report.auditMismatches == 0)
+        #expect(report.auditChecks > 500)
+    }
+
+    @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
+    func unreachable() throws {
+        let server = try RedisTestFreePort()
+        let started = Date()
+        do {
+            _ = try HeadlessLive.run(LiveOptions(venue: .binance, symbols: ["BTCUSDT"], environment: .loopback(port: server.port)))
+            Issue.record("connected to nothing")
+        } catch {
+            #expect(error.description.contains("exchange unreachable"), "\(error)")
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
+
+/// True a short while after it is first asked (the last messages drain).
+final class Atomicish: @unchecked Sendable {
+    private var first: Date?
+    private let lock = NSLock()
+    func settle() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if first == nil { first = Date() }
+        return Date().timeIntervalSince(first!) > 0.3
+    }
+}
+
+/// A loopback port nobody listens on.
+struct RedisTestFreePort {
+    let port: Int
+    init() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH)
+        port = try exchange.start()
+        exchange.stop()
+    }
+}
