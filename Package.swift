@@ -90,7 +90,7 @@ let package = Package(
         // Test support: a real redis-server on a free loopback port.
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "RedisMirror", "FakeExchange", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
