@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import Synchronization
+import Venues
 
 /// A fake Binance (spot and USD-M market data) on 127.0.0.1, playing a recording as
 /// the live feed: `GET /api/v3/time`, `GET /api/v3/depth` (and `/fapi/v1/…`), and the
@@ -11,13 +12,17 @@ import Synchronization
 /// (``FakeExchangeFaults``). For the tests of the live path and `apogee fake-exchange`.
 public final class FakeExchange: @unchecked Sendable {
     let market: FakeMarket
+    let orders: FakeOrders
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var serverChannel: Channel?
     private let subscribers = Mutex<[ObjectIdentifier: (channel: Channel, streams: Set<String>)]>([:])
     public private(set) var port = 0
 
-    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults()) throws {
+    /// `account`: the API key and secret the order endpoints accept (none: they refuse).
+    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil) throws {
         market = try FakeMarket(recording: recording, speed: speed, faults: faults)
+        orders = FakeOrders(credentials: account, loseResponseOfOrder: faults.loseResponseOfOrder)
+        market.onTrade = { [orders] trade in orders.match(trade) }
         market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
     }
@@ -28,6 +33,11 @@ public final class FakeExchange: @unchecked Sendable {
     public var messagesSent: Int { market.sent }
     public var finished: Bool { market.finished }
     public var messageCount: Int { market.messages.count }
+    /// Every order the fake exchange accepted, with its state now: what tests compare
+    /// Apogee's journal against.
+    public var acceptedOrders: [(clientOrderID: String, status: String, executed: String)] {
+        orders.all.map { ($0.clientOrderID, $0.status, $0.executed.formatted(fractionDigits: 0)) }
+    }
 
     /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port.
     @discardableResult
@@ -60,6 +70,9 @@ public final class FakeExchange: @unchecked Sendable {
         self.port = channel.localAddress?.port ?? port
         return self.port
     }
+
+    /// Starts playing the recording without waiting for a subscriber.
+    public func startPlayback() { market.startIfNeeded() }
 
     public func stop() {
         closeAll("server stopping")
@@ -110,8 +123,17 @@ public final class FakeExchange: @unchecked Sendable {
         _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    func restAnswer(method: HTTPMethod, uri: String) -> (HTTPResponseStatus, String) {
+    func restAnswer(method: HTTPMethod, uri: String, apiKey: String?) -> FakeOrders.Answer {
         let path = String(uri.split(separator: "?").first ?? "")
+        let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") {
+            return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
+        }
+        let (status, body) = publicAnswer(method: method, uri: uri, path: path)
+        return .respond(Int(status.code), body)
+    }
+
+    func publicAnswer(method: HTTPMethod, uri: String, path: String) -> (HTTPResponseStatus, String) {
         switch (method, path) {
         case (.GET, "/api/v3/time"), (.GET, "/fapi/v1/time"):
             return (.ok, "{\"serverTime\":\(Int64(Date().timeIntervalSince1970 * 1000))}")
@@ -140,7 +162,13 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
         case .body: break
         case .end:
             guard let head, let exchange else { return }
-            let (status, body) = exchange.restAnswer(method: head.method, uri: head.uri)
+            let answer = exchange.restAnswer(method: head.method, uri: head.uri, apiKey: head.headers.first(name: "X-MBX-APIKEY"))
+            guard case .respond(let code, let body) = answer else {
+                // A fault: the order was taken, the answer is lost with the connection.
+                context.close(promise: nil)
+                return
+            }
+            let status = HTTPResponseStatus(statusCode: code)
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/json")
             headers.add(name: "Content-Length", value: String(body.utf8.count))

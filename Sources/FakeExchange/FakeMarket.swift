@@ -33,6 +33,8 @@ final class FakeMarket: @unchecked Sendable {
         var depthSeen = 0
     }
 
+    /// Called with each public trade as it plays (the account's orders match against it).
+    var onTrade: (@Sendable (TradePrint) -> Void)?
     /// Called with each message to broadcast, and its stream name.
     var broadcast: (@Sendable (String, String) -> Void)?
     /// Called once to close every subscriber's connection (a fault), or at the end.
@@ -95,6 +97,7 @@ final class FakeMarket: @unchecked Sendable {
                 }
                 continue
             }
+            if case .trade(let trade)? = event { onTrade?(trade) }
             var skip = false
             var drop = false
             state.withLock { state in
@@ -144,9 +147,13 @@ public struct FakeExchangeFaults: Sendable {
     public var dropAfterMessages: Int?
     /// Leave out the depth message with this number (1-based) once: a sequence gap.
     public var gapAtDepthMessage: Int?
+    /// Take the order with this number (1-based) but lose the answer: the connection
+    /// closes before the response, as when a network drops mid-request.
+    public var loseResponseOfOrder: Int?
 
-    public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil) {
+    public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages
         self.gapAtDepthMessage = gapAtDepthMessage
+        self.loseResponseOfOrder = loseResponseOfOrder
     }
 }

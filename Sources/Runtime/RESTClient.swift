@@ -2,8 +2,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A minimal HTTP/1.1 GET over plain TCP (the loopback fake exchange): status, headers
-/// and body, with a timeout. TLS and signed requests come with the live driver.
+/// A minimal HTTP/1.1 client over plain TCP (the loopback fake exchange): one request
+/// per connection, status, headers and body back, with a timeout. TLS comes with the
+/// live driver.
 enum RESTClient {
     struct Response: Sendable {
         var status: Int
@@ -16,18 +17,24 @@ enum RESTClient {
     }
 
     static func get(host: String, port: Int, path: String, group: EventLoopGroup, timeout: TimeAmount = .seconds(5)) throws -> Response {
+        try send(.GET, host: host, port: port, path: path, headers: [], group: group, timeout: timeout)
+    }
+
+    static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, timeout: TimeAmount = .seconds(5)) throws -> Response {
         let promise = group.next().makePromise(of: Response.self)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.pipeline.addHTTPClientHandlers().flatMap {
-                    channel.pipeline.addHandler(ResponseCollector(host: host, port: port, path: path, timeout: timeout, promise: promise))
+                    channel.pipeline.addHandler(ResponseCollector(method: method, host: host, port: port, path: path, headers: headers, timeout: timeout, promise: promise))
                 }
             }
         let channel: Channel
         do {
             channel = try bootstrap.connect(host: host, port: port).wait()
         } catch {
+            // The handler never ran: complete the promise so nothing is left dangling.
+            promise.fail(error)
             throw Failure(description: "\(host):\(port) is unreachable: \(error)")
         }
         defer { channel.close(promise: nil) }
@@ -36,7 +43,7 @@ enum RESTClient {
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw Failure(description: "GET \(path) from \(host):\(port) failed: \(error)")
+            throw Failure(description: "\(method) \(path) to \(host):\(port) failed: \(error)")
         }
     }
 }
@@ -45,9 +52,11 @@ enum RESTClient {
 final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
+    let method: HTTPMethod
     let host: String
     let port: Int
     let path: String
+    let extraHeaders: [(name: String, value: String)]
     let timeout: TimeAmount
     let promise: EventLoopPromise<RESTClient.Response>
     private var head: HTTPResponseHead?
@@ -56,7 +65,9 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     // promise from completing twice (answer, timeout, close).
     private var done = false
 
-    init(host: String, port: Int, path: String, timeout: TimeAmount, promise: EventLoopPromise<RESTClient.Response>) {
+    init(method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], timeout: TimeAmount, promise: EventLoopPromise<RESTClient.Response>) {
+        self.method = method
+        self.extraHeaders = headers
         self.host = host
         self.port = port
         self.path = path
@@ -73,7 +84,9 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(host):\(port)")
-        context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers))), promise: nil)
+        headers.add(name: "Content-Length", value: "0")
+        for header in extraHeaders { headers.add(name: header.name, value: header.value) }
+        context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         let limit = timeout
         context.eventLoop.scheduleTask(in: limit) { [self] in

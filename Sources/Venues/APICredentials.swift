@@ -18,6 +18,12 @@ public struct APICredentials: Sendable, CustomStringConvertible {
         return "API key \(shown) (secret hidden)"
     }
 
+    /// Whether `signature` is Binance's HMAC-SHA256 of `payload` under this secret (the
+    /// fake exchange checks requests with it; the secret itself never leaves).
+    public func verifiesBinance(signature: String, payload: String) -> Bool {
+        Digest.hmacSHA256(key: secret, message: payload) == signature.lowercased()
+    }
+
     /// `text` with the key and the secret replaced by `***`.
     public func redact(_ text: String) -> String {
         var result = text

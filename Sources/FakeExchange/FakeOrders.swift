@@ -1,0 +1,140 @@
+import Foundation
+import MarketModel
+import Synchronization
+import Venues
+
+/// The fake exchange's account: signed order endpoints checked by Binance's rules
+/// (API key header, HMAC-SHA256 over the query, timestamp within recvWindow, unique
+/// client order ids while open), resting limit orders filled by the recording's trades.
+final class FakeOrders: @unchecked Sendable {
+    struct Order: Sendable {
+        var orderID: Int
+        var clientOrderID: String
+        var symbol: String
+        var side: String
+        var type: String
+        var price: Price
+        var quantity: Quantity
+        var executed: Quantity = .zero
+        var status = "NEW"
+        var time: Int64
+
+        var json: String {
+            "{\"symbol\":\"\(symbol)\",\"orderId\":\(orderID),\"clientOrderId\":\"\(clientOrderID)\",\"transactTime\":\(time),\"price\":\"\(price.formatted(fractionDigits: 8))\",\"origQty\":\"\(quantity.formatted(fractionDigits: 8))\",\"executedQty\":\"\(executed.formatted(fractionDigits: 8))\",\"status\":\"\(status)\",\"timeInForce\":\"GTC\",\"type\":\"\(type)\",\"side\":\"\(side)\"}"
+        }
+    }
+
+    struct State {
+        var orders: [Order] = []
+        var nextID = 1
+        var placements = 0
+    }
+
+    let credentials: APICredentials?
+    let loseResponseOfOrder: Int?
+    private let state = Mutex(State())
+
+    init(credentials: APICredentials?, loseResponseOfOrder: Int?) {
+        self.credentials = credentials
+        self.loseResponseOfOrder = loseResponseOfOrder
+    }
+
+    var all: [Order] { state.withLock { $0.orders } }
+
+    enum Answer {
+        case respond(Int, String)
+        /// The request was carried out but the connection closes before the answer.
+        case dropConnection
+    }
+
+    func handle(method: String, path: String, query: String, apiKey: String?) -> Answer {
+        guard let credentials else { return .respond(401, error(-2015, "this fake exchange has no account")) }
+        guard apiKey == credentials.key else { return .respond(401, error(-2015, "Invalid API-key, IP, or permissions for action.")) }
+        guard let range = query.range(of: "&signature=", options: .backwards) else { return .respond(400, error(-1102, "Mandatory parameter 'signature' was not sent.")) }
+        let payload = String(query[..<range.lowerBound])
+        let signature = String(query[range.upperBound...])
+        guard credentials.verifiesBinance(signature: signature, payload: payload) else {
+            return .respond(400, error(-1022, "Signature for this request is not valid."))
+        }
+        let parameters = Self.parameters(payload)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        guard let timestamp = parameters["timestamp"].flatMap({ Int64($0) }) else { return .respond(400, error(-1102, "Mandatory parameter 'timestamp' was not sent.")) }
+        let window = parameters["recvWindow"].flatMap { Int64($0) } ?? 5000
+        guard timestamp < now + 1000, now - timestamp <= window else { return .respond(400, error(-1021, "Timestamp for this request is outside of the recvWindow.")) }
+
+        switch (method, path) {
+        case ("POST", "/api/v3/order"):
+            return place(parameters, now: now)
+        case ("GET", "/api/v3/order"):
+            guard let client = parameters["origClientOrderId"], let order = state.withLock({ $0.orders.last { $0.clientOrderID == client } }) else {
+                return .respond(400, error(-2013, "Order does not exist."))
+            }
+            return .respond(200, order.json)
+        case ("DELETE", "/api/v3/order"):
+            guard let client = parameters["origClientOrderId"] else { return .respond(400, error(-1102, "Mandatory parameter 'origClientOrderId' was not sent.")) }
+            let cancelled: Order? = state.withLock { state in
+                guard let index = state.orders.lastIndex(where: { $0.clientOrderID == client && $0.status == "NEW" || $0.clientOrderID == client && $0.status == "PARTIALLY_FILLED" }) else { return nil }
+                state.orders[index].status = "CANCELED"
+                return state.orders[index]
+            }
+            guard let cancelled else { return .respond(400, error(-2011, "Unknown order sent.")) }
+            return .respond(200, cancelled.json)
+        case ("GET", "/api/v3/openOrders"):
+            let open = state.withLock { $0.orders.filter { $0.status == "NEW" || $0.status == "PARTIALLY_FILLED" } }
+            return .respond(200, "[" + open.map(\.json).joined(separator: ",") + "]")
+        default:
+            return .respond(404, error(-1, "\(method) \(path) is not served by the fake exchange"))
+        }
+    }
+
+    private func place(_ parameters: [String: String], now: Int64) -> Answer {
+        guard let symbol = parameters["symbol"], let side = parameters["side"], let type = parameters["type"],
+              let quantity = parameters["quantity"].flatMap({ try? Quantity(parsing: $0) }) else {
+            return .respond(400, error(-1102, "Mandatory parameter missing: symbol, side, type and quantity are required."))
+        }
+        guard type == "LIMIT", let price = parameters["price"].flatMap({ try? Price(parsing: $0) }) else {
+            return .respond(400, error(-1116, "Invalid orderType (the fake exchange takes LIMIT with a price)."))
+        }
+        let client = parameters["newClientOrderId"] ?? "fake-\(now)"
+        var lose = false
+        let placed: Order? = state.withLock { state in
+            if state.orders.contains(where: { $0.clientOrderID == client && ($0.status == "NEW" || $0.status == "PARTIALLY_FILLED") }) { return nil }
+            state.placements += 1
+            lose = state.placements == loseResponseOfOrder
+            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: type, price: price, quantity: quantity, time: now)
+            state.nextID += 1
+            state.orders.append(order)
+            return order
+        }
+        guard let placed else { return .respond(400, error(-2010, "Duplicate order sent.")) }
+        return lose ? .dropConnection : .respond(200, placed.json)
+    }
+
+    /// A public trade: resting orders it reaches fill at their price (a sell print
+    /// fills bids at or above it, a buy print asks at or below it).
+    func match(_ trade: TradePrint) {
+        state.withLock { state in
+            for index in state.orders.indices where state.orders[index].symbol == trade.symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
+                let order = state.orders[index]
+                let reaches = order.side == "BUY" ? (trade.aggressor == .sell && trade.price <= order.price) : (trade.aggressor == .buy && trade.price >= order.price)
+                guard reaches else { continue }
+                let left = order.quantity - order.executed
+                let filled = min(left, trade.quantity)
+                state.orders[index].executed = order.executed + filled
+                state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
+            }
+        }
+    }
+
+    static func parameters(_ query: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            result[String(parts[0])] = String(parts[1]).removingPercentEncoding ?? String(parts[1])
+        }
+        return result
+    }
+
+    private func error(_ code: Int, _ message: String) -> String { "{\"code\":\(code),\"msg\":\"\(message)\"}" }
+}

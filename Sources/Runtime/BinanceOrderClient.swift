@@ -1,0 +1,133 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Venues
+
+/// Binance spot orders over signed REST, made safe to retry: every order carries a
+/// client order id, and when an answer is lost (connection closed, timeout, 5xx — the
+/// outcome is unknown) the order is looked up by that id before anything is sent
+/// again, so a lost response never becomes a second order. Plain HTTP: the loopback
+/// fake exchange (TLS comes with the live driver). Errors never show the key or secret.
+public final class BinanceOrderClient: @unchecked Sendable {
+    public struct OrderState: Sendable, Equatable {
+        public var clientOrderID: String
+        public var orderID: Int
+        public var status: String
+        public var executedQuantity: String
+    }
+
+    public enum PlaceOutcome: Sendable, Equatable {
+        /// Sent and acknowledged.
+        case placed(OrderState)
+        /// The answer was lost; the order was found by its client id and not sent again.
+        case recovered(OrderState)
+        /// The answer was lost and the exchange had no such order: sent once more.
+        case resent(OrderState)
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        /// Binance's error code, when it gave one (-1022 bad signature, -2010 rejected…).
+        public var code: Int?
+    }
+
+    let host: String
+    let port: Int
+    let signer: BinanceSigner
+    let credentials: APICredentials
+    public var clock = ClockOffset()
+    public var recvWindow = 5000
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    public init(host: String, port: Int, credentials: APICredentials) {
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        signer = BinanceSigner(credentials: credentials)
+    }
+
+    deinit { try? group.syncShutdownGracefully() }
+
+    private var timestamp: Int64 { clock.serverTime(at: Int64(Date().timeIntervalSince1970 * 1e9)) / 1_000_000 }
+
+    public func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String) throws(Failure) -> PlaceOutcome {
+        let parameters = [("symbol", symbol), ("side", side), ("type", "LIMIT"), ("timeInForce", "GTC"), ("quantity", quantity), ("price", price), ("newClientOrderId", clientOrderID)]
+        switch try send(.POST, "/api/v3/order", parameters, what: "order \(clientOrderID) \(side) \(quantity) \(symbol) @ \(price)") {
+        case .answered(let state):
+            return .placed(state)
+        case .unknown:
+            // The order may or may not exist: ask before sending anything again.
+            if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
+            guard case .answered(let state) = try send(.POST, "/api/v3/order", parameters, what: "order \(clientOrderID) (resent)") else {
+                throw Failure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on", code: nil)
+            }
+            return .resent(state)
+        }
+    }
+
+    /// The order with this client id, or nil when the exchange does not know it.
+    public func query(symbol: String, clientOrderID: String) throws(Failure) -> OrderState? {
+        let sent: Sent
+        do throws(Failure) {
+            sent = try send(.GET, "/api/v3/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "query of \(clientOrderID)")
+        } catch {
+            // -2013: the exchange does not know the order.
+            if error.code == -2013 { return nil }
+            throw error
+        }
+        guard case .answered(let state) = sent else {
+            throw Failure(description: "query of order \(clientOrderID): no answer from \(host):\(port)", code: nil)
+        }
+        return state
+    }
+
+    public func cancel(symbol: String, clientOrderID: String) throws(Failure) -> OrderState {
+        guard case .answered(let state) = try send(.DELETE, "/api/v3/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "cancel of \(clientOrderID)") else {
+            throw Failure(description: "cancel of order \(clientOrderID): no answer from \(host):\(port); query it before assuming anything", code: nil)
+        }
+        return state
+    }
+
+    public func openOrders(symbol: String) throws(Failure) -> [OrderState] {
+        let response = try request(.GET, "/api/v3/openOrders", [("symbol", symbol)], what: "open orders")
+        guard let response, response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
+            throw Failure(description: "open orders of \(symbol): unreadable answer from \(host):\(port)", code: nil)
+        }
+        return list.compactMap(Self.state)
+    }
+
+    enum Sent {
+        case answered(OrderState)
+        case unknown
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> Sent {
+        guard let response = try request(method, path, parameters, what: what) else { return .unknown }
+        if response.status >= 500 { return .unknown }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+        guard response.status == 200, let object, let state = Self.state(object) else {
+            let code = object?["code"] as? Int
+            let message = object?["msg"] as? String ?? response.body
+            throw Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code)
+        }
+        return .answered(state)
+    }
+
+    /// Nil when no answer came (the connection closed or timed out).
+    private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> RESTClient.Response? {
+        let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
+        do {
+            return try RESTClient.send(method, host: host, port: port, path: path + "?" + query, headers: signer.headers, group: group, timeout: .seconds(3))
+        } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
+            throw Failure(description: credentials.redact("\(what): exchange unreachable: \(failure)"), code: nil)
+        } catch {
+            return nil
+        }
+    }
+
+    static func state(_ object: [String: Any]) -> OrderState? {
+        guard let client = object["clientOrderId"] as? String, let id = object["orderId"] as? Int, let status = object["status"] as? String else { return nil }
+        return OrderState(clientOrderID: client, orderID: id, status: status, executedQuantity: object["executedQty"] as? String ?? "0")
+    }
+}

@@ -1,0 +1,85 @@
+import FakeExchange
+import Foundation
+import Runtime
+import Testing
+import Venues
+
+/// Signed orders against the fake exchange, which checks signatures by Binance's rules.
+@Suite("Orders against the fake exchange", .serialized)
+struct LiveOrderTests {
+    let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
+
+    func exchange(_ faults: FakeExchangeFaults = FakeExchangeFaults()) throws -> FakeExchange {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 20, faults: faults, account: account)
+        try exchange.start()
+        return exchange
+    }
+
+    @Test("place, query, list and cancel a signed limit order")
+    func lifecycle() throws {
+        let fake = try exchange()
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        let outcome = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.0100", clientOrderID: "apg-1")
+        guard case .placed(let placed) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(placed.clientOrderID == "apg-1" && placed.status == "NEW")
+        #expect(try client.query(symbol: "ETHUSDT", clientOrderID: "apg-1")?.status == "NEW")
+        #expect(try client.query(symbol: "ETHUSDT", clientOrderID: "apg-99") == nil, "an unknown id is nil, not an error")
+        #expect(try client.openOrders(symbol: "ETHUSDT").map(\.clientOrderID) == ["apg-1"])
+        #expect(try client.cancel(symbol: "ETHUSDT", clientOrderID: "apg-1").status == "CANCELED")
+        #expect(try client.openOrders(symbol: "ETHUSDT").isEmpty)
+        #expect(fake.acceptedOrders.count == 1)
+    }
+
+    @Test("the answer to an order is lost: the client finds it by its client id and never sends it twice")
+    func lostResponse() throws {
+        let fake = try exchange(FakeExchangeFaults(loseResponseOfOrder: 1))
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        let outcome = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.0100", clientOrderID: "apg-7")
+        guard case .recovered(let found) = outcome else { Issue.record("expected a recovered order, got \(outcome)"); return }
+        #expect(found.clientOrderID == "apg-7" && found.status == "NEW")
+        #expect(fake.acceptedOrders.map(\.clientOrderID) == ["apg-7"], "exactly one order on the exchange")
+    }
+
+    @Test("a wrong secret is refused with Binance's code, and the error shows neither key nor secret")
+    func badSignature() throws {
+        let fake = try exchange()
+        let wrong = APICredentials(key: account.key, secret: "not-the-secret-xyz")
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: wrong)
+        do {
+            _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.01", clientOrderID: "apg-1")
+            Issue.record("a badly signed order was accepted")
+        } catch {
+            #expect(error.code == -1022)
+            #expect(error.description.contains("Signature for this request is not valid"), "\(error)")
+            #expect(!error.description.contains("not-the-secret-xyz") && !error.description.contains("fake-key-0123456789"))
+        }
+        #expect(fake.acceptedOrders.isEmpty)
+    }
+
+    @Test("a resting buy above the market fills on the recording's next sell print")
+    func fillFromTheTape() throws {
+        let fake = try exchange()
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0010", clientOrderID: "apg-2")
+        fake.startPlayback()
+        var status = "NEW"
+        for _ in 0..<300 where status != "FILLED" {
+            usleep(20_000)
+            status = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-2")?.status ?? "?"
+        }
+        #expect(status == "FILLED")
+        #expect(fake.acceptedOrders.first?.executed == "0.001")
+    }
+
+    @Test("nothing listening: placing says the exchange is unreachable")
+    func unreachable() throws {
+        let port = try RedisTestFreePort().port
+        let client = BinanceOrderClient(host: "127.0.0.1", port: port, credentials: account)
+        do {
+            _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "1", quantity: "1", clientOrderID: "apg-1")
+            Issue.record("placed into nothing")
+        } catch {
+            #expect(error.description.contains("unreachable"), "\(error)")
+        }
+    }
+}
