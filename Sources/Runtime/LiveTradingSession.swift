@@ -1,0 +1,188 @@
+import EngineCore
+import Feeds
+import Foundation
+import MarketModel
+import OrderBook
+import Storage
+import Strategies
+import Synchronization
+import Trading
+import Venues
+
+/// A headless live trading session on Binance spot through the loopback fake exchange:
+/// the exchange's streams feed the same kernel, strategies, exits and risk gate as a
+/// replay; the kernel's orders go out as signed REST requests, each one's intent
+/// committed to the order journal first; order states and fills come back by polling
+/// the orders by client id (a user-data stream replaces the polling in issue #7).
+///
+/// Time in the kernel is the local receive time of the market data (wall clock).
+public final class LiveTradingSession {
+    public struct Options: Sendable {
+        public var symbols: [String]
+        public var port: Int
+        public var credentials: APICredentials
+        public var strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])]
+        public var cash = Money(whole: 10_000)
+        public var database: String?
+        /// Checked every few milliseconds; true ends the session.
+        public var stopWhen: @Sendable () -> Bool
+
+        public init(symbols: [String], port: Int, credentials: APICredentials, strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])], stopWhen: @escaping @Sendable () -> Bool) {
+            self.symbols = symbols
+            self.port = port
+            self.credentials = credentials
+            self.strategies = strategies
+            self.stopWhen = stopWhen
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var kernel: TradingKernel
+        public var journalSession: Int64?
+        public var ordersSent: Int
+        public var recovered: Int
+        public var journalFailure: StorageError?
+    }
+
+    public static func run(_ options: Options) throws(LiveFailure) -> Outcome {
+        var strategies: [any Strategy] = []
+        for (name, given) in options.strategies {
+            guard let entry = StrategyCatalog.entry(named: name) else { throw LiveFailure(description: "unknown strategy '\(name)'") }
+            do { strategies.append(entry.make(try ParameterSet(specs: entry.specs, given: given))) } catch { throw LiveFailure(description: error.description) }
+        }
+        let configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
+        var kernel = TradingKernel(configuration: configuration, strategies: strategies)
+        let client = BinanceOrderClient(host: "127.0.0.1", port: options.port, credentials: options.credentials)
+
+        // The journal: the intent of each order is committed before the order is sent.
+        var journalFeed: KernelJournalFeed?
+        if let path = options.database {
+            do {
+                let database = try ApogeeDatabase(path: path)
+                let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: "binance@127.0.0.1:\(options.port)", source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description))
+                journalFeed = KernelJournalFeed(journal: journal)
+            } catch {
+                throw LiveFailure(description: "order journal: \(error)")
+            }
+        }
+
+        let queue = Mutex<[(String, Int64)]>([])
+        let streams = options.symbols.flatMap { ["\($0.lowercased())@depth@100ms", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
+        let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: options.port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
+            queue.withLock { $0.append((text, received)) }
+        }
+        do { try feed.start() } catch { throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(options.port): \(error)") }
+        defer { feed.stop() }
+
+        var parser = BinanceFeedParser(market: .spot)
+        var effects: [KernelEffect] = []
+        var executed: [ClientOrderID: Quantity] = [:]
+        var timers: [Timestamp] = []
+        var lastSnapshotTry: [String: Int64] = [:]
+        var lastPoll: Int64 = 0
+        var ordersSent = 0
+        var recovered = 0
+        func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+        func deliver(_ input: KernelInput) {
+            kernel.handle(input, into: &effects)
+            while !effects.isEmpty {
+                let batch = effects
+                effects.removeAll()
+                for effect in batch { carryOut(effect) }
+            }
+            journalFeed?.sync(kernel)
+        }
+
+        func carryOut(_ effect: KernelEffect) {
+            let time = Timestamp(nanoseconds: now())
+            switch effect {
+            case .submit(let request):
+                journalFeed?.observe(.submitted(request, arrivesAt: time))
+                ordersSent += 1
+                let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
+                do {
+                    let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: request.id.description)
+                    if case .recovered = outcome { recovered += 1 }
+                    executed[request.id] = .zero
+                    record(.accepted(request.id, time: time))
+                } catch {
+                    record(.rejected(request.id, time: time, reason: error.description))
+                }
+            case .cancel(let id, let symbol):
+                journalFeed?.observe(.cancelRequested(id, at: time))
+                if let state = try? client.cancel(symbol: symbol, clientOrderID: id.description), state.status == "CANCELED" {
+                    record(.cancelled(id, time: time, reason: "cancelled by request"))
+                }
+            case .scheduleTimer(let at):
+                timers.append(at)
+            case .record(.order(let event)):
+                // Orders the risk gate denied never reach the exchange; the journal still
+                // keeps them (everything else is journaled where it happens).
+                if case .denied = event { journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: time)) }
+            case .log, .record:
+                break
+            }
+        }
+
+        /// An order event into the kernel (and, through its record effects, the journal).
+        func record(_ event: OrderEvent) {
+            kernel.handle(.order(event, receivedAt: event.time), into: &effects)
+            journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: event.time))
+        }
+
+        /// Fills by polling: an order's executed quantity grew since the last look.
+        func poll() {
+            for order in kernel.openOrders where executed[order.id] != nil {
+                guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: order.id.description),
+                      let total = try? Quantity(parsing: state.executedQuantity) else { continue }
+                let before = executed[order.id] ?? .zero
+                guard total > before, let price = order.request.kind.limitPrice else { continue }
+                executed[order.id] = total
+                let quantity = total - before
+                let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
+                let time = Timestamp(nanoseconds: now())
+                record(.filled(Fill(orderID: order.id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: time)))
+                while !effects.isEmpty {
+                    let batch = effects
+                    effects.removeAll()
+                    for effect in batch { carryOut(effect) }
+                }
+                journalFeed?.sync(kernel)
+            }
+        }
+
+        while !options.stopWhen() {
+            let batch = queue.withLock { items in
+                defer { items.removeAll(keepingCapacity: true) }
+                return items
+            }
+            if batch.isEmpty { usleep(2_000) }
+            for (text, received) in batch {
+                guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
+                deliver(.market(event))
+            }
+            for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
+                if let last = lastSnapshotTry[symbol], now() - last < 1_000_000_000 { continue }
+                lastSnapshotTry[symbol] = now()
+                guard let response = try? RESTClient.get(host: "127.0.0.1", port: options.port, path: "/api/v3/depth?symbol=\(symbol)&limit=1000", group: feed.group),
+                      case .bookSnapshot(var snapshot)? = try? parser.parse(response.body, received: Timestamp(nanoseconds: now())) else { continue }
+                snapshot.symbol = symbol
+                deliver(.market(.bookSnapshot(snapshot)))
+            }
+            let current = now()
+            let due = timers.filter { $0.nanoseconds <= current }
+            if !due.isEmpty {
+                timers.removeAll { $0.nanoseconds <= current }
+                deliver(.timer(Timestamp(nanoseconds: current)))
+            }
+            if current - lastPoll >= 100_000_000 {
+                lastPoll = current
+                poll()
+            }
+        }
+        poll()
+        journalFeed?.finish(kernel, complete: true)
+        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure)
+    }
+}

@@ -1,0 +1,76 @@
+import FakeExchange
+import Foundation
+import MarketModel
+import Runtime
+import Storage
+import Strategies
+import Testing
+import Trading
+import Venues
+
+/// A strategy trading a recording played live by the fake exchange: what the exchange
+/// saw and what Apogee journaled must be the same orders and fills.
+@Suite("Live trading against the fake exchange", .serialized)
+struct LiveTradingTests {
+    let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
+
+    func session(_ fake: FakeExchange, database: String) throws -> LiveTradingSession.Outcome {
+        // Drops with hair-trigger thresholds trades every few seconds of this recording.
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
+            ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], port: fake.port, credentials: account, strategies: [("drops", parameters)], stopWhen: { fake.finished && settle.passed(1.0) })
+        options.database = database
+        return try LiveTradingSession.run(options)
+    }
+
+    @Test("every order and fill the exchange saw is in the journal and the position, and nothing else")
+    func journalMatchesExchange() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        #expect(outcome.journalFailure == nil)
+        let accepted = fake.acceptedOrders
+        #expect(accepted.count >= 3, "the strategy traded: \(accepted.count) orders")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
+        #expect(intents == Set(accepted.map(\.clientOrderID)), "the same orders on both sides")
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
+        }
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        #expect(net == outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0)
+        #expect(journal.session.complete)
+    }
+
+    @Test("an order's answer is lost: found by its client id, journaled once, never sent twice")
+    func lostAnswer() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: FakeExchangeFaults(loseResponseOfOrder: 1), account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        #expect(outcome.recovered == 1)
+        let ids = fake.acceptedOrders.map(\.clientOrderID)
+        #expect(Set(ids).count == ids.count, "no client id twice on the exchange")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(ids))
+    }
+}
+
+typealias ParameterValueAlias = Strategies.ParameterValue
+
+final class Settle: @unchecked Sendable {
+    private var first: Date?
+    private let lock = NSLock()
+    func passed(_ seconds: Double) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if first == nil { first = Date() }
+        return Date().timeIntervalSince(first!) > seconds
+    }
+}
