@@ -12,6 +12,7 @@ import Venues
 public final class BinanceOrderClient: @unchecked Sendable {
     public struct OrderState: Sendable, Equatable {
         public var clientOrderID: String
+        public var side: String = ""
         public var orderID: Int
         public var status: String
         public var executedQuantity: String
@@ -128,6 +129,6 @@ public final class BinanceOrderClient: @unchecked Sendable {
 
     static func state(_ object: [String: Any]) -> OrderState? {
         guard let client = object["clientOrderId"] as? String, let id = object["orderId"] as? Int, let status = object["status"] as? String else { return nil }
-        return OrderState(clientOrderID: client, orderID: id, status: status, executedQuantity: object["executedQty"] as? String ?? "0")
+        return OrderState(clientOrderID: client, side: object["side"] as? String ?? "", orderID: id, status: status, executedQuantity: object["executedQty"] as? String ?? "0")
     }
 }

@@ -13,6 +13,9 @@ import Trading
 /// it never stops the engine of a replay (a live session refuses to trade instead).
 final class KernelJournalFeed {
     let journal: TradingJournal
+    /// Prepended to the kernel's client ids (`apg-3` → `s12-apg-3`): a live session's
+    /// ids must not repeat an earlier session's orders still open on the exchange.
+    var idPrefix = ""
     /// Open orders' requests, for the rows of cancel requests.
     private var requests: [ClientOrderID: OrderRequest] = [:]
     /// Symbols whose position a fill changed since the last ``sync(_:)``.
@@ -43,7 +46,7 @@ final class KernelJournalFeed {
                 entry.price = fill.price.units
                 entry.quantity = fill.quantity.units
                 write { try journal.append(.order(entry)) }
-                write { try journal.append(.fill(FillRow(tradingSessionID: journal.sessionID, clientOrderID: fill.orderID.description, symbol: fill.symbol, side: fill.side.rawValue, price: fill.price.units, quantity: fill.quantity.units, fee: fill.fee.units, liquidity: fill.liquidity.rawValue, liquidation: fill.isLiquidation, timeNanoseconds: fill.time.nanoseconds))) }
+                write { try journal.append(.fill(FillRow(tradingSessionID: journal.sessionID, clientOrderID: idPrefix + fill.orderID.description, symbol: fill.symbol, side: fill.side.rawValue, price: fill.price.units, quantity: fill.quantity.units, fee: fill.fee.units, liquidity: fill.liquidity.rawValue, liquidation: fill.isLiquidation, timeNanoseconds: fill.time.nanoseconds))) }
                 if !touched.contains(fill.symbol) { touched.append(fill.symbol) }
                 return
             case .cancelled(_, _, let reason), .rejected(_, _, let reason):
@@ -98,7 +101,7 @@ final class KernelJournalFeed {
         case .limit: kind = "limit"
         case .market: kind = "market"
         }
-        return OrderJournalRow(tradingSessionID: journal.sessionID, clientOrderID: request.id.description, event: event, symbol: request.symbol, side: request.side.rawValue, orderKind: kind, price: request.kind.limitPrice?.units, quantity: request.quantity.units, reduceOnly: request.reduceOnly, origin: request.origin, reason: reason, timeNanoseconds: time.nanoseconds)
+        return OrderJournalRow(tradingSessionID: journal.sessionID, clientOrderID: idPrefix + request.id.description, event: event, symbol: request.symbol, side: request.side.rawValue, orderKind: kind, price: request.kind.limitPrice?.units, quantity: request.quantity.units, reduceOnly: request.reduceOnly, origin: request.origin, reason: reason, timeNanoseconds: time.nanoseconds)
     }
 
     private func write(_ body: () throws -> Void) {

@@ -24,6 +24,10 @@ public final class LiveTradingSession {
         public var strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])]
         public var cash = Money(whole: 10_000)
         public var database: String?
+        /// On start, cancel the buy orders an earlier live session of this venue left
+        /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so
+        /// positions can still exit.
+        public var cancelLeftoverBuys = true
         /// Checked every few milliseconds; true ends the session.
         public var stopWhen: @Sendable () -> Bool
 
@@ -42,6 +46,10 @@ public final class LiveTradingSession {
         public var ordersSent: Int
         public var recovered: Int
         public var journalFailure: StorageError?
+        /// What the start-up reconciliation found and did, one line each.
+        public var reconciliation: [String]
+        /// Client ids of leftover orders it cancelled.
+        public var cancelledLeftovers: [String]
     }
 
     public static func run(_ options: Options) throws(LiveFailure) -> Outcome {
@@ -56,15 +64,26 @@ public final class LiveTradingSession {
 
         // The journal: the intent of each order is committed before the order is sent.
         var journalFeed: KernelJournalFeed?
+        var reconciliation: [String] = []
+        var cancelledLeftovers: [String] = []
+        let venue = "binance@127.0.0.1:\(options.port)"
         if let path = options.database {
             do {
                 let database = try ApogeeDatabase(path: path)
-                let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: "binance@127.0.0.1:\(options.port)", source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description))
-                journalFeed = KernelJournalFeed(journal: journal)
+                // Before this session's record exists: what did crashed sessions leave?
+                (reconciliation, cancelledLeftovers) = try reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: venue, source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description))
+                let feed = KernelJournalFeed(journal: journal)
+                feed.idPrefix = "s\(journal.sessionID)-"
+                journalFeed = feed
+            } catch let error as LiveFailure {
+                throw error
             } catch {
                 throw LiveFailure(description: "order journal: \(error)")
             }
         }
+        let prefix = journalFeed?.idPrefix ?? "s0-"
+        func exchangeID(_ id: ClientOrderID) -> String { prefix + id.description }
 
         let queue = Mutex<[(String, Int64)]>([])
         let streams = options.symbols.flatMap { ["\($0.lowercased())@depth@100ms", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
@@ -102,7 +121,7 @@ public final class LiveTradingSession {
                 ordersSent += 1
                 let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
                 do {
-                    let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: request.id.description)
+                    let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id))
                     if case .recovered = outcome { recovered += 1 }
                     executed[request.id] = .zero
                     record(.accepted(request.id, time: time))
@@ -111,7 +130,7 @@ public final class LiveTradingSession {
                 }
             case .cancel(let id, let symbol):
                 journalFeed?.observe(.cancelRequested(id, at: time))
-                if let state = try? client.cancel(symbol: symbol, clientOrderID: id.description), state.status == "CANCELED" {
+                if let state = try? client.cancel(symbol: symbol, clientOrderID: exchangeID(id)), state.status == "CANCELED" {
                     record(.cancelled(id, time: time, reason: "cancelled by request"))
                 }
             case .scheduleTimer(let at):
@@ -134,7 +153,7 @@ public final class LiveTradingSession {
         /// Fills by polling: an order's executed quantity grew since the last look.
         func poll() {
             for order in kernel.openOrders where executed[order.id] != nil {
-                guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: order.id.description),
+                guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)),
                       let total = try? Quantity(parsing: state.executedQuantity) else { continue }
                 let before = executed[order.id] ?? .zero
                 guard total > before, let price = order.request.kind.limitPrice else { continue }
@@ -183,6 +202,39 @@ public final class LiveTradingSession {
         }
         poll()
         journalFeed?.finish(kernel, complete: true)
-        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure)
+        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers)
+    }
+
+    /// Compares the journals of earlier live sessions on this venue that never closed
+    /// (a crash, `kill -9`) with the exchange's open orders: their buys are cancelled
+    /// (when asked), their sells kept; orders the journals do not know are reported and
+    /// left alone. The positions those sessions last journaled are reported.
+    static func reconcile(database: ApogeeDatabase, venue: String, client: BinanceOrderClient, symbols: [String], cancelBuys: Bool) throws -> ([String], [String]) {
+        var lines: [String] = []
+        var cancelled: [String] = []
+        let crashed = try database.tradingSessions().filter { $0.session.kind == "live" && $0.session.venue == venue && !$0.session.complete }
+        var known: [String: Int64] = [:]
+        for entry in crashed {
+            guard let id = entry.session.id, let journal = try database.journal(session: id) else { continue }
+            for row in journal.orders { known[row.clientOrderID] = id }
+            let positions = Dictionary(grouping: journal.positions, by: \.symbol).compactMap { $0.value.last }.filter { $0.quantity != 0 }.sorted { $0.symbol < $1.symbol }
+            lines.append("session \(id) did not close: \(entry.orders) orders journaled" + (positions.isEmpty ? ", flat" : ", last positions " + positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")))
+        }
+        for symbol in symbols {
+            for order in try client.openOrders(symbol: symbol) {
+                guard let session = known[order.clientOrderID] else {
+                    lines.append("open order \(order.clientOrderID) on \(symbol) is not in any journal: left alone")
+                    continue
+                }
+                if order.side == "BUY", cancelBuys {
+                    _ = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
+                    cancelled.append(order.clientOrderID)
+                    lines.append("cancelled buy \(order.clientOrderID) on \(symbol) left open by session \(session)")
+                } else {
+                    lines.append("kept \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session)")
+                }
+            }
+        }
+        return (lines, cancelled)
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import FakeExchange
 import Foundation
 import Runtime
+import Storage
+import Strategies
 import Venues
 
 /// `apogee live`: a live market-data session (headless for now).
@@ -45,6 +47,24 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
+    @Flag(help: "Trade: run --strategy through the kernel, sending signed orders (loopback only for now), journaled to --db.")
+    var trade = false
+
+    @Option(help: "The strategy to trade with (with --trade).")
+    var strategy = "ema-reversal"
+
+    @Option(name: .customLong("param"), help: "A strategy parameter, KEY=VALUE (repeatable).")
+    var params: [String] = []
+
+    @Option(help: "A TOML keys file ([binance] key = \"…\" secret = \"…\"), mode 0600; else APOGEE_BINANCE_KEY / _SECRET.")
+    var keys: String?
+
+    @Option(name: .customLong("db"), help: "The database the order journal goes to (default: $XDG_DATA_HOME/apogee/apogee.sqlite).")
+    var database: String?
+
+    @Flag(name: .customLong("keep-orders-after-crash"), help: "Keep the buy orders a crashed session left open instead of cancelling them.")
+    var keepOrdersAfterCrash = false
+
     func validate() throws {
         guard VenueID(rawValue: exchange) != nil else {
             throw ValidationError("unknown exchange '\(exchange)' (binance, binance-futures, gate, gate-futures)")
@@ -70,6 +90,10 @@ struct LiveCommand: ParsableCommand {
             StandardError.write("apogee: the live terminal view is not built yet; run with --headless (issue #7)\n")
             throw ExitStatus.failure
         }
+        if trade {
+            try runTrading()
+            return
+        }
         var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, environment: try environment())
         options.duration = duration
         let stop = SignalFlag()
@@ -82,6 +106,52 @@ struct LiveCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         print(json ? report.json : report.summary)
+    }
+}
+
+extension LiveCommand {
+    func runTrading() throws {
+        guard exchange == "binance", case .loopback(let port) = try environment() else {
+            StandardError.write("apogee: --trade runs on Binance spot through the loopback fake exchange for now (--exchange binance --endpoint loopback:PORT); see issue #7\n")
+            throw ExitStatus.failure
+        }
+        let credentials: APICredentials
+        do {
+            guard let loaded = try APICredentials.load(for: .binance, environment: ProcessInfo.processInfo.environment, keysFile: keys) else {
+                StandardError.write("apogee: --trade needs API keys: APOGEE_BINANCE_KEY and APOGEE_BINANCE_SECRET, or --keys FILE (mode 0600)\n")
+                throw ExitStatus.failure
+            }
+            credentials = loaded
+        } catch let failure as APICredentials.Failure {
+            StandardError.write("apogee: \(failure)\n")
+            throw ExitStatus.failure
+        }
+        var given: [(key: String, value: ParameterValue, source: String)] = []
+        for param in params {
+            guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
+                StandardError.write("apogee: --param \(param): expected KEY=VALUE\n")
+                throw ExitStatus.failure
+            }
+            given.append((String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)"))
+        }
+        let stop = SignalFlag()
+        let started = Date()
+        let limit = duration
+        var options = LiveTradingSession.Options(symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, port: port, credentials: credentials, strategies: [(strategy, given)], stopWhen: {
+            stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
+        })
+        options.database = database ?? ApogeeDatabase.defaultPath
+        options.cancelLeftoverBuys = !keepOrdersAfterCrash
+        do throws(LiveFailure) {
+            let outcome = try LiveTradingSession.run(options)
+            for line in outcome.reconciliation { print("reconcile: \(line)") }
+            let positions = outcome.kernel.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
+            print("trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent, \(outcome.recovered) recovered after a lost answer; positions: \(positions.isEmpty ? "flat" : positions)")
+            if let failure = outcome.journalFailure { StandardError.write("apogee: warning: order journal stopped: \(failure)\n") }
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
     }
 }
 
@@ -112,10 +182,14 @@ struct FakeExchangeCommand: ParsableCommand {
     @Option(name: .customLong("gap-at"), help: "Fault: leave out this depth message (1-based) once.")
     var gapAt: Int?
 
+    @Option(help: "A keys file (TOML [binance] key/secret, mode 0600) whose account the order endpoints accept.")
+    var keys: String?
+
     func run() throws {
         let exchange: FakeExchange
         do {
-            exchange = try FakeExchange(recording: data, speed: speed, faults: FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt))
+            let account = try keys.flatMap { try APICredentials.load(for: .binance, environment: [:], keysFile: $0) }
+            exchange = try FakeExchange(recording: data, speed: speed, faults: FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt), account: account)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -34,4 +34,20 @@ struct ApogeeProcess {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/binance").path
     }()
+
+    /// Starts a process without waiting for it (output discarded); returns its pid.
+    static func spawnDetached(_ arguments: [String]) throws -> pid_t {
+        var pid = pid_t()
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        cArguments.append(nil)
+        defer { for pointer in cArguments { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ)
+        guard result == 0 else { throw CocoaError(.executableLoad) }
+        return pid
+    }
 }

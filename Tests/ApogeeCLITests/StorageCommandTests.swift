@@ -61,7 +61,7 @@ struct StorageCommandTests {
     func killedImport() throws {
         let db = try scratch() + "/killed.sqlite"
         _ = try ApogeeProcess.run(["sessions", "--db", db])
-        let pid = try spawnDetached([ApogeeProcess.executable, "import", usdm, "--db", db])
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "import", usdm, "--db", db])
         usleep(400_000)
         kill(pid, SIGKILL)
         var status: Int32 = 0
@@ -83,7 +83,7 @@ struct StorageCommandTests {
     func locked() throws {
         let db = try scratch() + "/locked.sqlite"
         #expect(try ApogeeProcess.run(["import", spotETH, "--db", db]).status == 0)
-        let holder = try spawnDetached(["/usr/bin/env", "python3", "-c", "import sqlite3, time; c = sqlite3.connect('\(db)', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); open('\(db).held', 'w').close(); time.sleep(12)"])
+        let holder = try ApogeeProcess.spawnDetached(["/usr/bin/env", "python3", "-c", "import sqlite3, time; c = sqlite3.connect('\(db)', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); open('\(db).held', 'w').close(); time.sleep(12)"])
         defer { kill(holder, SIGKILL); var status: Int32 = 0; waitpid(holder, &status, 0) }
         var waited = 0
         while !FileManager.default.fileExists(atPath: db + ".held"), waited < 100 { usleep(100_000); waited += 1 }
@@ -95,18 +95,4 @@ struct StorageCommandTests {
         #expect(after.standardOutput.contains("\"symbols\":\"ETHUSDT\""))
     }
 
-    func spawnDetached(_ arguments: [String]) throws -> pid_t {
-        var pid = pid_t()
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        defer { for pointer in cArguments { free(pointer) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let result = posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ)
-        guard result == 0 else { throw CocoaError(.executableLoad) }
-        return pid
-    }
 }
