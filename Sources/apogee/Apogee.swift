@@ -19,6 +19,6 @@ struct Apogee: ParsableCommand {
               apogee backtest --data ../shared/data/binance/usdm_btcusdt_20240808.gz
             """,
         version: "0.1.0",
-        subcommands: [TerminalCommand.self, ReplayCommand.self, BacktestCommand.self, ImportCommand.self, SessionsCommand.self, RunsCommand.self, ExportCommand.self, JournalCommand.self, LiveCommand.self, FakeExchangeCommand.self, DemoDataCommand.self, BenchCommand.self],
+        subcommands: [TerminalCommand.self, ReplayCommand.self, BacktestCommand.self, ImportCommand.self, SessionsCommand.self, RunsCommand.self, ExportCommand.self, JournalCommand.self, LiveCommand.self, RecordCommand.self, FakeExchangeCommand.self, DemoDataCommand.self, BenchCommand.self],
         defaultSubcommand: TerminalCommand.self)
 }

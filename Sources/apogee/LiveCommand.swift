@@ -212,3 +212,53 @@ final class SignalFlag: @unchecked Sendable {
     }
     var raised: Bool { SignalFlag.flag != 0 }
 }
+
+/// `apogee record`: a live feed into a database session, headless.
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record an exchange's raw market frames into a database session (headless).",
+        discussion: """
+            Each frame is stored with its local receive time, as the recordings of \
+            ../shared/data are, plus a REST snapshot at the start and after every \
+            reconnect, in chunks committed at least every second (a crash loses at most \
+            the last second; the session then stays incomplete). The session replays and \
+            backtests like an imported file: `apogee replay ID`, `--session ID`. One \
+            symbol per session. Binance spot and USD-M, on the loopback fake exchange for \
+            now (TLS is part of issue #7).
+            """)
+
+    @Option(help: "binance or binance-futures.")
+    var exchange = "binance"
+
+    @Option(help: "The symbol to record.")
+    var symbols: String
+
+    @Option(help: "loopback:PORT (the fake exchange).")
+    var endpoint: String
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    var duration: Double?
+
+    func run() throws {
+        guard let venue = VenueID(rawValue: exchange), endpoint.hasPrefix("loopback:"), let port = Int(endpoint.dropFirst(9)) else {
+            StandardError.write("apogee: record takes --exchange binance|binance-futures and --endpoint loopback:PORT for now (TLS endpoints are part of issue #7)\n")
+            throw ExitStatus.failure
+        }
+        let db = try database.open()
+        let stop = SignalFlag()
+        let started = Date()
+        let limit = duration
+        do throws(LiveFailure) {
+            let outcome = try LiveRecording.run(venue: venue, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, port: port, database: db, stopWhen: {
+                stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
+            })
+            print("recorded session \(outcome.session): \(outcome.lines) lines, \(outcome.snapshots) snapshot(s), \(outcome.reconnects) reconnect(s) (apogee replay \(outcome.session) --db \(db.path))")
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}

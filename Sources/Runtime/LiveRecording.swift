@@ -1,0 +1,93 @@
+import Feeds
+import Foundation
+import MarketModel
+import Storage
+import Synchronization
+import Venues
+
+/// `apogee record`: the exchange's raw frames, each with its local receive time, into
+/// a database session (kind `recorded`), in the format of `../shared/data`, so it
+/// replays and backtests like an imported file. A REST snapshot per symbol is recorded
+/// at the start and after every reconnect, as a line of its own, so the books of a
+/// replay sync. Chunks close every second (``SessionChunker``): a crash loses at most
+/// the last second, and leaves the session incomplete.
+public enum LiveRecording {
+    public struct Outcome: Sendable {
+        public var session: Int64
+        public var lines: Int
+        public var snapshots: Int
+        public var reconnects: Int
+    }
+
+    public static func run(venue: VenueID, symbols: [String], port: Int, database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
+        guard venue == .binance || venue == .binanceFutures else { throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are)") }
+        // A REST snapshot line names no symbol (as in ../shared/data), so a replay can
+        // tell whose it is only when the session holds one symbol.
+        guard symbols.count == 1 else { throw LiveFailure(description: "record one symbol per session (a REST snapshot names no symbol); run one `apogee record` per symbol") }
+        let futures = venue.isFutures
+        let record = SessionRecord(kind: "recorded", source: "\(venue.rawValue)@127.0.0.1:\(port)", sourceHash: nil, exchange: "binance", market: futures ? "usdm" : "spot", symbols: symbols.joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+        let session: Int64
+        do { session = try database.startSession(record) } catch { throw LiveFailure(description: "cannot start the recording: \(error)") }
+        let queue = Mutex<[(String, Int64)]>([])
+        let streams = symbols.flatMap { ["\($0.lowercased())@depth@\(futures ? "0ms" : "100ms")", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
+        let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
+            queue.withLock { $0.append((text, received)) }
+        }
+        do { try feed.start() } catch { throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(port): \(error)") }
+        defer { feed.stop() }
+
+        let recorder = Recorder(database: database)
+        var chunker = SessionChunker(session: session)
+        var parser = BinanceFeedParser(market: futures ? .usdMargined : .spot)
+        var lines = 0
+        var first: Int64?
+        var last: Int64?
+        var snapshots = 0
+        var snapshotsTakenAt = 0
+        let restPath = futures ? "/fapi/v1/depth" : "/api/v3/depth"
+        func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+        func append(_ text: String, received: Int64) throws(StorageError) {
+            lines += 1
+            first = first ?? received
+            last = received
+            let line = "\(received) \(text)"
+            Array(line.utf8).withUnsafeBytes { chunker.add($0, received: received, now: now()) }
+            if case .trade(let trade)? = try? parser.parse(text, received: Timestamp(nanoseconds: received)) {
+                chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
+            }
+            if chunker.isDue(now: now()), let chunk = chunker.close() { try recorder.append(chunk) }
+        }
+
+        do {
+            while !stopWhen() {
+                let batch = queue.withLock { items in
+                    defer { items.removeAll(keepingCapacity: true) }
+                    return items
+                }
+                if batch.isEmpty {
+                    usleep(2_000)
+                    if chunker.isDue(now: now()), let chunk = chunker.close() { try recorder.append(chunk) }
+                }
+                for (text, received) in batch { try append(text, received: received) }
+                // A snapshot per symbol once the stream flows, and again after a reconnect.
+                let connections = feed.status.connections
+                if lines > 0, connections > snapshotsTakenAt {
+                    snapshotsTakenAt = connections
+                    for symbol in symbols {
+                        guard let response = try? RESTClient.get(host: "127.0.0.1", port: port, path: "\(restPath)?symbol=\(symbol)&limit=1000", group: feed.group), response.status == 200 else { continue }
+                        try append(response.body, received: now())
+                        snapshots += 1
+                    }
+                }
+            }
+            if let chunk = chunker.close() { try recorder.append(chunk) }
+            try recorder.finish()
+            try database.finishSession(session, symbols: symbols, market: futures ? "usdm" : "spot", firstReceived: first, lastReceived: last, lines: lines)
+        } catch {
+            try? recorder.finish()
+            throw LiveFailure(description: "recording session \(session): \(error); what was written is kept, the session stays incomplete")
+        }
+        return Outcome(session: session, lines: lines, snapshots: snapshots, reconnects: max(0, feed.status.connections - 1))
+    }
+}
