@@ -39,6 +39,8 @@ public final class BinanceOrderClient: @unchecked Sendable {
     let credentials: APICredentials
     public var clock = ClockOffset()
     public var recvWindow = 5000
+    /// Called with the wall time (ns) each request was handed to the socket.
+    public var onRequestWritten: (@Sendable (Int64) -> Void)?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     public init(host: String, port: Int, credentials: APICredentials) {
@@ -119,7 +121,7 @@ public final class BinanceOrderClient: @unchecked Sendable {
     private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> RESTClient.Response? {
         let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
         do {
-            return try RESTClient.send(method, host: host, port: port, path: path + "?" + query, headers: signer.headers, group: group, timeout: .seconds(3))
+            return try RESTClient.send(method, host: host, port: port, path: path + "?" + query, headers: signer.headers, group: group, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
             throw Failure(description: credentials.redact("\(what): exchange unreachable: \(failure)"), code: nil)
         } catch {

@@ -50,6 +50,9 @@ public final class LiveTradingSession {
         public var reconciliation: [String]
         /// Client ids of leftover orders it cancelled.
         public var cancelledLeftovers: [String]
+        /// Per order sent: nanoseconds from the market frame's arrival (the kernel's
+        /// time for it) to the order request handed to the socket.
+        public var frameToOrder: [Int64]
     }
 
     public static func run(_ options: Options) throws(LiveFailure) -> Outcome {
@@ -61,6 +64,9 @@ public final class LiveTradingSession {
         let configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
         var kernel = TradingKernel(configuration: configuration, strategies: strategies)
         let client = BinanceOrderClient(host: "127.0.0.1", port: options.port, credentials: options.credentials)
+        let written = Mutex<Int64>(0)
+        client.onRequestWritten = { time in written.withLock { $0 = time } }
+        var frameToOrder: [Int64] = []
 
         // The journal: the intent of each order is committed before the order is sent.
         var journalFeed: KernelJournalFeed?
@@ -85,10 +91,12 @@ public final class LiveTradingSession {
         let prefix = journalFeed?.idPrefix ?? "s0-"
         func exchangeID(_ id: ClientOrderID) -> String { prefix + id.description }
 
-        let queue = Mutex<[(String, Int64)]>([])
+        // The feed's thread hands frames over and wakes the session at once: a frame
+        // must not wait for a polling tick before the kernel sees it.
+        let inbox = FrameInbox()
         let streams = options.symbols.flatMap { ["\($0.lowercased())@depth@100ms", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
         let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: options.port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
-            queue.withLock { $0.append((text, received)) }
+            inbox.put(text, received)
         }
         do { try feed.start() } catch { throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(options.port): \(error)") }
         defer { feed.stop() }
@@ -122,6 +130,10 @@ public final class LiveTradingSession {
                 let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
                 do {
                     let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id))
+                    // Strategy entries only: they are decided on a market frame, whose
+                    // arrival is the order's creation time in the kernel.
+                    let sentAt = written.withLock { $0 }
+                    if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" { frameToOrder.append(sentAt - request.createdAt.nanoseconds) }
                     if case .recovered = outcome { recovered += 1 }
                     executed[request.id] = .zero
                     record(.accepted(request.id, time: time))
@@ -172,12 +184,7 @@ public final class LiveTradingSession {
         }
 
         while !options.stopWhen() {
-            let batch = queue.withLock { items in
-                defer { items.removeAll(keepingCapacity: true) }
-                return items
-            }
-            if batch.isEmpty { usleep(2_000) }
-            for (text, received) in batch {
+            for (text, received) in inbox.take(waiting: 0.002) {
                 guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
                 deliver(.market(event))
             }
@@ -202,7 +209,7 @@ public final class LiveTradingSession {
         }
         poll()
         journalFeed?.finish(kernel, complete: true)
-        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers)
+        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder)
     }
 
     /// Compares the journals of earlier live sessions on this venue that never closed
@@ -236,5 +243,27 @@ public final class LiveTradingSession {
             }
         }
         return (lines, cancelled)
+    }
+}
+
+/// Frames from the feed's thread to the session's, with a wake-up.
+final class FrameInbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var frames: [(String, Int64)] = []
+
+    func put(_ text: String, _ received: Int64) {
+        condition.lock()
+        frames.append((text, received))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Everything waiting, or after at most `seconds` of nothing, nothing.
+    func take(waiting seconds: Double) -> [(String, Int64)] {
+        condition.lock()
+        defer { condition.unlock() }
+        if frames.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+        defer { frames.removeAll(keepingCapacity: true) }
+        return frames
     }
 }

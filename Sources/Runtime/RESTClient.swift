@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -20,13 +21,14 @@ enum RESTClient {
         try send(.GET, host: host, port: port, path: path, headers: [], group: group, timeout: timeout)
     }
 
-    static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, timeout: TimeAmount = .seconds(5)) throws -> Response {
+    /// `onWritten` is called with the wall time (ns) the request was handed to the socket.
+    static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, timeout: TimeAmount = .seconds(5), onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> Response {
         let promise = group.next().makePromise(of: Response.self)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.pipeline.addHTTPClientHandlers().flatMap {
-                    channel.pipeline.addHandler(ResponseCollector(method: method, host: host, port: port, path: path, headers: headers, timeout: timeout, promise: promise))
+                    channel.pipeline.addHandler(ResponseCollector(method: method, host: host, port: port, path: path, headers: headers, timeout: timeout, promise: promise, onWritten: onWritten))
                 }
             }
         let channel: Channel
@@ -64,8 +66,10 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     // Everything below runs on the channel's event loop: a plain flag keeps the
     // promise from completing twice (answer, timeout, close).
     private var done = false
+    let onWritten: (@Sendable (Int64) -> Void)?
 
-    init(method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], timeout: TimeAmount, promise: EventLoopPromise<RESTClient.Response>) {
+    init(method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], timeout: TimeAmount, promise: EventLoopPromise<RESTClient.Response>, onWritten: (@Sendable (Int64) -> Void)? = nil) {
+        self.onWritten = onWritten
         self.method = method
         self.extraHeaders = headers
         self.host = host
@@ -88,6 +92,7 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
         for header in extraHeaders { headers.add(name: header.name, value: header.value) }
         context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        onWritten?(Int64(Date().timeIntervalSince1970 * 1e9))
         let limit = timeout
         context.eventLoop.scheduleTask(in: limit) { [self] in
             complete(.failure(RESTClient.Failure(description: "no answer from \(host):\(port)\(path) within \(limit.nanoseconds / 1_000_000) ms")))

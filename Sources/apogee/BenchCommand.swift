@@ -1,5 +1,10 @@
 import ArgumentParser
+import FakeExchange
+import Foundation
 import RedisMirror
+import Strategies
+import Synchronization
+import Venues
 import Runtime
 
 struct BenchCommand: ParsableCommand {
@@ -30,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("hot-loop"), help: "Measure the backtest's hot loop instead: read and decode once, then books alone, kernel and venue, and the whole backtest, in level changes + trades per second. FILE may be a session id with --db.")
     var hotLoop = false
 
+    @Flag(name: .customLong("live-latency"), help: "Measure frame-to-order latency instead: a strategy trading FILE played live by the fake exchange on loopback; p50/p99 from a market frame's arrival to its order request on the socket.")
+    var liveLatency = false
+
     @Option(name: .customLong("db"), help: "Database for a session id given as FILE (with --hot-loop).")
     var database: String?
 
@@ -57,6 +65,10 @@ struct BenchCommand: ParsableCommand {
         }
         if hotLoop {
             try benchmarkHotLoop()
+            return
+        }
+        if liveLatency {
+            try benchmarkLiveLatency()
             return
         }
         let line = ProgressLine()
@@ -97,6 +109,46 @@ struct BenchCommand: ParsableCommand {
                   peak RSS of this process: \(round1(Double(figures.peakResidentBytes) / 1_048_576)) MB
                 """)
         }
+    }
+
+    private func benchmarkLiveLatency() throws {
+        let account = APICredentials(key: "bench-key-0123456789", secret: "bench-secret-0123456789")
+        let folder = NSTemporaryDirectory() + "apogee-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let exchange = try FakeExchange(recording: file, speed: 10, account: account)
+        try exchange.start()
+        let parameters: [(key: String, value: ParameterValue, source: String)] = [
+            ("DropsMaxTime", .integer(2), "bench"), ("DropsPriceMA", .integer(0), "bench"), ("DropsPriceDelta", .number(0.01), "bench"),
+            ("NextDetectPenalty", .number(0.05), "bench"), ("AutoBuy", .flag(true), "bench"), ("BuyPrice", .number(-1), "bench"), ("AutoCancelBuy", .number(0.2), "bench"),
+        ]
+        let symbol = (try? RecordingReader(path: file)).flatMap { _ in file.split(separator: "/").last.map(String.init) } ?? ""
+        let name = symbol.split(separator: "_").dropFirst().first.map { $0.uppercased() } ?? "BTCUSDT"
+        let settled = Mutex<Date?>(nil)
+        var options = LiveTradingSession.Options(symbols: [name], port: exchange.port, credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            guard exchange.finished else { return false }
+            return settled.withLock { first in
+                if first == nil { first = Date() }
+                return Date().timeIntervalSince(first!) > 1
+            }
+        })
+        options.database = folder + "/bench.sqlite"
+        let outcome: LiveTradingSession.Outcome
+        do throws(LiveFailure) { outcome = try LiveTradingSession.run(options) } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+        let samples = outcome.frameToOrder.sorted()
+        guard !samples.isEmpty else {
+            StandardError.write("apogee: the strategy sent no order; nothing to measure\n")
+            throw ExitStatus.failure
+        }
+        func percentile(_ p: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count - 1) * p))]) / 1000 }
+        print("""
+            \(file) played at 10x by the fake exchange on loopback, Drops on \(name): \(samples.count) orders
+              market frame arrival -> order request on the socket (parse, book, kernel, strategy, risk, journal commit, signing, connect)
+              p50 \(round1(percentile(0.5))) µs   p90 \(round1(percentile(0.9))) µs   p99 \(round1(percentile(0.99))) µs   max \(round1(Double(samples.last!) / 1000)) µs
+            """)
     }
 
     private func benchmarkHotLoop() throws {
