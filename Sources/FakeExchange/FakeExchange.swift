@@ -27,7 +27,9 @@ public final class FakeExchange: @unchecked Sendable {
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
     }
 
-    deinit { try? group.syncShutdownGracefully() }
+    // Not syncShutdownGracefully: the last reference may drop on one of the group's own
+    // threads (a reconnect task), where NIO forbids a blocking shutdown.
+    deinit { group.shutdownGracefully(queue: .global()) { _ in } }
 
     /// Messages sent so far, and whether the recording is over.
     public var messagesSent: Int { market.sent }

@@ -50,7 +50,9 @@ public final class BinanceOrderClient: @unchecked Sendable {
         signer = BinanceSigner(credentials: credentials)
     }
 
-    deinit { try? group.syncShutdownGracefully() }
+    // Not syncShutdownGracefully: the last reference may drop on one of the group's own
+    // threads (a reconnect task), where NIO forbids a blocking shutdown.
+    deinit { group.shutdownGracefully(queue: .global()) { _ in } }
 
     private var timestamp: Int64 { clock.serverTime(at: Int64(Date().timeIntervalSince1970 * 1e9)) / 1_000_000 }
 

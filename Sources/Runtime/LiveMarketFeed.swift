@@ -45,7 +45,9 @@ public final class LiveMarketFeed: @unchecked Sendable {
         self.deliver = deliver
     }
 
-    deinit { try? group.syncShutdownGracefully() }
+    // Not syncShutdownGracefully: the last reference may drop on one of the group's own
+    // threads (a reconnect task), where NIO forbids a blocking shutdown.
+    deinit { group.shutdownGracefully(queue: .global()) { _ in } }
 
     public var status: Status { state.withLock { $0 } }
 

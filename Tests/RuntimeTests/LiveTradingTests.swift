@@ -35,7 +35,9 @@ struct LiveTradingTests {
         let outcome = try session(fake, database: database)
         #expect(outcome.journalFailure == nil)
         let accepted = fake.acceptedOrders
-        #expect(accepted.count >= 3, "the strategy traded: \(accepted.count) orders")
+        // How many orders depends on the machine's load (the strategy runs on receive
+        // times); the run this was written on made 4. What follows must hold for any.
+        #expect(accepted.count >= 1, "the strategy traded")
         let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
         let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
         #expect(intents == Set(accepted.map(\.clientOrderID)), "the same orders on both sides")
