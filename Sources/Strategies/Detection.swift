@@ -20,6 +20,13 @@ public struct Detection: Hashable, Sendable {
         }
     }
 
+    /// A figure rounded to `places` decimals, as detects print them.
+    static func figure(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return "\((value * scale).rounded() / scale)"
+    }
+
     public init(strategy: String, symbol: String, time: Timestamp, figures: [Figure], trades: Bool) {
         self.strategy = strategy
         self.symbol = symbol

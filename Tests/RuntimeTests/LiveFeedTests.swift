@@ -10,11 +10,11 @@ import Venues
 struct LiveFeedTests {
     func live(_ exchange: FakeExchange, symbol: String) throws -> ReplayReport {
         var options = LiveOptions(venue: .binance, symbols: [symbol], environment: .loopback(port: exchange.port))
-        let done = Atomicish()
+        let done = Settle()
         options.stopWhen = {
             // Stop a second after the recording is over (what is still in the socket
             // arrives meanwhile), once the queue is drained.
-            if exchange.finished { return done.settle() }
+            if exchange.finished { return done.passed(1.0) }
             return false
         }
         options.duration = 60
@@ -72,7 +72,7 @@ struct LiveFeedTests {
 
     @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
     func unreachable() throws {
-        let server = try RedisTestFreePort()
+        let server = try FreeLoopbackPort()
         let started = Date()
         do {
             _ = try HeadlessLive.run(LiveOptions(venue: .binance, symbols: ["BTCUSDT"], environment: .loopback(port: server.port)))
@@ -84,20 +84,8 @@ struct LiveFeedTests {
     }
 }
 
-/// True a short while after it is first asked (the last messages drain).
-final class Atomicish: @unchecked Sendable {
-    private var first: Date?
-    private let lock = NSLock()
-    func settle() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if first == nil { first = Date() }
-        return Date().timeIntervalSince(first!) > 1.0
-    }
-}
-
 /// A loopback port nobody listens on.
-struct RedisTestFreePort {
+struct FreeLoopbackPort {
     let port: Int
     init() throws {
         let exchange = try FakeExchange(recording: Support.spotETH)

@@ -73,7 +73,7 @@ struct LiveOrderTests {
 
     @Test("nothing listening: placing says the exchange is unreachable")
     func unreachable() throws {
-        let port = try RedisTestFreePort().port
+        let port = try FreeLoopbackPort().port
         let client = BinanceOrderClient(host: "127.0.0.1", port: port, credentials: account)
         do {
             _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "1", quantity: "1", clientOrderID: "apg-1")

@@ -159,7 +159,7 @@ public struct ChannelSplit: Strategy {
             .init("direction", direction.short ? "short" : "long"),
             .init("channel_high", Price(units: Int64(channel.high.rounded())).formatted(fractionDigits: 0)),
             .init("channel_low", Price(units: Int64(channel.low.rounded())).formatted(fractionDigits: 0)),
-            .init("width_pct", DropsDetection.text(channel.width, places: 3)),
+            .init("width_pct", Detection.figure(channel.width, places: 3)),
             .init("price", Price(units: Int64(price.rounded())).formatted(fractionDigits: 0)),
         ], trades: trades)
         guard trades else { return [.detect(detection)] }

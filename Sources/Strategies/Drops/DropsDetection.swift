@@ -81,7 +81,7 @@ public struct DropsDetection: Strategy {
         guard delta >= priceDelta else { return [] }
         quietUntil = now + penalty
         let detection = Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
-            .init("price_delta_pct", Self.text(delta, places: 2)),
+            .init("price_delta_pct", Detection.figure(delta, places: 2)),
             .init(direction.short ? "low" : "high", Price(units: Int64(extreme.rounded())).formatted(fractionDigits: 0)),
             .init("price", Price(units: Int64(current.rounded())).formatted(fractionDigits: 0)),
             .init("window_s", String(maxTime)),
@@ -128,12 +128,5 @@ public struct DropsDetection: Strategy {
         let quantity = context.quantity(for: orderSize, at: limit)
         guard quantity.units > 0, limit.units > 0 else { return [] }
         return [.place(OrderIntent(symbol: context.symbol, side: direction.side, kind: .limit(limit), quantity: quantity))]
-    }
-
-    static func text(_ value: Double, places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        return "\(rounded)"
     }
 }

@@ -156,9 +156,9 @@ public struct MoonStrike: Strategy {
         state.spike = nil
         if autoBuy { state.pending = Pending(reference: ema, extreme: spike.extreme, detectedAt: now) }
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
-            .init("depth_pct", DropsDetection.text(spikeDepth, places: 2)),
-            .init("needed_pct", DropsDetection.text(needed, places: 2)),
-            .init("volume", DropsDetection.text(spike.volume, places: 2)),
+            .init("depth_pct", Detection.figure(spikeDepth, places: 2)),
+            .init("needed_pct", Detection.figure(needed, places: 2)),
+            .init("volume", Detection.figure(spike.volume, places: 2)),
             .init("smoothed", Price(units: Int64(ema.rounded())).formatted(fractionDigits: 0)),
             .init(direction.short ? "high" : "low", Price(units: Int64(spike.extreme.rounded())).formatted(fractionDigits: 0)),
         ], trades: autoBuy)

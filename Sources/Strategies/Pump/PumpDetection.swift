@@ -164,10 +164,10 @@ public struct PumpDetection: Strategy {
               buyersPerSecond >= buyersMin, buyersPerSecond <= buyersMax else { return [] }
         state.quietUntil = now + penalty
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
-            .init("price_delta_pct", DropsDetection.text(raise, places: 2)),
-            .init("vol_per_s", DropsDetection.text(state.smoothedVolume, places: 2)),
+            .init("price_delta_pct", Detection.figure(raise, places: 2)),
+            .init("vol_per_s", Detection.figure(state.smoothedVolume, places: 2)),
             .init("buys_per_s", String(last.buys)),
-            .init("buyers_per_s", DropsDetection.text(buyersPerSecond, places: 2)),
+            .init("buyers_per_s", Detection.figure(buyersPerSecond, places: 2)),
             .init("price_before", Price(units: Int64(low.rounded())).formatted(fractionDigits: 0)),
         ], trades: autoBuy)
         var intents: [StrategyIntent] = [.detect(detection)]
