@@ -91,7 +91,6 @@ public enum HeadlessLive {
         var line = 0
         let clock = ContinuousClock()
         let started = clock.now
-        let restPath = futures ? "/fapi/v1/depth" : "/api/v3/depth"
 
         while true {
             if let duration = options.duration, HeadlessReplay.seconds(clock.now - started) >= duration { break }
@@ -118,8 +117,8 @@ public enum HeadlessLive {
             for (symbol, replay) in symbols where replay.book != nil && replay.book?.state != .synced {
                 if let last = lastSnapshotTry[symbol], now - last < 1_000_000_000 { continue }
                 lastSnapshotTry[symbol] = now
-                guard let response = try? RESTClient.get(host: "127.0.0.1", port: port, path: "\(restPath)?symbol=\(symbol)&limit=1000", group: feed.group), response.status == 200,
-                      case .bookSnapshot(var snapshot)? = try? parser.parse(response.body, received: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))) else { continue }
+                guard let body = RESTClient.depthSnapshot(port: port, symbol: symbol, futures: futures, group: feed.group),
+                      case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))) else { continue }
                 snapshot.symbol = symbol
                 snapshots += 1
                 counts.add(.snapshot)

@@ -44,7 +44,6 @@ public enum LiveRecording {
         var last: Int64?
         var snapshots = 0
         var snapshotsTakenAt = 0
-        let restPath = futures ? "/fapi/v1/depth" : "/api/v3/depth"
         func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
         func append(_ text: String, received: Int64) throws(StorageError) {
@@ -75,8 +74,8 @@ public enum LiveRecording {
                 if lines > 0, connections > snapshotsTakenAt {
                     snapshotsTakenAt = connections
                     for symbol in symbols {
-                        guard let response = try? RESTClient.get(host: "127.0.0.1", port: port, path: "\(restPath)?symbol=\(symbol)&limit=1000", group: feed.group), response.status == 200 else { continue }
-                        try append(response.body, received: now())
+                        guard let body = RESTClient.depthSnapshot(port: port, symbol: symbol, futures: futures, group: feed.group) else { continue }
+                        try append(body, received: now())
                         snapshots += 1
                     }
                 }

@@ -191,8 +191,8 @@ public final class LiveTradingSession {
             for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
                 if let last = lastSnapshotTry[symbol], now() - last < 1_000_000_000 { continue }
                 lastSnapshotTry[symbol] = now()
-                guard let response = try? RESTClient.get(host: "127.0.0.1", port: options.port, path: "/api/v3/depth?symbol=\(symbol)&limit=1000", group: feed.group),
-                      case .bookSnapshot(var snapshot)? = try? parser.parse(response.body, received: Timestamp(nanoseconds: now())) else { continue }
+                guard let body = RESTClient.depthSnapshot(port: options.port, symbol: symbol, futures: false, group: feed.group),
+                      case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: now())) else { continue }
                 snapshot.symbol = symbol
                 deliver(.market(.bookSnapshot(snapshot)))
             }

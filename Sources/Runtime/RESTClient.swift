@@ -22,6 +22,14 @@ enum RESTClient {
     }
 
     /// `onWritten` is called with the wall time (ns) the request was handed to the socket.
+    /// Binance's REST depth snapshot of `symbol` (spot or USD-M) from the exchange on
+    /// loopback `port`: the body, or nil when it did not answer 200.
+    static func depthSnapshot(port: Int, symbol: String, futures: Bool, group: EventLoopGroup) -> String? {
+        let path = "\(futures ? "/fapi/v1/depth" : "/api/v3/depth")?symbol=\(symbol)&limit=1000"
+        guard let response = try? get(host: "127.0.0.1", port: port, path: path, group: group), response.status == 200 else { return nil }
+        return response.body
+    }
+
     static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, timeout: TimeAmount = .seconds(5), onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> Response {
         let promise = group.next().makePromise(of: Response.self)
         let bootstrap = ClientBootstrap(group: group)

@@ -24,6 +24,15 @@ public enum ExitParameters {
         ParameterSpec("AutoCancelBuy", .number(0...86_400), default: .number(0), "cancel an unfilled buy after this many seconds (0: never)"),
     ]
 
+    /// The shared exit parameters with some defaults changed for one strategy.
+    public static func specs(defaults: [String: ParameterValue]) -> [ParameterSpec] {
+        specs.map { spec in
+            var spec = spec
+            if let value = defaults[spec.name] { spec.defaultValue = value }
+            return spec
+        }
+    }
+
     public static func settings(from parameters: ParameterSet) -> ExitSettings {
         var settings = ExitSettings()
         settings.sellPrice = parameters.number("SellPrice")

@@ -1,3 +1,5 @@
+import Trading
+
 /// A parameter value as given in a strategy file or on the command line.
 public enum ParameterValue: Hashable, Sendable, CustomStringConvertible {
     case number(Double)
@@ -115,6 +117,11 @@ public struct ParameterSet: Hashable, Sendable {
         case (.flag, _): throw wrong("YES or NO")
         case (.choice(let choices), _): throw wrong("one of \(choices.joined(separator: ", "))")
         }
+    }
+
+    /// A number parameter as an amount of the account currency, to the 10⁻⁸ unit.
+    public func money(_ name: String) -> Money {
+        Money(units: Int64((number(name) * 1e8).rounded()))
     }
 
     public func number(_ name: String) -> Double {

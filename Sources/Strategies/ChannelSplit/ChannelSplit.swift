@@ -68,11 +68,7 @@ public struct ChannelSplit: Strategy {
         ParameterSpec("NextDetectPenalty", .number(0...86_400), default: .number(30), "seconds without a detect after one"),
         ParameterSpec("AutoBuy", .flag, default: .flag(true), "trade the split (YES) or only report it"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
-    ] + ExitParameters.specs.map { spec in
-        var spec = spec
-        if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(10) }
-        return spec
-    } + StrategyFilters.specs
+    ] + ExitParameters.specs(defaults: ["AutoCancelBuy": .number(10)]) + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
@@ -89,7 +85,7 @@ public struct ChannelSplit: Strategy {
         }
         penalty = Int64(parameters.number("NextDetectPenalty") * 1e9)
         autoBuy = parameters.flag("AutoBuy")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
     }
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {

@@ -64,7 +64,7 @@ public struct DropsDetection: Strategy {
         penalty = Int64(parameters.number("NextDetectPenalty") * 1e9)
         autoBuy = parameters.flag("AutoBuy")
         buyPrice = parameters.number("BuyPrice")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
         direction = EntryDirection(short: parameters.flag("Short"))
     }
 

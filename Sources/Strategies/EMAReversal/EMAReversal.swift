@@ -45,17 +45,8 @@ public struct EMAReversal: Strategy {
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
         ParameterSpec("EntryOrder", .choice(["limit", "market"]), default: .text("limit"), "limit at the touch, or market"),
         ParameterSpec("EntryCooldown", .number(0...86_400), default: .number(10), "seconds between two entries"),
-    ] + ExitParameters.specs.map { spec in
-        // Defaults tuned for a reversal scalp: a tight stop and an unfilled entry let go.
-        var spec = spec
-        switch spec.name {
-        case "SellPrice": spec.defaultValue = .number(0.1)
-        case "StopLoss": spec.defaultValue = .number(-0.15)
-        case "AutoCancelBuy": spec.defaultValue = .number(5)
-        default: break
-        }
-        return spec
-    }
+    // Defaults tuned for a reversal scalp: a tight stop and an unfilled entry let go.
+    ] + ExitParameters.specs(defaults: ["SellPrice": .number(0.1), "StopLoss": .number(-0.15), "AutoCancelBuy": .number(5)])
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
@@ -63,7 +54,7 @@ public struct EMAReversal: Strategy {
         stretch = parameters.number("StretchPercent")
         turn = parameters.number("TurnPercent")
         direction = parameters.text("Direction")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
         marketEntry = parameters.text("EntryOrder") == "market"
         cooldown = Int64(parameters.number("EntryCooldown") * 1e9)
     }

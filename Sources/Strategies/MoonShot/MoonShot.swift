@@ -66,11 +66,7 @@ public struct MoonShot: Strategy {
         ParameterSpec("MShotMinusSatoshi", .flag, default: .flag(true), "keep the order at least two ticks off the reference"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
         ParameterSpec("Short", .flag, default: .flag(false), "shoot above the price and sell short (futures only)"),
-    ] + ExitParameters.specs.map { spec in
-        var spec = spec
-        if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(300) }
-        return spec
-    } + StrategyFilters.specs
+    ] + ExitParameters.specs(defaults: ["AutoCancelBuy": .number(300)]) + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
@@ -85,7 +81,7 @@ public struct MoonShot: Strategy {
         sellAdjust = parameters.number("MShotSellPriceAdjust")
         minusSatoshi = parameters.flag("MShotMinusSatoshi")
         sellPrice = parameters.number("SellPrice")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
         maxActiveOrders = filters.maxActiveOrders
         direction = EntryDirection(short: parameters.flag("Short"))
     }

@@ -75,11 +75,7 @@ public struct MoonStrike: Strategy {
         ParameterSpec("NextDetectPenalty", .number(0...86_400), default: .number(30), "seconds without a detect after one"),
         ParameterSpec("AutoBuy", .flag, default: .flag(true), "trade the detect (YES) or only report it"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
-    ] + ExitParameters.specs.map { spec in
-        var spec = spec
-        if spec.name == "AutoCancelBuy" { spec.defaultValue = .number(10) }
-        return spec
-    } + StrategyFilters.specs
+    ] + ExitParameters.specs(defaults: ["AutoCancelBuy": .number(10)]) + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
@@ -96,7 +92,7 @@ public struct MoonStrike: Strategy {
         sellAdjust = parameters.number("MStrikeSellAdjust")
         penalty = Int64(parameters.number("NextDetectPenalty") * 1e9)
         autoBuy = parameters.flag("AutoBuy")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
         switch parameters.text("MStrikeDirection") {
         case "OnlyShort": sides = [EntryDirection(short: true)]
         case "Both": sides = [EntryDirection(short: false), EntryDirection(short: true)]

@@ -100,7 +100,7 @@ public struct PumpDetection: Strategy {
         useOldAsk = parameters.flag("Use30SecOldASK")
         moveTimer = Int64(parameters.number("PumpMoveTimer") * 1e9)
         movePercent = parameters.number("PumpMovePersent")
-        orderSize = Money(units: Int64((parameters.number("OrderSize") * 1e8).rounded()))
+        orderSize = parameters.money("OrderSize")
         direction = EntryDirection(short: parameters.flag("Short"))
     }
 
