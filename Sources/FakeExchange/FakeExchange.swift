@@ -19,8 +19,11 @@ public final class FakeExchange: @unchecked Sendable {
     public private(set) var port = 0
 
     /// `account`: the API key and secret the order endpoints accept (none: they refuse).
-    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil) throws {
+    /// `shiftTimesToNow`: the messages carry today's exchange times (the recording's
+    /// own delays kept), as a live exchange's do; otherwise the recorded ones.
+    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false) throws {
         market = try FakeMarket(recording: recording, speed: speed, faults: faults)
+        market.shiftTimesToNow = shiftTimesToNow
         orders = FakeOrders(credentials: account, loseResponseOfOrder: faults.loseResponseOfOrder)
         market.onTrade = { [orders] trade in orders.match(trade) }
         market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }

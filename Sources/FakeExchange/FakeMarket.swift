@@ -19,6 +19,8 @@ final class FakeMarket: @unchecked Sendable {
     let messages: [Message]
     let speed: Double
     let faults: FakeExchangeFaults
+    /// Send today's exchange times instead of the recorded ones (see `ExchangeTimeShift`).
+    var shiftTimesToNow = false
     private let state = Mutex(State())
     private let started = Mutex(false)
 
@@ -119,7 +121,14 @@ final class FakeMarket: @unchecked Sendable {
                     drop = true
                 }
             }
-            if !skip { broadcast?(message.text, stream) }
+            if !skip {
+                if shiftTimesToNow {
+                    let shift = Int64(Date().timeIntervalSince1970 * 1000) - message.received / 1_000_000
+                    broadcast?(ExchangeTimeShift.shifted(message.text, byMilliseconds: shift), stream)
+                } else {
+                    broadcast?(message.text, stream)
+                }
+            }
             if drop { closeAll?("fault: connection dropped") }
         }
         state.withLock { $0.finished = true }

@@ -81,6 +81,13 @@ struct BacktestRun {
         }
     }
 
+    /// Moves time on without a market event (a live session's wall clock): orders,
+    /// reports and timers due by then are handled.
+    mutating func advanceClock(to time: Timestamp) {
+        drain(upTo: time)
+        if time > lastTime { lastTime = time }
+    }
+
     /// Lets what is in flight land (a few seconds past the last event) and takes the
     /// final equity.
     mutating func finish() {

@@ -140,7 +140,7 @@ public enum HeadlessLive {
 
     /// A `wss://` endpoint: say whether the exchange can be reached at all (no network
     /// gives that answer within seconds), and that TLS is not built yet.
-    static func unreachableOrTLS(_ url: String) -> LiveFailure {
+    public static func unreachableOrTLS(_ url: String) -> LiveFailure {
         let host = url.replacingOccurrences(of: "wss://", with: "").split(separator: "/").first.map { String($0.split(separator: ":").first ?? "") } ?? url
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }

@@ -33,3 +33,12 @@ final class CommandQueue<Command: Sendable>: Sendable {
         }
     }
 }
+
+/// A set of keys shared between threads (what is being fetched in the background).
+final class SharedKeys: Sendable {
+    private let keys = Mutex<Set<String>>([])
+
+    /// False when the key was there already.
+    func insert(_ key: String) -> Bool { keys.withLock { $0.insert(key).inserted } }
+    func remove(_ key: String) { _ = keys.withLock { $0.remove(key) } }
+}

@@ -10,7 +10,9 @@ import Trading
 import TradingUI
 
 /// A recording replayed through the kernel and the simulated venue on a replay clock:
-/// the engine behind the terminal in REPLAY mode.
+/// the engine behind the terminal in REPLAY mode. Given a ``LiveEventSource`` instead,
+/// the same engine trades a live feed on the simulated venue on the wall clock: PAPER
+/// mode (`apogee live --paper`), where the replay controls do nothing.
 ///
 /// The clock moves by the wall time between frames times the speed (1x…1000x); flat
 /// out (speed 0) it feeds a fixed budget of events per frame instead. Pause, step one
@@ -22,7 +24,9 @@ public final class ReplaySession {
     private(set) var run: BacktestRun
     /// The recordings are read as the clock reaches them (constant memory, a fast
     /// first frame); a restart opens them again.
-    private var stream: RecordingEventStream
+    private var stream: RecordingEventStream?
+    /// The live feed of a paper session (nil in a replay).
+    public let live: LiveEventSource?
     private var pending: MarketEvent?
     private var exhausted = false
     public private(set) var eventsFed = 0
@@ -65,6 +69,8 @@ public final class ReplaySession {
         }
     }
     private var journalFeed: KernelJournalFeed?
+    /// The journal's session id in the database, when journaling.
+    public var journalSessionID: Int64? { journalFeed?.journal.sessionID }
     /// Why the journal stopped, if it did.
     public var journalFailure: StorageError? { journalFeed?.failure }
 
@@ -98,20 +104,15 @@ public final class ReplaySession {
         var options = ReplayOptions(files: files)
         options.database = database
         replayOptions = options
-        stream = try RecordingEventStream(options: options)
+        live = nil
+        let opened = try RecordingEventStream(options: options)
         var head: [MarketEvent] = []
         var market: MarketKind?
-        while head.count < 64, let item = try stream.next() {
+        while head.count < 64, let item = try opened.next() {
             head.append(item.event)
             market = market ?? item.market
         }
-        let kind = market ?? Backtest.inferMarket(head)
-        let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
-        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
-        let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
-        makeRun = {
-            BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies()), venue: SimulatedExchange(settings: settings, cash: cash))
-        }
+        makeRun = Self.runMaker(market: market ?? Backtest.inferMarket(head), strategies: strategies, cash: cash)
         run = makeRun()
         firstTime = head.first?.time.received ?? Timestamp(nanoseconds: 0)
         clock = firstTime
@@ -120,16 +121,37 @@ public final class ReplaySession {
         warmUp()
     }
 
+    /// A paper session: the live feed's events into the kernel and the simulated venue,
+    /// as they arrive.
+    public init(live source: LiveEventSource, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) {
+        files = [source.endpoint]
+        replayOptions = ReplayOptions(files: [])
+        live = source
+        makeRun = Self.runMaker(market: source.market, strategies: strategies, cash: cash)
+        run = makeRun()
+        firstTime = Timestamp(nanoseconds: LiveMarketFeed.now())
+        clock = firstTime
+    }
+
+    private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money) -> () -> BacktestRun {
+        let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
+        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
+        let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
+        return {
+            BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies()), venue: SimulatedExchange(settings: settings, cash: cash))
+        }
+    }
+
     /// The first second of the recording, so even a paused start shows books and prices.
     private func warmUp() {
         feed(until: Timestamp(nanoseconds: clock.nanoseconds + 1_000_000_000))
     }
 
-    public var finished: Bool { exhausted && pending == nil }
+    public var finished: Bool { live == nil && exhausted && pending == nil }
     public var progress: Double {
         if finished { return 1 }
-        let total = stream.fileBytesTotal
-        return total > 0 ? min(1, Double(stream.fileBytesRead) / Double(total)) : 0
+        let total = stream?.fileBytesTotal ?? 0
+        return total > 0 ? min(1, Double(stream?.fileBytesRead ?? 0) / Double(total)) : 0
     }
     public var kernel: TradingKernel { run.kernel }
 
@@ -137,7 +159,7 @@ public final class ReplaySession {
     private func peek() -> MarketEvent? {
         if pending == nil, !exhausted {
             // A damaged line ends nothing: it was counted by the stream; go on.
-            pending = (try? stream.next())?.event
+            pending = (try? stream?.next())?.event
             if pending == nil { exhausted = true }
         }
         return pending
@@ -145,6 +167,10 @@ public final class ReplaySession {
 
     /// Moves the clock by `wallNanoseconds` of real time and feeds what is due.
     public func advance(wallNanoseconds: Int64) {
+        if let live {
+            followLive(live, wallNanoseconds: wallNanoseconds)
+            return
+        }
         guard !paused, !finished else { return }
         let before = eventsFed
         if speed == 0 {
@@ -152,6 +178,23 @@ public final class ReplaySession {
         } else {
             clock = Timestamp(nanoseconds: clock.nanoseconds + wallNanoseconds * Int64(speed))
             feed(until: clock)
+        }
+        let seconds = Double(wallNanoseconds) / 1e9
+        if seconds > 0 { recentRate = recentRate * 0.8 + Double(eventsFed - before) / seconds * 0.2 }
+    }
+
+    /// Paper: everything the feed delivered, timers due by the wall clock, and a
+    /// snapshot asked for each book that is out of sync.
+    private func followLive(_ live: LiveEventSource, wallNanoseconds: Int64) {
+        let before = eventsFed
+        for event in live.drain() { consume(event) }
+        let now = Timestamp(nanoseconds: LiveMarketFeed.now())
+        if now > clock { clock = now }
+        run.advanceClock(to: clock)
+        mirrorFeed?.sync(run.kernel)
+        journalFeed?.sync(run.kernel)
+        for symbol in live.symbols {
+            if let book = run.kernel.book(for: symbol), book.state != .synced { live.requestSnapshot(of: symbol) }
         }
         let seconds = Double(wallNanoseconds) / 1e9
         if seconds > 0 { recentRate = recentRate * 0.8 + Double(eventsFed - before) / seconds * 0.2 }
@@ -182,6 +225,7 @@ public final class ReplaySession {
     }
 
     public func restart() {
+        guard live == nil else { return }
         closeJournal()
         run = makeRun()
         attachLog()
@@ -225,6 +269,10 @@ public final class ReplaySession {
     private func feedOne() {
         guard let event = peek() else { return }
         pending = nil
+        consume(event)
+    }
+
+    private func consume(_ event: MarketEvent) {
         eventsFed += 1
         if event.time.received > clock { clock = event.time.received }
         if let exchange = event.time.exchange { feedLag = Double(event.time.received.nanoseconds - exchange.nanoseconds) / 1e6 }
@@ -258,8 +306,9 @@ public final class ReplaySession {
         var snapshot = run.kernel.snapshot(depth: 30)
         snapshot.time = clock
         return ScreenData(
-            mode: .replay, exchange: exchange, snapshot: snapshot,
-            replay: ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished),
+            mode: live == nil ? .replay : .paper, exchange: live?.venue.rawValue ?? exchange, snapshot: snapshot,
+            replay: live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil,
+            feed: live?.headerText,
             feedLagMilliseconds: feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
             priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
             equityHistory: Array(equityHistory), volume: volume, candles: candles.mapValues(Self.bars), queueAhead: run.venue.queueAhead)

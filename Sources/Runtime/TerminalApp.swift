@@ -34,6 +34,8 @@ public enum TerminalApp {
         public var orderSize = "0.01"
         /// Strategies by name, with their default parameters (`--strategy`).
         public var strategies: [String] = []
+        /// `--param KEY=VALUE` for the one strategy of `strategies`.
+        public var parameters: [(key: String, value: ParameterValue, source: String)] = []
         /// A TOML strategy file: every enabled `[[strategy]]` runs (`--config`).
         public var strategyFile: StrategyFile?
         /// The database that `session:ID` entries come from.
@@ -42,6 +44,8 @@ public enum TerminalApp {
         public var mirror: RedisMirror?
         /// Journal orders, fills and positions to the database (`--no-journal` turns it off).
         public var journal = true
+        /// A paper session on this live feed instead of a replay of `files`.
+        public var live: LiveEventSource?
 
         public init(files: [String]) { self.files = files }
     }
@@ -64,16 +68,20 @@ public enum TerminalApp {
         }
         let configured: [(entry: StrategyCatalog.Entry, parameters: ParameterSet)]
         do {
-            configured = try TerminalStrategies.resolve(names: options.strategies, file: options.strategyFile)
+            configured = try TerminalStrategies.resolve(names: options.strategies, file: options.strategyFile, parameters: options.parameters)
         } catch {
             throw Failure(description: error.description)
         }
         let makeStrategies: () -> [any Strategy] = { configured.map { $0.entry.make($0.parameters) } }
         let session: ReplaySession
-        do {
-            session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies)
-        } catch {
-            throw Failure(description: error.description)
+        if let live = options.live {
+            session = ReplaySession(live: live, strategies: makeStrategies)
+        } else {
+            do {
+                session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies)
+            } catch {
+                throw Failure(description: error.description)
+            }
         }
         session.speed = options.speed
         session.paused = options.paused
@@ -86,10 +94,11 @@ public enum TerminalApp {
         if options.journal {
             do {
                 let database = try ApogeeDatabase(path: options.database ?? ApogeeDatabase.defaultPath)
-                let source = options.files.joined(separator: ",")
+                let source = options.live.map { "\($0.venue.rawValue)@\($0.endpoint) " + $0.symbols.joined(separator: ",") } ?? options.files.joined(separator: ",")
                 let strategies = configured.map(\.entry.name).joined(separator: ",")
+                let kind = options.live == nil ? "replay" : "paper"
                 session.openJournal = {
-                    let record = TradingSessionRecord(kind: "replay", venue: "simulator", source: source, strategies: strategies, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+                    let record = TradingSessionRecord(kind: kind, venue: "simulator", source: source, strategies: strategies, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
                     do {
                         return try TradingJournal(database: database, session: record)
                     } catch {
@@ -152,6 +161,9 @@ public enum TerminalApp {
 
     /// Carries out one screen command on the engine thread; returns a status line to show.
     static func perform(_ command: AppCommand, on session: ReplaySession) -> String? {
+        if session.live != nil, command.movesReplayClock {
+            return "a live session runs on the wall clock: the replay controls do nothing here"
+        }
         switch command {
         case .quit:
             return nil
@@ -200,5 +212,15 @@ public enum TerminalApp {
             session.user(.setTradingState(.active))
         }
         return nil
+    }
+}
+
+extension AppCommand {
+    /// Commands that steer a replay's clock, meaningless on a live feed.
+    var movesReplayClock: Bool {
+        switch self {
+        case .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart: return true
+        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume: return false
+        }
     }
 }

@@ -8,7 +8,11 @@ enum TerminalStrategies {
         var description: String
     }
 
-    static func resolve(names: [String], file: StrategyFile?) throws(Failure) -> [(entry: StrategyCatalog.Entry, parameters: ParameterSet)] {
+    /// `parameters` (`--param KEY=VALUE`) go to the one strategy `names` holds.
+    static func resolve(names: [String], file: StrategyFile?, parameters: [(key: String, value: ParameterValue, source: String)] = []) throws(Failure) -> [(entry: StrategyCatalog.Entry, parameters: ParameterSet)] {
+        if !parameters.isEmpty, names.count != 1 {
+            throw Failure(description: "\(parameters[0].source): --param sets a parameter of the one --strategy named (\(names.count) named); use a --config file for several")
+        }
         var result: [(entry: StrategyCatalog.Entry, parameters: ParameterSet)] = []
         func add(_ name: String, _ given: [(key: String, value: ParameterValue, source: String)], from source: String) throws(Failure) {
             guard let entry = StrategyCatalog.entry(named: name) else {
@@ -23,7 +27,7 @@ enum TerminalStrategies {
                 throw Failure(description: error.description)
             }
         }
-        for name in names { try add(name, [], from: "--strategy \(name)") }
+        for name in names { try add(name, parameters, from: "--strategy \(name)") }
         if let file {
             for item in file.entries where item.enabled { try add(item.name, item.parameters, from: file.path) }
         }

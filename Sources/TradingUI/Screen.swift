@@ -72,6 +72,7 @@ public enum Screen {
             let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
             parts.append("\(state) \(Int(replay.progress * 100))%")
         }
+        if let feed = data.feed { parts.append("ws \(feed)") }
         let lag = data.feedLagMilliseconds.map { "lag \(Int($0.rounded()))ms" } ?? "lag -"
         parts.append(lag)
         parts.append("book \(market?.bookState ?? "-")")

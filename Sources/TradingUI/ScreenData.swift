@@ -32,6 +32,8 @@ public struct ScreenData: Sendable {
     public var exchange: String
     public var snapshot: KernelSnapshot
     public var replay: ReplayStatus?
+    /// A live session's market-data connection (`up`, `down (2 drops)`), nil in a replay.
+    public var feed: String?
     /// Local receive time minus exchange time of the latest event, ms.
     public var feedLagMilliseconds: Double?
     public var eventsPerSecond: Double
@@ -48,13 +50,14 @@ public struct ScreenData: Sendable {
     /// The venue's estimate of the quantity queued ahead of each own resting order.
     public var queueAhead: [ClientOrderID: Quantity] = [:]
 
-    public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double], candles: [String: [CandleBar]] = [:], queueAhead: [ClientOrderID: Quantity] = [:]) {
+    public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feed: String? = nil, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double], candles: [String: [CandleBar]] = [:], queueAhead: [ClientOrderID: Quantity] = [:]) {
         self.queueAhead = queueAhead
         self.candles = candles
         self.mode = mode
         self.exchange = exchange
         self.snapshot = snapshot
         self.replay = replay
+        self.feed = feed
         self.feedLagMilliseconds = feedLagMilliseconds
         self.eventsPerSecond = eventsPerSecond
         self.redis = redis

@@ -6,26 +6,38 @@ import Storage
 import Strategies
 import Venues
 
-/// `apogee live`: a live market-data session (headless for now).
+/// `apogee live`: a live session: the paper terminal, headless paper trading, real
+/// orders (headless), or the books alone.
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
-        abstract: "Watch live markets: stream, synchronise and audit the order books (headless).",
+        abstract: "Trade or watch live markets: the paper terminal, headless paper or real trading, or the books alone.",
         discussion: """
-            Subscribes to the exchange's trade, diff-depth and best bid/ask streams for the \
-            symbols, keeps each book in sync with REST snapshots by the exchange's rules \
-            (again after any gap or reconnect), audits it against the exchange's best \
-            bid/ask and prints the same report as a replay. Reconnects with backoff and \
-            jitter when the connection drops.
+            --paper opens the full-screen terminal on the live feed with the simulator as \
+            the venue (PAPER in the header): the strategies of --strategy / --config and \
+            the hotkeys trade a simulated account at live prices, journaled to --db. \
+            With --headless it runs the same session without the screen and prints a \
+            summary at the end.
 
-            Today: Binance spot and USD-M market data over plain WebSocket, which is the \
-            loopback fake exchange (`apogee fake-exchange`, --endpoint loopback:PORT). \
-            TLS (mainnet, testnet), trading, Gate.io streams, the terminal view and \
-            --paper are the rest of issue #7. With no network, a mainnet session fails \
-            within seconds saying the exchange is unreachable.
+            --headless --trade sends real signed orders for --strategy, journaling each \
+            order's intent before it is sent and reconciling what a crashed session left \
+            open on start (its buys are cancelled unless --keep-orders-after-crash).
 
-            Example:
+            --headless alone streams the books, keeps them in sync with REST snapshots by \
+            the exchange's rules (again after any gap or reconnect), audits them against \
+            the exchange's best bid/ask and prints the same report as a replay.
+
+            Every mode reconnects with backoff and jitter when the connection drops.
+
+            Today: Binance spot and USD-M over plain WebSocket, which is the loopback \
+            fake exchange (`apogee fake-exchange`, --endpoint loopback:PORT); TLS \
+            (mainnet, testnet), Gate.io streams and real orders in the terminal are the \
+            rest of issue #7. With no network, a mainnet session fails within seconds \
+            saying the exchange is unreachable.
+
+            Examples:
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
+              apogee live --exchange binance --symbols ETHUSDT --endpoint loopback:18080 --paper
               apogee live --exchange binance --symbols ETHUSDT --endpoint loopback:18080 --headless --duration 30
             """)
 
@@ -38,29 +50,47 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "mainnet, testnet, or loopback:PORT (the fake exchange).")
     var endpoint = "mainnet"
 
+    @Flag(help: "Trade on paper: the live feed with the simulator as the venue (the terminal, or a summary with --headless).")
+    var paper = false
+
     @Flag(help: "Run without the full-screen view and print a report at the end.")
     var headless = false
 
-    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C, or q in the terminal).")
     var duration: Double?
 
-    @Flag(help: "Print the report as one JSON object.")
+    @Flag(help: "Print the report as one JSON object (market data only).")
     var json = false
 
-    @Flag(help: "Trade: run --strategy through the kernel, sending signed orders (loopback only for now), journaled to --db.")
+    @Flag(help: "Trade for real: run --strategy through the kernel, sending signed orders (with --headless; loopback only for now), journaled to --db.")
     var trade = false
 
-    @Option(help: "The strategy to trade with (with --trade).")
-    var strategy = "ema-reversal"
+    @Option(name: .customLong("strategy"), help: "A strategy to run (repeatable with --paper; one with --trade, default ema-reversal).")
+    var strategies: [String] = []
 
-    @Option(name: .customLong("param"), help: "A strategy parameter, KEY=VALUE (repeatable).")
+    @Option(name: .customLong("param"), help: "A parameter of the one --strategy, KEY=VALUE (repeatable).")
     var params: [String] = []
+
+    @Option(name: .customLong("config"), help: "With --paper: a TOML strategy file; every enabled [[strategy]] runs (see docs/strategies.md).")
+    var config: String?
+
+    @Option(help: "Theme of the terminal: dark, light, mono, high-contrast, or a .toml path.")
+    var theme = "dark"
+
+    @Option(help: "Keymap of the terminal: default, vim, or a .toml path.")
+    var keymap = "default"
+
+    @Option(name: .customLong("size"), help: "Order size of the terminal's buy and sell hotkeys.")
+    var orderSize = "0.01"
 
     @Option(help: "A TOML keys file ([binance] key = \"…\" secret = \"…\"), mode 0600; else APOGEE_BINANCE_KEY / _SECRET.")
     var keys: String?
 
     @Option(name: .customLong("db"), help: "The database the order journal goes to (default: $XDG_DATA_HOME/apogee/apogee.sqlite).")
     var database: String?
+
+    @Flag(name: .customLong("no-journal"), help: "With --paper: do not journal the session's orders, fills and positions.")
+    var noJournal = false
 
     @Flag(name: .customLong("keep-orders-after-crash"), help: "Keep the buy orders a crashed session left open instead of cancelling them.")
     var keepOrdersAfterCrash = false
@@ -71,6 +101,22 @@ struct LiveCommand: ParsableCommand {
         }
         _ = try environment()
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
+        if trade, strategies.count > 1 { throw ValidationError("--trade runs one --strategy for now") }
+        if config != nil, !paper { throw ValidationError("--config runs strategies on paper: add --paper") }
+    }
+
+    var symbolList: [String] { symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
+
+    /// `--param KEY=VALUE` items, in order.
+    func parameters() throws -> [(key: String, value: ParameterValue, source: String)] {
+        try params.map { param in
+            guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
+                StandardError.write("apogee: --param \(param): expected KEY=VALUE\n")
+                throw ExitStatus.failure
+            }
+            return (String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)")
+        }
     }
 
     func environment() throws -> VenueEnvironment {
@@ -86,15 +132,19 @@ struct LiveCommand: ParsableCommand {
     }
 
     func run() throws {
+        if paper {
+            try runPaper()
+            return
+        }
         guard headless else {
-            StandardError.write("apogee: the live terminal view is not built yet; run with --headless (issue #7)\n")
+            StandardError.write("apogee: the terminal trades on paper for now: add --paper (real orders run with --headless --trade; issue #7)\n")
             throw ExitStatus.failure
         }
         if trade {
             try runTrading()
             return
         }
-        var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, environment: try environment())
+        var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: symbolList, environment: try environment())
         options.duration = duration
         let stop = SignalFlag()
         options.stopWhen = { stop.raised }
@@ -126,18 +176,11 @@ extension LiveCommand {
             StandardError.write("apogee: \(failure)\n")
             throw ExitStatus.failure
         }
-        var given: [(key: String, value: ParameterValue, source: String)] = []
-        for param in params {
-            guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
-                StandardError.write("apogee: --param \(param): expected KEY=VALUE\n")
-                throw ExitStatus.failure
-            }
-            given.append((String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)"))
-        }
+        let given = try parameters()
         let stop = SignalFlag()
         let started = Date()
         let limit = duration
-        var options = LiveTradingSession.Options(symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, port: port, credentials: credentials, strategies: [(strategy, given)], stopWhen: {
+        var options = LiveTradingSession.Options(symbols: symbolList, port: port, credentials: credentials, strategies: [(strategies.first ?? "ema-reversal", given)], stopWhen: {
             stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
         })
         options.database = database ?? ApogeeDatabase.defaultPath
@@ -185,18 +228,21 @@ struct FakeExchangeCommand: ParsableCommand {
     @Option(help: "A keys file (TOML [binance] key/secret, mode 0600) whose account the order endpoints accept.")
     var keys: String?
 
+    @Flag(name: .customLong("recorded-times"), help: "Send the recording's exchange times as they are (default: moved to today, keeping the recorded delays).")
+    var recordedTimes = false
+
     func run() throws {
         let exchange: FakeExchange
         do {
             let account = try keys.flatMap { try APICredentials.load(for: .binance, environment: [:], keysFile: $0) }
-            exchange = try FakeExchange(recording: data, speed: speed, faults: FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt), account: account)
+            exchange = try FakeExchange(recording: data, speed: speed, faults: FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt), account: account, shiftTimesToNow: !recordedTimes)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
         let bound = try exchange.start(port: port)
-        print("fake exchange on http://127.0.0.1:\(bound) (streams: ws://127.0.0.1:\(bound)/stream?streams=…), \(exchange.messageCount) messages at \(speed)x")
-        FileHandle.standardOutput.synchronizeFile()
+        // Written at once (not through stdout's buffer): scripts wait for this line.
+        FileHandle.standardOutput.write(Data("fake exchange on http://127.0.0.1:\(bound) (streams: ws://127.0.0.1:\(bound)/stream?streams=…), \(exchange.messageCount) messages at \(speed)x\n".utf8))
         let stop = SignalFlag()
         while !exchange.finished, !stop.raised { usleep(50_000) }
         exchange.stop()

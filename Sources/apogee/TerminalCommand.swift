@@ -39,21 +39,26 @@ struct ViewOptions: ParsableArguments {
         options.orderSize = orderSize
         options.strategies = strategies
         options.journal = !noJournal
-        if let config {
-            do {
-                options.strategyFile = try StrategyFile(path: config, text: try String(contentsOfFile: config, encoding: .utf8))
-            } catch let failure as StrategyFile.Failure {
-                StandardError.write("apogee: \(failure)\n")
-                throw ExitStatus.failure
-            } catch {
-                StandardError.write("apogee: cannot read \(config): \(error.localizedDescription)\n")
-                throw ExitStatus.failure
-            }
-        }
+        options.strategyFile = try config.map(Self.loadStrategyFile)
         do {
             try TerminalApp.run(options)
         } catch {
             StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}
+
+extension ViewOptions {
+    /// A `--config` strategy file, or a message saying why it cannot be used.
+    static func loadStrategyFile(_ path: String) throws -> StrategyFile {
+        do {
+            return try StrategyFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8))
+        } catch let failure as StrategyFile.Failure {
+            StandardError.write("apogee: \(failure)\n")
+            throw ExitStatus.failure
+        } catch {
+            StandardError.write("apogee: cannot read \(path): \(error.localizedDescription)\n")
             throw ExitStatus.failure
         }
     }

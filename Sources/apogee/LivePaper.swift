@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Runtime
+import Storage
+import Venues
+
+extension LiveCommand {
+    /// `--paper`: the live feed traded on the simulator, in the terminal or headless.
+    func runPaper() throws {
+        let venue = VenueID(rawValue: exchange)!
+        let environment = try environment()
+        guard case .loopback(let port) = environment else {
+            StandardError.write("apogee: \(HeadlessLive.unreachableOrTLS(VenueEndpoints.of(venue, in: environment).marketStream))\n")
+            throw ExitStatus.failure
+        }
+        let strategyFile = try config.map(ViewOptions.loadStrategyFile)
+        let given = try parameters()
+        let source: LiveEventSource
+        do throws(LiveFailure) {
+            source = try LiveEventSource(venue: venue, symbols: symbolList, port: port)
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+        defer { source.stop() }
+        guard headless else {
+            var options = TerminalApp.Options(files: [])
+            options.live = source
+            options.strategies = strategies
+            options.parameters = given
+            options.strategyFile = strategyFile
+            options.theme = theme
+            options.keymap = keymap
+            options.orderSize = orderSize
+            options.journal = !noJournal
+            options.database = database
+            do {
+                try TerminalApp.run(options)
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
+        let stop = SignalFlag()
+        let started = Date()
+        let limit = duration
+        do throws(LiveFailure) {
+            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath)) {
+                stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
+            }
+            let session = outcome.journalSession.map { "paper session \($0)" } ?? "paper session (not journaled)"
+            print("\(session): \(outcome.events) events, \(outcome.snapshots) snapshot(s), \(outcome.feed.drops) drop(s); \(outcome.orders) orders, \(outcome.fills) fills, \(outcome.trades) round trips, net P&L \(outcome.netPnL.roundedText(fractionDigits: 2)) USDT; positions: \(outcome.positions.isEmpty ? "flat" : outcome.positions.joined(separator: ", "))")
+            if let failure = outcome.journalFailure { StandardError.write("apogee: warning: order journal stopped: \(failure)\n") }
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+}

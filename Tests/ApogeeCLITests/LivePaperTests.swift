@@ -1,0 +1,89 @@
+import FakeExchange
+import Foundation
+import Runtime
+import Storage
+import Testing
+
+/// `apogee live --paper`: the live feed of the loopback fake exchange traded on the
+/// simulator, in the real terminal and headless.
+@Suite("apogee live --paper", .serialized)
+struct LivePaperTests {
+    let recording = ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz"
+
+    func header(_ screen: String) -> String { screen.split(separator: "\n").first.map(String.init) ?? "" }
+
+    @Test("the terminal shows PAPER on the live feed; a dropped connection shows and the book resyncs; a buy hotkey fills on paper, never on the exchange; journaled as a paper session")
+    func paperTerminal() throws {
+        let fake = try FakeExchange(recording: recording, speed: 5, faults: FakeExchangeFaults(dropAfterMessages: 1500), shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) live --exchange binance --symbols ETHUSDT --endpoint loopback:\(fake.port) --paper --size 0.02", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        let first = try session.wait { self.header($0).contains("PAPER") && self.header($0).contains("book synced") }
+        #expect(header(first).contains("binance"))
+        #expect(!header(first).contains("%"), "no replay progress in a live session")
+        // The fake exchange's times are moved to today: the lag is the recording's own
+        // delay (its recorder's clock ran about 1.3 s behind Binance's), not its age.
+        let lag = try #require(header(first).split(separator: "|").first { $0.contains("lag") }.flatMap { Int($0.replacingOccurrences(of: "lag", with: "").replacingOccurrences(of: "ms", with: "").trimmingCharacters(in: .whitespaces)) })
+        #expect(abs(lag) < 10_000, "lag \(lag) ms")
+        // The fault: one dropped connection, then the book is synchronised again.
+        let dropped = try session.wait(timeout: 30) { self.header($0).contains("ws up (1 drop)") && self.header($0).contains("book synced") }
+        #expect(header(dropped).contains("ACTIVE"))
+        try session.send("b")
+        try session.wait { $0.contains("ETHUSDT   LONG") }
+        try session.send("Space")
+        try session.wait { $0.contains("the replay controls do nothing here") }
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") }
+        try session.send("y")
+        try session.wait { $0.contains("apogee exited with status 0") }
+        #expect(fake.acceptedOrders.isEmpty, "paper orders never reach the exchange")
+
+        let database = try ApogeeDatabase(path: session.scratch + "/data/apogee/apogee.sqlite")
+        let sessions = try database.tradingSessions()
+        #expect(sessions.count == 1)
+        let paper = try #require(sessions.first)
+        #expect(paper.session.kind == "paper")
+        #expect(paper.session.source.contains("ETHUSDT"))
+        #expect(paper.session.complete)
+        #expect(paper.fills >= 1, "the hotkey's market buy filled on paper")
+    }
+
+    @Test("headless: the strategy trades the live feed on paper for --duration seconds, the summary matches the journal, the exchange sees no order")
+    func paperHeadless() throws {
+        let fake = try FakeExchange(recording: recording, speed: 10, shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let folder = NSTemporaryDirectory() + "apogee-paper-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let db = folder + "/paper.sqlite"
+        let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--paper", "--headless", "--duration", "8",
+                                         "--strategy", "ema-reversal", "--param", "EMAPeriod=3", "--param", "StretchPercent=0.01", "--param", "TurnPercent=0.002", "--param", "EntryOrder=market", "--db", db])
+        #expect(run.status == 0, "\(run.standardError)")
+        let line = run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.hasPrefix("paper session 1: "), "\(line)")
+        func figure(before word: String) -> Int? {
+            let words = line.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: ";", with: "").split(separator: " ").map(String.init)
+            return words.firstIndex(of: word).flatMap { $0 > 0 ? Int(words[$0 - 1]) : nil }
+        }
+        let events = try #require(figure(before: "events"))
+        #expect(events > 1000, "\(line)")
+        #expect((figure(before: "snapshot(s)") ?? 0) >= 1, "the book was synchronised from a REST snapshot")
+        let orders = try #require(figure(before: "orders"))
+        let fills = try #require(figure(before: "fills"))
+        #expect(orders >= 1, "a 0.01 % stretch from a 3-second EMA happens within 8 s of ETH at 10x: \(line)")
+        #expect(fake.acceptedOrders.isEmpty, "paper orders never reach the exchange")
+        let sessions = try ApogeeDatabase(path: db).tradingSessions()
+        #expect(sessions.count == 1)
+        #expect(sessions.first?.session.kind == "paper")
+        #expect(sessions.first?.orders == orders)
+        #expect(sessions.first?.fills == fills)
+        #expect(sessions.first?.session.complete == true)
+    }
+
+    @Test("with no exchange listening, --paper fails at once saying the exchange is unreachable")
+    func unreachable() throws {
+        let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:1", "--paper", "--headless"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("exchange unreachable: ws://127.0.0.1:1"), "\(run.standardError)")
+    }
+}
