@@ -4,6 +4,7 @@ import HeapModule
 import MarketModel
 import OrderBook
 import Simulation
+import Strategies
 import Trading
 
 /// One backtest: the kernel and the simulated venue, driven in a plain loop by market
@@ -219,6 +220,16 @@ struct Scheduled: Comparable {
 }
 
 extension BacktestRun {
+    /// The kernel on a simulated venue with the terminal's account terms (spot, or USD-M
+    /// at 5x), default latency and a conservative queue: the engine of a replay in the
+    /// terminal, of a paper session, and of the emulated strategies of a live one.
+    static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money) -> BacktestRun {
+        let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
+        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
+        let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
+        return BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies), venue: SimulatedExchange(settings: settings, cash: cash))
+    }
+
     /// A command from the trader at the current replay time.
     mutating func user(_ command: UserCommand) {
         let at = lastTime

@@ -53,14 +53,26 @@ public final class LiveTradingSession {
         /// Per order sent: nanoseconds from the market frame's arrival (the kernel's
         /// time for it) to the order request handed to the socket.
         public var frameToOrder: [Int64]
+        /// The strategies with `EmulatorMode=YES`: their kernel on the simulated venue,
+        /// fed the same market events, and its journal session (kind `emulator`).
+        public var emulator: TradingKernel?
+        public var emulatorJournalSession: Int64?
     }
 
     public static func run(_ options: Options) throws(LiveFailure) -> Outcome {
+        // Strategies with EmulatorMode=YES trade a simulated account of their own, on
+        // the same feed: their orders never reach the exchange and their positions
+        // never mix with the real ones.
         var strategies: [any Strategy] = []
+        var emulated: [any Strategy] = []
         for (name, given) in options.strategies {
             guard let entry = StrategyCatalog.entry(named: name) else { throw LiveFailure(description: "unknown strategy '\(name)'") }
-            do { strategies.append(entry.make(try ParameterSet(specs: entry.specs, given: given))) } catch { throw LiveFailure(description: error.description) }
+            let parameters: ParameterSet
+            do { parameters = try ParameterSet(specs: entry.specs, given: given) } catch { throw LiveFailure(description: error.description) }
+            if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
+        var emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: .spot, strategies: emulated, cash: options.cash)
+        var emulatorJournal: KernelJournalFeed?
         let configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
         var kernel = TradingKernel(configuration: configuration, strategies: strategies)
         let client = BinanceOrderClient(host: "127.0.0.1", port: options.port, credentials: options.credentials)
@@ -82,6 +94,12 @@ public final class LiveTradingSession {
                 let feed = KernelJournalFeed(journal: journal)
                 feed.idPrefix = "s\(journal.sessionID)-"
                 journalFeed = feed
+                if emulator != nil {
+                    let record = TradingSessionRecord(kind: "emulator", venue: "simulator", source: "\(venue) " + options.symbols.joined(separator: ","), strategies: options.strategies.filter { item in emulated.contains { $0.name == item.name } }.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+                    let emulatorFeed = KernelJournalFeed(journal: try TradingJournal(database: database, session: record))
+                    emulator?.observer = { emulatorFeed.observe($0) }
+                    emulatorJournal = emulatorFeed
+                }
             } catch let error as LiveFailure {
                 throw error
             } catch {
@@ -187,6 +205,10 @@ public final class LiveTradingSession {
             for (text, received) in inbox.take(waiting: 0.002) {
                 guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
                 deliver(.market(event))
+                if emulator != nil {
+                    emulator!.feed(event)
+                    emulatorJournal?.sync(emulator!.kernel)
+                }
             }
             for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
                 if let last = lastSnapshotTry[symbol], now() - last < 1_000_000_000 { continue }
@@ -195,8 +217,13 @@ public final class LiveTradingSession {
                       case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: now())) else { continue }
                 snapshot.symbol = symbol
                 deliver(.market(.bookSnapshot(snapshot)))
+                emulator?.feed(MarketEvent.bookSnapshot(snapshot))
             }
             let current = now()
+            if emulator != nil {
+                emulator!.advanceClock(to: Timestamp(nanoseconds: current))
+                emulatorJournal?.sync(emulator!.kernel)
+            }
             let due = timers.filter { $0.nanoseconds <= current }
             if !due.isEmpty {
                 timers.removeAll { $0.nanoseconds <= current }
@@ -209,7 +236,8 @@ public final class LiveTradingSession {
         }
         poll()
         journalFeed?.finish(kernel, complete: true)
-        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder)
+        if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
+        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID)
     }
 
     /// Compares the journals of earlier live sessions on this venue that never closed

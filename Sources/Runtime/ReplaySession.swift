@@ -134,12 +134,7 @@ public final class ReplaySession {
     }
 
     private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money) -> () -> BacktestRun {
-        let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
-        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
-        let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
-        return {
-            BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies()), venue: SimulatedExchange(settings: settings, cash: cash))
-        }
+        { BacktestRun.simulated(market: kind, strategies: strategies(), cash: cash) }
     }
 
     /// The first second of the recording, so even a paused start shows books and prices.

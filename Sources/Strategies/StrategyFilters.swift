@@ -44,7 +44,13 @@ public struct StrategyFilters: Hashable, Sendable {
         }
     }
 
+    /// MoonBot's per-strategy emulator flag: in a live session the strategy trades a
+    /// simulated account on the live feed beside the real one; it changes nothing in a
+    /// replay, a backtest or on paper, where every order is simulated already.
+    public static let emulatorSpec = ParameterSpec("EmulatorMode", .flag, default: .flag(false), "live: trade this strategy on a simulated account beside the real one (replays, backtests and paper simulate every order anyway)")
+
     public static let specs: [ParameterSpec] = [
+        emulatorSpec,
         ParameterSpec("CoinsWhiteList", .coinList, default: .text(""), "trade only these coins or symbols (empty: all)"),
         ParameterSpec("CoinsBlackList", .coinList, default: .text(""), "never trade these coins or symbols"),
         ParameterSpec("WorkingPriceMin", .number(0...1_000_000_000), default: .number(0), "lowest price traded (0: no floor)"),

@@ -119,6 +119,12 @@ public struct ParameterSet: Hashable, Sendable {
         }
     }
 
+    /// `EmulatorMode=YES`: a live session trades the strategy on a simulated account.
+    public var emulated: Bool {
+        if case .flag(let value)? = values["EmulatorMode"] { return value }
+        return false
+    }
+
     /// A number parameter as an amount of the account currency, to the 10⁻⁸ unit.
     public func money(_ name: String) -> Money {
         Money(units: Int64((number(name) * 1e8).rounded()))

@@ -4,6 +4,7 @@ import Foundation
 import Runtime
 import Storage
 import Strategies
+import Trading
 import Venues
 
 /// `apogee live`: a live session: the paper terminal, headless paper trading, real
@@ -65,13 +66,13 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "Trade for real: run --strategy through the kernel, sending signed orders (with --headless; loopback only for now), journaled to --db.")
     var trade = false
 
-    @Option(name: .customLong("strategy"), help: "A strategy to run (repeatable with --paper; one with --trade, default ema-reversal).")
+    @Option(name: .customLong("strategy"), help: "A strategy to run (repeatable; default ema-reversal). With --trade, one with EmulatorMode=YES trades a simulated account beside the real one.")
     var strategies: [String] = []
 
     @Option(name: .customLong("param"), help: "A parameter of the one --strategy, KEY=VALUE (repeatable).")
     var params: [String] = []
 
-    @Option(name: .customLong("config"), help: "With --paper: a TOML strategy file; every enabled [[strategy]] runs (see docs/strategies.md).")
+    @Option(name: .customLong("config"), help: "With --paper or --trade: a TOML strategy file; every enabled [[strategy]] runs (see docs/strategies.md).")
     var config: String?
 
     @Option(help: "Theme of the terminal: dark, light, mono, high-contrast, or a .toml path.")
@@ -102,8 +103,8 @@ struct LiveCommand: ParsableCommand {
         _ = try environment()
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
-        if trade, strategies.count > 1 { throw ValidationError("--trade runs one --strategy for now") }
-        if config != nil, !paper { throw ValidationError("--config runs strategies on paper: add --paper") }
+        if !params.isEmpty, strategies.count != 1 { throw ValidationError("--param sets a parameter of the one --strategy named (\(strategies.count) named); use a --config file for several") }
+        if config != nil, !paper, !trade { throw ValidationError("--config names strategies to run: add --paper or --trade") }
     }
 
     var symbolList: [String] { symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
@@ -180,7 +181,14 @@ extension LiveCommand {
         let stop = SignalFlag()
         let started = Date()
         let limit = duration
-        var options = LiveTradingSession.Options(symbols: symbolList, port: port, credentials: credentials, strategies: [(strategies.first ?? "ema-reversal", given)], stopWhen: {
+        // The named strategies (--param goes to the one named), then the file's enabled
+        // ones; ema-reversal when none is named.
+        var chosen = strategies.map { (name: $0, parameters: given) }
+        if let file = try config.map(ViewOptions.loadStrategyFile) {
+            chosen += file.entries.filter(\.enabled).map { ($0.name, $0.parameters) }
+        }
+        if chosen.isEmpty { chosen = [("ema-reversal", given)] }
+        var options = LiveTradingSession.Options(symbols: symbolList, port: port, credentials: credentials, strategies: chosen, stopWhen: {
             stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
         })
         options.database = database ?? ApogeeDatabase.defaultPath
@@ -190,6 +198,11 @@ extension LiveCommand {
             for line in outcome.reconciliation { print("reconcile: \(line)") }
             let positions = outcome.kernel.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
             print("trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent, \(outcome.recovered) recovered after a lost answer; positions: \(positions.isEmpty ? "flat" : positions)")
+            if let emulator = outcome.emulator {
+                let emulated = emulator.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
+                let net = emulator.journal.reduce(Money.zero) { $0 + $1.netPnL }
+                print("emulator session \(outcome.emulatorJournalSession.map(String.init) ?? "-") (EmulatorMode strategies, simulated): \(emulator.orderCount) orders, \(emulator.journal.count) round trips, net P&L \(net.roundedText(fractionDigits: 2)) USDT; positions: \(emulated.isEmpty ? "flat" : emulated)")
+            }
             if let failure = outcome.journalFailure { StandardError.write("apogee: warning: order journal stopped: \(failure)\n") }
         } catch {
             StandardError.write("apogee: \(error)\n")

@@ -62,6 +62,44 @@ struct LiveTradingTests {
         let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
         #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(ids))
     }
+
+    @Test("EmulatorMode=YES: that strategy trades a simulated account on the same feed; the exchange sees only the real strategy's orders; each has its own journal session")
+    func emulatedBesideReal() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let drops: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
+            ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let emulated: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("EmulatorMode", .flag(true), "test"), ("EMAPeriod", .integer(2), "test"), ("StretchPercent", .number(0.005), "test"),
+            ("TurnPercent", .number(0.001), "test"), ("EntryOrder", .text("market"), "test"), ("EntryCooldown", .number(0.5), "test"),
+        ]
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], port: fake.port, credentials: account, strategies: [("drops", drops), ("ema-reversal", emulated)], stopWhen: { fake.finished && settle.passed(1.0) })
+        options.database = database
+        let outcome = try LiveTradingSession.run(options)
+        #expect(outcome.journalFailure == nil)
+        let emulator = try #require(outcome.emulator)
+        #expect(emulator.orderCount >= 1, "the emulated strategy traded on its simulated account")
+        #expect(outcome.kernel.snapshot(depth: 0).strategies.map(\.name) == ["drops"])
+        #expect(emulator.snapshot(depth: 0).strategies.map(\.name) == ["ema-reversal"])
+
+        let store = try ApogeeDatabase(path: database)
+        let real = try #require(try store.journal(session: outcome.journalSession ?? 0))
+        let simulated = try #require(try store.journal(session: outcome.emulatorJournalSession ?? 0))
+        #expect(real.session.kind == "live")
+        #expect(simulated.session.kind == "emulator")
+        #expect(simulated.session.strategies == "ema-reversal")
+        let accepted = Set(fake.acceptedOrders.map(\.clientOrderID))
+        #expect(Set(real.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == accepted, "the exchange saw exactly the real journal's orders")
+        #expect(!real.orders.contains { $0.origin.contains("ema-reversal") }, "no emulated order in the real journal")
+        #expect(Set(simulated.orders.map(\.clientOrderID)).count == emulator.orderCount)
+        #expect(simulated.orders.allSatisfy { $0.origin.contains("ema-reversal") || $0.origin.hasPrefix("exits:") || $0.origin == "risk" }, "\(Set(simulated.orders.map(\.origin)))")
+        #expect(accepted.isDisjoint(with: Set(simulated.orders.map(\.clientOrderID))))
+    }
 }
 
 typealias ParameterValueAlias = Strategies.ParameterValue

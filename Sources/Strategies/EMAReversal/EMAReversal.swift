@@ -38,6 +38,7 @@ public struct EMAReversal: Strategy {
     var lastEntry: Timestamp?
 
     public static let specs: [ParameterSpec] = [
+        StrategyFilters.emulatorSpec,
         ParameterSpec("EMAPeriod", .integer(2...86_400), default: .integer(30), "EMA period in seconds (over one-second closes)"),
         ParameterSpec("StretchPercent", .number(0.001...50), default: .number(0.05), "how far from the EMA the price must stretch, %"),
         ParameterSpec("TurnPercent", .number(0...50), default: .number(0.02), "how far it must come back from its extreme, %"),
