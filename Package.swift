@@ -26,6 +26,9 @@ let package = Package(
         // Already a dependency of compress-nio; its HTTP and WebSocket modules carry the
         // live feed and the fake exchange over plain TCP (loopback).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // TLS for wss:// and https:// (mainnet, testnet) on the same NIO pipelines; its
+        // BoringSSL is symbol-prefixed, so it links beside the system libcrypto.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: a module map and a small prefixed shim header each.
@@ -74,6 +77,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -86,6 +90,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Test support: a real redis-server on a free loopback port.
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),

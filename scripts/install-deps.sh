@@ -14,6 +14,8 @@ packages=(
   redis-server     # integration tests of the Redis mirror
   tmux             # end-to-end tests of the full-screen view
   procps           # pgrep, for the signal tests
+  ca-certificates  # the trust roots TLS checks exchanges' certificates against
+  openssl          # tests make a self-signed certificate for the TLS fake exchange
 )
 
 missing=()

@@ -1,7 +1,9 @@
 import Foundation
+import Runtime
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import Synchronization
 import Venues
@@ -44,9 +46,14 @@ public final class FakeExchange: @unchecked Sendable {
         orders.all.map { ($0.clientOrderID, $0.status, $0.executed.formatted(fractionDigits: 0)) }
     }
 
-    /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port.
+    /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port. With `tls`, REST
+    /// and streams are served over TLS with that certificate (https, wss).
     @discardableResult
-    public func start(port: Int = 0) throws -> Int {
+    public func start(port: Int = 0, tls: FakeExchangeTLS? = nil) throws -> Int {
+        let tlsContext = try tls.map { files in
+            let chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .file(files.privateKey)))
+        }
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 20,
             shouldUpgrade: { channel, head in
@@ -56,17 +63,27 @@ public final class FakeExchange: @unchecked Sendable {
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                 let streams = Self.streams(in: head.uri)
                 return channel.pipeline.addHandler(SubscriberHandler(exchange: self)).map {
-                    self.subscribers.withLock { $0[ObjectIdentifier(channel)] = (channel, streams) }
-                    self.market.startIfNeeded()
+                    // NIO takes the HTTP handlers out of the pipeline after this returns;
+                    // a frame written before that would meet the HTTP encoder and be lost.
+                    // Streaming starts once the upgrade has settled.
+                    channel.eventLoop.scheduleTask(in: .milliseconds(20)) {
+                        self.subscribers.withLock { $0[ObjectIdentifier(channel)] = (channel, streams) }
+                        self.market.startIfNeeded()
+                    }
                 }
             })
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [weak self] channel in
                 let handler = RESTHandler(exchange: self)
-                return channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                    context.pipeline.removeHandler(name: "apogee-rest", promise: nil)
-                })).flatMap {
+                let secured: EventLoopFuture<Void> = tlsContext.map { context in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
+                } ?? channel.eventLoop.makeSucceededVoidFuture()
+                return secured.flatMap {
+                    channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                        context.pipeline.removeHandler(name: "apogee-rest", promise: nil)
+                    }))
+                }.flatMap {
                     channel.pipeline.addHandler(handler, name: "apogee-rest")
                 }
             }
@@ -210,5 +227,39 @@ final class SubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         exchange?.unsubscribe(context.channel)
         context.fireChannelInactive()
+    }
+}
+
+/// The certificate (PEM, chain first) and private key (PEM) a TLS fake exchange serves.
+public struct FakeExchangeTLS: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+    }
+}
+
+extension FakeExchangeTLS {
+    /// A fresh self-signed certificate for 127.0.0.1 and localhost (P-256, two days),
+    /// made with the `openssl` command into `folder`: `cert.pem` is also what the
+    /// client trusts (`--ca-file`).
+    public static func selfSigned(in folder: String) throws -> FakeExchangeTLS {
+        let files = FakeExchangeTLS(certificateChain: folder + "/cert.pem", privateKey: folder + "/key.pem")
+        let status = try ChildProcess.run([
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", files.privateKey, "-out", files.certificateChain, "-days", "2", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ], standardOutput: nil, standardError: folder + "/openssl.log")
+        guard status == 0 else {
+            let log = (try? String(contentsOfFile: folder + "/openssl.log", encoding: .utf8)) ?? ""
+            throw Failure(description: "openssl could not make a test certificate (exit \(status)): \(log)")
+        }
+        return files
     }
 }

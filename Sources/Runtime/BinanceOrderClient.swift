@@ -7,8 +7,8 @@ import Venues
 /// Binance spot orders over signed REST, made safe to retry: every order carries a
 /// client order id, and when an answer is lost (connection closed, timeout, 5xx — the
 /// outcome is unknown) the order is looked up by that id before anything is sent
-/// again, so a lost response never becomes a second order. Plain HTTP: the loopback
-/// fake exchange (TLS comes with the live driver). Errors never show the key or secret.
+/// again, so a lost response never becomes a second order. Over TLS to the exchange, or
+/// plain HTTP to the loopback fake exchange. Errors never show the key or secret.
 public final class BinanceOrderClient: @unchecked Sendable {
     public struct OrderState: Sendable, Equatable {
         public var clientOrderID: String
@@ -35,6 +35,9 @@ public final class BinanceOrderClient: @unchecked Sendable {
 
     let host: String
     let port: Int
+    let tls: TLSClient?
+    /// Prefix of every request path (a custom base address's path).
+    let pathPrefix: String
     let signer: BinanceSigner
     let credentials: APICredentials
     public var clock = ClockOffset()
@@ -43,9 +46,21 @@ public final class BinanceOrderClient: @unchecked Sendable {
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
-    public init(host: String, port: Int, credentials: APICredentials) {
-        self.host = host
-        self.port = port
+    /// Plain HTTP (the loopback fake exchange).
+    public convenience init(host: String, port: Int, credentials: APICredentials) {
+        self.init(rest: ServiceAddress(tls: false, host: host, port: port), tls: nil, credentials: credentials)
+    }
+
+    /// The venue's REST address of a live session.
+    public convenience init(connection: VenueConnection, credentials: APICredentials) {
+        self.init(rest: connection.rest, tls: connection.tls, credentials: credentials)
+    }
+
+    init(rest: ServiceAddress, tls: TLSClient?, credentials: APICredentials) {
+        host = rest.host
+        port = rest.port
+        pathPrefix = rest.path
+        self.tls = rest.tls ? tls : nil
         self.credentials = credentials
         signer = BinanceSigner(credentials: credentials)
     }
@@ -123,7 +138,7 @@ public final class BinanceOrderClient: @unchecked Sendable {
     private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> RESTClient.Response? {
         let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
         do {
-            return try RESTClient.send(method, host: host, port: port, path: path + "?" + query, headers: signer.headers, group: group, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
+            return try RESTClient.send(method, host: host, port: port, path: pathPrefix + path + "?" + query, headers: signer.headers, group: group, tls: tls, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
             throw Failure(description: credentials.redact("\(what): exchange unreachable: \(failure)"), code: nil)
         } catch {

@@ -12,6 +12,8 @@ public struct LiveOptions: Sendable {
     public var venue: VenueID
     public var symbols: [String]
     public var environment: VenueEnvironment
+    /// Extra trusted certificates (PEM) for TLS: a test exchange's own certificate.
+    public var caFile: String?
     /// Stop after this many seconds (nil: until `stopWhen` says so).
     public var duration: Double?
     /// Checked every few milliseconds; true stops the session (tests: the fake
@@ -28,6 +30,8 @@ public struct LiveOptions: Sendable {
 /// Why a live session could not run.
 public struct LiveFailure: Error, Sendable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// How the live connection fared, beside the replay-style report of the books.
@@ -54,102 +58,47 @@ public struct LiveFeedSummary: Sendable, Equatable {
 /// A live market-data session without a screen: the exchange's streams for the symbols,
 /// each book synchronised with REST snapshots by the exchange's rules (again after a
 /// gap or a reconnect), audited against the exchange's best bid/ask, reported like a
-/// replay. Binance spot and USD-M market data today, on the loopback fake exchange.
+/// replay. Binance spot and USD-M, over TLS or on the loopback fake exchange.
 public enum HeadlessLive {
     public static func run(_ options: LiveOptions) throws(LiveFailure) -> ReplayReport {
-        guard options.venue == .binance || options.venue == .binanceFutures else {
-            throw LiveFailure(description: "live market data for \(options.venue.rawValue) is not built yet (Binance spot and USD-M are); see issue #7")
-        }
-        guard !options.symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
-        let endpoints = VenueEndpoints.of(options.venue, in: options.environment)
-        guard case .loopback(let port) = options.environment else {
-            throw unreachableOrTLS(endpoints.marketStream)
-        }
-        let futures = options.venue.isFutures
-        let streams = options.symbols.flatMap { symbol -> [String] in
-            let lower = symbol.lowercased()
-            return ["\(lower)@depth@\(futures ? "0ms" : "100ms")", "\(lower)@trade", "\(lower)@bookTicker"]
-        }
-        let queue = Mutex<[(String, Int64)]>([])
-        let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
-            queue.withLock { $0.append((text, received)) }
-        }
-        do {
-            try feed.start()
-        } catch {
-            throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(port): \(error)")
-        }
-        defer { feed.stop() }
-
-        var parser = BinanceFeedParser(market: futures ? .usdMargined : .spot)
+        let connection = try VenueConnection(venue: options.venue, environment: options.environment, caFile: options.caFile)
+        let source = try LiveEventSource(connection: connection, symbols: options.symbols)
+        defer { source.stop() }
+        let rule: BookSyncRule = connection.isFutures ? .previousID : .sequential
         var symbols: [String: SymbolReplay] = [:]
-        var lastSnapshotTry: [String: Int64] = [:]
-        var snapshots = 0
         var counts = EventCounts()
-        var malformed = 0
-        var samples: [MalformedLine] = []
         var line = 0
         let clock = ContinuousClock()
         let started = clock.now
 
         while true {
             if let duration = options.duration, HeadlessReplay.seconds(clock.now - started) >= duration { break }
-            if let stopWhen = options.stopWhen, stopWhen(), queue.withLock({ $0.isEmpty }) { break }
-            let batch = queue.withLock { items in
-                defer { items.removeAll(keepingCapacity: true) }
-                return items
+            let events = source.drain()
+            if events.isEmpty {
+                if let stopWhen = options.stopWhen, stopWhen() { break }
+                usleep(2_000)
             }
-            if batch.isEmpty { usleep(2_000) }
-            for (text, received) in batch {
+            for event in events {
                 line += 1
-                do throws(FeedError) {
-                    let event = try parser.parse(text, received: Timestamp(nanoseconds: received))
-                    guard let symbol = event.symbol else { continue }
-                    counts.add(event.kind)
-                    symbols[symbol, default: SymbolReplay(symbol: symbol, rule: futures ? .previousID : .sequential)].handle(event, source: line)
-                } catch {
-                    malformed += 1
-                    if samples.count < 5 { samples.append(MalformedLine(file: "live", line: line, reason: error.description)) }
-                }
+                guard let symbol = event.symbol else { continue }
+                counts.add(event.kind)
+                symbols[symbol, default: SymbolReplay(symbol: symbol, rule: rule)].handle(event, source: line)
             }
-            // A book without a synced state asks for a snapshot, at most once a second.
-            let now = Int64(Date().timeIntervalSince1970 * 1e9)
+            // A book out of sync asks for a snapshot (fetched in the background).
             for (symbol, replay) in symbols where replay.book != nil && replay.book?.state != .synced {
-                if let last = lastSnapshotTry[symbol], now - last < 1_000_000_000 { continue }
-                lastSnapshotTry[symbol] = now
-                guard let body = RESTClient.depthSnapshot(port: port, symbol: symbol, futures: futures, group: feed.group),
-                      case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))) else { continue }
-                snapshot.symbol = symbol
-                snapshots += 1
-                counts.add(.snapshot)
-                symbols[symbol]!.handle(.bookSnapshot(snapshot), source: line)
+                source.requestSnapshot(of: symbol)
             }
         }
-        let status = feed.status
-        var report = ReplayReport(files: ["live:\(options.venue.rawValue)@127.0.0.1:\(port)"])
-        report.lines = line
+        let status = source.status
+        var report = ReplayReport(files: ["live:\(options.venue.rawValue)@\(source.endpoint)"])
+        report.lines = line + source.malformed
         report.counts = counts
-        report.malformed = malformed
-        report.malformedSamples = samples
+        report.malformed = source.malformed
+        report.malformedSamples = source.malformedSamples.enumerated().map { MalformedLine(file: "live", line: $0.offset + 1, reason: $0.element) }
         report.symbols = symbols.values.sorted { $0.symbol < $1.symbol }
-        for symbol in symbols.keys { report.decimals[symbol] = parser.decimals }
+        for symbol in symbols.keys { report.decimals[symbol] = source.decimals }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
-        report.live = LiveFeedSummary(endpoint: "ws://127.0.0.1:\(port)", connections: status.connections, drops: status.drops, messages: status.messages, snapshots: snapshots, lastError: status.lastError)
+        report.live = LiveFeedSummary(endpoint: source.endpoint, connections: status.connections, drops: status.drops, messages: status.messages, snapshots: source.snapshotsApplied, lastError: status.lastError)
         return report
-    }
-
-    /// A `wss://` endpoint: say whether the exchange can be reached at all (no network
-    /// gives that answer within seconds), and that TLS is not built yet.
-    public static func unreachableOrTLS(_ url: String) -> LiveFailure {
-        let host = url.replacingOccurrences(of: "wss://", with: "").split(separator: "/").first.map { String($0.split(separator: ":").first ?? "") } ?? url
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        do {
-            let channel = try ClientBootstrap(group: group).connectTimeout(.seconds(3)).connect(host: host, port: 443).wait()
-            channel.close(promise: nil)
-        } catch {
-            return LiveFailure(description: "exchange unreachable: \(host):443 (\(error)); check the network, or use --endpoint loopback:PORT with `apogee fake-exchange`")
-        }
-        return LiveFailure(description: "\(host) answers, but TLS (wss://, https://) is not built into Apogee yet: live sessions run against the loopback fake exchange for now (issue #7)")
     }
 }

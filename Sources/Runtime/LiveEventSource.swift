@@ -6,62 +6,54 @@ import Synchronization
 import Venues
 
 /// A live exchange's market events for a session that pulls them (the paper terminal,
-/// headless paper trading): the streams' frames parsed in arrival order, stamped with
-/// their local receive time, and REST depth snapshots fetched in the background when
-/// the session says a book needs one, so the engine never waits on the network.
+/// headless market data, headless paper trading): the streams' frames parsed in arrival
+/// order, stamped with their local receive time, and REST depth snapshots fetched in
+/// the background when the session says a book needs one, so the engine never waits
+/// on the network.
 ///
-/// Binance spot and USD-M (`/stream?streams=` combined streams), plain `ws://` on the
-/// loopback fake exchange.
+/// Binance spot and USD-M, over TLS (mainnet, testnet) or plain on loopback.
 public final class LiveEventSource: @unchecked Sendable {
-    public let venue: VenueID
+    public let connection: VenueConnection
     public let symbols: [String]
-    public let port: Int
-    private let feed: LiveMarketFeed
+    private let streams: MarketStreamSet
     private let inbox = CommandQueue<(String, Int64)>()
     private let snapshots = CommandQueue<(symbol: String, body: String)>()
     private let fetching = SharedKeys()
     private var lastSnapshotTry: [String: Int64] = [:]
     private var parser: BinanceFeedParser
     public private(set) var malformed = 0
+    public private(set) var malformedSamples: [String] = []
     public private(set) var snapshotsApplied = 0
 
     /// Connects (throws `LiveFailure` saying the exchange is unreachable when the first
     /// attempt fails) and starts streaming.
-    public init(venue: VenueID, symbols: [String], port: Int) throws(LiveFailure) {
-        guard venue == .binance || venue == .binanceFutures else {
-            throw LiveFailure(description: "live market data for \(venue.rawValue) is not built yet (Binance spot and USD-M are); see issue #7")
-        }
+    public init(connection: VenueConnection, symbols: [String]) throws(LiveFailure) {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
-        self.venue = venue
+        self.connection = connection
         self.symbols = symbols
-        self.port = port
-        parser = BinanceFeedParser(market: venue.isFutures ? .usdMargined : .spot)
-        let streams = symbols.flatMap { symbol -> [String] in
-            let lower = symbol.lowercased()
-            return ["\(lower)@depth@\(venue.isFutures ? "0ms" : "100ms")", "\(lower)@trade", "\(lower)@bookTicker"]
-        }
+        parser = BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot)
         let inbox = self.inbox
-        feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
+        streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
             inbox.post((text, received))
         }
-        do {
-            try feed.start()
-        } catch {
-            throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(port): \(error)")
-        }
+        try streams.start()
     }
 
-    deinit { feed.stop() }
+    deinit { streams.stop() }
 
-    public func stop() { feed.stop() }
+    public func stop() { streams.stop() }
 
-    public var market: MarketKind { venue.isFutures ? .usdMargined : .spot }
-    public var endpoint: String { "ws://127.0.0.1:\(port)" }
-    public var status: LiveMarketFeed.Status { feed.status }
+    public var venue: VenueID { connection.venue }
+    public var market: MarketKind { connection.isFutures ? .usdMargined : .spot }
+    /// The streams' base address (`wss://stream.binance.com:9443`).
+    public var endpoint: String { connection.streams.description }
+    public var status: LiveMarketFeed.Status { streams.status }
+    /// The decimals the feed's prices and quantities print with.
+    public var decimals: DecimalPlaces { parser.decimals }
 
     /// The header's feed field: `up`, `down`, with the drops so far.
     public var headerText: String {
-        let status = feed.status
+        let status = streams.status
         let state = status.connected ? "up" : "down"
         return status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))"
     }
@@ -79,10 +71,10 @@ public final class LiveEventSource: @unchecked Sendable {
                 events.append(try parser.parse(text, received: Timestamp(nanoseconds: received)))
             } catch {
                 malformed += 1
+                if malformedSamples.count < 5 { malformedSamples.append(error.description) }
             }
         }
-        let fetched = snapshots.takeAll()
-        for (symbol, body) in fetched {
+        for (symbol, body) in snapshots.takeAll() {
             guard case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: LiveMarketFeed.now())) else {
                 malformed += 1
                 continue
@@ -101,13 +93,11 @@ public final class LiveEventSource: @unchecked Sendable {
         if let last = lastSnapshotTry[symbol], now - last < 1_000_000_000 { return }
         guard fetching.insert(symbol) else { return }
         lastSnapshotTry[symbol] = now
-        let port = self.port
-        let futures = venue.isFutures
-        let group = feed.group
+        let streams = self.streams
         let snapshots = self.snapshots
         let fetching = self.fetching
         DispatchQueue.global().async {
-            if let body = RESTClient.depthSnapshot(port: port, symbol: symbol, futures: futures, group: group) {
+            if let body = streams.depthSnapshot(of: symbol) {
                 snapshots.post((symbol, body))
             }
             fetching.remove(symbol)

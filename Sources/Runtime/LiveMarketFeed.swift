@@ -4,23 +4,33 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import Synchronization
+import Venues
 
 /// A market-data WebSocket to an exchange (Binance's combined streams), kept alive:
 /// it connects, hands every text message to `deliver` with its local receive time,
 /// answers pings, and reconnects with exponential backoff and jitter (100 ms doubling
-/// to 5 s) whenever the connection drops, until ``stop()``. Plain `ws://` only: the
-/// loopback fake exchange; TLS for mainnet comes with the live driver (issue #7).
+/// to 5 s) whenever the connection drops, until ``stop()``. `wss://` through
+/// ``TLSClient`` (mainnet, testnet, a fake exchange with a certificate), `ws://` on
+/// loopback.
 public final class LiveMarketFeed: @unchecked Sendable {
     public struct Endpoint: Sendable {
         public var host: String
         public var port: Int
         /// Path and query, e.g. `/stream?streams=btcusdt@depth@100ms/btcusdt@trade`.
         public var path: String
-        public init(host: String, port: Int, path: String) {
+        public var tls: Bool
+        public init(host: String, port: Int, path: String, tls: Bool = false) {
             self.host = host
             self.port = port
             self.path = path
+            self.tls = tls
         }
+
+        public init(_ address: ServiceAddress) {
+            self.init(host: address.host, port: address.port, path: address.path.isEmpty ? "/" : address.path, tls: address.tls)
+        }
+
+        var address: ServiceAddress { ServiceAddress(tls: tls, host: host, port: port, path: path) }
     }
 
     /// What the feed is doing, for the status bar and the report.
@@ -33,6 +43,7 @@ public final class LiveMarketFeed: @unchecked Sendable {
     }
 
     public let endpoint: Endpoint
+    private let tls: TLSClient?
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let deliver: @Sendable (String, Int64) -> Void
     private let state = Mutex(Status())
@@ -40,8 +51,10 @@ public final class LiveMarketFeed: @unchecked Sendable {
     private let channel = Mutex<Channel?>(nil)
     private var backoff = Duration.milliseconds(100)
 
-    public init(endpoint: Endpoint, deliver: @escaping @Sendable (String, Int64) -> Void) {
+    /// `tls` is needed for a `wss://` endpoint.
+    public init(endpoint: Endpoint, tls: TLSClient? = nil, deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.endpoint = endpoint
+        self.tls = tls
         self.deliver = deliver
     }
 
@@ -65,28 +78,47 @@ public final class LiveMarketFeed: @unchecked Sendable {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
+    /// One attempt: TCP, TLS when asked, the WebSocket upgrade. The future completes
+    /// when the stream is open (upgrade done), or fails with the reason: refused, the
+    /// TLS handshake, an upgrade the server declined, or nothing within 5 s.
     private func connect() -> EventLoopFuture<Void> {
+        let loop = group.next()
+        let opened = OpenSignal(promise: loop.makePromise(of: Void.self))
         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 22, automaticErrorHandling: true) { [weak self] channel, _ in
             guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
-            return channel.pipeline.addHandler(LiveFrameHandler(feed: self))
+            return channel.pipeline.addHandler(LiveFrameHandler(feed: self)).map { opened.succeed() }
         }
         let endpoint = self.endpoint
-        let bootstrap = ClientBootstrap(group: group)
+        let tls = self.tls
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(3))
             .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in })).flatMap {
-                    channel.pipeline.addHandler(UpgradeRequestSender(endpoint: endpoint))
+                TLSClient.secure(channel, to: endpoint.address, with: tls).flatMap {
+                    channel.pipeline.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                }.flatMap {
+                    channel.pipeline.addHandlers([UpgradeRequestSender(endpoint: endpoint), OpeningWatcher(opened: opened)])
                 }
             }
-        return bootstrap.connect(host: endpoint.host, port: endpoint.port).map { [weak self] channel in
-            guard let self else { return }
-            self.channel.withLock { $0 = channel }
-            self.state.withLock { status in
-                status.connected = true
-                status.connections += 1
+        loop.scheduleTask(in: .seconds(5)) { opened.fail(LiveFailure(description: "no WebSocket upgrade from \(endpoint.address) within 5 s")) }
+        bootstrap.connect(host: endpoint.host, port: endpoint.port).whenComplete { [weak self] result in
+            switch result {
+            case .success(let channel):
+                guard let self else { return }
+                self.channel.withLock { $0 = channel }
+                opened.future.whenSuccess { [weak self] in
+                    guard let self else { return }
+                    self.state.withLock { status in
+                        status.connected = true
+                        status.connections += 1
+                    }
+                    self.backoff = .milliseconds(100)
+                }
+                opened.future.whenFailure { _ in channel.close(promise: nil) }
+            case .failure(let error):
+                opened.fail(error)
             }
-            self.backoff = .milliseconds(100)
         }
+        return opened.future
     }
 
     func received(_ text: String) {
@@ -120,6 +152,43 @@ public final class LiveMarketFeed: @unchecked Sendable {
     }
 }
 
+/// Completes a connection attempt once: opened, or failed with the first reason.
+final class OpenSignal: Sendable {
+    private let promise: EventLoopPromise<Void>
+    private let done = Atomic<Bool>(false)
+
+    init(promise: EventLoopPromise<Void>) { self.promise = promise }
+
+    var future: EventLoopFuture<Void> { promise.futureResult }
+
+    func succeed() {
+        if done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged { promise.succeed() }
+    }
+
+    func fail(_ error: Error) {
+        if done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged { promise.fail(error) }
+    }
+}
+
+/// Fails the attempt with the first error (a TLS handshake the certificate check
+/// refused) or with the connection closing before the stream opened.
+final class OpeningWatcher: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = NIOAny
+    let opened: OpenSignal
+
+    init(opened: OpenSignal) { self.opened = opened }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        opened.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        opened.fail(LiveFailure(description: "the connection closed before the stream opened"))
+        context.fireChannelInactive()
+    }
+}
+
 /// Sends the upgrade request when the connection opens.
 final class UpgradeRequestSender: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = NIOAny
@@ -130,7 +199,7 @@ final class UpgradeRequestSender: ChannelInboundHandler, RemovableChannelHandler
 
     func channelActive(context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(endpoint.host):\(endpoint.port)")
+        headers.add(name: "Host", value: endpoint.address.hostHeader)
         headers.add(name: "Content-Length", value: "0")
         context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.path, headers: headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

@@ -19,22 +19,23 @@ public enum LiveRecording {
         public var reconnects: Int
     }
 
-    public static func run(venue: VenueID, symbols: [String], port: Int, database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
-        guard venue == .binance || venue == .binanceFutures else { throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are)") }
+    public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
+        let venue = connection.venue
         // A REST snapshot line names no symbol (as in ../shared/data), so a replay can
         // tell whose it is only when the session holds one symbol.
         guard symbols.count == 1 else { throw LiveFailure(description: "record one symbol per session (a REST snapshot names no symbol); run one `apogee record` per symbol") }
         let futures = venue.isFutures
-        let record = SessionRecord(kind: "recorded", source: "\(venue.rawValue)@127.0.0.1:\(port)", sourceHash: nil, exchange: "binance", market: futures ? "usdm" : "spot", symbols: symbols.joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+        let queue = CommandQueue<(String, Int64)>()
+        let feed = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
+            queue.post((text, received))
+        }
+        // Connected before the session exists: an unreachable exchange leaves no empty
+        // session behind.
+        try feed.start()
+        defer { feed.stop() }
+        let record = SessionRecord(kind: "recorded", source: connection.label, sourceHash: nil, exchange: "binance", market: futures ? "usdm" : "spot", symbols: symbols.joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
         let session: Int64
         do { session = try database.startSession(record) } catch { throw LiveFailure(description: "cannot start the recording: \(error)") }
-        let queue = Mutex<[(String, Int64)]>([])
-        let streams = symbols.flatMap { ["\($0.lowercased())@depth@\(futures ? "0ms" : "100ms")", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
-        let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
-            queue.withLock { $0.append((text, received)) }
-        }
-        do { try feed.start() } catch { throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(port): \(error)") }
-        defer { feed.stop() }
 
         let recorder = Recorder(database: database)
         var chunker = SessionChunker(session: session)
@@ -60,10 +61,7 @@ public enum LiveRecording {
 
         do {
             while !stopWhen() {
-                let batch = queue.withLock { items in
-                    defer { items.removeAll(keepingCapacity: true) }
-                    return items
-                }
+                let batch = queue.takeAll()
                 if batch.isEmpty {
                     usleep(2_000)
                     if chunker.isDue(now: now()), let chunk = chunker.close() { try recorder.append(chunk) }
@@ -74,7 +72,7 @@ public enum LiveRecording {
                 if lines > 0, connections > snapshotsTakenAt {
                     snapshotsTakenAt = connections
                     for symbol in symbols {
-                        guard let body = RESTClient.depthSnapshot(port: port, symbol: symbol, futures: futures, group: feed.group) else { continue }
+                        guard let body = feed.depthSnapshot(of: symbol) else { continue }
                         try append(body, received: now())
                         snapshots += 1
                     }

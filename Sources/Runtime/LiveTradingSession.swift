@@ -9,7 +9,7 @@ import Synchronization
 import Trading
 import Venues
 
-/// A headless live trading session on Binance spot through the loopback fake exchange:
+/// A headless live trading session on Binance spot (over TLS, or the loopback fake exchange):
 /// the exchange's streams feed the same kernel, strategies, exits and risk gate as a
 /// replay; the kernel's orders go out as signed REST requests, each one's intent
 /// committed to the order journal first; order states and fills come back by polling
@@ -19,7 +19,7 @@ import Venues
 public final class LiveTradingSession {
     public struct Options: Sendable {
         public var symbols: [String]
-        public var port: Int
+        public var connection: VenueConnection
         public var credentials: APICredentials
         public var strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])]
         public var cash = Money(whole: 10_000)
@@ -31,9 +31,9 @@ public final class LiveTradingSession {
         /// Checked every few milliseconds; true ends the session.
         public var stopWhen: @Sendable () -> Bool
 
-        public init(symbols: [String], port: Int, credentials: APICredentials, strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])], stopWhen: @escaping @Sendable () -> Bool) {
+        public init(symbols: [String], connection: VenueConnection, credentials: APICredentials, strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])], stopWhen: @escaping @Sendable () -> Bool) {
             self.symbols = symbols
-            self.port = port
+            self.connection = connection
             self.credentials = credentials
             self.strategies = strategies
             self.stopWhen = stopWhen
@@ -75,7 +75,8 @@ public final class LiveTradingSession {
         var emulatorJournal: KernelJournalFeed?
         let configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
         var kernel = TradingKernel(configuration: configuration, strategies: strategies)
-        let client = BinanceOrderClient(host: "127.0.0.1", port: options.port, credentials: options.credentials)
+        guard options.connection.venue == .binance else { throw LiveFailure(description: "live orders are built for Binance spot so far (\(options.connection.venue.rawValue): issue #7)") }
+        let client = BinanceOrderClient(connection: options.connection, credentials: options.credentials)
         let written = Mutex<Int64>(0)
         client.onRequestWritten = { time in written.withLock { $0 = time } }
         var frameToOrder: [Int64] = []
@@ -84,7 +85,7 @@ public final class LiveTradingSession {
         var journalFeed: KernelJournalFeed?
         var reconciliation: [String] = []
         var cancelledLeftovers: [String] = []
-        let venue = "binance@127.0.0.1:\(options.port)"
+        let venue = options.connection.label
         if let path = options.database {
             do {
                 let database = try ApogeeDatabase(path: path)
@@ -112,11 +113,10 @@ public final class LiveTradingSession {
         // The feed's thread hands frames over and wakes the session at once: a frame
         // must not wait for a polling tick before the kernel sees it.
         let inbox = FrameInbox()
-        let streams = options.symbols.flatMap { ["\($0.lowercased())@depth@100ms", "\($0.lowercased())@trade", "\($0.lowercased())@bookTicker"] }
-        let feed = LiveMarketFeed(endpoint: .init(host: "127.0.0.1", port: options.port, path: "/stream?streams=" + streams.joined(separator: "/"))) { text, received in
+        let feed = MarketStreamSet(connection: options.connection, symbols: options.symbols) { text, received in
             inbox.put(text, received)
         }
-        do { try feed.start() } catch { throw LiveFailure(description: "exchange unreachable: ws://127.0.0.1:\(options.port): \(error)") }
+        try feed.start()
         defer { feed.stop() }
 
         var parser = BinanceFeedParser(market: .spot)
@@ -213,7 +213,7 @@ public final class LiveTradingSession {
             for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
                 if let last = lastSnapshotTry[symbol], now() - last < 1_000_000_000 { continue }
                 lastSnapshotTry[symbol] = now()
-                guard let body = RESTClient.depthSnapshot(port: options.port, symbol: symbol, futures: false, group: feed.group),
+                guard let body = feed.depthSnapshot(of: symbol),
                       case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: now())) else { continue }
                 snapshot.symbol = symbol
                 deliver(.market(.bookSnapshot(snapshot)))

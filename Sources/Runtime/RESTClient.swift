@@ -2,10 +2,11 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Venues
 
-/// A minimal HTTP/1.1 client over plain TCP (the loopback fake exchange): one request
-/// per connection, status, headers and body back, with a timeout. TLS comes with the
-/// live driver.
+/// A minimal HTTP/1.1 client, over TLS (``TLSClient``) or plain TCP (the loopback fake
+/// exchange): one request per connection, status, headers and body back, with a
+/// timeout.
 enum RESTClient {
     struct Response: Sendable {
         var status: Int
@@ -17,8 +18,16 @@ enum RESTClient {
         var description: String
     }
 
-    static func get(host: String, port: Int, path: String, group: EventLoopGroup, timeout: TimeAmount = .seconds(5)) throws -> Response {
-        try send(.GET, host: host, port: port, path: path, headers: [], group: group, timeout: timeout)
+    static func get(host: String, port: Int, path: String, group: EventLoopGroup, tls: TLSClient? = nil, timeout: TimeAmount = .seconds(5)) throws -> Response {
+        try send(.GET, host: host, port: port, path: path, headers: [], group: group, tls: tls, timeout: timeout)
+    }
+
+    /// A venue's REST depth snapshot of `symbol`: the body, or nil when it did not
+    /// answer 200.
+    static func depthSnapshot(_ connection: VenueConnection, symbol: String, group: EventLoopGroup) -> String? {
+        guard let response = try? get(host: connection.rest.host, port: connection.rest.port, path: connection.depthSnapshotPath(of: symbol), group: group, tls: connection.rest.tls ? connection.tls : nil),
+              response.status == 200 else { return nil }
+        return response.body
     }
 
     /// `onWritten` is called with the wall time (ns) the request was handed to the socket.
@@ -30,12 +39,16 @@ enum RESTClient {
         return response.body
     }
 
-    static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, timeout: TimeAmount = .seconds(5), onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> Response {
+    /// With `tls`, the request goes over TLS to `host` (its certificate checked).
+    static func send(_ method: HTTPMethod, host: String, port: Int, path: String, headers: [(name: String, value: String)], group: EventLoopGroup, tls: TLSClient? = nil, timeout: TimeAmount = .seconds(5), onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> Response {
+        let address = ServiceAddress(tls: tls != nil, host: host, port: port)
         let promise = group.next().makePromise(of: Response.self)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap {
+                TLSClient.secure(channel, to: address, with: tls).flatMap {
+                    channel.pipeline.addHTTPClientHandlers()
+                }.flatMap {
                     channel.pipeline.addHandler(ResponseCollector(method: method, host: host, port: port, path: path, headers: headers, timeout: timeout, promise: promise, onWritten: onWritten))
                 }
             }
@@ -95,7 +108,7 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(host):\(port)")
+        headers.add(name: "Host", value: port == 443 || port == 80 ? host : "\(host):\(port)")
         headers.add(name: "Content-Length", value: "0")
         for header in extraHeaders { headers.add(name: header.name, value: header.value) }
         context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers))), promise: nil)

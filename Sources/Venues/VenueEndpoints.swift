@@ -36,6 +36,9 @@ public struct VenueEndpoints: Sendable, Equatable {
             return VenueEndpoints(rest: "https://api.gateio.ws/api/v4", marketStream: "wss://fx-ws.gateio.ws/v4/ws/usdt", privateStream: "wss://fx-ws.gateio.ws/v4/ws/usdt")
         case (.gateFutures, .testnet):
             return VenueEndpoints(rest: "https://fx-api-testnet.gateio.ws/api/v4", marketStream: "wss://fx-ws-testnet.gateio.ws/v4/ws/usdt", privateStream: "wss://fx-ws-testnet.gateio.ws/v4/ws/usdt")
+        case (_, .custom(let address)):
+            let prefix = venue == .gate || venue == .gateFutures ? "/api/v4" : ""
+            return VenueEndpoints(rest: address.httpDescription + prefix, marketStream: address.description, privateStream: address.description + "/private")
         case (_, .loopback(let port)):
             let prefix = venue == .gate || venue == .gateFutures ? "/api/v4" : ""
             return VenueEndpoints(rest: "http://127.0.0.1:\(port)\(prefix)", marketStream: "ws://127.0.0.1:\(port)/\(venue.rawValue)/stream", privateStream: "ws://127.0.0.1:\(port)/\(venue.rawValue)/private")

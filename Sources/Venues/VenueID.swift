@@ -27,4 +27,7 @@ public enum VenueEnvironment: Sendable, Equatable {
     case testnet
     /// A fake exchange on 127.0.0.1 (tests, `apogee fake-exchange`): plain HTTP and WS.
     case loopback(port: Int)
+    /// Everything at one address (a fake exchange over TLS, a proxy): REST under its
+    /// http(s) form, the streams under its ws(s) form.
+    case custom(ServiceAddress)
 }

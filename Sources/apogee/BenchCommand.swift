@@ -125,7 +125,7 @@ struct BenchCommand: ParsableCommand {
         let symbol = (try? RecordingReader(path: file)).flatMap { _ in file.split(separator: "/").last.map(String.init) } ?? ""
         let name = symbol.split(separator: "_").dropFirst().first.map { $0.uppercased() } ?? "BTCUSDT"
         let settled = Mutex<Date?>(nil)
-        var options = LiveTradingSession.Options(symbols: [name], port: exchange.port, credentials: account, strategies: [("drops", parameters)], stopWhen: {
+        var options = LiveTradingSession.Options(symbols: [name], connection: .loopback(port: exchange.port), credentials: account, strategies: [("drops", parameters)], stopWhen: {
             guard exchange.finished else { return false }
             return settled.withLock { first in
                 if first == nil { first = Date() }

@@ -30,11 +30,13 @@ struct LiveCommand: ParsableCommand {
 
             Every mode reconnects with backoff and jitter when the connection drops.
 
-            Today: Binance spot and USD-M over plain WebSocket, which is the loopback \
-            fake exchange (`apogee fake-exchange`, --endpoint loopback:PORT); TLS \
-            (mainnet, testnet), Gate.io streams and real orders in the terminal are the \
-            rest of issue #7. With no network, a mainnet session fails within seconds \
-            saying the exchange is unreachable.
+            Binance spot and USD-M market data (USD-M mainnet on its routed /public and \
+            /market streams), orders on Binance spot; over TLS to mainnet or testnet, \
+            plain to the loopback fake exchange (--endpoint loopback:PORT), or to one \
+            address of your own (--endpoint https://HOST:PORT, --ca-file to trust its \
+            certificate). Gate.io, USD-M orders and real orders from the terminal are \
+            the rest of issue #7. With no network, a session fails within seconds saying \
+            the exchange is unreachable.
 
             Examples:
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
@@ -48,8 +50,11 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "Symbols, comma-separated (BTCUSDT,ETHUSDT).")
     var symbols: String
 
-    @Option(help: "mainnet, testnet, or loopback:PORT (the fake exchange).")
+    @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange, plain), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"
+
+    @Option(name: .customLong("ca-file"), help: "Also trust the certificates of this PEM file for TLS (a test exchange's own certificate).")
+    var caFile: String?
 
     @Flag(help: "Trade on paper: the live feed with the simulator as the venue (the terminal, or a summary with --headless).")
     var paper = false
@@ -102,6 +107,7 @@ struct LiveCommand: ParsableCommand {
         }
         _ = try environment()
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw ValidationError("--ca-file \(caFile): no such readable file") }
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
         if !params.isEmpty, strategies.count != 1 { throw ValidationError("--param sets a parameter of the one --strategy named (\(strategies.count) named); use a --config file for several") }
         if config != nil, !paper, !trade { throw ValidationError("--config names strategies to run: add --paper or --trade") }
@@ -121,15 +127,14 @@ struct LiveCommand: ParsableCommand {
     }
 
     func environment() throws -> VenueEnvironment {
-        switch endpoint {
-        case "mainnet": return .mainnet
-        case "testnet": return .testnet
-        default:
-            guard endpoint.hasPrefix("loopback:"), let port = Int(endpoint.dropFirst(9)), (1...65535).contains(port) else {
-                throw ValidationError("--endpoint takes mainnet, testnet or loopback:PORT (got '\(endpoint)')")
-            }
-            return .loopback(port: port)
-        }
+        try VenueEnvironment(option: endpoint)
+    }
+
+    /// The venue's addresses, TLS included; a message and exit 1 when they are wrong.
+    func connection() throws(LiveFailure) -> VenueConnection {
+        let environment: VenueEnvironment
+        do { environment = try self.environment() } catch { throw LiveFailure(description: "\(error)") }
+        return try VenueConnection(venue: VenueID(rawValue: exchange)!, environment: environment, caFile: caFile)
     }
 
     func run() throws {
@@ -146,6 +151,7 @@ struct LiveCommand: ParsableCommand {
             return
         }
         var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: symbolList, environment: try environment())
+        options.caFile = caFile
         options.duration = duration
         let stop = SignalFlag()
         options.stopWhen = { stop.raised }
@@ -162,8 +168,15 @@ struct LiveCommand: ParsableCommand {
 
 extension LiveCommand {
     func runTrading() throws {
-        guard exchange == "binance", case .loopback(let port) = try environment() else {
-            StandardError.write("apogee: --trade runs on Binance spot through the loopback fake exchange for now (--exchange binance --endpoint loopback:PORT); see issue #7\n")
+        guard exchange == "binance" else {
+            StandardError.write("apogee: --trade runs on Binance spot for now (--exchange binance); USD-M and Gate.io orders are part of issue #7\n")
+            throw ExitStatus.failure
+        }
+        let connection: VenueConnection
+        do throws(LiveFailure) {
+            connection = try self.connection()
+        } catch {
+            StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
         let credentials: APICredentials
@@ -188,7 +201,7 @@ extension LiveCommand {
             chosen += file.entries.filter(\.enabled).map { ($0.name, $0.parameters) }
         }
         if chosen.isEmpty { chosen = [("ema-reversal", given)] }
-        var options = LiveTradingSession.Options(symbols: symbolList, port: port, credentials: credentials, strategies: chosen, stopWhen: {
+        var options = LiveTradingSession.Options(symbols: symbolList, connection: connection, credentials: credentials, strategies: chosen, stopWhen: {
             stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
         })
         options.database = database ?? ApogeeDatabase.defaultPath
@@ -241,6 +254,9 @@ struct FakeExchangeCommand: ParsableCommand {
     @Option(help: "A keys file (TOML [binance] key/secret, mode 0600) whose account the order endpoints accept.")
     var keys: String?
 
+    @Flag(help: "Serve https and wss with a fresh self-signed certificate (printed: pass it to apogee live as --ca-file).")
+    var tls = false
+
     @Flag(name: .customLong("recorded-times"), help: "Send the recording's exchange times as they are (default: moved to today, keeping the recorded delays).")
     var recordedTimes = false
 
@@ -253,9 +269,18 @@ struct FakeExchangeCommand: ParsableCommand {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
-        let bound = try exchange.start(port: port)
+        var certificate: FakeExchangeTLS?
+        if tls {
+            let folder = NSTemporaryDirectory() + "apogee-fake-tls-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            certificate = try FakeExchangeTLS.selfSigned(in: folder)
+        }
+        let bound = try exchange.start(port: port, tls: certificate)
+        let scheme = tls ? "https" : "http"
         // Written at once (not through stdout's buffer): scripts wait for this line.
-        FileHandle.standardOutput.write(Data("fake exchange on http://127.0.0.1:\(bound) (streams: ws://127.0.0.1:\(bound)/stream?streams=…), \(exchange.messageCount) messages at \(speed)x\n".utf8))
+        var banner = "fake exchange on \(scheme)://127.0.0.1:\(bound) (streams: \(tls ? "wss" : "ws")://127.0.0.1:\(bound)/stream?streams=…), \(exchange.messageCount) messages at \(speed)x\n"
+        if let certificate { banner += "certificate: \(certificate.certificateChain) (apogee live … --endpoint https://127.0.0.1:\(bound) --ca-file \(certificate.certificateChain))\n" }
+        FileHandle.standardOutput.write(Data(banner.utf8))
         let stop = SignalFlag()
         while !exchange.finished, !stop.raised { usleep(50_000) }
         exchange.stop()
@@ -283,8 +308,8 @@ struct RecordCommand: ParsableCommand {
             reconnect, in chunks committed at least every second (a crash loses at most \
             the last second; the session then stays incomplete). The session replays and \
             backtests like an imported file: `apogee replay ID`, `--session ID`. One \
-            symbol per session. Binance spot and USD-M, on the loopback fake exchange for \
-            now (TLS is part of issue #7).
+            symbol per session. Binance spot and USD-M: mainnet, testnet (TLS), the \
+            loopback fake exchange or an address of your own.
             """)
 
     @Option(help: "binance or binance-futures.")
@@ -293,8 +318,11 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "The symbol to record.")
     var symbols: String
 
-    @Option(help: "loopback:PORT (the fake exchange).")
-    var endpoint: String
+    @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange), or one address for everything (https://127.0.0.1:8443).")
+    var endpoint = "mainnet"
+
+    @Option(name: .customLong("ca-file"), help: "Also trust the certificates of this PEM file for TLS.")
+    var caFile: String?
 
     @OptionGroup var database: DatabaseOption
 
@@ -302,8 +330,15 @@ struct RecordCommand: ParsableCommand {
     var duration: Double?
 
     func run() throws {
-        guard let venue = VenueID(rawValue: exchange), endpoint.hasPrefix("loopback:"), let port = Int(endpoint.dropFirst(9)) else {
-            StandardError.write("apogee: record takes --exchange binance|binance-futures and --endpoint loopback:PORT for now (TLS endpoints are part of issue #7)\n")
+        guard let venue = VenueID(rawValue: exchange) else {
+            StandardError.write("apogee: unknown exchange '\(exchange)' (binance, binance-futures)\n")
+            throw ExitStatus.failure
+        }
+        let connection: VenueConnection
+        do {
+            connection = try VenueConnection(venue: venue, environment: try VenueEnvironment(option: endpoint), caFile: caFile)
+        } catch {
+            StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
         let db = try database.open()
@@ -311,7 +346,7 @@ struct RecordCommand: ParsableCommand {
         let started = Date()
         let limit = duration
         do throws(LiveFailure) {
-            let outcome = try LiveRecording.run(venue: venue, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, port: port, database: db, stopWhen: {
+            let outcome = try LiveRecording.run(connection: connection, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, database: db, stopWhen: {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             })
             print("recorded session \(outcome.session): \(outcome.lines) lines, \(outcome.snapshots) snapshot(s), \(outcome.reconnects) reconnect(s) (apogee replay \(outcome.session) --db \(db.path))")

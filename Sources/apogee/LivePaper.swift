@@ -7,17 +7,11 @@ import Venues
 extension LiveCommand {
     /// `--paper`: the live feed traded on the simulator, in the terminal or headless.
     func runPaper() throws {
-        let venue = VenueID(rawValue: exchange)!
-        let environment = try environment()
-        guard case .loopback(let port) = environment else {
-            StandardError.write("apogee: \(HeadlessLive.unreachableOrTLS(VenueEndpoints.of(venue, in: environment).marketStream))\n")
-            throw ExitStatus.failure
-        }
         let strategyFile = try config.map(ViewOptions.loadStrategyFile)
         let given = try parameters()
         let source: LiveEventSource
         do throws(LiveFailure) {
-            source = try LiveEventSource(venue: venue, symbols: symbolList, port: port)
+            source = try LiveEventSource(connection: try connection(), symbols: symbolList)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

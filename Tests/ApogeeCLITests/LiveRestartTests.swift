@@ -31,7 +31,7 @@ struct LiveRestartTests {
         let leftOpen = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
         #expect(!leftOpen.isEmpty, "the killed session left a buy open")
 
-        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], port: fake.port, credentials: account, strategies: [], stopWhen: { true })
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [], stopWhen: { true })
         options.database = db
         let restart = try LiveTradingSession.run(options)
         #expect(Set(restart.cancelledLeftovers) == Set(leftOpen))

@@ -8,8 +8,9 @@ import Venues
 /// Binance recording as the live feed.
 @Suite("Live market data against the fake exchange", .serialized)
 struct LiveFeedTests {
-    func live(_ exchange: FakeExchange, symbol: String) throws -> ReplayReport {
-        var options = LiveOptions(venue: .binance, symbols: [symbol], environment: .loopback(port: exchange.port))
+    func live(_ exchange: FakeExchange, symbol: String, environment: VenueEnvironment? = nil, caFile: String? = nil) throws -> ReplayReport {
+        var options = LiveOptions(venue: .binance, symbols: [symbol], environment: environment ?? .loopback(port: exchange.port))
+        options.caFile = caFile
         let done = Settle()
         options.stopWhen = {
             // Stop a second after the recording is over (what is still in the socket
@@ -19,6 +20,41 @@ struct LiveFeedTests {
         }
         options.duration = 60
         return try HeadlessLive.run(options)
+    }
+
+    @Test("over TLS (wss and https) with the exchange's certificate trusted: every trade arrives, the book syncs and ends as the file's replay does")
+    func cleanOverTLS() throws {
+        let folder = try Support.scratchDirectory()
+        let certificate = try FakeExchangeTLS.selfSigned(in: folder)
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50)
+        try exchange.start(tls: certificate)
+        let report = try live(exchange, symbol: "ETHUSDT", environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: exchange.port)), caFile: certificate.certificateChain)
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let symbol = try #require(report.symbols.first)
+        #expect(report.live?.endpoint == "wss://127.0.0.1:\(exchange.port)")
+        #expect(report.live?.snapshots ?? 0 >= 1, "the REST snapshot came over https")
+        #expect(report.counts.trade == file.counts.trade)
+        #expect(report.auditMismatches == 0)
+        #expect(symbol.book?.state == .synced)
+        #expect(symbol.book?.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+    }
+
+    @Test("over TLS without trusting the exchange's certificate: fails at once, saying the certificate was not trusted and what to pass")
+    func untrustedCertificate() throws {
+        let certificate = try FakeExchangeTLS.selfSigned(in: try Support.scratchDirectory())
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50)
+        try exchange.start(tls: certificate)
+        defer { exchange.stop() }
+        let started = Date()
+        do {
+            _ = try live(exchange, symbol: "ETHUSDT", environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: exchange.port)))
+            Issue.record("a certificate nobody trusts was accepted")
+        } catch let error as LiveFailure {
+            #expect(error.description.contains("exchange unreachable: wss://127.0.0.1:\(exchange.port)"), "\(error)")
+            #expect(error.description.contains("certificate was not trusted"), "\(error)")
+            #expect(error.description.contains("--ca-file"), "\(error)")
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test("a clean session: every trade arrives, the book syncs from a REST snapshot, and ends as the file's replay does")

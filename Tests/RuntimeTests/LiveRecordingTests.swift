@@ -14,7 +14,7 @@ struct LiveRecordingTests {
         let path = try Support.scratchDirectory() + "/recorded.sqlite"
         let database = try ApogeeDatabase(path: path)
         let settle = Settle()
-        let outcome = try LiveRecording.run(venue: .binance, symbols: ["ETHUSDT"], port: fake.port, database: database, stopWhen: { fake.finished && settle.passed(1.0) })
+        let outcome = try LiveRecording.run(connection: .loopback(port: fake.port), symbols: ["ETHUSDT"], database: database, stopWhen: { fake.finished && settle.passed(1.0) })
         #expect(outcome.snapshots >= 1)
         let stored = try #require(try database.session(outcome.session))
         #expect(stored.kind == "recorded" && stored.complete && stored.lines == outcome.lines)
@@ -37,7 +37,7 @@ struct LiveRecordingTests {
     func oneSymbol() throws {
         let database = try ApogeeDatabase(path: try Support.scratchDirectory() + "/r.sqlite")
         do {
-            _ = try LiveRecording.run(venue: .binance, symbols: ["ETHUSDT", "BTCUSDT"], port: 1, database: database, stopWhen: { true })
+            _ = try LiveRecording.run(connection: .loopback(port: 1), symbols: ["ETHUSDT", "BTCUSDT"], database: database, stopWhen: { true })
             Issue.record("accepted two symbols")
         } catch {
             #expect(error.description.contains("one symbol per session"))

@@ -14,7 +14,7 @@ import Venues
 struct LiveTradingTests {
     let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
 
-    func session(_ fake: FakeExchange, database: String) throws -> LiveTradingSession.Outcome {
+    func session(_ fake: FakeExchange, database: String, connection: VenueConnection? = nil) throws -> LiveTradingSession.Outcome {
         // Drops with hair-trigger thresholds trades every few seconds of this recording.
         let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
             ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
@@ -22,7 +22,7 @@ struct LiveTradingTests {
             ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
         ]
         let settle = Settle()
-        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], port: fake.port, credentials: account, strategies: [("drops", parameters)], stopWhen: { fake.finished && settle.passed(1.0) })
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: connection ?? .loopback(port: fake.port), credentials: account, strategies: [("drops", parameters)], stopWhen: { fake.finished && settle.passed(1.0) })
         options.database = database
         return try LiveTradingSession.run(options)
     }
@@ -48,6 +48,23 @@ struct LiveTradingTests {
         let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
         #expect(net == outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0)
         #expect(journal.session.complete)
+    }
+
+    @Test("over TLS: signed orders go over https, market data over wss; the exchange's orders and the journal's are the same")
+    func overTLS() throws {
+        let folder = try Support.scratchDirectory()
+        let certificate = try FakeExchangeTLS.selfSigned(in: folder)
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start(tls: certificate)
+        let connection = try VenueConnection(venue: .binance, environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: fake.port)), caFile: certificate.certificateChain)
+        #expect(connection.tls != nil)
+        let outcome = try session(fake, database: folder + "/live.sqlite", connection: connection)
+        #expect(outcome.journalFailure == nil)
+        let accepted = fake.acceptedOrders
+        #expect(accepted.count >= 1, "the strategy traded over TLS")
+        let journal = try #require(try ApogeeDatabase(path: folder + "/live.sqlite").journal(session: outcome.journalSession ?? 0))
+        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
+        #expect(journal.session.venue == "binance@127.0.0.1:\(fake.port)")
     }
 
     @Test("an order's answer is lost: found by its client id, journaled once, never sent twice")
@@ -78,7 +95,7 @@ struct LiveTradingTests {
             ("TurnPercent", .number(0.001), "test"), ("EntryOrder", .text("market"), "test"), ("EntryCooldown", .number(0.5), "test"),
         ]
         let settle = Settle()
-        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], port: fake.port, credentials: account, strategies: [("drops", drops), ("ema-reversal", emulated)], stopWhen: { fake.finished && settle.passed(1.0) })
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [("drops", drops), ("ema-reversal", emulated)], stopWhen: { fake.finished && settle.passed(1.0) })
         options.database = database
         let outcome = try LiveTradingSession.run(options)
         #expect(outcome.journalFailure == nil)

@@ -1,0 +1,82 @@
+import Venues
+
+/// The addresses one live session talks to, resolved from the venue and the
+/// environment (mainnet, testnet, the loopback fake exchange, or one custom address),
+/// with TLS set up when any of them is `https`/`wss`.
+public struct VenueConnection: Sendable {
+    public let venue: VenueID
+    public let environment: VenueEnvironment
+    /// REST base (`https://api.binance.com`).
+    public let rest: ServiceAddress
+    /// Market-stream base (`wss://stream.binance.com:9443`).
+    public let streams: ServiceAddress
+    public let tls: TLSClient?
+
+    public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
+        guard venue == .binance || venue == .binanceFutures else {
+            throw LiveFailure(description: "live market data for \(venue.rawValue) is not built yet (Binance spot and USD-M are); see issue #7")
+        }
+        self.venue = venue
+        self.environment = environment
+        switch environment {
+        case .loopback(let port):
+            rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
+            streams = rest
+        case .custom(let address):
+            rest = address
+            streams = address
+        case .mainnet, .testnet:
+            let endpoints = VenueEndpoints.of(venue, in: environment)
+            do {
+                rest = try ServiceAddress(parsing: endpoints.rest)
+                streams = try ServiceAddress(parsing: endpoints.marketStream)
+            } catch {
+                throw LiveFailure(description: "endpoint of \(venue.rawValue): \(error)")
+            }
+        }
+        tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
+    }
+
+    /// The plain fake exchange on 127.0.0.1 (tests, benchmarks).
+    public static func loopback(port: Int, venue: VenueID = .binance) -> VenueConnection {
+        VenueConnection(venue: venue, port: port)
+    }
+
+    private init(venue: VenueID, port: Int) {
+        self.venue = venue
+        environment = .loopback(port: port)
+        rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
+        streams = rest
+        tls = nil
+    }
+
+    public var isFutures: Bool { venue.isFutures }
+
+    /// USD-M mainnet splits its streams by route since 2026: book data on `/public`,
+    /// trades on `/market` (exchanges.md). The testnet and the fake exchange serve
+    /// every stream on `/stream`.
+    public var routedStreams: Bool { venue == .binanceFutures && environment == .mainnet }
+
+    /// The WebSocket addresses (path and query) that carry the symbols' diff depth,
+    /// trades and best bid/ask: one combined stream, or two on a routed venue.
+    public func marketStreams(for symbols: [String]) -> [ServiceAddress] {
+        let lower = symbols.map { $0.lowercased() }
+        let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
+        if routedStreams {
+            let book = lower.flatMap { [depth($0), "\($0)@bookTicker"] }
+            let trades = lower.map { "\($0)@trade" }
+            return [streams.appending("/public/stream?streams=" + book.joined(separator: "/")), streams.appending("/market/stream?streams=" + trades.joined(separator: "/"))]
+        }
+        let all = lower.flatMap { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
+        return [streams.appending("/stream?streams=" + all.joined(separator: "/"))]
+    }
+
+    /// The REST depth snapshot request of `symbol`.
+    public func depthSnapshotPath(of symbol: String) -> String {
+        rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
+    }
+
+    /// How the journal names the venue (`binance@127.0.0.1:18080`): a new session
+    /// reconciles the crashed sessions of the same label.
+    public var label: String { "\(venue.rawValue)@\(rest.host):\(rest.port)" }
+}

@@ -1,0 +1,38 @@
+import Runtime
+import Testing
+import Venues
+
+@Suite("Venue connections")
+struct VenueConnectionTests {
+    @Test("Binance spot mainnet: one combined TLS stream on stream.binance.com:9443, REST on api.binance.com")
+    func spotMainnet() throws {
+        let connection = try VenueConnection(venue: .binance, environment: .mainnet)
+        #expect(connection.tls != nil)
+        #expect(connection.rest == ServiceAddress(tls: true, host: "api.binance.com", port: 443))
+        let streams = connection.marketStreams(for: ["BTCUSDT", "ETHUSDT"])
+        #expect(streams.map(\.description) == ["wss://stream.binance.com:9443/stream?streams=btcusdt@depth@100ms/btcusdt@trade/btcusdt@bookTicker/ethusdt@depth@100ms/ethusdt@trade/ethusdt@bookTicker"])
+        #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/api/v3/depth?symbol=BTCUSDT&limit=1000")
+    }
+
+    @Test("USD-M mainnet: book data on the /public route, trades on /market (the 2026 routed paths)")
+    func futuresMainnetRouted() throws {
+        let connection = try VenueConnection(venue: .binanceFutures, environment: .mainnet)
+        #expect(connection.routedStreams)
+        #expect(connection.marketStreams(for: ["BTCUSDT"]).map(\.description) == [
+            "wss://fstream.binance.com:443/public/stream?streams=btcusdt@depth@0ms/btcusdt@bookTicker",
+            "wss://fstream.binance.com:443/market/stream?streams=btcusdt@trade",
+        ])
+        #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000")
+    }
+
+    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io says it is not built")
+    func loopbackCustomGate() throws {
+        let loopback = try VenueConnection(venue: .binanceFutures, environment: .loopback(port: 18080))
+        #expect(loopback.tls == nil && !loopback.routedStreams)
+        #expect(loopback.marketStreams(for: ["BTCUSDT"]).count == 1)
+        #expect(loopback.label == "binance-futures@127.0.0.1:18080")
+        let custom = try VenueConnection(venue: .binance, environment: .custom(try ServiceAddress(parsing: "https://127.0.0.1:8443")))
+        #expect(custom.tls != nil && custom.streams.tls && custom.rest.port == 8443)
+        #expect(throws: LiveFailure.self) { try VenueConnection(venue: .gate, environment: .mainnet) }
+    }
+}
