@@ -20,6 +20,9 @@ public enum UserCommand: Hashable, Sendable {
     case cancelAll(symbol: String?)
     case place(OrderIntent)
     case setStrategyEnabled(name: String, enabled: Bool)
+    /// Cancel every order (exits too), halt, and either flatten every position or
+    /// leave positions without any order until trading is resumed.
+    case killSwitch(flatten: Bool)
 }
 
 /// What the kernel asks its driver to do.

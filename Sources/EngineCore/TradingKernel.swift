@@ -43,6 +43,11 @@ public struct TradingKernel: Sendable {
     var exits: [String: ExitManager] = [:]
     /// Exit orders: which symbol's exit manager they belong to.
     var exitOrders: [ClientOrderID: String] = [:]
+    /// Set by a kill switch without flattening: positions stay as they are, with no
+    /// order at all, until the trader resumes trading.
+    public private(set) var exitsSuspended = false
+    /// Highest equity seen by the kill switch's drawdown rule.
+    private var peakEquity: Money?
     var openTrades: [String: OpenTrade] = [:]
     var nextEquitySample: Int64?
     var timerPending: Timestamp?
@@ -104,6 +109,7 @@ public struct TradingKernel: Sendable {
         case .timer(let time):
             advanceClock(to: time, effects: &effects)
             if let pending = timerPending, pending <= time { timerPending = nil }
+            checkKillSwitchDrawdown(effects: &effects)
             for symbol in exits.keys.sorted() { evaluateExits(symbol, effects: &effects) }
             cancelStaleEntries(effects: &effects)
         case .user(let command, let time):
@@ -411,6 +417,7 @@ public struct TradingKernel: Sendable {
     }
 
     private mutating func evaluateExits(_ symbol: String, effects: inout [KernelEffect]) {
+        guard !exitsSuspended else { return }
         guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
               let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
         let panicBefore = manager.panic
@@ -446,9 +453,36 @@ public struct TradingKernel: Sendable {
         }
     }
 
+    /// Every order cancelled (exits too) and trading HALTED; then either every position
+    /// panic-sold, or the exits suspended so nothing at all is sent until a resume.
+    private mutating func killSwitch(because reason: String, flatten: Bool, effects: inout [KernelEffect]) {
+        risk.setState(.halted, reason: "kill switch: \(reason)")
+        let open = openOrderIDs.count
+        write(.error, "KILL SWITCH (\(reason)): cancelling \(open) open order\(open == 1 ? "" : "s"), trading HALTED, " + (flatten ? "flattening every position" : "positions kept without orders until resumed"), into: &effects)
+        for id in openOrderIDs { requestCancel(id, effects: &effects) }
+        exitsSuspended = !flatten
+        if flatten {
+            for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
+        }
+    }
+
+    /// The kill switch as a risk rule: equity this far below its peak.
+    private mutating func checkKillSwitchDrawdown(effects: inout [KernelEffect]) {
+        guard let limit = configuration.risk.killSwitchDrawdown, risk.state != .halted else { return }
+        let current = equity
+        if peakEquity.map({ current > $0 }) ?? true { peakEquity = current }
+        if let peak = peakEquity, peak - current > limit {
+            killSwitch(because: "equity \(current.roundedText(fractionDigits: 2)) is \((peak - current).roundedText(fractionDigits: 2)) below its peak \(peak.roundedText(fractionDigits: 2)), over the \(limit.roundedText(fractionDigits: 2)) limit", flatten: configuration.risk.flattenOnHalt, effects: &effects)
+        }
+    }
+
     private mutating func handleUser(_ command: UserCommand, effects: inout [KernelEffect]) {
         switch command {
         case .setTradingState(let state):
+            if state != .halted, exitsSuspended {
+                exitsSuspended = false
+                write(.info, "exits of open positions work again", into: &effects)
+            }
             risk.setState(state, reason: "set by the user")
             write(.info, "trading state \(state.rawValue) (user)", into: &effects)
             if state == .halted { halt(because: "set by the user", effects: &effects) }
@@ -461,6 +495,8 @@ public struct TradingKernel: Sendable {
             }
         case .place(let intent):
             send(intent, origin: "user", effects: &effects)
+        case .killSwitch(let flatten):
+            killSwitch(because: "the trader's kill switch", flatten: flatten, effects: &effects)
         case .setStrategyEnabled(let name, let enabled):
             guard let slot = slotIndex[name] else {
                 write(.warning, "no strategy named \(name)", into: &effects)

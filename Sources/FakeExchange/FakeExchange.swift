@@ -68,7 +68,7 @@ public final class FakeExchange: @unchecked Sendable {
                     // Streaming starts once the upgrade has settled.
                     channel.eventLoop.scheduleTask(in: .milliseconds(20)) {
                         self.subscribers.withLock { $0[ObjectIdentifier(channel)] = (channel, streams) }
-                        self.market.startIfNeeded()
+                        if self.playsOnSubscribe { self.market.startIfNeeded() }
                     }
                 }
             })
@@ -92,6 +92,14 @@ public final class FakeExchange: @unchecked Sendable {
         self.port = channel.localAddress?.port ?? port
         return self.port
     }
+
+    /// The first subscriber starts the playback (false: only ``startPlayback()`` does,
+    /// and until then the market is quiet).
+    public var playsOnSubscribe: Bool {
+        get { playsOnSubscribeFlag.load(ordering: .relaxed) }
+        set { playsOnSubscribeFlag.store(newValue, ordering: .relaxed) }
+    }
+    private let playsOnSubscribeFlag = Atomic<Bool>(true)
 
     /// Starts playing the recording without waiting for a subscriber.
     public func startPlayback() { market.startIfNeeded() }

@@ -223,9 +223,10 @@ extension BacktestRun {
     /// The kernel on a simulated venue with the terminal's account terms (spot, or USD-M
     /// at 5x), default latency and a conservative queue: the engine of a replay in the
     /// terminal, of a paper session, and of the emulated strategies of a live one.
-    static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money) -> BacktestRun {
+    static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money, risk: RiskSettings = RiskSettings()) -> BacktestRun {
         let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
-        let configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
+        var configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
+        configuration.risk = risk
         let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
         return BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies), venue: SimulatedExchange(settings: settings, cash: cash))
     }

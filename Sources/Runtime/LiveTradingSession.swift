@@ -23,6 +23,8 @@ public final class LiveTradingSession {
         public var credentials: APICredentials
         public var strategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])]
         public var cash = Money(whole: 10_000)
+        /// The risk gate's limits and halts, the kill switch's drawdown among them.
+        public var risk = RiskSettings()
         public var database: String?
         /// On start, cancel the buy orders an earlier live session of this venue left
         /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so
@@ -71,9 +73,10 @@ public final class LiveTradingSession {
             do { parameters = try ParameterSet(specs: entry.specs, given: given) } catch { throw LiveFailure(description: error.description) }
             if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
-        var emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: .spot, strategies: emulated, cash: options.cash)
+        var emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: .spot, strategies: emulated, cash: options.cash, risk: options.risk)
         var emulatorJournal: KernelJournalFeed?
-        let configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
+        var configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
+        configuration.risk = options.risk
         var kernel = TradingKernel(configuration: configuration, strategies: strategies)
         guard options.connection.venue == .binance else { throw LiveFailure(description: "live orders are built for Binance spot so far (\(options.connection.venue.rawValue): issue #7)") }
         let client = BinanceOrderClient(connection: options.connection, credentials: options.credentials)
@@ -202,7 +205,11 @@ public final class LiveTradingSession {
         }
 
         while !options.stopWhen() {
-            for (text, received) in inbox.take(waiting: 0.002) {
+            // Sleep until a frame arrives (the inbox wakes us at once), the next timer
+            // or fill poll is due, or 50 ms pass: an idle session wakes ~10 times a
+            // second, not 500.
+            let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + 100_000_000, now() + 50_000_000)
+            for (text, received) in inbox.take(waiting: max(0, Double(wakeAt - now()) / 1e9)) {
                 guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
                 deliver(.market(event))
                 if emulator != nil {

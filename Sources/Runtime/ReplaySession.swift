@@ -99,7 +99,7 @@ public final class ReplaySession {
 
     /// Opens the recordings and sets up the engine. The market (spot or futures) is
     /// read off the first events.
-    public init(files: [String], database: String? = nil, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) throws(ReplayFailure) {
+    public init(files: [String], database: String? = nil, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000), risk: RiskSettings = RiskSettings()) throws(ReplayFailure) {
         self.files = files
         var options = ReplayOptions(files: files)
         options.database = database
@@ -112,7 +112,7 @@ public final class ReplaySession {
             head.append(item.event)
             market = market ?? item.market
         }
-        makeRun = Self.runMaker(market: market ?? Backtest.inferMarket(head), strategies: strategies, cash: cash)
+        makeRun = Self.runMaker(market: market ?? Backtest.inferMarket(head), strategies: strategies, cash: cash, risk: risk)
         run = makeRun()
         firstTime = head.first?.time.received ?? Timestamp(nanoseconds: 0)
         clock = firstTime
@@ -123,18 +123,18 @@ public final class ReplaySession {
 
     /// A paper session: the live feed's events into the kernel and the simulated venue,
     /// as they arrive.
-    public init(live source: LiveEventSource, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000)) {
+    public init(live source: LiveEventSource, strategies: @escaping () -> [any Strategy], cash: Money = Money(whole: 10_000), risk: RiskSettings = RiskSettings()) {
         files = [source.endpoint]
         replayOptions = ReplayOptions(files: [])
         live = source
-        makeRun = Self.runMaker(market: source.market, strategies: strategies, cash: cash)
+        makeRun = Self.runMaker(market: source.market, strategies: strategies, cash: cash, risk: risk)
         run = makeRun()
         firstTime = Timestamp(nanoseconds: LiveMarketFeed.now())
         clock = firstTime
     }
 
-    private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money) -> () -> BacktestRun {
-        { BacktestRun.simulated(market: kind, strategies: strategies(), cash: cash) }
+    private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money, risk: RiskSettings) -> () -> BacktestRun {
+        { BacktestRun.simulated(market: kind, strategies: strategies(), cash: cash, risk: risk) }
     }
 
     /// The first second of the recording, so even a paused start shows books and prices.

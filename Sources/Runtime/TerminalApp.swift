@@ -44,6 +44,8 @@ public enum TerminalApp {
         public var mirror: RedisMirror?
         /// Journal orders, fills and positions to the database (`--no-journal` turns it off).
         public var journal = true
+        /// The risk gate's limits and halts (kill switch drawdown, loss per hour…).
+        public var risk = RiskSettings()
         /// A paper session on this live feed instead of a replay of `files`.
         public var live: LiveEventSource?
 
@@ -75,10 +77,10 @@ public enum TerminalApp {
         let makeStrategies: () -> [any Strategy] = { configured.map { $0.entry.make($0.parameters) } }
         let session: ReplaySession
         if let live = options.live {
-            session = ReplaySession(live: live, strategies: makeStrategies)
+            session = ReplaySession(live: live, strategies: makeStrategies, risk: options.risk)
         } else {
             do {
-                session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies)
+                session = try ReplaySession(files: options.files, database: options.database, strategies: makeStrategies, risk: options.risk)
             } catch {
                 throw Failure(description: error.description)
             }
@@ -210,6 +212,10 @@ public enum TerminalApp {
             session.user(.setTradingState(.halted))
         case .resume:
             session.user(.setTradingState(.active))
+        case .killSwitch(let flatten):
+            let open = session.kernel.openOrders.count
+            session.user(.killSwitch(flatten: flatten))
+            return "KILL SWITCH: \(open) order\(open == 1 ? "" : "s") cancelled, trading HALTED" + (flatten ? ", flattening" : ", positions kept without orders (resume to trade again)")
         }
         return nil
     }
@@ -220,7 +226,7 @@ extension AppCommand {
     var movesReplayClock: Bool {
         switch self {
         case .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart: return true
-        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume: return false
+        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch: return false
         }
     }
 }

@@ -60,8 +60,8 @@ public struct RiskGate: Sendable {
     public func check(_ request: OrderRequest, context: Context) -> Denial? {
         let reducing = request.reduceOnly || Self.isReducing(request, account: context.account)
         switch state {
-        case .halted:
-            return Denial(rule: "trading-state", message: "trading is HALTED\(stateReason.map { " (\($0))" } ?? ""); no order is sent")
+        case .halted where !(reducing && request.origin.hasPrefix("exits:")):
+            return Denial(rule: "trading-state", message: "trading is HALTED\(stateReason.map { " (\($0))" } ?? ""); only the exits of open positions are sent")
         case .reducing where !reducing:
             return Denial(rule: "trading-state", message: "trading is REDUCING: only orders that reduce a position are sent")
         default:

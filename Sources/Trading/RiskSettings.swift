@@ -20,8 +20,12 @@ public struct RiskSettings: Hashable, Sendable {
     public var maxLossPerHour: Money?
     /// Halt after this many order errors (rejections) in a row.
     public var maxConsecutiveErrors: Int? = 5
-    /// On a halt, also close every position.
+    /// On a halt or a kill switch, also close every position.
     public var flattenOnHalt = false
+    /// The kill switch as a risk rule: when equity falls this far below its peak of
+    /// the session, cancel every order and halt (and flatten with `flattenOnHalt`).
+    /// Checked every second while positions or orders are open.
+    public var killSwitchDrawdown: Money?
 
     public init() {}
 }

@@ -4,6 +4,9 @@ public enum TradingState: String, Hashable, Sendable {
     case active = "ACTIVE"
     /// Only orders that reduce a position (exits) are allowed.
     case reducing = "REDUCING"
-    /// No new orders at all; open buys are cancelled.
+    /// No new entries and no orders of the trader's or the strategies'; open entries
+    /// are cancelled. The exits of open positions (take profit, stops, panic sells)
+    /// keep working, so a halt never leaves a position without its stop; the kill
+    /// switch goes further and suspends them (see the kernel).
     case halted = "HALTED"
 }

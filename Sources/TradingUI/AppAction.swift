@@ -1,6 +1,6 @@
 /// Everything a key can be bound to, with the help text the overlay shows.
 public enum AppAction: String, CaseIterable, Sendable {
-    case buy, sell, cancelAll = "cancel-all", panicSell = "panic-sell"
+    case buy, sell, cancelAll = "cancel-all", panicSell = "panic-sell", killSwitch = "kill-switch"
     case nextMarket = "next-market", previousMarket = "previous-market"
     case nextStrategy = "next-strategy", toggleStrategy = "toggle-strategy"
     case pause, speedUp = "speed-up", speedDown = "speed-down", step, stepSecond = "step-second"
@@ -14,6 +14,7 @@ public enum AppAction: String, CaseIterable, Sendable {
         case .sell: return "sell the preset size at market"
         case .cancelAll: return "cancel the open orders of this market"
         case .panicSell: return "panic-sell this market's position"
+        case .killSwitch: return "kill switch: cancel every order and halt (asks: y keeps positions, f flattens)"
         case .nextMarket: return "next market"
         case .previousMarket: return "previous market"
         case .nextStrategy: return "select the next strategy"
@@ -56,6 +57,8 @@ public enum AppCommand: Hashable, Sendable {
     case restart
     case halt
     case resume
+    /// Cancel every order, halt, and flatten or leave positions without orders.
+    case killSwitch(flatten: Bool)
 
     public enum SideChoice: String, Hashable, Sendable { case buy, sell }
 }

@@ -10,6 +10,8 @@ public struct AppModel: Sendable {
     public var commandLine: String?
     /// Quitting with positions open asks first.
     public var confirmingQuit = false
+    /// The kill switch asks once: y (keep positions) or f (flatten them too).
+    public var confirmingKill = false
     public var status: String?
     /// The preset order size, as typed (the quantity of the buy/sell hotkeys).
     public var orderSize: String
@@ -28,6 +30,16 @@ public struct AppModel: Sendable {
     public mutating func update(key: Key, keymap: Keymap, data: ScreenData) -> [AppCommand] {
         let markets = Screen.orderedMarkets(sort, data).map(\.symbol)
         let symbol = markets.isEmpty ? "" : markets[min(selectedMarket, markets.count - 1)]
+        if confirmingKill {
+            confirmingKill = false
+            switch key {
+            case .character("y"), .character("Y"): return [.killSwitch(flatten: false)]
+            case .character("f"), .character("F"): return [.killSwitch(flatten: true)]
+            default:
+                status = "kill switch not pulled"
+                return []
+            }
+        }
         if confirmingQuit {
             confirmingQuit = false
             if key == .character("y") || key == .character("Y") { return [.quit] }
@@ -62,6 +74,7 @@ public struct AppModel: Sendable {
         case .sell: return [.order(side: .sell, quantity: orderSize, price: nil, symbol: symbol)]
         case .cancelAll: return [.cancelAll(symbol: symbol)]
         case .panicSell: return [.panicSell(symbol: symbol)]
+        case .killSwitch: confirmingKill = true
         case .nextMarket:
             if !markets.isEmpty { selectedMarket = (selectedMarket + 1) % markets.count }
         case .previousMarket:
@@ -102,7 +115,8 @@ public struct AppModel: Sendable {
     /// The command line's short grammar:
     /// `b 0.01 @61800` (limit buy), `b 0.01` (market), `s 0.01 @61900`, `s all` (panic
     /// sell), `cancel [SYMBOL]`, `speed N` (0 = flat out), `goto HH:MM`, `pause`,
-    /// `halt`, `resume`, `size 0.02`, `q`.
+    /// `halt`, `resume`, `kill` (kill switch, positions kept), `kill flat` (and
+    /// flatten), `size 0.02`, `q`.
     mutating func runCommand(_ line: String, symbol: String) -> [AppCommand] {
         let words = line.split(separator: " ").map(String.init)
         guard let verb = words.first?.lowercased() else { return [] }
@@ -128,6 +142,11 @@ public struct AppModel: Sendable {
         case "pause": return [.togglePause]
         case "halt": return [.halt]
         case "resume": return [.resume]
+        case "kill":
+            if words.count == 1 { return [.killSwitch(flatten: false)] }
+            if words.count == 2, ["flat", "flatten"].contains(words[1].lowercased()) { return [.killSwitch(flatten: true)] }
+            status = "usage: kill [flat]"
+            return []
         case "size":
             guard words.count == 2 else { status = "usage: size QTY"; return [] }
             orderSize = words[1]

@@ -86,6 +86,8 @@ public enum Screen {
         let y = height - 1
         if let line = model.commandLine {
             buffer.write(":" + line + "_", x: 0, y: y, style: Style(.highlight, [.bold]), limit: width)
+        } else if model.confirmingKill {
+            buffer.write("KILL SWITCH: cancel every order and halt? y = keep positions, f = flatten them, other key = no", x: 0, y: y, style: Style(.warning, [.bold, .reverse]), limit: width)
         } else if model.confirmingQuit {
             buffer.write("Positions are open. Quit anyway? (y/n)", x: 0, y: y, style: Style(.warning, [.bold, .reverse]), limit: width)
         } else {

@@ -44,6 +44,8 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var redis: RedisOption
 
+    @OptionGroup var risk: RiskOptions
+
     @Option(name: .customLong("param"), help: "A parameter, KEY=VALUE (repeatable).")
     var params: [String] = []
 
@@ -109,6 +111,7 @@ struct BacktestCommand: ParsableCommand {
         options.market = market
         options.strict = strict
         options.queue = try parseQueue(queue)
+        options.risk = risk.applied(to: options.risk)
         if let config {
             let text: String
             do {

@@ -38,6 +38,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("live-latency"), help: "Measure frame-to-order latency instead: a strategy trading FILE played live by the fake exchange on loopback; p50/p99 from a market frame's arrival to its order request on the socket.")
     var liveLatency = false
 
+    @Flag(name: .customLong("live-idle"), help: "Measure the CPU of a live trading session with two symbols instead: a quiet market, then FILE streaming at 1x, each for --seconds.")
+    var liveIdle = false
+
+    @Option(help: "Seconds each phase of --live-idle is measured.")
+    var seconds = 20.0
+
     @Option(name: .customLong("db"), help: "Database for a session id given as FILE (with --hot-loop).")
     var database: String?
 
@@ -49,6 +55,18 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if liveIdle {
+            do {
+                print("apogee live --headless --trade (ema-reversal) on ETHUSDT,BTCUSDT against the fake exchange, CPU of the session's process over \(Int(seconds)) s per phase:")
+                for phase in try LiveIdleBenchmark.run(file: file, seconds: seconds) {
+                    print("  \(phase.name): \(round3(phase.cpuSeconds)) s CPU in \(round1(phase.wallSeconds)) s = \(round3(phase.percentOfOneCore)) % of one core")
+                }
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
         if frame {
             do {
                 let figures = try FrameBenchmark.run(file: file)

@@ -98,6 +98,8 @@ struct LiveCommand: ParsableCommand {
     @Flag(name: .customLong("no-journal"), help: "With --paper: do not journal the session's orders, fills and positions.")
     var noJournal = false
 
+    @OptionGroup var risk: RiskOptions
+
     @Flag(name: .customLong("keep-orders-after-crash"), help: "Keep the buy orders a crashed session left open instead of cancelling them.")
     var keepOrdersAfterCrash = false
 
@@ -206,6 +208,7 @@ extension LiveCommand {
         })
         options.database = database ?? ApogeeDatabase.defaultPath
         options.cancelLeftoverBuys = !keepOrdersAfterCrash
+        options.risk = risk.applied()
         do throws(LiveFailure) {
             let outcome = try LiveTradingSession.run(options)
             for line in outcome.reconciliation { print("reconcile: \(line)") }

@@ -28,6 +28,7 @@ extension LiveCommand {
             options.orderSize = orderSize
             options.journal = !noJournal
             options.database = database
+            options.risk = risk.applied()
             do {
                 try TerminalApp.run(options)
             } catch {
@@ -40,7 +41,7 @@ extension LiveCommand {
         let started = Date()
         let limit = duration
         do throws(LiveFailure) {
-            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath)) {
+            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, risk: risk.applied(), database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath)) {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             }
             let session = outcome.journalSession.map { "paper session \($0)" } ?? "paper session (not journaled)"

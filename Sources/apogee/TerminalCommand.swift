@@ -28,6 +28,8 @@ struct ViewOptions: ParsableArguments {
     @Flag(name: .customLong("no-journal"), help: "Do not write the session's orders, fills and positions to the database.")
     var noJournal = false
 
+    @OptionGroup var risk: RiskOptions
+
     func open(_ files: [String], database: String? = nil, redis: RedisOption) throws {
         var options = TerminalApp.Options(files: files)
         options.mirror = try redis.start()
@@ -39,6 +41,7 @@ struct ViewOptions: ParsableArguments {
         options.orderSize = orderSize
         options.strategies = strategies
         options.journal = !noJournal
+        options.risk = risk.applied()
         options.strategyFile = try config.map(Self.loadStrategyFile)
         do {
             try TerminalApp.run(options)

@@ -48,6 +48,29 @@ struct TerminalEndToEndTests {
         #expect(!after.contains("REPLAY |"), "the screen was restored")
     }
 
+    @Test("the kill switch hotkey asks, then cancels every order and halts with the position kept; resume trades again")
+    func killSwitch() throws {
+        let session = try TmuxSession(command: "\(apogee) --speed 5 --size 0.02 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        try session.wait { $0.contains("Book BTCUSDT") }
+        try session.send("b")
+        // The buy fills and the shared exits rest a take profit.
+        try session.wait { $0.contains("BTCUSDT   LONG") && $0.contains("exits:take-pro") }
+        try session.send("K")
+        try session.wait { $0.contains("KILL SWITCH: cancel every order and halt?") }
+        try session.send("y")
+        let killed = try session.wait { self.header($0).contains("HALTED") && !$0.contains("exits:take-pro") }
+        #expect(killed.contains("BTCUSDT   LONG"), "the position is kept")
+        #expect(killed.contains("KILL SWITCH: 1 order cancelled, trading HALTED"), "\(killed)")
+        // Orders stay refused while HALTED; resume brings trading (and the exits) back.
+        try session.send(":")
+        try session.send("resume", "Enter")
+        try session.wait { self.header($0).contains("ACTIVE") && $0.contains("exits:take-pro") }
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") }
+        try session.send("y")
+        try session.wait { $0.contains("apogee exited with status 0") }
+    }
+
     @Test("plain ASCII under LANG=C, and 8 colours under TERM=xterm")
     func asciiFallback() throws {
         let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])

@@ -1,0 +1,75 @@
+import FakeExchange
+import Foundation
+import Runtime
+import Venues
+
+/// `apogee bench --live-idle`: the CPU a live trading session uses while little
+/// happens, measured on the session's own process (`apogee live --headless --trade`
+/// with two symbols, spawned from this one) against the fake exchange on loopback.
+/// Two phases: a quiet market (connected, no frames) and one symbol's recording at
+/// its real pace (the other symbol silent). CPU is the child's user + system time from
+/// /proc between two readings `seconds` apart, after a 3 s start-up.
+enum LiveIdleBenchmark {
+    struct Phase {
+        var name: String
+        var cpuSeconds: Double
+        var wallSeconds: Double
+        var percentOfOneCore: Double { cpuSeconds / wallSeconds * 100 }
+    }
+
+    static func run(file: String, seconds: Double) throws -> [Phase] {
+        let folder = NSTemporaryDirectory() + "apogee-bench-idle-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keys = folder + "/keys.toml"
+        try "[binance]\nkey = \"bench-key-0123456789\"\nsecret = \"bench-secret-0123456789\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
+        let account = APICredentials(key: "bench-key-0123456789", secret: "bench-secret-0123456789")
+        var phases: [Phase] = []
+        for (name, quiet) in [("quiet market (connected, no frames)", true), ("one symbol streaming at 1x, one silent", false)] {
+            let exchange = try FakeExchange(recording: file, speed: 1, account: account, shiftTimesToNow: true)
+            exchange.playsOnSubscribe = !quiet
+            try exchange.start()
+            defer { exchange.stop() }
+            let pid = try spawn([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "live", "--exchange", "binance", "--symbols", "ETHUSDT,BTCUSDT",
+                                 "--endpoint", "loopback:\(exchange.port)", "--headless", "--trade", "--strategy", "ema-reversal", "--keys", keys, "--db", folder + "/\(phases.count).sqlite"])
+            defer {
+                kill(pid, SIGTERM)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+            usleep(3_000_000)
+            let before = try cpuSeconds(of: pid)
+            let start = Date()
+            usleep(UInt32(seconds * 1_000_000))
+            let after = try cpuSeconds(of: pid)
+            phases.append(Phase(name: name, cpuSeconds: after - before, wallSeconds: Date().timeIntervalSince(start)))
+        }
+        return phases
+    }
+
+    /// User + system CPU time of a running process, from /proc/PID/stat.
+    static func cpuSeconds(of pid: pid_t) throws -> Double {
+        let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // The command name (field 2) may hold spaces; fields are counted after its ')'.
+        guard let close = text.lastIndex(of: ")") else { throw CocoaError(.fileReadCorruptFile) }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { throw CocoaError(.fileReadCorruptFile) }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    static func spawn(_ arguments: [String]) throws -> pid_t {
+        var pid = pid_t()
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        cArguments.append(nil)
+        defer { for pointer in cArguments { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ) == 0 else { throw CocoaError(.executableLoad) }
+        return pid
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Trading
+
+/// The risk gate's halts that a trader sets per run: the kill switch's drawdown, the
+/// hourly loss limit, and whether a halt flattens.
+struct RiskOptions: ParsableArguments {
+    @Option(name: .customLong("kill-drawdown"), help: ArgumentHelp("Kill switch: when equity falls this far below its peak, cancel every order and halt.", valueName: "USDT"))
+    var killDrawdown: Double?
+
+    @Option(name: .customLong("max-loss-per-hour"), help: ArgumentHelp("Halt when the trades closed in the last hour lost more than this.", valueName: "USDT"))
+    var maxLossPerHour: Double?
+
+    @Flag(name: .customLong("flatten-on-halt"), help: "A halt or the kill switch also closes every position.")
+    var flattenOnHalt = false
+
+    func validate() throws {
+        if let killDrawdown, killDrawdown <= 0 { throw ValidationError("--kill-drawdown must be positive (got \(killDrawdown))") }
+        if let maxLossPerHour, maxLossPerHour <= 0 { throw ValidationError("--max-loss-per-hour must be positive (got \(maxLossPerHour))") }
+    }
+
+    func applied(to base: RiskSettings = RiskSettings()) -> RiskSettings {
+        var settings = base
+        if let killDrawdown { settings.killSwitchDrawdown = Money(units: Int64((killDrawdown * 1e8).rounded())) }
+        if let maxLossPerHour { settings.maxLossPerHour = Money(units: Int64((maxLossPerHour * 1e8).rounded())) }
+        settings.flattenOnHalt = flattenOnHalt
+        return settings
+    }
+}
