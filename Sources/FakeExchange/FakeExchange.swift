@@ -26,7 +26,7 @@ public final class FakeExchange: @unchecked Sendable {
     public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false) throws {
         market = try FakeMarket(recording: recording, speed: speed, faults: faults)
         market.shiftTimesToNow = shiftTimesToNow
-        orders = FakeOrders(credentials: account, loseResponseOfOrder: faults.loseResponseOfOrder)
+        orders = FakeOrders(credentials: account, faults: faults)
         market.onTrade = { [orders] trade in orders.match(trade) }
         market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
@@ -149,6 +149,18 @@ public final class FakeExchange: @unchecked Sendable {
         }
     }
 
+    /// REST requests in the last minute: the fake's `X-MBX-USED-WEIGHT-1M` (weight 1
+    /// each).
+    func countRequest() -> Int {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        return requestTimes.withLock { times in
+            times.append(now)
+            while let first = times.first, now - first > 60_000_000_000 { times.removeFirst() }
+            return times.count
+        }
+    }
+    private let requestTimes = Mutex<[Int64]>([])
+
     func unsubscribe(_ channel: Channel) {
         _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
@@ -193,19 +205,37 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
         case .end:
             guard let head, let exchange else { return }
             let answer = exchange.restAnswer(method: head.method, uri: head.uri, apiKey: head.headers.first(name: "X-MBX-APIKEY"))
-            guard case .respond(let code, let body) = answer else {
-                // A fault: the order was taken, the answer is lost with the connection.
-                context.close(promise: nil)
-                return
+            let weight = exchange.countRequest()
+            let reply: () -> Void = { [head] in
+                var status = HTTPResponseStatus.ok
+                var body = ""
+                var headers = HTTPHeaders()
+                switch answer {
+                case .dropConnection:
+                    // A fault: the order was taken, the answer is lost with the connection.
+                    context.close(promise: nil)
+                    return
+                case .rateLimited(let seconds):
+                    status = .tooManyRequests
+                    body = "{\"code\":-1003,\"msg\":\"Too many requests; current limit is 6000 request weight per 1 MINUTE.\"}"
+                    headers.add(name: "Retry-After", value: String(seconds))
+                case .respond(let code, let text):
+                    status = HTTPResponseStatus(statusCode: code)
+                    body = text
+                }
+                headers.add(name: "Content-Type", value: "application/json")
+                headers.add(name: "Content-Length", value: String(body.utf8.count))
+                headers.add(name: "X-MBX-USED-WEIGHT-1M", value: String(weight))
+                context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
             }
-            let status = HTTPResponseStatus(statusCode: code)
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: String(body.utf8.count))
-            headers.add(name: "X-MBX-USED-WEIGHT-1M", value: "1")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if let delay = exchange.market.faults.restDelayMilliseconds {
+                let later = NIOLoopBound(reply, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) { later.value() }
+            } else {
+                reply()
+            }
             self.head = nil
         }
     }

@@ -81,6 +81,8 @@ final class FakeMarket: @unchecked Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var parser = BinanceFeedParser()
+        // A depth message held back to be sent after the next one (a swap fault).
+        var held: (String, String)?
         for message in messages {
             if speed > 0 {
                 let due = start + .nanoseconds(Int64(Double(message.received - origin) / speed))
@@ -122,11 +124,24 @@ final class FakeMarket: @unchecked Sendable {
                 }
             }
             if !skip {
+                var text = message.text
                 if shiftTimesToNow {
-                    let shift = Int64(Date().timeIntervalSince1970 * 1000) - message.received / 1_000_000
-                    broadcast?(ExchangeTimeShift.shifted(message.text, byMilliseconds: shift), stream)
+                    text = ExchangeTimeShift.shifted(text, byMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) - message.received / 1_000_000)
+                }
+                if case .bookDelta? = event {
+                    let number = state.withLock { $0.depthSeen }
+                    if number == faults.swapDepthMessageWithNext {
+                        held = (text, stream)
+                        continue
+                    }
+                    broadcast?(text, stream)
+                    if number == faults.duplicateDepthMessage { broadcast?(text, stream) }
+                    if let (heldText, heldStream) = held {
+                        held = nil
+                        broadcast?(heldText, heldStream)
+                    }
                 } else {
-                    broadcast?(message.text, stream)
+                    broadcast?(text, stream)
                 }
             }
             if drop { closeAll?("fault: connection dropped") }
@@ -159,6 +174,20 @@ public struct FakeExchangeFaults: Sendable {
     /// Take the order with this number (1-based) but lose the answer: the connection
     /// closes before the response, as when a network drops mid-request.
     public var loseResponseOfOrder: Int?
+    /// Answer the order with this number 429 with `Retry-After: 1`, not carrying it out.
+    public var rateLimitOrder: Int?
+    /// Carry out the order with this number but answer 503 (the outcome unknown to the
+    /// client, as Binance documents for 5xx).
+    public var serverErrorOfOrder: Int?
+    /// Send the depth message with this number twice in a row.
+    public var duplicateDepthMessage: Int?
+    /// Send the depth message with this number after the one that follows it.
+    public var swapDepthMessageWithNext: Int?
+    /// Each public trade fills at most half of what is left of an order: every order
+    /// that fills does so in parts.
+    public var partialFills = false
+    /// Hold every REST answer this long.
+    public var restDelayMilliseconds: Int?
 
     public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages

@@ -31,18 +31,20 @@ final class FakeOrders: @unchecked Sendable {
     }
 
     let credentials: APICredentials?
-    let loseResponseOfOrder: Int?
+    let faults: FakeExchangeFaults
     private let state = Mutex(State())
 
-    init(credentials: APICredentials?, loseResponseOfOrder: Int?) {
+    init(credentials: APICredentials?, faults: FakeExchangeFaults) {
         self.credentials = credentials
-        self.loseResponseOfOrder = loseResponseOfOrder
+        self.faults = faults
     }
 
     var all: [Order] { state.withLock { $0.orders } }
 
     enum Answer {
         case respond(Int, String)
+        /// Too many requests: 429 with `Retry-After` seconds.
+        case rateLimited(retryAfter: Int)
         /// The request was carried out but the connection closes before the answer.
         case dropConnection
     }
@@ -97,16 +99,25 @@ final class FakeOrders: @unchecked Sendable {
         }
         let client = parameters["newClientOrderId"] ?? "fake-\(now)"
         var lose = false
+        var serverError = false
+        var limited = false
         let placed: Order? = state.withLock { state in
             if state.orders.contains(where: { $0.clientOrderID == client && ($0.status == "NEW" || $0.status == "PARTIALLY_FILLED") }) { return nil }
             state.placements += 1
-            lose = state.placements == loseResponseOfOrder
+            if state.placements == faults.rateLimitOrder {
+                limited = true
+                return nil
+            }
+            lose = state.placements == faults.loseResponseOfOrder
+            serverError = state.placements == faults.serverErrorOfOrder
             let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: type, price: price, quantity: quantity, time: now)
             state.nextID += 1
             state.orders.append(order)
             return order
         }
+        if limited { return .rateLimited(retryAfter: 1) }
         guard let placed else { return .respond(400, error(-2010, "Duplicate order sent.")) }
+        if serverError { return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) }
         return lose ? .dropConnection : .respond(200, placed.json)
     }
 
@@ -119,7 +130,8 @@ final class FakeOrders: @unchecked Sendable {
                 let reaches = order.side == "BUY" ? (trade.aggressor == .sell && trade.price <= order.price) : (trade.aggressor == .buy && trade.price >= order.price)
                 guard reaches else { continue }
                 let left = order.quantity - order.executed
-                let filled = min(left, trade.quantity)
+                var filled = min(left, trade.quantity)
+                if faults.partialFills, left.units > 1 { filled = min(filled, Quantity(units: max(1, left.units / 2))) }
                 state.orders[index].executed = order.executed + filled
                 state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
             }

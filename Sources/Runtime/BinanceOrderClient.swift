@@ -41,6 +41,8 @@ public final class BinanceOrderClient: @unchecked Sendable {
     let signer: BinanceSigner
     let credentials: APICredentials
     public var clock = ClockOffset()
+    /// Binance spot's request weight per minute, from the answers' headers.
+    public private(set) var limiter = RateLimiter(weightLimit: 6000)
     public var recvWindow = 5000
     /// Called with the wall time (ns) each request was handed to the socket.
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
@@ -134,11 +136,28 @@ public final class BinanceOrderClient: @unchecked Sendable {
         return .answered(state)
     }
 
-    /// Nil when no answer came (the connection closed or timed out).
+    /// The rate limit as the status line shows it: `weight 12/6000`, `rate-limited 1 s`.
+    public var rateStatus: String { limiter.summary(at: Self.now()) }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    /// Nil when no answer came (the connection closed or timed out). Nothing is sent
+    /// while the exchange asked to wait (429/418 with `Retry-After`), and no new order
+    /// past 80 % of the minute's request weight: an order refused here was never sent.
     private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> RESTClient.Response? {
+        switch limiter.decision(at: Self.now()) {
+        case .wait(let until):
+            throw Failure(description: "\(what): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", code: nil)
+        case .slowDown where method == .POST:
+            throw Failure(description: "\(what): not sent, request weight \(limiter.usedWeight)/\(limiter.weightLimit) is past \(Int(limiter.slowDownAt * 100)) % of the minute's limit; only cancels and queries go", code: nil)
+        case .slowDown, .go:
+            break
+        }
         let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
         do {
-            return try RESTClient.send(method, host: host, port: port, path: pathPrefix + path + "?" + query, headers: signer.headers, group: group, tls: tls, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
+            let response = try RESTClient.send(method, host: host, port: port, path: pathPrefix + path + "?" + query, headers: signer.headers, group: group, tls: tls, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
+            limiter.observe(status: response.status, headers: response.headers, at: Self.now())
+            return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
             throw Failure(description: credentials.redact("\(what): exchange unreachable: \(failure)"), code: nil)
         } catch {

@@ -59,6 +59,8 @@ public final class LiveTradingSession {
         /// fed the same market events, and its journal session (kind `emulator`).
         public var emulator: TradingKernel?
         public var emulatorJournalSession: Int64?
+        /// The request-weight state at the end (`weight 12/6000`, `rate-limited 1 s`).
+        public var rateLimit: String = ""
     }
 
     public static func run(_ options: Options) throws(LiveFailure) -> Outcome {
@@ -244,7 +246,7 @@ public final class LiveTradingSession {
         poll()
         journalFeed?.finish(kernel, complete: true)
         if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
-        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID)
+        return Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus)
     }
 
     /// Compares the journals of earlier live sessions on this venue that never closed

@@ -213,7 +213,7 @@ extension LiveCommand {
             let outcome = try LiveTradingSession.run(options)
             for line in outcome.reconciliation { print("reconcile: \(line)") }
             let positions = outcome.kernel.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
-            print("trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent, \(outcome.recovered) recovered after a lost answer; positions: \(positions.isEmpty ? "flat" : positions)")
+            print("trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent, \(outcome.recovered) recovered after a lost answer; positions: \(positions.isEmpty ? "flat" : positions); \(outcome.rateLimit)")
             if let emulator = outcome.emulator {
                 let emulated = emulator.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
                 let net = emulator.journal.reduce(Money.zero) { $0 + $1.netPnL }
@@ -254,6 +254,27 @@ struct FakeExchangeCommand: ParsableCommand {
     @Option(name: .customLong("gap-at"), help: "Fault: leave out this depth message (1-based) once.")
     var gapAt: Int?
 
+    @Option(name: .customLong("duplicate-depth"), help: "Fault: send this depth message twice.")
+    var duplicateDepth: Int?
+
+    @Option(name: .customLong("swap-depth"), help: "Fault: send this depth message after the next one.")
+    var swapDepth: Int?
+
+    @Option(name: .customLong("lose-answer-of-order"), help: "Fault: carry out this order (1-based) but close the connection before answering.")
+    var loseAnswer: Int?
+
+    @Option(name: .customLong("rate-limit-order"), help: "Fault: answer this order 429 with Retry-After: 1, not carrying it out.")
+    var rateLimitOrder: Int?
+
+    @Option(name: .customLong("server-error-order"), help: "Fault: carry out this order but answer 503.")
+    var serverErrorOrder: Int?
+
+    @Flag(name: .customLong("partial-fills"), help: "Fault: each trade fills at most half of what is left of an order.")
+    var partialFills = false
+
+    @Option(name: .customLong("rest-delay"), help: "Fault: hold every REST answer this many milliseconds.")
+    var restDelay: Int?
+
     @Option(help: "A keys file (TOML [binance] key/secret, mode 0600) whose account the order endpoints accept.")
     var keys: String?
 
@@ -267,7 +288,14 @@ struct FakeExchangeCommand: ParsableCommand {
         let exchange: FakeExchange
         do {
             let account = try keys.flatMap { try APICredentials.load(for: .binance, environment: [:], keysFile: $0) }
-            exchange = try FakeExchange(recording: data, speed: speed, faults: FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt), account: account, shiftTimesToNow: !recordedTimes)
+            var faults = FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt, loseResponseOfOrder: loseAnswer)
+            faults.duplicateDepthMessage = duplicateDepth
+            faults.swapDepthMessageWithNext = swapDepth
+            faults.rateLimitOrder = rateLimitOrder
+            faults.serverErrorOfOrder = serverErrorOrder
+            faults.partialFills = partialFills
+            faults.restDelayMilliseconds = restDelay
+            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -38,8 +38,11 @@ struct TerminalEndToEndTests {
         try session.wait { $0.contains("BTCUSDT   LONG") }
         try session.resize(width: 80, height: 24)
         // The narrow layout puts the book first on the left.
-        let small = try session.wait { $0.split(separator: "\n").dropFirst().first?.hasPrefix("┌ Book") == true }
-        for title in ["Book", "Chart", "Positions & orders", "Log", "P&L"] { #expect(small.contains(title), "\(title) missing at 80x24") }
+        // Waits for the whole frame: tmux may capture while ncurses is still writing it.
+        let titles = ["Book", "Chart", "Positions & orders", "Log", "P&L"]
+        let small = try session.wait { screen in
+            screen.split(separator: "\n").dropFirst().first?.hasPrefix("┌ Book") == true && titles.allSatisfy { screen.contains($0) }
+        }
         #expect(!small.contains("Markets"), "markets collapse at 80 columns")
         try session.send("q")
         try session.wait { $0.contains("Quit anyway? (y/n)") }

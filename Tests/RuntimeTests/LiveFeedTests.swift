@@ -106,6 +106,38 @@ struct LiveFeedTests {
         #expect(report.auditChecks > 0)
     }
 
+    @Test("a depth message sent twice: the repeat is dropped as stale, no resync, the book ends as the file's")
+    func duplicated() throws {
+        var faults = FakeExchangeFaults()
+        faults.duplicateDepthMessage = 1000
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50, faults: faults)
+        try exchange.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let book = try #require(report.symbols.first?.book)
+        #expect(book.statistics.staleDiffs >= 1)
+        #expect(report.gaps == 0)
+        #expect(report.auditMismatches == 0)
+        #expect(book.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+        #expect(book.bestBid == file.symbols.first?.book?.bestBid)
+    }
+
+    @Test("two depth messages swapped: the gap is seen, the book resynchronises from a snapshot, the audit stays clean")
+    func reordered() throws {
+        var faults = FakeExchangeFaults()
+        faults.swapDepthMessageWithNext = 1000
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50, faults: faults)
+        try exchange.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let book = try #require(report.symbols.first?.book)
+        #expect(report.gaps >= 1)
+        #expect(book.statistics.resyncs >= 1 || (report.live?.snapshots ?? 0) >= 2, "synced again from a snapshot")
+        #expect(book.state == .synced)
+        #expect(report.auditMismatches == 0)
+        #expect(book.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+    }
+
     @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
     func unreachable() throws {
         let server = try FreeLoopbackPort()

@@ -67,6 +67,71 @@ struct LiveTradingTests {
         #expect(journal.session.venue == "binance@127.0.0.1:\(fake.port)")
     }
 
+    /// What must hold whatever fault was injected: no client id twice on the exchange,
+    /// every exchange order journaled before it was sent, each one's fills in the
+    /// journal adding up to what the exchange executed, and the fills to the position.
+    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (journal: (session: TradingSessionRecord, orders: [OrderJournalRow], fills: [FillRow], positions: [PositionSnapshotRow]), accepted: [(clientOrderID: String, status: String, executed: String)]) {
+        let accepted = fake.acceptedOrders
+        let ids = accepted.map(\.clientOrderID)
+        #expect(Set(ids).count == ids.count, "no client id twice on the exchange")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
+        #expect(Set(ids).isSubset(of: intents), "every order on the exchange was journaled first")
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
+        }
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        #expect(net == outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0)
+        return (journal, accepted)
+    }
+
+    @Test("429 on an order: refused without being carried out, journaled as rejected with the reason, nothing sent until Retry-After; no duplicate, no lost fill")
+    func rateLimited() throws {
+        var faults = FakeExchangeFaults()
+        faults.rateLimitOrder = 1
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        let (journal, accepted) = try expectConsistent(fake, outcome, database: database)
+        let rejected = journal.orders.filter { $0.event == "rejected" }
+        let first = try #require(journal.orders.first { $0.event == "intent" })
+        #expect(rejected.contains { $0.clientOrderID == first.clientOrderID && ($0.reason ?? "").contains("HTTP 429") }, "\(rejected.map { $0.reason ?? "" })")
+        #expect(!accepted.contains { $0.clientOrderID == first.clientOrderID }, "the 429'd order was never carried out")
+        #expect(accepted.count >= 1, "trading went on after the wait")
+        // Nothing reached the exchange within the second Retry-After asked for.
+        let limitedAt = try #require(rejected.first { $0.clientOrderID == first.clientOrderID }?.timeNanoseconds)
+        let acceptedIDs = Set(accepted.map(\.clientOrderID))
+        let sentSoonAfter = journal.orders.filter { $0.event == "intent" && acceptedIDs.contains($0.clientOrderID) && $0.timeNanoseconds > limitedAt && $0.timeNanoseconds < limitedAt + 900_000_000 }
+        #expect(sentSoonAfter.isEmpty, "\(sentSoonAfter.map(\.clientOrderID)) went out during the wait")
+    }
+
+    @Test("503 on an order that was carried out: found by its client id, not sent again")
+    func serverError() throws {
+        var faults = FakeExchangeFaults()
+        faults.serverErrorOfOrder = 1
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        #expect(outcome.recovered == 1)
+        _ = try expectConsistent(fake, outcome, database: database)
+    }
+
+    @Test("partial fills with slow answers (every trade fills at most half an order, REST held 30 ms): each part journaled once, the sum equals the exchange's")
+    func partialFillsSlowAnswers() throws {
+        var faults = FakeExchangeFaults()
+        faults.partialFills = true
+        faults.restDelayMilliseconds = 30
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        let (journal, accepted) = try expectConsistent(fake, outcome, database: database)
+        #expect(accepted.contains { $0.status == "PARTIALLY_FILLED" } || Dictionary(grouping: journal.fills, by: \.clientOrderID).values.contains { $0.count >= 2 }, "some order filled in parts")
+    }
+
     @Test("an order's answer is lost: found by its client id, journaled once, never sent twice")
     func lostAnswer() throws {
         let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: FakeExchangeFaults(loseResponseOfOrder: 1), account: account)
