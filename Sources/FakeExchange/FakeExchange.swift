@@ -149,6 +149,11 @@ public final class FakeExchange: @unchecked Sendable {
         }
     }
 
+    /// Connections that carried at least one REST request (a client that keeps its
+    /// connection alive makes one).
+    public var restConnectionsServed: Int { restConnections.load(ordering: .relaxed) }
+    let restConnections = Atomic<Int>(0)
+
     /// REST requests in the last minute: the fake's `X-MBX-USED-WEIGHT-1M` (weight 1
     /// each).
     func countRequest() -> Int {
@@ -195,6 +200,7 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
     typealias OutboundOut = HTTPServerResponsePart
     weak var exchange: FakeExchange?
     private var head: HTTPRequestHead?
+    private var served = false
 
     init(exchange: FakeExchange?) { self.exchange = exchange }
 
@@ -204,6 +210,10 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
         case .body: break
         case .end:
             guard let head, let exchange else { return }
+            if !served {
+                served = true
+                exchange.restConnections.add(1, ordering: .relaxed)
+            }
             let answer = exchange.restAnswer(method: head.method, uri: head.uri, apiKey: head.headers.first(name: "X-MBX-APIKEY"))
             let weight = exchange.countRequest()
             let reply: () -> Void = { [head] in

@@ -47,6 +47,8 @@ public final class BinanceOrderClient: @unchecked Sendable {
     /// Called with the wall time (ns) each request was handed to the socket.
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// One connection kept open for every request (no connect, no TLS handshake per order).
+    private let connection: KeptAliveConnection
 
     /// Plain HTTP (the loopback fake exchange).
     public convenience init(host: String, port: Int, credentials: APICredentials) {
@@ -63,13 +65,17 @@ public final class BinanceOrderClient: @unchecked Sendable {
         port = rest.port
         pathPrefix = rest.path
         self.tls = rest.tls ? tls : nil
+        connection = KeptAliveConnection(address: rest, tls: tls, group: group)
         self.credentials = credentials
         signer = BinanceSigner(credentials: credentials)
     }
 
     // Not syncShutdownGracefully: the last reference may drop on one of the group's own
     // threads (a reconnect task), where NIO forbids a blocking shutdown.
-    deinit { group.shutdownGracefully(queue: .global()) { _ in } }
+    deinit {
+        connection.close()
+        group.shutdownGracefully(queue: .global()) { _ in }
+    }
 
     private var timestamp: Int64 { clock.serverTime(at: Int64(Date().timeIntervalSince1970 * 1e9)) / 1_000_000 }
 
@@ -155,7 +161,7 @@ public final class BinanceOrderClient: @unchecked Sendable {
         }
         let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
         do {
-            let response = try RESTClient.send(method, host: host, port: port, path: pathPrefix + path + "?" + query, headers: signer.headers, group: group, tls: tls, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
+            let response = try connection.send(method, path: pathPrefix + path + "?" + query, headers: signer.headers, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {

@@ -28,6 +28,7 @@ struct LiveOrderTests {
         #expect(try client.cancel(symbol: "ETHUSDT", clientOrderID: "apg-1").status == "CANCELED")
         #expect(try client.openOrders(symbol: "ETHUSDT").isEmpty)
         #expect(fake.acceptedOrders.count == 1)
+        #expect(fake.restConnectionsServed == 1, "seven requests over one kept connection")
     }
 
     @Test("the answer to an order is lost: the client finds it by its client id and never sends it twice")
@@ -38,6 +39,7 @@ struct LiveOrderTests {
         guard case .recovered(let found) = outcome else { Issue.record("expected a recovered order, got \(outcome)"); return }
         #expect(found.clientOrderID == "apg-7" && found.status == "NEW")
         #expect(fake.acceptedOrders.map(\.clientOrderID) == ["apg-7"], "exactly one order on the exchange")
+        #expect(fake.restConnectionsServed == 2, "the lost connection was replaced by a new one")
     }
 
     @Test("a wrong secret is refused with Binance's code, and the error shows neither key nor secret")
