@@ -60,6 +60,8 @@ let package = Package(
         // Drivers and I/O edges.
         .target(name: "Storage", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The order journal's hot commit runs on the system SQLite directly.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Venues", dependencies: [
             "COpenSSL",

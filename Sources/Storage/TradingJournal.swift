@@ -23,6 +23,8 @@ public final class TradingJournal: @unchecked Sendable {
     private var failure: StorageError?
     private var closing = false
     private var done = false
+    /// Used under `writeLock` only.
+    private let writer: JournalWriter
 
     /// Starts the session's record (incomplete until ``finish(complete:)``).
     public init(database: ApogeeDatabase, session: TradingSessionRecord, flushInterval: TimeInterval = 0.2, capacity: Int = 10_000) throws(StorageError) {
@@ -30,6 +32,7 @@ public final class TradingJournal: @unchecked Sendable {
         self.flushInterval = flushInterval
         self.capacity = max(1, capacity)
         sessionID = try database.startTradingSession(session)
+        writer = try JournalWriter(path: database.path)
         let thread = Thread { [self] in self.writeLoop() }
         thread.name = "apogee-journal"
         thread.start()
@@ -49,7 +52,7 @@ public final class TradingJournal: @unchecked Sendable {
         lock.broadcast()
         lock.unlock()
         do {
-            try database.writeJournal(batch, session: sessionID)
+            try writer.write(batch, session: sessionID)
         } catch {
             fail(error)
             throw error
@@ -98,7 +101,7 @@ public final class TradingJournal: @unchecked Sendable {
             lock.unlock()
             if !batch.isEmpty {
                 do {
-                    try database.writeJournal(batch, session: sessionID)
+                    try writer.write(batch, session: sessionID)
                 } catch {
                     fail(error)
                 }
@@ -126,30 +129,6 @@ extension ApogeeDatabase {
             throw Self.explain(error, path: path)
         } catch {
             throw StorageError("cannot start a trading session in \(path): \(error)")
-        }
-    }
-
-    /// Writes rows in one transaction and moves the session's time span.
-    public func writeJournal(_ rows: [JournalRow], session: Int64) throws(StorageError) {
-        guard !rows.isEmpty else { return }
-        do {
-            try pool.write { db in
-                for row in rows {
-                    switch row {
-                    case .order(let entry): try entry.insert(db)
-                    case .fill(let entry): try entry.insert(db)
-                    case .position(let entry): try entry.insert(db)
-                    }
-                }
-                let times = rows.map(\.time)
-                try db.execute(sql: """
-                    UPDATE trading_session SET first_ns = COALESCE(first_ns, ?), last_ns = MAX(COALESCE(last_ns, ?), ?) WHERE id = ?
-                    """, arguments: [times.min()!, times.max()!, times.max()!, session])
-            }
-        } catch let error as DatabaseError {
-            throw Self.explain(error, path: path)
-        } catch {
-            throw StorageError("cannot write the order journal to \(path): \(error)")
         }
     }
 
