@@ -131,7 +131,6 @@ public final class LiveTradingSession {
         var lastSnapshotTry: [String: Int64] = [:]
         var lastPoll: Int64 = 0
         var ordersSent = 0
-        var traceWake: Int64 = 0
         var recovered = 0
         func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
@@ -149,10 +148,7 @@ public final class LiveTradingSession {
             let time = Timestamp(nanoseconds: now())
             switch effect {
             case .submit(let request):
-                let tj = now()
                 journalFeed?.observe(.submitted(request, arrivesAt: time))
-                let tj2 = now()
-                if !request.origin.hasPrefix("exits:") { FileHandle.standardError.write(Data("TRACE kernel \((tj - request.createdAt.nanoseconds)/1000) wake \((traceWake - request.createdAt.nanoseconds)/1000) journal \((tj2-tj)/1000)\n".utf8)) }
                 ordersSent += 1
                 let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
                 do {
@@ -215,9 +211,7 @@ public final class LiveTradingSession {
             // or fill poll is due, or 50 ms pass: an idle session wakes ~10 times a
             // second, not 500.
             let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + 100_000_000, now() + 50_000_000)
-            let batchTaken = inbox.take(waiting: max(0, Double(wakeAt - now()) / 1e9))
-            traceWake = now()
-            for (text, received) in batchTaken {
+            for (text, received) in inbox.take(waiting: max(0, Double(wakeAt - now()) / 1e9)) {
                 guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
                 deliver(.market(event))
                 if emulator != nil {
