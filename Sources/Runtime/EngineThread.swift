@@ -3,14 +3,25 @@ import Foundation
 import Synchronization
 import TradingUI
 
-/// The engine on its own thread: it owns the replay session, applies the UI's commands
-/// in order, moves the replay clock, and publishes the latest screen data into a
+/// What the terminal's engine thread drives: a replay, a paper or a live session.
+protocol TerminalEngine: AnyObject {
+    /// Moves the session on by `wallNanoseconds` of real time.
+    func advance(wallNanoseconds: Int64)
+    func screenData() -> ScreenData
+    /// Carries out one screen command; returns a status line to show.
+    func perform(_ command: AppCommand) -> String?
+    /// False while the engine should go straight on (a replay flat out).
+    var waitsBetweenSteps: Bool { get }
+}
+
+/// The engine on its own thread: it owns the session, applies the UI's commands in
+/// order, moves the session's clock, and publishes the latest screen data into a
 /// mailbox (at most every 16 ms, and after every command). The UI thread never touches
 /// the session.
 final class EngineThread: @unchecked Sendable {
     // The session is confined to the engine thread once `start` is called; that is
     // what makes the unchecked Sendable safe.
-    private let session: ReplaySession
+    private let session: any TerminalEngine
     let frames = Mailbox<ScreenData>()
     let statuses = Mailbox<String>()
     let commands = CommandQueue<AppCommand>()
@@ -18,7 +29,7 @@ final class EngineThread: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(session: ReplaySession) {
+    init(session: any TerminalEngine) {
         self.session = session
         frames.publish(session.screenData())
     }
@@ -52,7 +63,7 @@ final class EngineThread: @unchecked Sendable {
         while !stopping.load(ordering: .relaxed) {
             var changed = false
             for command in commands.takeAll() {
-                if let status = TerminalApp.perform(command, on: session) { statuses.publish(status) }
+                if let status = session.perform(command) { statuses.publish(status) }
                 changed = true
             }
             let now = clock.now
@@ -64,7 +75,7 @@ final class EngineThread: @unchecked Sendable {
                 lastPublish = now
             }
             // Flat out, go straight on; otherwise wait for a command or the next tick.
-            if session.speed != 0 || session.paused || session.finished {
+            if session.waitsBetweenSteps {
                 _ = wake.wait(timeout: .now() + .milliseconds(10))
             }
         }

@@ -36,13 +36,7 @@ public final class ReplaySession {
     public var paused = false
     /// Events fed per frame when flat out.
     public var flatOutBudget = 20_000
-    private var priceHistory: [String: Deque<Double>] = [:]
-    private var tape: [String: Deque<TradePrint>] = [:]
-    private var volume: [String: Double] = [:]
-    private var candles: [String: CandleSeries] = [:]
-    private var equityHistory: Deque<Double> = []
-    private var lastEquitySecond: Int64 = 0
-    private var feedLag: Double?
+    private var history = ScreenHistory()
     private var recentRate: Double = 0
     /// Where the engine's log lines go (the terminal sets it).
     var logFile: LogFile? {
@@ -234,11 +228,7 @@ public final class ReplaySession {
         }
         eventsFed = 0
         clock = firstTime
-        priceHistory = [:]
-        tape = [:]
-        volume = [:]
-        candles = [:]
-        equityHistory = []
+        history = ScreenHistory()
         warmUp()
     }
 
@@ -270,42 +260,24 @@ public final class ReplaySession {
     private func consume(_ event: MarketEvent) {
         eventsFed += 1
         if event.time.received > clock { clock = event.time.received }
-        if let exchange = event.time.exchange { feedLag = Double(event.time.received.nanoseconds - exchange.nanoseconds) / 1e6 }
-        if case .trade(let trade) = event {
-            priceHistory[trade.symbol, default: []].append(trade.price.doubleValue)
-            if priceHistory[trade.symbol]!.count > 2000 { priceHistory[trade.symbol]!.removeFirst() }
-            tape[trade.symbol, default: []].prepend(trade)
-            if tape[trade.symbol]!.count > 60 { tape[trade.symbol]!.removeLast() }
-            volume[trade.symbol, default: 0] += trade.price.doubleValue * trade.quantity.doubleValue
-            candles[trade.symbol, default: CandleSeries(intervalNanoseconds: 5_000_000_000, capacity: 240)].add(price: trade.price, quantity: trade.quantity, at: trade.time.received)
-        }
+        history.record(event)
         run.feed(event)
         mirrorFeed?.sync(run.kernel)
         journalFeed?.sync(run.kernel)
-        let second = clock.nanoseconds / 1_000_000_000
-        if second != lastEquitySecond {
-            lastEquitySecond = second
-            equityHistory.append(run.kernel.equity.doubleValue)
-            if equityHistory.count > 600 { equityHistory.removeFirst() }
-        }
-    }
-
-    static func bars(_ series: CandleSeries) -> [CandleBar] {
-        (0..<series.count).reversed().compactMap { age in
-            series[age: age].map { CandleBar(open: $0.open.doubleValue, high: $0.high.doubleValue, low: $0.low.doubleValue, close: $0.close.doubleValue) }
-        }
+        history.sampleEquity(run.kernel.equity, at: clock)
     }
 
     /// What the screen draws now.
-    public func screenData(exchange: String = "binance") -> ScreenData {
+    public func screenData() -> ScreenData {
+        let exchange = "binance"
         var snapshot = run.kernel.snapshot(depth: 30)
         snapshot.time = clock
         return ScreenData(
             mode: live == nil ? .replay : .paper, exchange: live?.venue.rawValue ?? exchange, snapshot: snapshot,
             replay: live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil,
             feed: live?.headerText,
-            feedLagMilliseconds: feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
-            priceHistory: priceHistory.mapValues { Array($0) }, tape: tape.mapValues { Array($0) },
-            equityHistory: Array(equityHistory), volume: volume, candles: candles.mapValues(Self.bars), queueAhead: run.venue.queueAhead)
+            feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
+            priceHistory: history.priceHistory.mapValues { Array($0) }, tape: history.tape.mapValues { Array($0) },
+            equityHistory: Array(history.equityHistory), volume: history.volume, candles: history.candleBars, queueAhead: run.venue.queueAhead)
     }
 }

@@ -46,6 +46,9 @@ public enum TerminalApp {
         public var journal = true
         /// The risk gate's limits and halts (kill switch drawdown, loss per hour…).
         public var risk = RiskSettings()
+        /// A live trading session with real orders instead of a replay (`apogee live`
+        /// without --paper).
+        public var liveTrading: LiveTradingSession.Options?
         /// A paper session on this live feed instead of a replay of `files`.
         public var live: LiveEventSource?
 
@@ -67,6 +70,10 @@ public enum TerminalApp {
             keymap = try Assets.keymap(options.keymap)
         } catch {
             throw Failure(description: error.description)
+        }
+        if let trading = options.liveTrading {
+            try runLiveTrading(trading, theme: theme, keymap: keymap, orderSize: options.orderSize)
+            return
         }
         let configured: [(entry: StrategyCatalog.Entry, parameters: ParameterSet)]
         do {
@@ -117,14 +124,41 @@ public enum TerminalApp {
             if let failure = session.journalFailure { journalWarning = "order journal stopped: \(failure)" }
             if let journalWarning { FileHandle.standardError.write(Data("apogee: warning: \(journalWarning)\n".utf8)) }
         }
-        let engine = EngineThread(session: session)
+        try showScreen(EngineThread(session: session), theme: theme, keymap: keymap, orderSize: options.orderSize)
+    }
 
+    /// The live trading session behind the terminal: real orders to the exchange,
+    /// journaled by the session itself. What the start-up reconciliation found and
+    /// the session's outcome are printed when the screen closes.
+    static func runLiveTrading(_ trading: LiveTradingSession.Options, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
+        let session: LiveTradingEngine
+        do {
+            session = try LiveTradingEngine(options: trading)
+        } catch {
+            throw Failure(description: error.description)
+        }
+        defer {
+            let outcome = session.finish()
+            for line in outcome.reconciliation { FileHandle.standardError.write(Data("apogee: reconcile: \(line)\n".utf8)) }
+            let positions = outcome.kernel.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("apogee: trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent; positions: \(positions.isEmpty ? "flat" : positions)\n".utf8))
+            if let failure = outcome.journalFailure { FileHandle.standardError.write(Data("apogee: warning: order journal stopped: \(failure)\n".utf8)) }
+        }
+        let engine = EngineThread(session: session)
+        if let first = session.reconciliationLines.first {
+            engine.statuses.publish("reconcile: \(first)" + (session.reconciliationLines.count > 1 ? " (+\(session.reconciliationLines.count - 1) more, printed on quit)" : ""))
+        }
+        try showScreen(engine, theme: theme, keymap: keymap, orderSize: orderSize)
+    }
+
+    /// The UI thread: keys to commands, the engine's latest frame to the screen.
+    static func showScreen(_ engine: EngineThread, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }
         let utf8 = (ProcessInfo.processInfo.environment["LC_ALL"] ?? ProcessInfo.processInfo.environment["LC_CTYPE"] ?? ProcessInfo.processInfo.environment["LANG"] ?? "").uppercased().contains("UTF-8")
         let screen = TerminalScreen(theme: theme)
         defer { screen.close() }
         let glyphs: Glyphs = utf8 ? .unicode : .ascii
-        var model = AppModel(orderSize: options.orderSize)
+        var model = AppModel(orderSize: orderSize)
         let clock = ContinuousClock()
         let frame = Duration.milliseconds(33)
         guard var data = engine.frames.take() else { return }
@@ -229,4 +263,47 @@ extension AppCommand {
         case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch: return false
         }
     }
+}
+
+extension ReplaySession: TerminalEngine {
+    func perform(_ command: AppCommand) -> String? { TerminalApp.perform(command, on: self) }
+    var waitsBetweenSteps: Bool { speed != 0 || paused || finished }
+}
+
+extension LiveTradingEngine: TerminalEngine {
+    /// Waits for frames (up to 5 ms, so a command waits no longer than that).
+    func advance(wallNanoseconds: Int64) { pump(waitingUpTo: 0.005) }
+
+    /// The trader's commands go to the exchange through the kernel; the replay's
+    /// controls do nothing on a live session.
+    func perform(_ command: AppCommand) -> String? {
+        if command.movesReplayClock { return "a live session runs on the wall clock: the replay controls do nothing here" }
+        switch command {
+        case .order(let side, let quantityText, let priceText, let symbol):
+            guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else { return "bad quantity '\(quantityText ?? "")'" }
+            var kind = OrderKind.market
+            if let priceText {
+                guard let price = try? Price(parsing: priceText), price.units > 0 else { return "bad price '\(priceText)'" }
+                kind = .limit(price)
+            }
+            if let refused = user(.place(OrderIntent(symbol: symbol, side: side == .buy ? .buy : .sell, kind: kind, quantity: quantity))) { return refused }
+            return "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at the touch") sent to the exchange"
+        case .panicSell(let symbol): user(.panicSell(symbol: symbol))
+        case .cancelAll(let symbol): user(.cancelAll(symbol: symbol))
+        case .toggleStrategy(let name):
+            let enabled = kernel.snapshot(depth: 0).strategies.first { $0.name == name }?.enabled ?? true
+            user(.setStrategyEnabled(name: name, enabled: !enabled))
+        case .halt: user(.setTradingState(.halted))
+        case .resume: user(.setTradingState(.active))
+        case .killSwitch(let flatten):
+            let open = kernel.openOrders.count
+            user(.killSwitch(flatten: flatten))
+            return "KILL SWITCH: cancel sent for \(open) order\(open == 1 ? "" : "s"), trading HALTED" + (flatten ? ", flattening" : ", positions kept without orders (resume to trade again)")
+        case .quit, .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart:
+            break
+        }
+        return nil
+    }
+
+    var waitsBetweenSteps: Bool { false }
 }

@@ -14,6 +14,11 @@ struct LiveCommand: ParsableCommand {
         commandName: "live",
         abstract: "Trade or watch live markets: the paper terminal, headless paper or real trading, or the books alone.",
         discussion: """
+            Without --paper or --headless, the full-screen terminal trades for real (LIVE \
+            in the header): the strategies and the hotkeys send signed orders, each \
+            order's intent journaled before it is sent (API keys required; a market \
+            order from a hotkey goes out as a limit at the touch).
+
             --paper opens the full-screen terminal on the live feed with the simulator as \
             the venue (PAPER in the header): the strategies of --strategy / --config and \
             the hotkeys trade a simulated account at live prices, journaled to --db. \
@@ -34,9 +39,8 @@ struct LiveCommand: ParsableCommand {
             /market streams), orders on Binance spot; over TLS to mainnet or testnet, \
             plain to the loopback fake exchange (--endpoint loopback:PORT), or to one \
             address of your own (--endpoint https://HOST:PORT, --ca-file to trust its \
-            certificate). Gate.io, USD-M orders and real orders from the terminal are \
-            the rest of issue #7. With no network, a session fails within seconds saying \
-            the exchange is unreachable.
+            certificate). Gate.io and USD-M orders are the rest of issue #7. With no \
+            network, a session fails within seconds saying the exchange is unreachable.
 
             Examples:
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
@@ -145,8 +149,8 @@ struct LiveCommand: ParsableCommand {
             return
         }
         guard headless else {
-            StandardError.write("apogee: the terminal trades on paper for now: add --paper (real orders run with --headless --trade; issue #7)\n")
-            throw ExitStatus.failure
+            try runTrading(inTerminal: true)
+            return
         }
         if trade {
             try runTrading()
@@ -169,7 +173,8 @@ struct LiveCommand: ParsableCommand {
 }
 
 extension LiveCommand {
-    func runTrading() throws {
+    /// Real orders: headless until Ctrl-C or --duration, or in the terminal (LIVE).
+    func runTrading(inTerminal: Bool = false) throws {
         guard exchange == "binance" else {
             StandardError.write("apogee: --trade runs on Binance spot for now (--exchange binance); USD-M and Gate.io orders are part of issue #7\n")
             throw ExitStatus.failure
@@ -184,7 +189,7 @@ extension LiveCommand {
         let credentials: APICredentials
         do {
             guard let loaded = try APICredentials.load(for: .binance, environment: ProcessInfo.processInfo.environment, keysFile: keys) else {
-                StandardError.write("apogee: --trade needs API keys: APOGEE_BINANCE_KEY and APOGEE_BINANCE_SECRET, or --keys FILE (mode 0600)\n")
+                StandardError.write("apogee: trading needs API keys: APOGEE_BINANCE_KEY and APOGEE_BINANCE_SECRET, or --keys FILE (mode 0600); to trade on paper, add --paper\n")
                 throw ExitStatus.failure
             }
             credentials = loaded
@@ -209,6 +214,20 @@ extension LiveCommand {
         options.database = database ?? ApogeeDatabase.defaultPath
         options.cancelLeftoverBuys = !keepOrdersAfterCrash
         options.risk = risk.applied()
+        if inTerminal {
+            var view = TerminalApp.Options(files: [])
+            view.liveTrading = options
+            view.theme = theme
+            view.keymap = keymap
+            view.orderSize = orderSize
+            do {
+                try TerminalApp.run(view)
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
         do throws(LiveFailure) {
             let outcome = try LiveTradingSession.run(options)
             for line in outcome.reconciliation { print("reconcile: \(line)") }

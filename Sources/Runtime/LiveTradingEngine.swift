@@ -1,0 +1,282 @@
+import EngineCore
+import Feeds
+import Foundation
+import MarketModel
+import Storage
+import Strategies
+import Synchronization
+import Trading
+import TradingUI
+import Venues
+
+/// The live trading session as a machine that is pumped: headless
+/// (`LiveTradingSession.run` pumps it in a loop) or behind the terminal (the engine
+/// thread pumps it between frames and hands it the trader's commands).
+///
+/// Each pump takes the frames that arrived (waiting for the first up to a limit), runs
+/// them through the kernel, carries out its effects — an order's intent is committed
+/// to the journal before the signed request goes out — fetches a snapshot for a book
+/// out of sync, fires due timers and polls the open orders' fills every 100 ms.
+/// Strategies with `EmulatorMode=YES` trade a simulated account in a second kernel on
+/// the same events. Time in the kernels is the local receive time (wall clock).
+public final class LiveTradingEngine {
+    public private(set) var kernel: TradingKernel
+    private let options: LiveTradingSession.Options
+    private let configuration: KernelConfiguration
+    private var emulator: BacktestRun?
+    private var emulatorJournal: KernelJournalFeed?
+    private let client: BinanceOrderClient
+    /// When the last order request was handed to the socket (the latency figure).
+    private let written = Mailbox<Int64>()
+    private var journalFeed: KernelJournalFeed?
+    private let prefix: String
+    private let inbox = FrameInbox()
+    private let feed: MarketStreamSet
+    private var parser = BinanceFeedParser(market: .spot)
+    private var effects: [KernelEffect] = []
+    private var executed: [ClientOrderID: Quantity] = [:]
+    private var timers: [Timestamp] = []
+    private var lastSnapshotTry: [String: Int64] = [:]
+    private var lastPoll: Int64 = 0
+    private var frameToOrder: [Int64] = []
+    private var reconciliation: [String] = []
+    private var cancelledLeftovers: [String] = []
+    public private(set) var ordersSent = 0
+    public private(set) var recovered = 0
+    /// What the terminal draws around the kernel (prices, tape, candles, equity).
+    var history = ScreenHistory()
+    private var finished = false
+    private var eventsSinceRate = 0
+    private var rateSince = LiveTradingEngine.now()
+    private var recentRate: Double = 0
+
+    public init(options: LiveTradingSession.Options) throws(LiveFailure) {
+        self.options = options
+        // Strategies with EmulatorMode=YES trade a simulated account of their own, on
+        // the same feed: their orders never reach the exchange and their positions
+        // never mix with the real ones.
+        var strategies: [any Strategy] = []
+        var emulated: [any Strategy] = []
+        for (name, given) in options.strategies {
+            guard let entry = StrategyCatalog.entry(named: name) else { throw LiveFailure(description: "unknown strategy '\(name)'") }
+            let parameters: ParameterSet
+            do { parameters = try ParameterSet(specs: entry.specs, given: given) } catch { throw LiveFailure(description: error.description) }
+            if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
+        }
+        emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: .spot, strategies: emulated, cash: options.cash, risk: options.risk)
+        var configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
+        configuration.risk = options.risk
+        self.configuration = configuration
+        kernel = TradingKernel(configuration: configuration, strategies: strategies)
+        guard options.connection.venue == .binance else { throw LiveFailure(description: "live orders are built for Binance spot so far (\(options.connection.venue.rawValue): issue #7)") }
+        client = BinanceOrderClient(connection: options.connection, credentials: options.credentials)
+        let written = self.written
+        client.onRequestWritten = { time in written.publish(time) }
+
+        // The journal: the intent of each order is committed before the order is sent.
+        let venue = options.connection.label
+        if let path = options.database {
+            do {
+                let database = try ApogeeDatabase(path: path)
+                // Before this session's record exists: what did crashed sessions leave?
+                (reconciliation, cancelledLeftovers) = try LiveTradingSession.reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: venue, source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Self.now()).description))
+                let journalFeed = KernelJournalFeed(journal: journal)
+                journalFeed.idPrefix = "s\(journal.sessionID)-"
+                self.journalFeed = journalFeed
+                if emulator != nil {
+                    let record = TradingSessionRecord(kind: "emulator", venue: "simulator", source: "\(venue) " + options.symbols.joined(separator: ","), strategies: options.strategies.filter { item in emulated.contains { $0.name == item.name } }.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Self.now()).description)
+                    let emulatorFeed = KernelJournalFeed(journal: try TradingJournal(database: database, session: record))
+                    emulator?.observer = { emulatorFeed.observe($0) }
+                    emulatorJournal = emulatorFeed
+                }
+            } catch let error as LiveFailure {
+                throw error
+            } catch {
+                throw LiveFailure(description: "order journal: \(error)")
+            }
+        }
+        prefix = journalFeed?.idPrefix ?? "s0-"
+
+        // The feed's thread hands frames over and wakes the session at once: a frame
+        // must not wait for a polling tick before the kernel sees it.
+        let inbox = self.inbox
+        feed = MarketStreamSet(connection: options.connection, symbols: options.symbols) { text, received in
+            inbox.put(text, received)
+        }
+        try feed.start()
+    }
+
+    deinit { feed.stop() }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    private func exchangeID(_ id: ClientOrderID) -> String { prefix + id.description }
+
+    /// One step: frames (waiting up to `seconds` for the first, or until a timer or the
+    /// fill poll is due), snapshots, timers, the fill poll.
+    public func pump(waitingUpTo seconds: Double) {
+        let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + 100_000_000, Self.now() + Int64(seconds * 1e9))
+        for (text, received) in inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9)) {
+            guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
+            eventsSinceRate += 1
+            history.record(event)
+            deliver(.market(event))
+            if emulator != nil {
+                emulator!.feed(event)
+                emulatorJournal?.sync(emulator!.kernel)
+            }
+        }
+        for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
+            if let last = lastSnapshotTry[symbol], Self.now() - last < 1_000_000_000 { continue }
+            lastSnapshotTry[symbol] = Self.now()
+            guard let body = feed.depthSnapshot(of: symbol),
+                  case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: Self.now())) else { continue }
+            snapshot.symbol = symbol
+            deliver(.market(.bookSnapshot(snapshot)))
+            emulator?.feed(MarketEvent.bookSnapshot(snapshot))
+        }
+        let current = Self.now()
+        if emulator != nil {
+            emulator!.advanceClock(to: Timestamp(nanoseconds: current))
+            emulatorJournal?.sync(emulator!.kernel)
+        }
+        if timers.contains(where: { $0.nanoseconds <= current }) {
+            timers.removeAll { $0.nanoseconds <= current }
+            deliver(.timer(Timestamp(nanoseconds: current)))
+        }
+        if current - lastPoll >= 100_000_000 {
+            lastPoll = current
+            poll()
+        }
+        history.sampleEquity(kernel.equity, at: Timestamp(nanoseconds: current))
+        if current - rateSince >= 500_000_000 {
+            recentRate = recentRate * 0.5 + Double(eventsSinceRate) / (Double(current - rateSince) / 1e9) * 0.5
+            eventsSinceRate = 0
+            rateSince = current
+        }
+    }
+
+    /// A command of the trader (a hotkey, the kill switch), at the wall clock's time.
+    /// A market order goes out as a limit at the touch (the best ask to buy, the best
+    /// bid to sell): the order client sends limit orders only, and a limit caps what a
+    /// thin book can cost.
+    /// Returns why nothing was done, if so.
+    @discardableResult
+    public func user(_ command: UserCommand) -> String? {
+        var command = command
+        if case .place(var intent) = command, intent.kind == .market {
+            let book = kernel.book(for: intent.symbol)
+            let touch = intent.side == .buy ? book?.bestAsk?.price : book?.bestBid?.price
+            guard let price = touch ?? kernel.lastPrice(of: intent.symbol) else {
+                return "no price known yet for \(intent.symbol): order not sent"
+            }
+            intent.kind = .limit(price)
+            command = .place(intent)
+        }
+        deliver(.user(command, at: Timestamp(nanoseconds: Self.now())))
+        return nil
+    }
+
+    /// What the terminal draws now (LIVE mode).
+    func screenData() -> ScreenData {
+        var snapshot = kernel.snapshot(depth: 30)
+        snapshot.time = Timestamp(nanoseconds: Self.now())
+        return ScreenData(
+            mode: .live, exchange: options.connection.venue.rawValue, snapshot: snapshot, replay: nil, feed: feedHeader,
+            feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: "off",
+            priceHistory: history.priceHistory.mapValues { Array($0) }, tape: history.tape.mapValues { Array($0) },
+            equityHistory: Array(history.equityHistory), volume: history.volume, candles: history.candleBars)
+    }
+
+    /// The last fills, the journal closed complete; the outcome of the session.
+    public func finish() -> LiveTradingSession.Outcome {
+        if !finished {
+            finished = true
+            poll()
+            journalFeed?.finish(kernel, complete: true)
+            if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
+            feed.stop()
+        }
+        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus)
+    }
+
+    /// The connection and rate state for the header.
+    public var feedHeader: String {
+        let status = feed.status
+        let state = status.connected ? "up" : "down"
+        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)"
+    }
+
+    public var reconciliationLines: [String] { reconciliation }
+
+    private func deliver(_ input: KernelInput) {
+        kernel.handle(input, into: &effects)
+        drainEffects()
+    }
+
+    private func drainEffects() {
+        while !effects.isEmpty {
+            let batch = effects
+            effects.removeAll()
+            for effect in batch { carryOut(effect) }
+        }
+        journalFeed?.sync(kernel)
+    }
+
+    private func carryOut(_ effect: KernelEffect) {
+        let time = Timestamp(nanoseconds: Self.now())
+        switch effect {
+        case .submit(let request):
+            journalFeed?.observe(.submitted(request, arrivesAt: time))
+            ordersSent += 1
+            let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
+            do {
+                let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id))
+                // Strategy entries only: they are decided on a market frame, whose
+                // arrival is the order's creation time in the kernel.
+                let sentAt = written.take() ?? 0
+                if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" { frameToOrder.append(sentAt - request.createdAt.nanoseconds) }
+                if case .recovered = outcome { recovered += 1 }
+                executed[request.id] = .zero
+                record(.accepted(request.id, time: time))
+            } catch {
+                record(.rejected(request.id, time: time, reason: error.description))
+            }
+        case .cancel(let id, let symbol):
+            journalFeed?.observe(.cancelRequested(id, at: time))
+            if let state = try? client.cancel(symbol: symbol, clientOrderID: exchangeID(id)), state.status == "CANCELED" {
+                record(.cancelled(id, time: time, reason: "cancelled by request"))
+            }
+        case .scheduleTimer(let at):
+            timers.append(at)
+        case .record(.order(let event)):
+            // Orders the risk gate denied never reach the exchange; the journal still
+            // keeps them (everything else is journaled where it happens).
+            if case .denied = event { journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: time)) }
+        case .log, .record:
+            break
+        }
+    }
+
+    /// An order event into the kernel (and, through its record effects, the journal).
+    private func record(_ event: OrderEvent) {
+        kernel.handle(.order(event, receivedAt: event.time), into: &effects)
+        journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: event.time))
+    }
+
+    /// Fills by polling: an order's executed quantity grew since the last look.
+    private func poll() {
+        for order in kernel.openOrders where executed[order.id] != nil {
+            guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)),
+                  let total = try? Quantity(parsing: state.executedQuantity) else { continue }
+            let before = executed[order.id] ?? .zero
+            guard total > before, let price = order.request.kind.limitPrice else { continue }
+            executed[order.id] = total
+            let quantity = total - before
+            let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
+            record(.filled(Fill(orderID: order.id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
+            drainEffects()
+        }
+    }
+}

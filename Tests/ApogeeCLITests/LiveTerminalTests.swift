@@ -1,0 +1,57 @@
+import FakeExchange
+import Foundation
+import Runtime
+import Storage
+import Testing
+import Venues
+
+/// `apogee live` without --paper: the terminal trading for real against the fake
+/// exchange.
+@Suite("apogee live: the terminal trading for real", .serialized)
+struct LiveTerminalTests {
+    func header(_ screen: String) -> String { screen.split(separator: "\n").first.map(String.init) ?? "" }
+
+    @Test("LIVE in the header; a buy hotkey reaches the exchange and its take profit follows; the kill switch with flatten cancels it and sells; the journal holds what the exchange saw")
+    func liveTerminal() throws {
+        let folder = NSTemporaryDirectory() + "apogee-live-terminal-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let keys = folder + "/keys.toml"
+        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
+        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let db = folder + "/live.sqlite"
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) live --exchange binance --symbols ETHUSDT --endpoint loopback:\(fake.port) --keys \(keys) --db \(db) --strategy ema-reversal --param EntryCooldown=86400 --param StretchPercent=50 --size 0.01",
+                                      width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        let first = try session.wait { self.header($0).contains("LIVE") && self.header($0).contains("book synced") }
+        #expect(header(first).contains("ws up"))
+        #expect(header(first).contains("weight"))
+        try session.send("b")
+        try session.wait(timeout: 30) { $0.contains("ETHUSDT   LONG") && $0.contains("exits:take-pro") }
+        #expect(fake.acceptedOrders.count == 2, "the buy and its take profit are on the exchange: \(fake.acceptedOrders)")
+        try session.send("K")
+        try session.wait { $0.contains("KILL SWITCH: cancel every order and halt?") }
+        try session.send("f")
+        try session.wait { self.header($0).contains("HALTED") }
+        // The take profit is cancelled on the exchange and a panic sell goes out.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !(fake.acceptedOrders.contains { $0.status == "CANCELED" } && fake.acceptedOrders.count >= 3) { usleep(100_000) }
+        let orders = fake.acceptedOrders
+        #expect(orders.contains { $0.status == "CANCELED" }, "\(orders)")
+        #expect(orders.count >= 3, "a panic sell went out: \(orders)")
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") || $0.contains("apogee exited with status 0") }
+        try session.send("y")
+        try session.wait { $0.contains("apogee exited with status 0") }
+
+        let sessions = try ApogeeDatabase(path: db).tradingSessions()
+        let live = try #require(sessions.first { $0.session.kind == "live" })
+        #expect(live.session.complete)
+        let journal = try #require(try ApogeeDatabase(path: db).journal(session: live.session.id ?? 0))
+        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
+        #expect(Set(fake.acceptedOrders.map(\.clientOrderID)).isSubset(of: intents), "every order the exchange saw was journaled first")
+        #expect(journal.orders.contains { $0.origin == "user" && $0.event == "intent" })
+    }
+}
