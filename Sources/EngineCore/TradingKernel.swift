@@ -346,6 +346,18 @@ public struct TradingKernel: Sendable {
         }
     }
 
+    /// Takes over a position an earlier session left (a crash, or a quit with it
+    /// open): booked like a fill at its entry price without a fee, origin `restored`,
+    /// with the default exits (stop loss, take profit) managing it from the next price.
+    public mutating func restorePosition(symbol: String, quantity: Quantity, side: Side, entryPrice: Price, at time: Timestamp, note: String, into effects: inout [KernelEffect]) {
+        advanceClock(to: time, effects: &effects)
+        guard quantity.units > 0, account.position(symbol)?.isFlat ?? true else { return }
+        let fill = Fill(orderID: ClientOrderID(0), symbol: symbol, side: side, price: entryPrice, quantity: quantity, fee: .zero, liquidity: .maker, time: time)
+        write(.warning, "restored \(side == .buy ? "long" : "short") \(quantity) \(symbol) at \(entryPrice): \(note)", into: &effects)
+        bookFill(fill, origin: "restored", effects: &effects)
+        scheduleTimerIfNeeded(effects: &effects)
+    }
+
     /// Books a fill into the account, and opens or closes the round trip and the exits.
     private mutating func bookFill(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
         let before = account.position(fill.symbol)

@@ -69,6 +69,12 @@ final class KernelJournalFeed {
         touched.removeAll(keepingCapacity: true)
     }
 
+    /// Snapshots the positions taken over from an earlier session, so this session's
+    /// journal carries them if it ends too (reason `restored`).
+    func restored(_ kernel: TradingKernel) {
+        for position in kernel.account.openPositions { snapshot(position.symbol, kernel, reason: "restored") }
+    }
+
     /// Snapshots the open positions and closes the session's record.
     func finish(_ kernel: TradingKernel, complete: Bool) {
         sync(kernel)

@@ -41,6 +41,8 @@ public final class LiveTradingEngine {
     private var frameToOrder: [Int64] = []
     private var reconciliation: [String] = []
     private var cancelledLeftovers: [String] = []
+    private var restoring: [PositionSnapshotRow] = []
+    private var restoredFrom: Int64?
     public private(set) var ordersSent = 0
     public private(set) var recovered = 0
     /// What the terminal draws around the kernel (prices, tape, candles, equity).
@@ -79,7 +81,10 @@ public final class LiveTradingEngine {
             do {
                 let database = try ApogeeDatabase(path: path)
                 // Before this session's record exists: what did crashed sessions leave?
-                (reconciliation, cancelledLeftovers) = try LiveTradingSession.reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                let found = try LiveTradingSession.reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                (reconciliation, cancelledLeftovers) = (found.lines, found.cancelled)
+                restoring = found.positions
+                restoredFrom = found.fromSession
                 let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: venue, source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Self.now()).description))
                 let journalFeed = KernelJournalFeed(journal: journal)
                 journalFeed.idPrefix = "s\(journal.sessionID)-"
@@ -105,6 +110,16 @@ public final class LiveTradingEngine {
             inbox.put(text, received)
         }
         try feed.start()
+        // Positions taken over from the latest session: booked into the kernel and
+        // journaled as `restored`, so this session's exits manage them.
+        for row in restoring {
+            guard let entry = row.entryPrice else { continue }
+            kernel.restorePosition(symbol: row.symbol, quantity: Quantity(units: abs(row.quantity)), side: row.quantity > 0 ? .buy : .sell, entryPrice: Price(units: entry), at: Timestamp(nanoseconds: Self.now()), note: "left by session \(restoredFrom ?? 0)", into: &effects)
+        }
+        if !restoring.isEmpty {
+            journalFeed?.restored(kernel)
+            drainEffects()
+        }
     }
 
     deinit { feed.stop() }

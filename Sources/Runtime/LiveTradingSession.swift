@@ -70,37 +70,65 @@ public final class LiveTradingSession {
         return engine.finish()
     }
 
-    /// Compares the journals of earlier live sessions on this venue that never closed
-    /// (a crash, `kill -9`) with the exchange's open orders: their buys are cancelled
-    /// (when asked), their sells kept; orders the journals do not know are reported and
-    /// left alone. The positions those sessions last journaled are reported.
-    static func reconcile(database: ApogeeDatabase, venue: String, client: BinanceOrderClient, symbols: [String], cancelBuys: Bool) throws -> ([String], [String]) {
+    /// What the start-up reconciliation found and did.
+    struct Reconciliation {
         var lines: [String] = []
+        /// Client ids of leftover buys it cancelled.
         var cancelled: [String] = []
-        let crashed = try database.tradingSessions().filter { $0.session.kind == "live" && $0.session.venue == venue && !$0.session.complete }
+        /// Positions the latest session of this venue last journaled, to take over.
+        var positions: [PositionSnapshotRow] = []
+        var fromSession: Int64?
+    }
+
+    /// Compares the journals of earlier live sessions on this venue with the exchange's
+    /// open orders. Buys of sessions that never closed (a crash, `kill -9`) are
+    /// cancelled (when asked); orders no journal knows are reported and left alone.
+    /// The positions the latest session last journaled (crashed, or quit with them
+    /// open) are taken over: their old exit sells are cancelled so this session's exits
+    /// manage them. With `cancelBuys` off (`--keep-orders-after-crash`) every order is
+    /// kept and the positions are only reported, so nothing is sold twice.
+    static func reconcile(database: ApogeeDatabase, venue: String, client: BinanceOrderClient, symbols: [String], cancelBuys: Bool) throws -> Reconciliation {
+        var result = Reconciliation()
+        let sessions = try database.tradingSessions().filter { $0.session.kind == "live" && $0.session.venue == venue }
         var known: [String: Int64] = [:]
-        for entry in crashed {
+        for entry in sessions where !entry.session.complete {
             guard let id = entry.session.id, let journal = try database.journal(session: id) else { continue }
             for row in journal.orders { known[row.clientOrderID] = id }
             let positions = Dictionary(grouping: journal.positions, by: \.symbol).compactMap { $0.value.last }.filter { $0.quantity != 0 }.sorted { $0.symbol < $1.symbol }
-            lines.append("session \(id) did not close: \(entry.orders) orders journaled" + (positions.isEmpty ? ", flat" : ", last positions " + positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")))
+            result.lines.append("session \(id) did not close: \(entry.orders) orders journaled" + (positions.isEmpty ? ", flat" : ", last positions " + positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")))
         }
+        if let latest = sessions.last, let id = latest.session.id, let journal = try database.journal(session: id) {
+            for row in journal.orders { known[row.clientOrderID] = id }
+            result.positions = Dictionary(grouping: journal.positions, by: \.symbol).compactMap { $0.value.last }
+                .filter { $0.quantity != 0 && $0.entryPrice != nil && symbols.contains($0.symbol) }.sorted { $0.symbol < $1.symbol }
+            if !result.positions.isEmpty { result.fromSession = id }
+        }
+        let takenOver = Set(cancelBuys ? result.positions.map(\.symbol) : [])
         for symbol in symbols {
             for order in try client.openOrders(symbol: symbol) {
                 guard let session = known[order.clientOrderID] else {
-                    lines.append("open order \(order.clientOrderID) on \(symbol) is not in any journal: left alone")
+                    result.lines.append("open order \(order.clientOrderID) on \(symbol) is not in any journal: left alone")
                     continue
                 }
-                if order.side == "BUY", cancelBuys {
+                let closedSession = sessions.first { $0.session.id == session }?.session.complete ?? false
+                if order.side == "BUY", cancelBuys, !closedSession {
                     _ = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
-                    cancelled.append(order.clientOrderID)
-                    lines.append("cancelled buy \(order.clientOrderID) on \(symbol) left open by session \(session)")
+                    result.cancelled.append(order.clientOrderID)
+                    result.lines.append("cancelled buy \(order.clientOrderID) on \(symbol) left open by session \(session)")
+                } else if takenOver.contains(symbol), session == result.fromSession {
+                    _ = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
+                    result.lines.append("cancelled \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session): this session's exits take its position over")
                 } else {
-                    lines.append("kept \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session)")
+                    result.lines.append("kept \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session)")
                 }
             }
         }
-        return (lines, cancelled)
+        if let from = result.fromSession {
+            let listed = result.positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")
+            result.lines.append(cancelBuys ? "took over from session \(from): \(listed)" : "session \(from) left \(listed): kept as it is (--keep-orders-after-crash), not managed by this session")
+            if !cancelBuys { result.positions = [] }
+        }
+        return result
     }
 }
 

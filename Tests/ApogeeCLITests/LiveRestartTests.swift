@@ -1,6 +1,7 @@
 import FakeExchange
 import Foundation
 import Runtime
+import MarketModel
 import Storage
 import Testing
 import Venues
@@ -45,5 +46,55 @@ struct LiveRestartTests {
         let journal = try #require(try ApogeeDatabase(path: db).journal(session: sessions[0].session.id ?? 0))
         let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
         #expect(Set(fake.acceptedOrders.map(\.clientOrderID)).isSubset(of: intents))
+    }
+
+    @Test("a position survives the crash: the restart takes it over (its old take profit cancelled, the new session's exits place their own)")
+    func positionTakenOver() throws {
+        let folder = NSTemporaryDirectory() + "apogee-live-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let keys = folder + "/keys.toml"
+        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
+        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account)
+        try fake.start()
+        let db = folder + "/journal.sqlite"
+        // One marketable buy (0.05 % over the price), its take profit 5 % up: never reached.
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
+                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=5", "--param", "AutoCancelBuy=0", "--keys", keys, "--db", db])
+        let deadline = Date().addingTimeInterval(40)
+        while !(fake.acceptedOrders.contains { $0.status == "FILLED" } && fake.acceptedOrders.contains { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let before = fake.acceptedOrders
+        let buy = try #require(before.first { $0.status == "FILLED" }, "the buy filled: \(before)")
+        let oldTakeProfit = try #require(before.first { $0.status == "NEW" }, "its take profit rests: \(before)")
+
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [], stopWhen: { settle.passed(3.0) })
+        options.database = db
+        let restart = try LiveTradingSession.run(options)
+        #expect(restart.kernel.account.position("ETHUSDT")?.quantity == (try? Quantity(parsing: buy.executed)), "the position is the crashed session's")
+        #expect(restart.reconciliation.contains { $0.contains("took over from session 1") }, "\(restart.reconciliation)")
+        let after = fake.acceptedOrders
+        #expect(after.first { $0.clientOrderID == oldTakeProfit.clientOrderID }?.status == "CANCELED", "the old take profit is cancelled")
+        #expect(after.contains { $0.clientOrderID.hasPrefix("s2-") && $0.status == "NEW" }, "the new session's exits rest their own take profit: \(after)")
+        let journal = try #require(try ApogeeDatabase(path: db).journal(session: restart.journalSession ?? 0))
+        #expect(journal.positions.contains { $0.reason == "restored" && $0.symbol == "ETHUSDT" })
+    }
+}
+
+/// True once `seconds` have passed since the first question.
+final class Settle: @unchecked Sendable {
+    private var first: Date?
+    private let lock = NSLock()
+    func passed(_ seconds: Double) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if first == nil { first = Date() }
+        return Date().timeIntervalSince(first!) > seconds
     }
 }
