@@ -17,6 +17,7 @@ public final class FakeExchange: @unchecked Sendable {
     let orders: FakeOrders
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var serverChannel: Channel?
+    private var countdownTask: RepeatedTask?
     private let subscribers = Mutex<[ObjectIdentifier: (channel: Channel, streams: Set<String>)]>([:])
     public private(set) var port = 0
 
@@ -88,6 +89,11 @@ public final class FakeExchange: @unchecked Sendable {
                 }
             }
         let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
+        // The countdowns run out whether or not anyone calls.
+        let orders = self.orders
+        countdownTask = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
+            orders.expireCountdowns(now: Int64(Date().timeIntervalSince1970 * 1000))
+        }
         serverChannel = channel
         self.port = channel.localAddress?.port ?? port
         return self.port
@@ -105,6 +111,7 @@ public final class FakeExchange: @unchecked Sendable {
     public func startPlayback() { market.startIfNeeded() }
 
     public func stop() {
+        countdownTask?.cancel()
         closeAll("server stopping")
         try? serverChannel?.close().wait()
     }
@@ -149,6 +156,13 @@ public final class FakeExchange: @unchecked Sendable {
         }
     }
 
+    /// USD-M leverage and margin type per symbol, as set by the client.
+    public var futuresSettings: [String: (leverage: Int?, marginType: String?)] { orders.futuresSettings }
+    /// Symbols whose countdown cancel-all ran out (their orders were cancelled).
+    public var countdownsFired: [String] { orders.countdownsFired }
+    /// Symbols with a countdown armed now.
+    public var countdownsArmed: [String] { orders.countdownsArmed }
+
     /// Connections that carried at least one REST request (a client that keeps its
     /// connection alive makes one).
     public var restConnectionsServed: Int { restConnections.load(ordering: .relaxed) }
@@ -173,7 +187,7 @@ public final class FakeExchange: @unchecked Sendable {
     func restAnswer(method: HTTPMethod, uri: String, apiKey: String?) -> FakeOrders.Answer {
         let path = String(uri.split(separator: "?").first ?? "")
         let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") {
+        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll"].contains(path) {
             return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
         }
         let (status, body) = publicAnswer(method: method, uri: uri, path: path)

@@ -28,6 +28,12 @@ final class FakeOrders: @unchecked Sendable {
         var orders: [Order] = []
         var nextID = 1
         var placements = 0
+        /// USD-M settings per symbol.
+        var leverage: [String: Int] = [:]
+        var marginType: [String: String] = [:]
+        /// USD-M countdown cancel-all deadlines (ms), per symbol.
+        var countdowns: [String: Int64] = [:]
+        var countdownsFired: [String] = []
     }
 
     let credentials: APICredentials?
@@ -64,15 +70,37 @@ final class FakeOrders: @unchecked Sendable {
         let window = parameters["recvWindow"].flatMap { Int64($0) } ?? 5000
         guard timestamp < now + 1000, now - timestamp <= window else { return .respond(400, error(-1021, "Timestamp for this request is outside of the recvWindow.")) }
 
+        expireCountdowns(now: now)
         switch (method, path) {
-        case ("POST", "/api/v3/order"):
+        case ("POST", "/api/v3/order"), ("POST", "/fapi/v1/order"):
             return place(parameters, now: now)
-        case ("GET", "/api/v3/order"):
+        case ("POST", "/fapi/v1/leverage"):
+            guard let symbol = parameters["symbol"], let leverage = parameters["leverage"].flatMap({ Int($0) }), (1...125).contains(leverage) else {
+                return .respond(400, error(-4028, "Leverage is not valid."))
+            }
+            state.withLock { $0.leverage[symbol] = leverage }
+            return .respond(200, "{\"leverage\":\(leverage),\"maxNotionalValue\":\"1000000\",\"symbol\":\"\(symbol)\"}")
+        case ("POST", "/fapi/v1/marginType"):
+            guard let symbol = parameters["symbol"], let type = parameters["marginType"], ["ISOLATED", "CROSSED"].contains(type) else {
+                return .respond(400, error(-1116, "Invalid marginType."))
+            }
+            let unchanged = state.withLock { state in
+                defer { state.marginType[symbol] = type }
+                return (state.marginType[symbol] ?? "CROSSED") == type
+            }
+            return unchanged ? .respond(400, error(-4046, "No need to change margin type.")) : .respond(200, "{\"code\":200,\"msg\":\"success\"}")
+        case ("POST", "/fapi/v1/countdownCancelAll"):
+            guard let symbol = parameters["symbol"], let countdown = parameters["countdownTime"].flatMap({ Int64($0) }) else {
+                return .respond(400, error(-1102, "Mandatory parameter 'countdownTime' was not sent."))
+            }
+            state.withLock { $0.countdowns[symbol] = countdown == 0 ? nil : now + countdown }
+            return .respond(200, "{\"symbol\":\"\(symbol)\",\"countdownTime\":\"\(countdown)\"}")
+        case ("GET", "/api/v3/order"), ("GET", "/fapi/v1/order"):
             guard let client = parameters["origClientOrderId"], let order = state.withLock({ $0.orders.last { $0.clientOrderID == client } }) else {
                 return .respond(400, error(-2013, "Order does not exist."))
             }
             return .respond(200, order.json)
-        case ("DELETE", "/api/v3/order"):
+        case ("DELETE", "/api/v3/order"), ("DELETE", "/fapi/v1/order"):
             guard let client = parameters["origClientOrderId"] else { return .respond(400, error(-1102, "Mandatory parameter 'origClientOrderId' was not sent.")) }
             let cancelled: Order? = state.withLock { state in
                 guard let index = state.orders.lastIndex(where: { $0.clientOrderID == client && $0.status == "NEW" || $0.clientOrderID == client && $0.status == "PARTIALLY_FILLED" }) else { return nil }
@@ -81,7 +109,7 @@ final class FakeOrders: @unchecked Sendable {
             }
             guard let cancelled else { return .respond(400, error(-2011, "Unknown order sent.")) }
             return .respond(200, cancelled.json)
-        case ("GET", "/api/v3/openOrders"):
+        case ("GET", "/api/v3/openOrders"), ("GET", "/fapi/v1/openOrders"):
             let open = state.withLock { $0.orders.filter { $0.status == "NEW" || $0.status == "PARTIALLY_FILLED" } }
             return .respond(200, "[" + open.map(\.json).joined(separator: ",") + "]")
         default:
@@ -120,6 +148,32 @@ final class FakeOrders: @unchecked Sendable {
         if serverError { return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) }
         return lose ? .dropConnection : .respond(200, placed.json)
     }
+
+    /// USD-M's dead-man switch: a symbol whose countdown ran out has every open order
+    /// cancelled (the exchange checks every few ms; the fake on each request and
+    /// every 20 ms).
+    func expireCountdowns(now: Int64) {
+        state.withLock { state in
+            for (symbol, deadline) in state.countdowns.sorted(by: { $0.key < $1.key }) where deadline <= now {
+                state.countdowns[symbol] = nil
+                state.countdownsFired.append(symbol)
+                for index in state.orders.indices where state.orders[index].symbol == symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
+                    state.orders[index].status = "CANCELED"
+                }
+            }
+        }
+    }
+
+    var futuresSettings: [String: (leverage: Int?, marginType: String?)] {
+        state.withLock { state in
+            var result: [String: (leverage: Int?, marginType: String?)] = [:]
+            for symbol in Set(state.leverage.keys).union(state.marginType.keys) { result[symbol] = (state.leverage[symbol], state.marginType[symbol]) }
+            return result
+        }
+    }
+
+    var countdownsFired: [String] { state.withLock { $0.countdownsFired } }
+    var countdownsArmed: [String] { state.withLock { $0.countdowns.keys.sorted() } }
 
     /// A public trade: resting orders it reaches fill at their price (a sell print
     /// fills bids at or above it, a buy print asks at or below it).

@@ -4,7 +4,8 @@ import NIOHTTP1
 import NIOPosix
 import Venues
 
-/// Binance spot orders over signed REST, made safe to retry: every order carries a
+/// Binance spot (`/api/v3`) and USD-M futures (`/fapi/v1`) orders over signed REST,
+/// made safe to retry: every order carries a
 /// client order id, and when an answer is lost (connection closed, timeout, 5xx — the
 /// outcome is unknown) the order is looked up by that id before anything is sent
 /// again, so a lost response never becomes a second order. Over TLS to the exchange, or
@@ -42,7 +43,10 @@ public final class BinanceOrderClient: @unchecked Sendable {
     let credentials: APICredentials
     public var clock = ClockOffset()
     /// Binance spot's request weight per minute, from the answers' headers.
-    public private(set) var limiter = RateLimiter(weightLimit: 6000)
+    public private(set) var limiter: RateLimiter
+    /// USD-M futures: `/fapi/v1`, exits sent reduce-only.
+    public let futures: Bool
+    private let api: String
     public var recvWindow = 5000
     /// Called with the wall time (ns) each request was handed to the socket.
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
@@ -57,10 +61,13 @@ public final class BinanceOrderClient: @unchecked Sendable {
 
     /// The venue's REST address of a live session.
     public convenience init(connection: VenueConnection, credentials: APICredentials) {
-        self.init(rest: connection.rest, tls: connection.tls, credentials: credentials)
+        self.init(rest: connection.rest, tls: connection.tls, credentials: credentials, futures: connection.isFutures)
     }
 
-    init(rest: ServiceAddress, tls: TLSClient?, credentials: APICredentials) {
+    init(rest: ServiceAddress, tls: TLSClient?, credentials: APICredentials, futures: Bool = false) {
+        self.futures = futures
+        api = futures ? "/fapi/v1" : "/api/v3"
+        limiter = RateLimiter(weightLimit: futures ? 2400 : 6000)
         host = rest.host
         port = rest.port
         pathPrefix = rest.path
@@ -79,15 +86,17 @@ public final class BinanceOrderClient: @unchecked Sendable {
 
     private var timestamp: Int64 { clock.serverTime(at: Int64(Date().timeIntervalSince1970 * 1e9)) / 1_000_000 }
 
-    public func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String) throws(Failure) -> PlaceOutcome {
-        let parameters = [("symbol", symbol), ("side", side), ("type", "LIMIT"), ("timeInForce", "GTC"), ("quantity", quantity), ("price", price), ("newClientOrderId", clientOrderID)]
-        switch try send(.POST, "/api/v3/order", parameters, what: "order \(clientOrderID) \(side) \(quantity) \(symbol) @ \(price)") {
+    /// `reduceOnly` (futures only): the order may only shrink the position.
+    public func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String, reduceOnly: Bool = false) throws(Failure) -> PlaceOutcome {
+        var parameters = [("symbol", symbol), ("side", side), ("type", "LIMIT"), ("timeInForce", "GTC"), ("quantity", quantity), ("price", price), ("newClientOrderId", clientOrderID)]
+        if futures, reduceOnly { parameters.append(("reduceOnly", "true")) }
+        switch try send(.POST, api + "/order", parameters, what: "order \(clientOrderID) \(side) \(quantity) \(symbol) @ \(price)") {
         case .answered(let state):
             return .placed(state)
         case .unknown:
             // The order may or may not exist: ask before sending anything again.
             if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
-            guard case .answered(let state) = try send(.POST, "/api/v3/order", parameters, what: "order \(clientOrderID) (resent)") else {
+            guard case .answered(let state) = try send(.POST, api + "/order", parameters, what: "order \(clientOrderID) (resent)") else {
                 throw Failure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on", code: nil)
             }
             return .resent(state)
@@ -98,7 +107,7 @@ public final class BinanceOrderClient: @unchecked Sendable {
     public func query(symbol: String, clientOrderID: String) throws(Failure) -> OrderState? {
         let sent: Sent
         do throws(Failure) {
-            sent = try send(.GET, "/api/v3/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "query of \(clientOrderID)")
+            sent = try send(.GET, api + "/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "query of \(clientOrderID)")
         } catch {
             // -2013: the exchange does not know the order.
             if error.code == -2013 { return nil }
@@ -111,18 +120,50 @@ public final class BinanceOrderClient: @unchecked Sendable {
     }
 
     public func cancel(symbol: String, clientOrderID: String) throws(Failure) -> OrderState {
-        guard case .answered(let state) = try send(.DELETE, "/api/v3/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "cancel of \(clientOrderID)") else {
+        guard case .answered(let state) = try send(.DELETE, api + "/order", [("symbol", symbol), ("origClientOrderId", clientOrderID)], what: "cancel of \(clientOrderID)") else {
             throw Failure(description: "cancel of order \(clientOrderID): no answer from \(host):\(port); query it before assuming anything", code: nil)
         }
         return state
     }
 
     public func openOrders(symbol: String) throws(Failure) -> [OrderState] {
-        let response = try request(.GET, "/api/v3/openOrders", [("symbol", symbol)], what: "open orders")
+        let response = try request(.GET, api + "/openOrders", [("symbol", symbol)], what: "open orders")
         guard let response, response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
             throw Failure(description: "open orders of \(symbol): unreadable answer from \(host):\(port)", code: nil)
         }
         return list.compactMap(Self.state)
+    }
+
+    /// USD-M: the symbol's leverage (1…125).
+    public func setLeverage(symbol: String, leverage: Int) throws(Failure) {
+        try expectOK(.POST, "/fapi/v1/leverage", [("symbol", symbol), ("leverage", String(leverage))], what: "leverage \(leverage)x on \(symbol)")
+    }
+
+    /// USD-M: ISOLATED or CROSSED margin for the symbol (already so: fine).
+    public func setMarginType(symbol: String, type: String) throws(Failure) {
+        do throws(Failure) {
+            try expectOK(.POST, "/fapi/v1/marginType", [("symbol", symbol), ("marginType", type)], what: "margin type \(type) on \(symbol)")
+        } catch {
+            // -4046: "No need to change margin type."
+            if error.code != -4046 { throw error }
+        }
+    }
+
+    /// USD-M: arm (or with 0, disarm) the exchange's dead-man switch: unless called
+    /// again within `milliseconds`, every open order of the symbol is cancelled.
+    public func countdownCancelAll(symbol: String, milliseconds: Int) throws(Failure) {
+        try expectOK(.POST, "/fapi/v1/countdownCancelAll", [("symbol", symbol), ("countdownTime", String(milliseconds))], what: "countdown cancel-all on \(symbol)")
+    }
+
+    private func expectOK(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) {
+        guard let response = try request(method, path, parameters, what: what) else {
+            throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+        }
+        guard response.status == 200 else {
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+            let code = object?["code"] as? Int
+            throw Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(object?["msg"] as? String ?? response.body))"), code: code)
+        }
     }
 
     enum Sent {

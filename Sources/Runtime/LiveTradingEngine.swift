@@ -32,7 +32,8 @@ public final class LiveTradingEngine {
     private let prefix: String
     private let inbox = FrameInbox()
     private let feed: MarketStreamSet
-    private var parser = BinanceFeedParser(market: .spot)
+    private var parser: BinanceFeedParser
+    private var lastCountdown: Int64 = 0
     private var effects: [KernelEffect] = []
     private var executed: [ClientOrderID: Quantity] = [:]
     private var timers: [Timestamp] = []
@@ -65,13 +66,27 @@ public final class LiveTradingEngine {
             do { parameters = try ParameterSet(specs: entry.specs, given: given) } catch { throw LiveFailure(description: error.description) }
             if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
-        emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: .spot, strategies: emulated, cash: options.cash, risk: options.risk)
-        var configuration = KernelConfiguration(account: .spot, initialCash: options.cash, marketKind: .spot)
+        let market: MarketKind = options.connection.isFutures ? .usdMargined : .spot
+        parser = BinanceFeedParser(market: market)
+        emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: market, strategies: emulated, cash: options.cash, risk: options.risk)
+        var configuration = KernelConfiguration(account: market == .spot ? .spot : .usdMargined(leverage: Int64(options.leverage)), initialCash: options.cash, marketKind: market)
         configuration.risk = options.risk
         self.configuration = configuration
         kernel = TradingKernel(configuration: configuration, strategies: strategies)
-        guard options.connection.venue == .binance else { throw LiveFailure(description: "live orders are built for Binance spot so far (\(options.connection.venue.rawValue): issue #7)") }
+        guard options.connection.venue == .binance || options.connection.venue == .binanceFutures else {
+            throw LiveFailure(description: "live orders are built for Binance spot and USD-M so far (\(options.connection.venue.rawValue): issue #7)")
+        }
         client = BinanceOrderClient(connection: options.connection, credentials: options.credentials)
+        if options.connection.isFutures {
+            for symbol in options.symbols {
+                do throws(BinanceOrderClient.Failure) {
+                    try client.setMarginType(symbol: symbol, type: options.marginType)
+                    try client.setLeverage(symbol: symbol, leverage: options.leverage)
+                } catch {
+                    throw LiveFailure(description: "\(symbol): \(error); no order was sent")
+                }
+            }
+        }
         let written = self.written
         client.onRequestWritten = { time in written.publish(time) }
 
@@ -164,6 +179,7 @@ public final class LiveTradingEngine {
             lastPoll = current
             poll()
         }
+        armCountdown(at: current)
         history.sampleEquity(kernel.equity, at: Timestamp(nanoseconds: current))
         if current - rateSince >= 500_000_000 {
             recentRate = recentRate * 0.5 + Double(eventsSinceRate) / (Double(current - rateSince) / 1e9) * 0.5
@@ -171,6 +187,24 @@ public final class LiveTradingEngine {
             rateSince = current
         }
     }
+
+    /// USD-M: re-arms the exchange's countdown cancel-all every third of its time.
+    private func armCountdown(at current: Int64) {
+        guard options.connection.isFutures, let seconds = options.countdownSeconds, seconds > 0,
+              current - lastCountdown >= Int64(seconds) * 1_000_000_000 / 3 else { return }
+        lastCountdown = current
+        for symbol in options.symbols {
+            do throws(BinanceOrderClient.Failure) {
+                try client.countdownCancelAll(symbol: symbol, milliseconds: seconds * 1000)
+                countdownFailure = nil
+            } catch {
+                countdownFailure = "\(error)"
+            }
+        }
+    }
+
+    /// Why the last countdown arming failed, if it did (shown in the header).
+    public private(set) var countdownFailure: String?
 
     /// A command of the trader (a hotkey, the kill switch), at the wall clock's time.
     /// A market order goes out as a limit at the touch (the best ask to buy, the best
@@ -209,6 +243,10 @@ public final class LiveTradingEngine {
         if !finished {
             finished = true
             poll()
+            // A clean end: the orders stay (as on spot), the dead-man switch is disarmed.
+            if options.connection.isFutures, options.countdownSeconds != nil {
+                for symbol in options.symbols { try? client.countdownCancelAll(symbol: symbol, milliseconds: 0) }
+            }
             journalFeed?.finish(kernel, complete: true)
             if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
             feed.stop()
@@ -220,7 +258,8 @@ public final class LiveTradingEngine {
     public var feedHeader: String {
         let status = feed.status
         let state = status.connected ? "up" : "down"
-        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)"
+        let countdown = options.connection.isFutures && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
+        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)" + countdown
     }
 
     public var reconciliationLines: [String] { reconciliation }
@@ -247,7 +286,7 @@ public final class LiveTradingEngine {
             ordersSent += 1
             let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
             do {
-                let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id))
+                let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id), reduceOnly: request.reduceOnly)
                 // Strategy entries only: they are decided on a market frame, whose
                 // arrival is the order's creation time in the kernel.
                 let sentAt = written.take() ?? 0

@@ -25,6 +25,13 @@ public final class LiveTradingSession {
         public var cash = Money(whole: 10_000)
         /// The risk gate's limits and halts, the kill switch's drawdown among them.
         public var risk = RiskSettings()
+        /// USD-M: the leverage and margin type set on each symbol at start.
+        public var leverage = 5
+        public var marginType = "ISOLATED"
+        /// USD-M: the exchange's countdown cancel-all, kept armed while the session runs
+        /// (re-armed every third of it), so every open order dies this many seconds
+        /// after the machine or the connection does. Nil: off.
+        public var countdownSeconds: Int? = 30
         public var database: String?
         /// On start, cancel the buy orders an earlier live session of this venue left
         /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so

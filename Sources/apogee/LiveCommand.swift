@@ -104,6 +104,15 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var risk: RiskOptions
 
+    @Option(help: "USD-M: leverage set on each symbol at start.")
+    var leverage = 5
+
+    @Option(name: .customLong("margin-type"), help: "USD-M: isolated or crossed, set on each symbol at start.")
+    var marginType = "isolated"
+
+    @Option(name: .customLong("countdown-cancel"), help: "USD-M: keep the exchange's countdown cancel-all armed at this many seconds, so open orders die if Apogee or its connection does (0: off).")
+    var countdownCancel = 30
+
     @Flag(name: .customLong("keep-orders-after-crash"), help: "Keep the buy orders a crashed session left open instead of cancelling them.")
     var keepOrdersAfterCrash = false
 
@@ -115,6 +124,9 @@ struct LiveCommand: ParsableCommand {
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw ValidationError("--ca-file \(caFile): no such readable file") }
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
+        guard (1...125).contains(leverage) else { throw ValidationError("--leverage takes 1 to 125 (got \(leverage))") }
+        guard ["isolated", "crossed"].contains(marginType.lowercased()) else { throw ValidationError("--margin-type takes isolated or crossed (got '\(marginType)')") }
+        guard countdownCancel == 0 || (5...3600).contains(countdownCancel) else { throw ValidationError("--countdown-cancel takes 0 (off) or 5 to 3600 seconds (got \(countdownCancel))") }
         if !params.isEmpty, strategies.count != 1 { throw ValidationError("--param sets a parameter of the one --strategy named (\(strategies.count) named); use a --config file for several") }
         if config != nil, !paper, !trade { throw ValidationError("--config names strategies to run: add --paper or --trade") }
     }
@@ -175,8 +187,8 @@ struct LiveCommand: ParsableCommand {
 extension LiveCommand {
     /// Real orders: headless until Ctrl-C or --duration, or in the terminal (LIVE).
     func runTrading(inTerminal: Bool = false) throws {
-        guard exchange == "binance" else {
-            StandardError.write("apogee: --trade runs on Binance spot for now (--exchange binance); USD-M and Gate.io orders are part of issue #7\n")
+        guard exchange == "binance" || exchange == "binance-futures" else {
+            StandardError.write("apogee: trading runs on Binance spot and USD-M for now (--exchange binance or binance-futures); Gate.io orders are part of issue #7\n")
             throw ExitStatus.failure
         }
         let connection: VenueConnection
@@ -214,6 +226,9 @@ extension LiveCommand {
         options.database = database ?? ApogeeDatabase.defaultPath
         options.cancelLeftoverBuys = !keepOrdersAfterCrash
         options.risk = risk.applied()
+        options.leverage = leverage
+        options.marginType = marginType.uppercased()
+        options.countdownSeconds = countdownCancel == 0 ? nil : countdownCancel
         if inTerminal {
             var view = TerminalApp.Options(files: [])
             view.liveTrading = options

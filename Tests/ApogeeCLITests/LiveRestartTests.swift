@@ -85,6 +85,35 @@ struct LiveRestartTests {
         let journal = try #require(try ApogeeDatabase(path: db).journal(session: restart.journalSession ?? 0))
         #expect(journal.positions.contains { $0.reason == "restored" && $0.symbol == "ETHUSDT" })
     }
+
+    @Test("USD-M: kill -9 with an order resting; the countdown cancel-all the session kept armed cancels it on the exchange")
+    func countdownAfterKill() throws {
+        let folder = NSTemporaryDirectory() + "apogee-live-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let keys = folder + "/keys.toml"
+        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
+        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz", speed: 2, account: account)
+        try fake.start()
+        defer { fake.stop() }
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "binance-futures", "--symbols", "BTCUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
+                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--countdown-cancel", "5", "--keys", keys, "--db", folder + "/journal.sqlite"])
+        let deadline = Date().addingTimeInterval(40)
+        while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        #expect(fake.countdownsArmed == ["BTCUSDT"], "armed while the session runs")
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let resting = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
+        #expect(!resting.isEmpty)
+        let killedAt = Date()
+        while !fake.countdownsFired.contains("BTCUSDT"), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
+        #expect(fake.countdownsFired == ["BTCUSDT"])
+        #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
+        for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }
+    }
 }
 
 /// True once `seconds` have passed since the first question.

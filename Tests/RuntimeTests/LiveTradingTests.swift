@@ -4,6 +4,7 @@ import MarketModel
 import Runtime
 import Storage
 import Strategies
+import Synchronization
 import Testing
 import Trading
 import Venues
@@ -130,6 +131,43 @@ struct LiveTradingTests {
         let outcome = try session(fake, database: database)
         let (journal, accepted) = try expectConsistent(fake, outcome, database: database)
         #expect(accepted.contains { $0.status == "PARTIALLY_FILLED" } || Dictionary(grouping: journal.fills, by: \.clientOrderID).values.contains { $0.count >= 2 }, "some order filled in parts")
+    }
+
+    @Test("USD-M: leverage and margin type set before trading, orders on /fapi/v1 journaled like spot, the countdown cancel-all armed while running and disarmed at a clean end")
+    func futures() throws {
+        let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
+            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let settle = Settle()
+        let armedWhileRunning = Mutex(false)
+        var options = LiveTradingSession.Options(symbols: ["BTCUSDT"], connection: .loopback(port: fake.port, venue: .binanceFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            if fake.countdownsArmed == ["BTCUSDT"] { armedWhileRunning.withLock { $0 = true } }
+            return fake.finished && settle.passed(1.0)
+        })
+        options.database = database
+        options.leverage = 7
+        options.marginType = "ISOLATED"
+        options.countdownSeconds = 30
+        let outcome = try LiveTradingSession.run(options)
+        #expect(fake.futuresSettings["BTCUSDT"]?.leverage == 7)
+        #expect(fake.futuresSettings["BTCUSDT"]?.marginType == "ISOLATED")
+        #expect(armedWhileRunning.withLock { $0 }, "the countdown was armed during the session")
+        #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
+        #expect(fake.countdownsFired.isEmpty)
+        let accepted = fake.acceptedOrders
+        #expect(accepted.count >= 1, "the strategy traded USD-M")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
+        #expect(outcome.kernel.configuration.marketKind == .usdMargined)
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)))
+        }
     }
 
     @Test("an order's answer is lost: found by its client id, journaled once, never sent twice")
