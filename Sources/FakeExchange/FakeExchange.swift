@@ -156,6 +156,21 @@ public final class FakeExchange: @unchecked Sendable {
         }
     }
 
+    /// Pongs the subscribers sent back to ``pingSubscribers()``; client frames that came
+    /// unmasked (each one closed its connection).
+    public var pongs: Int { pongsReceived.load(ordering: .relaxed) }
+    public var unmaskedFrames: Int { unmaskedClientFrames.load(ordering: .relaxed) }
+    let pongsReceived = Atomic<Int>(0)
+    let unmaskedClientFrames = Atomic<Int>(0)
+
+    /// Pings every stream subscriber, as Binance does every 20 s.
+    public func pingSubscribers() {
+        let channels = subscribers.withLock { $0.values.map(\.channel) }
+        for channel in channels {
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, data: channel.allocator.buffer(string: "apogee-ping")), promise: nil)
+        }
+    }
+
     /// USD-M leverage and margin type per symbol, as set by the client.
     public var futuresSettings: [String: (leverage: Int?, marginType: String?)] { orders.futuresSettings }
     /// Symbols whose countdown cancel-all ran out (their orders were cancelled).
@@ -275,9 +290,20 @@ final class SubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        guard frame.maskKey != nil else {
+            // RFC 6455 §5.1, as Binance does: an unmasked client frame ends the connection.
+            exchange?.unmaskedClientFrames.add(1, ordering: .relaxed)
+            var reason = context.channel.allocator.buffer(capacity: 2)
+            reason.write(webSocketErrorCode: .protocolError)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reason)), promise: nil)
+            context.close(promise: nil)
+            return
+        }
         switch frame.opcode {
         case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.data)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            exchange?.pongsReceived.add(1, ordering: .relaxed)
         case .connectionClose:
             exchange?.unsubscribe(context.channel)
             context.close(promise: nil)

@@ -229,7 +229,9 @@ final class LiveFrameHandler: ChannelInboundHandler, @unchecked Sendable {
                 feed?.received(whole.readString(length: whole.readableBytes) ?? "")
             }
         case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+            // A client's frames must be masked (RFC 6455 §5.1); a server closes the
+            // connection on an unmasked one.
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
             var data = frame.unmaskedData
             _ = data.readWebSocketErrorCode()

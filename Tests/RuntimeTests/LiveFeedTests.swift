@@ -138,6 +138,27 @@ struct LiveFeedTests {
         #expect(book.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
     }
 
+    @Test("the exchange pings: the feed answers with a masked pong (an unmasked one would end the connection), and stays connected")
+    func pingPong() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50)
+        try exchange.start()
+        let pinger = Thread {
+            for _ in 0..<3 {
+                usleep(1_000_000)
+                exchange.pingSubscribers()
+            }
+        }
+        pinger.start()
+        let report = try live(exchange, symbol: "ETHUSDT")
+        #expect(exchange.pongs >= 2)
+        #expect(exchange.unmaskedFrames == 0)
+        // Still connected through the pings: every trade arrived (the one drop counted
+        // is the fake closing the stream when its recording ends).
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        #expect(report.counts.trade == file.counts.trade)
+        #expect((report.live?.drops ?? 0) <= 1)
+    }
+
     @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
     func unreachable() throws {
         let server = try FreeLoopbackPort()
