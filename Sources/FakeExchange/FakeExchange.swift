@@ -1,4 +1,5 @@
 import Foundation
+import MarketModel
 import Runtime
 import NIOCore
 import NIOHTTP1
@@ -31,6 +32,7 @@ public final class FakeExchange: @unchecked Sendable {
         market.onTrade = { [orders] trade in orders.match(trade) }
         market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
+        orders.onExecution = { [weak self] order, type, last, price in self?.pushExecution(order, type: type, last: last, price: price) }
     }
 
     // Not syncShutdownGracefully: the last reference may drop on one of the group's own
@@ -62,6 +64,9 @@ public final class FakeExchange: @unchecked Sendable {
             },
             upgradePipelineHandler: { [weak self] channel, head in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
+                if head.uri.hasPrefix("/ws-api") {
+                    return channel.pipeline.addHandler(UserDataHandler(exchange: self))
+                }
                 let streams = Self.streams(in: head.uri)
                 return channel.pipeline.addHandler(SubscriberHandler(exchange: self)).map {
                     // NIO takes the HTTP handlers out of the pipeline after this returns;
@@ -154,6 +159,56 @@ public final class FakeExchange: @unchecked Sendable {
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// Subscriptions to the user-data stream the fake took (signature checked).
+    public var userDataSubscriptions: Int { userDataCount.load(ordering: .relaxed) }
+    let userDataCount = Atomic<Int>(0)
+    private let userDataChannels = Mutex<[ObjectIdentifier: Channel]>([:])
+
+    /// Cancels every open order of the symbol from "outside" (the exchange's website).
+    public func cancelAllOrders(symbol: String) { orders.cancelAll(symbol: symbol) }
+
+    func subscribeUserData(_ channel: Channel) {
+        userDataChannels.withLock { $0[ObjectIdentifier(channel)] = channel }
+        userDataCount.add(1, ordering: .relaxed)
+    }
+
+    func unsubscribeUserData(_ channel: Channel) {
+        _ = userDataChannels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// An `executionReport` to every user-data subscriber, as Binance's WebSocket API
+    /// sends it (a cancel's `c` names the cancel request, `C` the order).
+    private func pushExecution(_ order: FakeOrders.Order, type: String, last: Quantity, price: Price) {
+        let channels = userDataChannels.withLock { Array($0.values) }
+        guard !channels.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let cancel = type == "CANCELED"
+        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"n\":\"0\",\"N\":null,\"T\":\(now),\"m\":true}}"
+        for channel in channels {
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+        }
+    }
+
+    /// Answers a WebSocket API request: only `userDataStream.subscribe.signature`,
+    /// its signature checked by the WebSocket API's rule (parameters sorted by name).
+    func answerWebSocketAPI(_ text: String, channel: Channel) -> String {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            return "{\"id\":null,\"status\":400,\"error\":{\"code\":-1100,\"msg\":\"Malformed request.\"}}"
+        }
+        let id = (object["id"] as? String).map { "\"\($0)\"" } ?? (object["id"] as? Int).map(String.init) ?? "null"
+        guard object["method"] as? String == "userDataStream.subscribe.signature", let params = object["params"] as? [String: Any] else {
+            return "{\"id\":\(id),\"status\":400,\"error\":{\"code\":-1100,\"msg\":\"The fake exchange's WebSocket API serves userDataStream.subscribe.signature only.\"}}"
+        }
+        let fields = params.filter { $0.key != "signature" }.map { ($0.key, "\($0.value)") }.sorted { $0.0 < $1.0 }
+        let payload = fields.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        guard let credentials = orders.credentials, params["apiKey"] as? String == credentials.key,
+              let signature = params["signature"] as? String, credentials.verifiesBinance(signature: signature, payload: payload) else {
+            return "{\"id\":\(id),\"status\":400,\"error\":{\"code\":-1022,\"msg\":\"Signature for this request is not valid.\"}}"
+        }
+        subscribeUserData(channel)
+        return "{\"id\":\(id),\"status\":200,\"result\":{\"subscriptionId\":1}}"
     }
 
     /// Pongs the subscribers sent back to ``pingSubscribers()``; client frames that came
@@ -277,6 +332,38 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
             }
             self.head = nil
         }
+    }
+}
+
+/// A WebSocket API connection: requests answered, user data pushed once subscribed.
+final class UserDataHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+    weak var exchange: FakeExchange?
+
+    init(exchange: FakeExchange) { self.exchange = exchange }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            var bytes = frame.unmaskedData
+            guard let text = bytes.readString(length: bytes.readableBytes), let exchange else { return }
+            let answer = exchange.answerWebSocketAPI(text, channel: context.channel)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: answer))), promise: nil)
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            exchange?.unsubscribeUserData(context.channel)
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.unsubscribeUserData(context.channel)
+        context.fireChannelInactive()
     }
 }
 

@@ -38,6 +38,9 @@ final class FakeOrders: @unchecked Sendable {
 
     let credentials: APICredentials?
     let faults: FakeExchangeFaults
+    /// Told of every change to an order (outside the lock): the order after it, the
+    /// execution type (NEW, TRADE, CANCELED), and the last fill's quantity and price.
+    var onExecution: (@Sendable (Order, String, Quantity, Price) -> Void)?
     private let state = Mutex(State())
 
     init(credentials: APICredentials?, faults: FakeExchangeFaults) {
@@ -108,6 +111,7 @@ final class FakeOrders: @unchecked Sendable {
                 return state.orders[index]
             }
             guard let cancelled else { return .respond(400, error(-2011, "Unknown order sent.")) }
+            onExecution?(cancelled, "CANCELED", .zero, cancelled.price)
             return .respond(200, cancelled.json)
         case ("GET", "/api/v3/openOrders"), ("GET", "/fapi/v1/openOrders"):
             let open = state.withLock { $0.orders.filter { $0.status == "NEW" || $0.status == "PARTIALLY_FILLED" } }
@@ -146,6 +150,7 @@ final class FakeOrders: @unchecked Sendable {
         if limited { return .rateLimited(retryAfter: 1) }
         guard let placed else { return .respond(400, error(-2010, "Duplicate order sent.")) }
         if serverError { return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) }
+        onExecution?(placed, "NEW", .zero, placed.price)
         return lose ? .dropConnection : .respond(200, placed.json)
     }
 
@@ -153,15 +158,33 @@ final class FakeOrders: @unchecked Sendable {
     /// cancelled (the exchange checks every few ms; the fake on each request and
     /// every 20 ms).
     func expireCountdowns(now: Int64) {
-        state.withLock { state in
+        let cancelled: [Order] = state.withLock { state in
+            var cancelled: [Order] = []
             for (symbol, deadline) in state.countdowns.sorted(by: { $0.key < $1.key }) where deadline <= now {
                 state.countdowns[symbol] = nil
                 state.countdownsFired.append(symbol)
                 for index in state.orders.indices where state.orders[index].symbol == symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
                     state.orders[index].status = "CANCELED"
+                    cancelled.append(state.orders[index])
                 }
             }
+            return cancelled
         }
+        for order in cancelled { onExecution?(order, "CANCELED", .zero, order.price) }
+    }
+
+    /// Cancels every open order of the symbol, as a trader on the exchange's website
+    /// would (the session learns of it from the user-data stream).
+    func cancelAll(symbol: String) {
+        let cancelled: [Order] = state.withLock { state in
+            var cancelled: [Order] = []
+            for index in state.orders.indices where state.orders[index].symbol == symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
+                state.orders[index].status = "CANCELED"
+                cancelled.append(state.orders[index])
+            }
+            return cancelled
+        }
+        for order in cancelled { onExecution?(order, "CANCELED", .zero, order.price) }
     }
 
     var futuresSettings: [String: (leverage: Int?, marginType: String?)] {
@@ -178,7 +201,8 @@ final class FakeOrders: @unchecked Sendable {
     /// A public trade: resting orders it reaches fill at their price (a sell print
     /// fills bids at or above it, a buy print asks at or below it).
     func match(_ trade: TradePrint) {
-        state.withLock { state in
+        let fills: [(Order, Quantity)] = state.withLock { state in
+            var fills: [(Order, Quantity)] = []
             for index in state.orders.indices where state.orders[index].symbol == trade.symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
                 let order = state.orders[index]
                 let reaches = order.side == "BUY" ? (trade.aggressor == .sell && trade.price <= order.price) : (trade.aggressor == .buy && trade.price >= order.price)
@@ -188,8 +212,11 @@ final class FakeOrders: @unchecked Sendable {
                 if faults.partialFills, left.units > 1 { filled = min(filled, Quantity(units: max(1, left.units / 2))) }
                 state.orders[index].executed = order.executed + filled
                 state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
+                fills.append((state.orders[index], filled))
             }
+            return fills
         }
+        for (order, quantity) in fills { onExecution?(order, "TRADE", quantity, order.price) }
     }
 
     static func parameters(_ query: String) -> [String: String] {

@@ -52,6 +52,10 @@ public final class LiveMarketFeed: @unchecked Sendable {
     private var backoff = Duration.milliseconds(100)
 
     /// `tls` is needed for a `wss://` endpoint.
+    /// A text message sent first on every (re)connection: a subscription request, made
+    /// fresh each time (a signed one carries its own timestamp).
+    public var greeting: (@Sendable () -> String)?
+
     public init(endpoint: Endpoint, tls: TLSClient? = nil, deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.endpoint = endpoint
         self.tls = tls
@@ -86,7 +90,13 @@ public final class LiveMarketFeed: @unchecked Sendable {
         let opened = OpenSignal(promise: loop.makePromise(of: Void.self))
         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 22, automaticErrorHandling: true) { [weak self] channel, _ in
             guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
-            return channel.pipeline.addHandler(LiveFrameHandler(feed: self)).map { opened.succeed() }
+            let greeting = self.greeting
+            return channel.pipeline.addHandler(LiveFrameHandler(feed: self)).map {
+                if let text = greeting?() {
+                    channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text)), promise: nil)
+                }
+                opened.succeed()
+            }
         }
         let endpoint = self.endpoint
         let tls = self.tls

@@ -49,6 +49,12 @@ public final class LiveTradingEngine {
     /// What the terminal draws around the kernel (prices, tape, candles, equity).
     var history = ScreenHistory()
     private var finished = false
+    /// Order updates pushed by the exchange (spot), when it took the subscription.
+    private var userData: UserDataStream?
+    /// Exchange client ids back to the kernel's.
+    private var byExchangeID: [String: ClientOrderID] = [:]
+    private var fillsPushed = 0
+    private var fillsPolled = 0
     private var eventsSinceRate = 0
     private var rateSince = LiveTradingEngine.now()
     private var recentRate: Double = 0
@@ -125,6 +131,13 @@ public final class LiveTradingEngine {
             inbox.put(text, received)
         }
         try feed.start()
+        if let address = options.connection.userData {
+            let stream = UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }) { report in
+                inbox.put(report)
+            }
+            // Without it, fills are still found by polling: not a reason to stop.
+            if (try? stream.start()) != nil { userData = stream }
+        }
         // Positions taken over from the latest session: booked into the kernel and
         // journaled as `restored`, so this session's exits manage them.
         for row in restoring {
@@ -147,7 +160,9 @@ public final class LiveTradingEngine {
     /// fill poll is due), snapshots, timers, the fill poll.
     public func pump(waitingUpTo seconds: Double) {
         let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + 100_000_000, Self.now() + Int64(seconds * 1e9))
-        for (text, received) in inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9)) {
+        let frames = inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9))
+        for report in inbox.takeReports() { apply(report) }
+        for (text, received) in frames {
             guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
             eventsSinceRate += 1
             history.record(event)
@@ -175,7 +190,8 @@ public final class LiveTradingEngine {
             timers.removeAll { $0.nanoseconds <= current }
             deliver(.timer(Timestamp(nanoseconds: current)))
         }
-        if current - lastPoll >= 100_000_000 {
+        // With the user-data stream taken, polling is only the safety net.
+        if current - lastPoll >= (userData?.isSubscribed == true ? 1_000_000_000 : 100_000_000) {
             lastPoll = current
             poll()
         }
@@ -250,16 +266,18 @@ public final class LiveTradingEngine {
             journalFeed?.finish(kernel, complete: true)
             if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
             feed.stop()
+            userData?.stop()
         }
-        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus)
+        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled)
     }
 
     /// The connection and rate state for the header.
     public var feedHeader: String {
         let status = feed.status
         let state = status.connected ? "up" : "down"
+        let stream = options.connection.userData == nil ? "" : userData?.isSubscribed == true ? ", orders pushed" : ", orders polled"
         let countdown = options.connection.isFutures && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
-        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)" + countdown
+        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)" + stream + countdown
     }
 
     public var reconciliationLines: [String] { reconciliation }
@@ -284,6 +302,7 @@ public final class LiveTradingEngine {
         case .submit(let request):
             journalFeed?.observe(.submitted(request, arrivesAt: time))
             ordersSent += 1
+            byExchangeID[exchangeID(request.id)] = request.id
             let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
             do {
                 let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id), reduceOnly: request.reduceOnly)
@@ -292,7 +311,7 @@ public final class LiveTradingEngine {
                 let sentAt = written.take() ?? 0
                 if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" { frameToOrder.append(sentAt - request.createdAt.nanoseconds) }
                 if case .recovered = outcome { recovered += 1 }
-                executed[request.id] = .zero
+                if executed[request.id] == nil { executed[request.id] = .zero }
                 record(.accepted(request.id, time: time))
             } catch {
                 record(.rejected(request.id, time: time, reason: error.description))
@@ -319,6 +338,32 @@ public final class LiveTradingEngine {
         journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: event.time))
     }
 
+    /// An order update pushed by the exchange: a fill of what the order executed since
+    /// the last look (at the report's own price), or its end on the exchange (a cancel
+    /// from elsewhere, the countdown, an expiry) told to the kernel.
+    private func apply(_ report: ExecutionReport) {
+        guard let id = byExchangeID[report.clientOrderID], let order = kernel.order(id), order.isOpen else { return }
+        let time = Timestamp(nanoseconds: Self.now())
+        if let total = try? Quantity(parsing: report.cumulativeQuantity), total > (executed[id] ?? .zero),
+           let price = (try? Price(parsing: report.lastPrice)).flatMap({ $0.units > 0 ? $0 : nil }) ?? order.request.kind.limitPrice {
+            let quantity = total - (executed[id] ?? .zero)
+            executed[id] = total
+            fillsPushed += 1
+            let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
+            record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: time)))
+            drainEffects()
+        }
+        switch report.status {
+        case "CANCELED", "EXPIRED", "REJECTED", "EXPIRED_IN_MATCH":
+            guard kernel.order(id)?.isOpen == true else { return }
+            let reason = report.status == "REJECTED" ? "rejected by the exchange: \(report.rejectReason ?? "-")" : "\(report.status.lowercased()) on the exchange"
+            record(report.status == "REJECTED" ? .rejected(id, time: time, reason: reason) : .cancelled(id, time: time, reason: reason))
+            drainEffects()
+        default:
+            break
+        }
+    }
+
     /// Fills by polling: an order's executed quantity grew since the last look.
     private func poll() {
         for order in kernel.openOrders where executed[order.id] != nil {
@@ -327,6 +372,7 @@ public final class LiveTradingEngine {
             let before = executed[order.id] ?? .zero
             guard total > before, let price = order.request.kind.limitPrice else { continue }
             executed[order.id] = total
+            fillsPolled += 1
             let quantity = total - before
             let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
             record(.filled(Fill(orderID: order.id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))

@@ -68,6 +68,9 @@ public final class LiveTradingSession {
         public var emulatorJournalSession: Int64?
         /// The request-weight state at the end (`weight 12/6000`, `rate-limited 1 s`).
         public var rateLimit: String = ""
+        /// Fills that arrived on the user-data stream, and those found by polling.
+        public var fillsPushed = 0
+        public var fillsPolled = 0
     }
 
     /// Runs the session until `options.stopWhen` says so (headless).
@@ -144,6 +147,8 @@ final class FrameInbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var frames: [(String, Int64)] = []
 
+    private var reports: [ExecutionReport] = []
+
     func put(_ text: String, _ received: Int64) {
         condition.lock()
         frames.append((text, received))
@@ -151,11 +156,26 @@ final class FrameInbox: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// An order update from the user-data stream; wakes the session like a frame.
+    func put(_ report: ExecutionReport) {
+        condition.lock()
+        reports.append(report)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func takeReports() -> [ExecutionReport] {
+        condition.lock()
+        defer { condition.unlock() }
+        defer { reports.removeAll(keepingCapacity: true) }
+        return reports
+    }
+
     /// Everything waiting, or after at most `seconds` of nothing, nothing.
     func take(waiting seconds: Double) -> [(String, Int64)] {
         condition.lock()
         defer { condition.unlock() }
-        if frames.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+        if frames.isEmpty, reports.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
         defer { frames.removeAll(keepingCapacity: true) }
         return frames
     }

@@ -11,6 +11,9 @@ public struct VenueConnection: Sendable {
     /// Market-stream base (`wss://stream.binance.com:9443`).
     public let streams: ServiceAddress
     public let tls: TLSClient?
+    /// Binance spot's WebSocket API, which carries the user-data stream (nil: none
+    /// built for this venue; USD-M's listen key is not).
+    public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
         guard venue == .binance || venue == .binanceFutures else {
@@ -18,22 +21,27 @@ public struct VenueConnection: Sendable {
         }
         self.venue = venue
         self.environment = environment
+        var userData: ServiceAddress?
         switch environment {
         case .loopback(let port):
             rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
             streams = rest
+            userData = rest.appending("/ws-api/v3")
         case .custom(let address):
             rest = address
             streams = address
+            userData = address.appending("/ws-api/v3")
         case .mainnet, .testnet:
             let endpoints = VenueEndpoints.of(venue, in: environment)
             do {
                 rest = try ServiceAddress(parsing: endpoints.rest)
                 streams = try ServiceAddress(parsing: endpoints.marketStream)
+                userData = try ServiceAddress(parsing: endpoints.privateStream)
             } catch {
                 throw LiveFailure(description: "endpoint of \(venue.rawValue): \(error)")
             }
         }
+        self.userData = venue == .binance ? userData : nil
         tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
     }
 
@@ -47,6 +55,7 @@ public struct VenueConnection: Sendable {
         environment = .loopback(port: port)
         rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
         streams = rest
+        userData = venue == .binance ? rest.appending("/ws-api/v3") : nil
         tls = nil
     }
 

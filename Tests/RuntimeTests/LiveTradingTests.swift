@@ -170,6 +170,43 @@ struct LiveTradingTests {
         }
     }
 
+    @Test("user-data stream: the signed subscription is taken and fills arrive pushed, each journaled once; the exchange and the journal agree")
+    func userDataStream() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try session(fake, database: database)
+        #expect(fake.userDataSubscriptions >= 1)
+        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        _ = try expectConsistent(fake, outcome, database: database)
+    }
+
+    @Test("an order cancelled on the exchange (not by Apogee) reaches the kernel through the user-data stream and is journaled")
+    func cancelledElsewhere() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 10, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(3600), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(-3), "test"), ("AutoCancelBuy", .number(0), "test"),
+        ]
+        let cancelledAt = Mutex<Date?>(nil)
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            if let at = cancelledAt.withLock({ $0 }) { return Date().timeIntervalSince(at) > 1.5 }
+            if fake.acceptedOrders.contains(where: { $0.status == "NEW" }) {
+                fake.cancelAllOrders(symbol: "ETHUSDT")
+                cancelledAt.withLock { $0 = Date() }
+            }
+            return fake.finished
+        })
+        options.database = database
+        let outcome = try LiveTradingSession.run(options)
+        let cancelled = try #require(fake.acceptedOrders.first { $0.status == "CANCELED" })
+        #expect(outcome.kernel.openOrders.isEmpty, "the kernel knows the order is gone")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        #expect(journal.orders.contains { $0.clientOrderID == cancelled.clientOrderID && $0.event == "cancelled" && ($0.reason ?? "").contains("on the exchange") }, "\(journal.orders.map { "\($0.clientOrderID) \($0.event) \($0.reason ?? "")" })")
+    }
+
     @Test("an order's answer is lost: found by its client id, journaled once, never sent twice")
     func lostAnswer() throws {
         let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: FakeExchangeFaults(loseResponseOfOrder: 1), account: account)
