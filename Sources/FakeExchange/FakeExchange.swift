@@ -25,12 +25,26 @@ public final class FakeExchange: @unchecked Sendable {
     /// `account`: the API key and secret the order endpoints accept (none: they refuse).
     /// `shiftTimesToNow`: the messages carry today's exchange times (the recording's
     /// own delays kept), as a live exchange's do; otherwise the recorded ones.
-    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false) throws {
+    /// Whose wire format the fake speaks: Binance's (the recording as it is) or Gate.io
+    /// v4 spot's (the same events re-worded, at `/ws/v4/` and `/api/v4`).
+    public enum Dialect: Sendable { case binance, gate }
+    public let dialect: Dialect
+
+    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
+        self.dialect = dialect
         market = try FakeMarket(recording: recording, speed: speed, faults: faults)
         market.shiftTimesToNow = shiftTimesToNow
         orders = FakeOrders(credentials: account, faults: faults)
         market.onTrade = { [orders] trade in orders.match(trade) }
-        market.broadcast = { [weak self] text, stream in self?.send(text, on: stream) }
+        market.broadcast = { [weak self] text, stream, event in
+            guard let self else { return }
+            if self.dialect == .gate {
+                guard let event, let (channel, frame) = GateDialect.frame(for: event) else { return }
+                self.send(frame, on: channel)
+            } else {
+                self.send(text, on: stream)
+            }
+        }
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
         orders.onExecution = { [weak self] order, type, last, price in self?.pushExecution(order, type: type, last: last, price: price) }
     }
@@ -66,6 +80,10 @@ public final class FakeExchange: @unchecked Sendable {
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                 if head.uri.hasPrefix("/ws-api") {
                     return channel.pipeline.addHandler(UserDataHandler(exchange: self))
+                }
+                if head.uri.hasPrefix("/ws/v4") {
+                    // Gate.io: channels come by subscribe messages, not in the URL.
+                    return channel.pipeline.addHandler(GateSubscriberHandler(exchange: self))
                 }
                 let streams = Self.streams(in: head.uri)
                 return channel.pipeline.addHandler(SubscriberHandler(exchange: self)).map {
@@ -250,6 +268,16 @@ public final class FakeExchange: @unchecked Sendable {
     }
     private let requestTimes = Mutex<[Int64]>([])
 
+    /// A Gate.io subscriber adds a channel; the first one starts the playback.
+    func subscribe(_ channel: Channel, to name: String) {
+        subscribers.withLock { subscribers in
+            var entry = subscribers[ObjectIdentifier(channel)] ?? (channel, [])
+            entry.streams.insert(name)
+            subscribers[ObjectIdentifier(channel)] = entry
+        }
+        if playsOnSubscribe { market.startIfNeeded() }
+    }
+
     func unsubscribe(_ channel: Channel) {
         _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
@@ -268,6 +296,11 @@ public final class FakeExchange: @unchecked Sendable {
         switch (method, path) {
         case (.GET, "/api/v3/time"), (.GET, "/fapi/v1/time"):
             return (.ok, "{\"serverTime\":\(Int64(Date().timeIntervalSince1970 * 1000))}")
+        case (.GET, "/api/v4/spot/order_book"):
+            let query = uri.split(separator: "?").dropFirst().first ?? ""
+            let pair = query.split(separator: "&").first { $0.hasPrefix("currency_pair=") }.map { String($0.dropFirst(14)) } ?? ""
+            guard let body = market.gateDepthResponse(limit: 100, pair: pair) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
+            return (.ok, body)
         case (.GET, "/api/v3/depth"), (.GET, "/fapi/v1/depth"):
             let limit = uri.split(separator: "?").dropFirst().first?.split(separator: "&").first { $0.hasPrefix("limit=") }.flatMap { Int($0.dropFirst(6)) } ?? 1000
             guard let body = market.depthResponse(limit: limit) else { return (.serviceUnavailable, "{\"code\":-1,\"msg\":\"no book yet\"}") }
@@ -332,6 +365,47 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
             }
             self.head = nil
         }
+    }
+}
+
+/// A Gate.io v4 connection: `{"channel":…,"event":"subscribe","payload":[…]}` adds the
+/// channel (acknowledged as Gate does), `spot.ping` is answered with `spot.pong`.
+final class GateSubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+    weak var exchange: FakeExchange?
+
+    init(exchange: FakeExchange) { self.exchange = exchange }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            var bytes = frame.unmaskedData
+            guard let text = bytes.readString(length: bytes.readableBytes), let exchange,
+                  let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+                  let channelName = object["channel"] as? String else { return }
+            let now = Int64(Date().timeIntervalSince1970)
+            if channelName == "spot.ping" {
+                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "{\"time\":\(now),\"channel\":\"spot.pong\",\"event\":\"\",\"result\":null}"))), promise: nil)
+                return
+            }
+            guard object["event"] as? String == "subscribe" else { return }
+            exchange.subscribe(context.channel, to: channelName)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "{\"time\":\(now),\"channel\":\"\(channelName)\",\"event\":\"subscribe\",\"result\":{\"status\":\"success\"}}"))), promise: nil)
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            exchange?.unsubscribe(context.channel)
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        exchange?.unsubscribe(context.channel)
+        context.fireChannelInactive()
     }
 }
 

@@ -37,8 +37,9 @@ final class FakeMarket: @unchecked Sendable {
 
     /// Called with each public trade as it plays (the account's orders match against it).
     var onTrade: (@Sendable (TradePrint) -> Void)?
-    /// Called with each message to broadcast, and its stream name.
-    var broadcast: (@Sendable (String, String) -> Void)?
+    /// Called with each message to broadcast, its stream name, and the event it holds
+    /// (the Gate.io dialect re-words the event).
+    var broadcast: (@Sendable (String, String, MarketEvent?) -> Void)?
     /// Called once to close every subscriber's connection (a fault), or at the end.
     var closeAll: (@Sendable (String) -> Void)?
 
@@ -82,7 +83,7 @@ final class FakeMarket: @unchecked Sendable {
         let start = clock.now
         var parser = BinanceFeedParser()
         // A depth message held back to be sent after the next one (a swap fault).
-        var held: (String, String)?
+        var held: (String, String, MarketEvent?)?
         for message in messages {
             if speed > 0 {
                 let due = start + .nanoseconds(Int64(Double(message.received - origin) / speed))
@@ -131,17 +132,17 @@ final class FakeMarket: @unchecked Sendable {
                 if case .bookDelta? = event {
                     let number = state.withLock { $0.depthSeen }
                     if number == faults.swapDepthMessageWithNext {
-                        held = (text, stream)
+                        held = (text, stream, event)
                         continue
                     }
-                    broadcast?(text, stream)
-                    if number == faults.duplicateDepthMessage { broadcast?(text, stream) }
-                    if let (heldText, heldStream) = held {
+                    broadcast?(text, stream, event)
+                    if number == faults.duplicateDepthMessage { broadcast?(text, stream, event) }
+                    if let (heldText, heldStream, heldEvent) = held {
                         held = nil
-                        broadcast?(heldText, heldStream)
+                        broadcast?(heldText, heldStream, heldEvent)
                     }
                 } else {
-                    broadcast?(text, stream)
+                    broadcast?(text, stream, event)
                 }
             }
             if drop { closeAll?("fault: connection dropped") }
@@ -152,6 +153,18 @@ final class FakeMarket: @unchecked Sendable {
 
     /// The REST depth answer: the market's own book once it is synced, else the
     /// recording's snapshot (a client then waits for the diff that straddles it).
+    /// The book as Gate.io's `GET /spot/order_book?…&with_id=true` answers, once synced.
+    func gateDepthResponse(limit: Int, pair: String) -> String? {
+        state.withLock { state in
+            guard let book = state.book, book.state == .synced, let id = book.lastUpdateID else { return nil }
+            func levels(_ side: BookSide) -> String {
+                side.top(limit).map { "[\"\($0.price)\",\"\($0.quantity)\"]" }.joined(separator: ",")
+            }
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            return "{\"id\":\(id),\"current\":\(now),\"update\":\(now),\"asks\":[\(levels(book.asks))],\"bids\":[\(levels(book.bids))]}"
+        }
+    }
+
     func depthResponse(limit: Int) -> String? {
         state.withLock { state in
             if let book = state.book, book.state == .synced, let id = book.lastUpdateID {

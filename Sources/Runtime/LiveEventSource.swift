@@ -20,7 +20,7 @@ public final class LiveEventSource: @unchecked Sendable {
     private let snapshots = CommandQueue<(symbol: String, body: String)>()
     private let fetching = SharedKeys()
     private var lastSnapshotTry: [String: Int64] = [:]
-    private var parser: BinanceFeedParser
+    private var parser: VenueFeedParser
     public private(set) var malformed = 0
     public private(set) var malformedSamples: [String] = []
     public private(set) var snapshotsApplied = 0
@@ -31,7 +31,7 @@ public final class LiveEventSource: @unchecked Sendable {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
         self.connection = connection
         self.symbols = symbols
-        parser = BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot)
+        parser = connection.venue == .gate ? .gate(GateFeedParser()) : .binance(BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot))
         let inbox = self.inbox
         streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
             inbox.post((text, received))
@@ -68,7 +68,8 @@ public final class LiveEventSource: @unchecked Sendable {
         events.reserveCapacity(frames.count + 1)
         for (text, received) in frames {
             do throws(FeedError) {
-                events.append(try parser.parse(text, received: Timestamp(nanoseconds: received)))
+                // Gate's acknowledgements and pongs are no events.
+                if let event = try parser.parse(text, received: Timestamp(nanoseconds: received)) { events.append(event) }
             } catch {
                 malformed += 1
                 if malformedSamples.count < 5 { malformedSamples.append(error.description) }
@@ -101,6 +102,30 @@ public final class LiveEventSource: @unchecked Sendable {
                 snapshots.post((symbol, body))
             }
             fetching.remove(symbol)
+        }
+    }
+}
+
+/// The wire format of the venue a live source reads.
+enum VenueFeedParser {
+    case binance(BinanceFeedParser)
+    case gate(GateFeedParser)
+
+    mutating func parse(_ text: String, received: Timestamp) throws(FeedError) -> MarketEvent? {
+        switch self {
+        case .binance(var parser):
+            defer { self = .binance(parser) }
+            return try parser.parse(text, received: received)
+        case .gate(var parser):
+            defer { self = .gate(parser) }
+            return try parser.parse(text, received: received)
+        }
+    }
+
+    var decimals: DecimalPlaces {
+        switch self {
+        case .binance(let parser): return parser.decimals
+        case .gate(let parser): return parser.decimals
         }
     }
 }

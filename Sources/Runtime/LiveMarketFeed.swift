@@ -54,7 +54,7 @@ public final class LiveMarketFeed: @unchecked Sendable {
     /// `tls` is needed for a `wss://` endpoint.
     /// A text message sent first on every (re)connection: a subscription request, made
     /// fresh each time (a signed one carries its own timestamp).
-    public var greeting: (@Sendable () -> String)?
+    public var greeting: (@Sendable () -> [String])?
 
     public init(endpoint: Endpoint, tls: TLSClient? = nil, deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.endpoint = endpoint
@@ -92,7 +92,7 @@ public final class LiveMarketFeed: @unchecked Sendable {
             guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
             let greeting = self.greeting
             return channel.pipeline.addHandler(LiveFrameHandler(feed: self)).map {
-                if let text = greeting?() {
+                for text in greeting?() ?? [] {
                     channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text)), promise: nil)
                 }
                 opened.succeed()

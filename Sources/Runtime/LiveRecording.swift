@@ -21,6 +21,9 @@ public enum LiveRecording {
 
     public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
         let venue = connection.venue
+        guard venue == .binance || venue == .binanceFutures else {
+            throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are; a recording is Binance's frame format)")
+        }
         // A REST snapshot line names no symbol (as in ../shared/data), so a replay can
         // tell whose it is only when the session holds one symbol.
         guard symbols.count == 1 else { throw LiveFailure(description: "record one symbol per session (a REST snapshot names no symbol); run one `apogee record` per symbol") }

@@ -319,6 +319,9 @@ public final class LiveTradingEngine {
         case .cancel(let id, let symbol):
             journalFeed?.observe(.cancelRequested(id, at: time))
             if let state = try? client.cancel(symbol: symbol, clientOrderID: exchangeID(id)), state.status == "CANCELED" {
+                // What the order executed before the cancel took is in the answer: book
+                // it first, or a part filled just before would never reach the kernel.
+                bookExecuted(id, total: state.executedQuantity, price: nil)
                 record(.cancelled(id, time: time, reason: "cancelled by request"))
             }
         case .scheduleTimer(let at):
@@ -362,6 +365,17 @@ public final class LiveTradingEngine {
         default:
             break
         }
+    }
+
+    /// Books what an order executed beyond what the kernel has (the exchange's
+    /// cumulative quantity), at `price` or the order's limit.
+    private func bookExecuted(_ id: ClientOrderID, total text: String, price: Price?) {
+        guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
+              total > (executed[id] ?? .zero), let price = price ?? order.request.kind.limitPrice else { return }
+        let quantity = total - (executed[id] ?? .zero)
+        executed[id] = total
+        let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
+        record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
     }
 
     /// Fills by polling: an order's executed quantity grew since the last look.

@@ -17,6 +17,9 @@ public final class MarketStreamSet: @unchecked Sendable {
         self.connection = connection
         self.symbols = symbols
         feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
+        if connection.venue == .gate {
+            for feed in feeds { feed.greeting = { connection.subscriptions(for: symbols, now: Int64(Date().timeIntervalSince1970)) } }
+        }
     }
 
     /// Connects every stream once; the first that cannot be reached ends it with a

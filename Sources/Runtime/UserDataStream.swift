@@ -53,7 +53,7 @@ public final class UserDataStream: @unchecked Sendable {
         feed.greeting = {
             let timestamp = String(clock() / 1_000_000)
             let signature = signer.webSocketSignature([("apiKey", credentials.key), ("timestamp", timestamp)])
-            return "{\"id\":\"apogee-user-data\",\"method\":\"userDataStream.subscribe.signature\",\"params\":{\"apiKey\":\"\(credentials.key)\",\"timestamp\":\(timestamp),\"signature\":\"\(signature)\"}}"
+            return ["{\"id\":\"apogee-user-data\",\"method\":\"userDataStream.subscribe.signature\",\"params\":{\"apiKey\":\"\(credentials.key)\",\"timestamp\":\(timestamp),\"signature\":\"\(signature)\"}}"]
         }
     }
 

@@ -16,19 +16,19 @@ public struct VenueConnection: Sendable {
     public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
-        guard venue == .binance || venue == .binanceFutures else {
-            throw LiveFailure(description: "live market data for \(venue.rawValue) is not built yet (Binance spot and USD-M are); see issue #7")
+        guard venue != .gateFutures else {
+            throw LiveFailure(description: "live market data for \(venue.rawValue) is not built yet (Binance spot, USD-M and Gate.io spot are); see issue #7")
         }
         self.venue = venue
         self.environment = environment
         var userData: ServiceAddress?
         switch environment {
         case .loopback(let port):
-            rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
-            streams = rest
-            userData = rest.appending("/ws-api/v3")
+            streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
+            rest = venue == .gate ? streams.appending("/api/v4") : streams
+            userData = streams.appending("/ws-api/v3")
         case .custom(let address):
-            rest = address
+            rest = venue == .gate ? address.appending("/api/v4") : address
             streams = address
             userData = address.appending("/ws-api/v3")
         case .mainnet, .testnet:
@@ -53,9 +53,9 @@ public struct VenueConnection: Sendable {
     private init(venue: VenueID, port: Int) {
         self.venue = venue
         environment = .loopback(port: port)
-        rest = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
-        streams = rest
-        userData = venue == .binance ? rest.appending("/ws-api/v3") : nil
+        streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
+        rest = venue == .gate ? streams.appending("/api/v4") : streams
+        userData = venue == .binance ? streams.appending("/ws-api/v3") : nil
         tls = nil
     }
 
@@ -69,6 +69,10 @@ public struct VenueConnection: Sendable {
     /// The WebSocket addresses (path and query) that carry the symbols' diff depth,
     /// trades and best bid/ask: one combined stream, or two on a routed venue.
     public func marketStreams(for symbols: [String]) -> [ServiceAddress] {
+        if venue == .gate {
+            // One connection; the channels are asked for by `subscriptions(for:)`.
+            return [streams.path.isEmpty ? streams.appending("/ws/v4/") : streams.appending("/")]
+        }
         let lower = symbols.map { $0.lowercased() }
         let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
         if routedStreams {
@@ -80,9 +84,20 @@ public struct VenueConnection: Sendable {
         return [streams.appending("/stream?streams=" + all.joined(separator: "/"))]
     }
 
+    /// Gate.io: the subscribe messages for the pairs' trades, best bid/ask and 100 ms
+    /// book diffs, sent on every (re)connection. Binance names its streams in the URL.
+    public func subscriptions(for symbols: [String], now seconds: Int64) -> [String] {
+        guard venue == .gate else { return [] }
+        let pairs = symbols.map { "\"\($0)\"" }.joined(separator: ",")
+        return ["{\"time\":\(seconds),\"channel\":\"spot.trades\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}",
+                "{\"time\":\(seconds),\"channel\":\"spot.book_ticker\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}"]
+            + symbols.map { "{\"time\":\(seconds),\"channel\":\"spot.order_book_update\",\"event\":\"subscribe\",\"payload\":[\"\($0)\",\"100ms\"]}" }
+    }
+
     /// The REST depth snapshot request of `symbol`.
     public func depthSnapshotPath(of symbol: String) -> String {
-        rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
+        if venue == .gate { return rest.path + "/spot/order_book?currency_pair=\(symbol)&limit=100&with_id=true" }
+        return rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
     }
 
     /// How the journal names the venue (`binance@127.0.0.1:18080`): a new session

@@ -5,14 +5,15 @@ public struct ServiceAddress: Sendable, Equatable, CustomStringConvertible {
     public var tls: Bool
     public var host: String
     public var port: Int
-    /// Without a trailing slash; empty for the root.
+    /// Empty for the root; a parsed address has no trailing slash (paths are appended
+    /// to it), an appended one keeps what was appended.
     public var path: String
 
     public init(tls: Bool, host: String, port: Int, path: String = "") {
         self.tls = tls
         self.host = host
         self.port = port
-        self.path = path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.path = path
     }
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -44,7 +45,8 @@ public struct ServiceAddress: Sendable, Equatable, CustomStringConvertible {
             host = String(authority[..<colon])
         }
         guard !host.isEmpty else { throw Failure(description: "'\(text)' names no host") }
-        self.init(tls: secure, host: host, port: port, path: String(rest[slash...]))
+        let path = String(rest[slash...])
+        self.init(tls: secure, host: host, port: port, path: path.hasSuffix("/") ? String(path.dropLast()) : path)
     }
 
     /// The address with `suffix` appended to its path (`/stream?streams=…`).

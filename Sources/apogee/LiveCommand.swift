@@ -315,6 +315,9 @@ struct FakeExchangeCommand: ParsableCommand {
     @Flag(help: "Serve https and wss with a fresh self-signed certificate (printed: pass it to apogee live as --ca-file).")
     var tls = false
 
+    @Flag(help: "Speak Gate.io v4 spot instead of Binance (/ws/v4/ with subscribe messages, /api/v4/spot/order_book): pairs like ETH_USDT.")
+    var gate = false
+
     @Flag(name: .customLong("recorded-times"), help: "Send the recording's exchange times as they are (default: moved to today, keeping the recorded delays).")
     var recordedTimes = false
 
@@ -329,7 +332,7 @@ struct FakeExchangeCommand: ParsableCommand {
             faults.serverErrorOfOrder = serverErrorOrder
             faults.partialFills = partialFills
             faults.restDelayMilliseconds = restDelay
-            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes)
+            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gate ? .gate : .binance)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -30,7 +30,11 @@ struct LiveTerminalTests {
         #expect(header(first).contains("weight"))
         try session.send("b")
         try session.wait(timeout: 30) { $0.contains("ETHUSDT   LONG") && $0.contains("exits:take-pro") }
-        #expect(fake.acceptedOrders.count == 2, "the buy and its take profit are on the exchange: \(fake.acceptedOrders)")
+        // The buy filled on the exchange and a take profit rests there (the exits may
+        // have re-priced it meanwhile on a slow machine: more orders, one resting).
+        let placed = fake.acceptedOrders
+        #expect(placed.first?.status == "FILLED", "the hotkey's buy: \(placed)")
+        #expect(placed.filter { $0.status == "NEW" }.count == 1, "one take profit resting: \(placed)")
         try session.send("K")
         try session.wait { $0.contains("KILL SWITCH: cancel every order and halt?") }
         try session.send("f")
@@ -40,7 +44,7 @@ struct LiveTerminalTests {
         while Date() < deadline, !(fake.acceptedOrders.contains { $0.status == "CANCELED" } && fake.acceptedOrders.count >= 3) { usleep(100_000) }
         let orders = fake.acceptedOrders
         #expect(orders.contains { $0.status == "CANCELED" }, "\(orders)")
-        #expect(orders.count >= 3, "a panic sell went out: \(orders)")
+        #expect(orders.count >= placed.count + 1, "a panic sell went out: \(orders)")
         try session.send("q")
         try session.wait { $0.contains("Quit anyway? (y/n)") || $0.contains("apogee exited with status 0") }
         try session.send("y")

@@ -159,6 +159,28 @@ struct LiveFeedTests {
         #expect((report.live?.drops ?? 0) <= 1)
     }
 
+    @Test("Gate.io spot: subscribed by messages, every trade arrives, the book syncs from the with_id snapshot by Gate's rule and ends as the file's, audit clean")
+    func gate() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 50, dialect: .gate)
+        try exchange.start()
+        var options = LiveOptions(venue: .gate, symbols: ["ETH_USDT"], environment: .loopback(port: exchange.port))
+        let done = Settle()
+        options.stopWhen = { exchange.finished && done.passed(1.0) }
+        options.duration = 60
+        let report = try HeadlessLive.run(options)
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let symbol = try #require(report.symbols.first)
+        #expect(symbol.symbol == "ETH_USDT")
+        #expect(report.counts.trade == file.counts.trade)
+        #expect(report.malformed == 0, "\(report.malformedSamples)")
+        #expect((report.live?.snapshots ?? 0) >= 1)
+        #expect(report.auditMismatches == 0)
+        #expect(report.auditChecks >= file.auditChecks / 2)
+        #expect(symbol.book?.state == .synced)
+        #expect(symbol.book?.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+        #expect(symbol.book?.bestBid == file.symbols.first?.book?.bestBid)
+    }
+
     @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
     func unreachable() throws {
         let server = try FreeLoopbackPort()

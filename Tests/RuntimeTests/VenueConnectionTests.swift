@@ -25,7 +25,7 @@ struct VenueConnectionTests {
         #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000")
     }
 
-    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io says it is not built")
+    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io spot on /ws/v4/ with subscribe messages; Gate.io futures says it is not built")
     func loopbackCustomGate() throws {
         let loopback = try VenueConnection(venue: .binanceFutures, environment: .loopback(port: 18080))
         #expect(loopback.tls == nil && !loopback.routedStreams)
@@ -33,6 +33,11 @@ struct VenueConnectionTests {
         #expect(loopback.label == "binance-futures@127.0.0.1:18080")
         let custom = try VenueConnection(venue: .binance, environment: .custom(try ServiceAddress(parsing: "https://127.0.0.1:8443")))
         #expect(custom.tls != nil && custom.streams.tls && custom.rest.port == 8443)
-        #expect(throws: LiveFailure.self) { try VenueConnection(venue: .gate, environment: .mainnet) }
+        let gate = try VenueConnection(venue: .gate, environment: .mainnet)
+        #expect(gate.marketStreams(for: ["ETH_USDT"]).map(\.description) == ["wss://api.gateio.ws:443/ws/v4/"])
+        #expect(gate.depthSnapshotPath(of: "ETH_USDT") == "/api/v4/spot/order_book?currency_pair=ETH_USDT&limit=100&with_id=true")
+        #expect(gate.subscriptions(for: ["ETH_USDT"], now: 1).count == 3)
+        #expect(gate.userData == nil)
+        #expect(throws: LiveFailure.self) { try VenueConnection(venue: .gateFutures, environment: .mainnet) }
     }
 }
