@@ -79,14 +79,14 @@ public final class FakeExchange: @unchecked Sendable {
             upgradePipelineHandler: { [weak self] channel, head in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                 if head.uri.hasPrefix("/ws-api") {
-                    return channel.pipeline.addHandler(UserDataHandler(exchange: self))
+                    return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .webSocketAPI))
                 }
                 if head.uri.hasPrefix("/ws/v4") {
                     // Gate.io: channels come by subscribe messages, not in the URL.
-                    return channel.pipeline.addHandler(GateSubscriberHandler(exchange: self))
+                    return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .gateStreams))
                 }
                 let streams = Self.streams(in: head.uri)
-                return channel.pipeline.addHandler(SubscriberHandler(exchange: self)).map {
+                return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .binanceStreams)).map {
                     // NIO takes the HTTP handlers out of the pipeline after this returns;
                     // a frame written before that would meet the HTTP encoder and be lost.
                     // Streaming starts once the upgrade has settled.
@@ -268,6 +268,24 @@ public final class FakeExchange: @unchecked Sendable {
     }
     private let requestTimes = Mutex<[Int64]>([])
 
+    /// Answers a Gate.io client's message: a subscription (acknowledged as Gate does;
+    /// the first starts the playback) or `spot.ping`; nil for anything else.
+    func answerGate(_ text: String, channel: Channel) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              let name = object["channel"] as? String else { return nil }
+        let now = Int64(Date().timeIntervalSince1970)
+        if name == "spot.ping" { return "{\"time\":\(now),\"channel\":\"spot.pong\",\"event\":\"\",\"result\":null}" }
+        guard object["event"] as? String == "subscribe" else { return nil }
+        subscribe(channel, to: name)
+        return "{\"time\":\(now),\"channel\":\"\(name)\",\"event\":\"subscribe\",\"result\":{\"status\":\"success\"}}"
+    }
+
+    /// A connection is gone: out of every list it was on.
+    func forget(_ channel: Channel) {
+        unsubscribe(channel)
+        unsubscribeUserData(channel)
+    }
+
     /// A Gate.io subscriber adds a channel; the first one starts the playback.
     func subscribe(_ channel: Channel, to name: String) {
         subscribers.withLock { subscribers in
@@ -365,117 +383,6 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
             }
             self.head = nil
         }
-    }
-}
-
-/// A Gate.io v4 connection: `{"channel":…,"event":"subscribe","payload":[…]}` adds the
-/// channel (acknowledged as Gate does), `spot.ping` is answered with `spot.pong`.
-final class GateSubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
-    weak var exchange: FakeExchange?
-
-    init(exchange: FakeExchange) { self.exchange = exchange }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .text:
-            var bytes = frame.unmaskedData
-            guard let text = bytes.readString(length: bytes.readableBytes), let exchange,
-                  let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-                  let channelName = object["channel"] as? String else { return }
-            let now = Int64(Date().timeIntervalSince1970)
-            if channelName == "spot.ping" {
-                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "{\"time\":\(now),\"channel\":\"spot.pong\",\"event\":\"\",\"result\":null}"))), promise: nil)
-                return
-            }
-            guard object["event"] as? String == "subscribe" else { return }
-            exchange.subscribe(context.channel, to: channelName)
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "{\"time\":\(now),\"channel\":\"\(channelName)\",\"event\":\"subscribe\",\"result\":{\"status\":\"success\"}}"))), promise: nil)
-        case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
-        case .connectionClose:
-            exchange?.unsubscribe(context.channel)
-            context.close(promise: nil)
-        default:
-            break
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        exchange?.unsubscribe(context.channel)
-        context.fireChannelInactive()
-    }
-}
-
-/// A WebSocket API connection: requests answered, user data pushed once subscribed.
-final class UserDataHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
-    weak var exchange: FakeExchange?
-
-    init(exchange: FakeExchange) { self.exchange = exchange }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .text:
-            var bytes = frame.unmaskedData
-            guard let text = bytes.readString(length: bytes.readableBytes), let exchange else { return }
-            let answer = exchange.answerWebSocketAPI(text, channel: context.channel)
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: answer))), promise: nil)
-        case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
-        case .connectionClose:
-            exchange?.unsubscribeUserData(context.channel)
-            context.close(promise: nil)
-        default:
-            break
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        exchange?.unsubscribeUserData(context.channel)
-        context.fireChannelInactive()
-    }
-}
-
-/// One stream subscriber: answers pings, leaves on close.
-final class SubscriberHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
-    weak var exchange: FakeExchange?
-
-    init(exchange: FakeExchange) { self.exchange = exchange }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard frame.maskKey != nil else {
-            // RFC 6455 §5.1, as Binance does: an unmasked client frame ends the connection.
-            exchange?.unmaskedClientFrames.add(1, ordering: .relaxed)
-            var reason = context.channel.allocator.buffer(capacity: 2)
-            reason.write(webSocketErrorCode: .protocolError)
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reason)), promise: nil)
-            context.close(promise: nil)
-            return
-        }
-        switch frame.opcode {
-        case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
-        case .pong:
-            exchange?.pongsReceived.add(1, ordering: .relaxed)
-        case .connectionClose:
-            exchange?.unsubscribe(context.channel)
-            context.close(promise: nil)
-        default:
-            break
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        exchange?.unsubscribe(context.channel)
-        context.fireChannelInactive()
     }
 }
 

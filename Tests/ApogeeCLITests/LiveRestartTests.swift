@@ -11,12 +11,7 @@ import Venues
 struct LiveRestartTests {
     @Test("the restart cancels the buy the killed session left open and reports it; the killed session's journal stays incomplete")
     func killAndRestart() throws {
-        let folder = NSTemporaryDirectory() + "apogee-live-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let (folder, keys, account) = try TestKeys.make()
         let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account)
         try fake.start()
         let db = folder + "/journal.sqlite"
@@ -50,12 +45,7 @@ struct LiveRestartTests {
 
     @Test("a position survives the crash: the restart takes it over (its old take profit cancelled, the new session's exits place their own)")
     func positionTakenOver() throws {
-        let folder = NSTemporaryDirectory() + "apogee-live-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let (folder, keys, account) = try TestKeys.make()
         let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account)
         try fake.start()
         let db = folder + "/journal.sqlite"
@@ -88,12 +78,7 @@ struct LiveRestartTests {
 
     @Test("USD-M: kill -9 with an order resting; the countdown cancel-all the session kept armed cancels it on the exchange")
     func countdownAfterKill() throws {
-        let folder = NSTemporaryDirectory() + "apogee-live-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let (folder, keys, account) = try TestKeys.make()
         let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz", speed: 2, account: account)
         try fake.start()
         defer { fake.stop() }

@@ -13,12 +13,7 @@ struct LiveTerminalTests {
 
     @Test("LIVE in the header; a buy hotkey reaches the exchange and its take profit follows; the kill switch with flatten cancels it and sells; the journal holds what the exchange saw")
     func liveTerminal() throws {
-        let folder = NSTemporaryDirectory() + "apogee-live-terminal-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"fake-key-0123456789\"\nsecret = \"fake-secret-abcdefghijklmnop\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = try #require(try APICredentials.load(for: .binance, environment: [:], keysFile: keys))
+        let (folder, keys, account) = try TestKeys.make()
         let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, shiftTimesToNow: true)
         try fake.start()
         defer { fake.stop() }
