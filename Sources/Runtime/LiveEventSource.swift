@@ -106,26 +106,19 @@ public final class LiveEventSource: @unchecked Sendable {
     }
 }
 
-/// The wire format of the venue a live source reads.
-enum VenueFeedParser {
-    case binance(BinanceFeedParser)
-    case gate(GateFeedParser)
+/// The wire format of the venue a live source reads. One parser is set; each is
+/// mutated in place (an enum payload would be copied out and back on every frame).
+struct VenueFeedParser {
+    private var binance: BinanceFeedParser?
+    private var gate: GateFeedParser?
+
+    static func binance(_ parser: BinanceFeedParser) -> VenueFeedParser { VenueFeedParser(binance: parser, gate: nil) }
+    static func gate(_ parser: GateFeedParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: parser) }
 
     mutating func parse(_ text: String, received: Timestamp) throws(FeedError) -> MarketEvent? {
-        switch self {
-        case .binance(var parser):
-            defer { self = .binance(parser) }
-            return try parser.parse(text, received: received)
-        case .gate(var parser):
-            defer { self = .gate(parser) }
-            return try parser.parse(text, received: received)
-        }
+        if binance != nil { return try binance!.parse(text, received: received) }
+        return try gate!.parse(text, received: received)
     }
 
-    var decimals: DecimalPlaces {
-        switch self {
-        case .binance(let parser): return parser.decimals
-        case .gate(let parser): return parser.decimals
-        }
-    }
+    var decimals: DecimalPlaces { binance?.decimals ?? gate?.decimals ?? DecimalPlaces() }
 }

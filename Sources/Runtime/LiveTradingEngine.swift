@@ -165,8 +165,9 @@ public final class LiveTradingEngine {
         for (text, received) in frames {
             guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
             eventsSinceRate += 1
-            history.record(event)
             deliver(.market(event))
+            // After the kernel: the screen's history is off the frame-to-order path.
+            history.record(event)
             if emulator != nil {
                 emulator!.feed(event)
                 emulatorJournal?.sync(emulator!.kernel)
