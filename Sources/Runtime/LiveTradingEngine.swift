@@ -159,7 +159,7 @@ public final class LiveTradingEngine {
     /// One step: frames (waiting up to `seconds` for the first, or until a timer or the
     /// fill poll is due), snapshots, timers, the fill poll.
     public func pump(waitingUpTo seconds: Double) {
-        let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + 100_000_000, Self.now() + Int64(seconds * 1e9))
+        let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + pollInterval, Self.now() + Int64(seconds * 1e9))
         let frames = inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9))
         for report in inbox.takeReports() { apply(report) }
         for (text, received) in frames {
@@ -191,8 +191,7 @@ public final class LiveTradingEngine {
             timers.removeAll { $0.nanoseconds <= current }
             deliver(.timer(Timestamp(nanoseconds: current)))
         }
-        // With the user-data stream taken, polling is only the safety net.
-        if current - lastPoll >= (userData?.isSubscribed == true ? 1_000_000_000 : 100_000_000) {
+        if current - lastPoll >= pollInterval {
             lastPoll = current
             poll()
         }
@@ -204,6 +203,10 @@ public final class LiveTradingEngine {
             rateSince = current
         }
     }
+
+    /// How often open orders are queried by client id: every 100 ms, or with the
+    /// user-data stream taken, once a second as its safety net.
+    private var pollInterval: Int64 { userData?.isSubscribed == true ? 1_000_000_000 : 100_000_000 }
 
     /// USD-M: re-arms the exchange's countdown cancel-all every third of its time.
     private func armCountdown(at current: Int64) {
