@@ -35,12 +35,14 @@ struct LiveCommand: ParsableCommand {
 
             Every mode reconnects with backoff and jitter when the connection drops.
 
-            Binance spot and USD-M market data (USD-M mainnet on its routed /public and \
-            /market streams), orders on Binance spot; over TLS to mainnet or testnet, \
-            plain to the loopback fake exchange (--endpoint loopback:PORT), or to one \
-            address of your own (--endpoint https://HOST:PORT, --ca-file to trust its \
-            certificate). Gate.io and USD-M orders are the rest of issue #7. With no \
-            network, a session fails within seconds saying the exchange is unreachable.
+            Market data: Binance spot and USD-M (USD-M mainnet on its routed /public \
+            and /market streams) and Gate.io spot (pairs like ETH_USDT). Orders: Binance \
+            spot (fills pushed by the user-data stream) and USD-M (--leverage, \
+            --margin-type, the countdown cancel-all kept armed). Over TLS to mainnet or \
+            testnet, plain to the loopback fake exchange (--endpoint loopback:PORT), or \
+            to one address of your own (--endpoint https://HOST:PORT, --ca-file to trust \
+            its certificate). Gate.io orders are the rest of issue #7. With no network, \
+            a session fails within seconds saying the exchange is unreachable.
 
             Examples:
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
@@ -51,7 +53,7 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "binance, binance-futures, gate or gate-futures.")
     var exchange: String
 
-    @Option(help: "Symbols, comma-separated (BTCUSDT,ETHUSDT).")
+    @Option(help: "Symbols, comma-separated (BTCUSDT,ETHUSDT; Gate.io: ETH_USDT).")
     var symbols: String
 
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange, plain), or one address for everything (https://127.0.0.1:8443).")
@@ -72,7 +74,7 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object (market data only).")
     var json = false
 
-    @Flag(help: "Trade for real: run --strategy through the kernel, sending signed orders (with --headless; loopback only for now), journaled to --db.")
+    @Flag(help: "Trade for real without the screen (with --headless): the strategies' signed orders, journaled to --db.")
     var trade = false
 
     @Option(name: .customLong("strategy"), help: "A strategy to run (repeatable; default ema-reversal). With --trade, one with EmulatorMode=YES trades a simulated account beside the real one.")
@@ -265,12 +267,16 @@ extension LiveCommand {
 struct FakeExchangeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fake-exchange",
-        abstract: "Serve a recording as a live Binance on 127.0.0.1 (for `apogee live` and tests).",
+        abstract: "Serve a recording as a live Binance (or, with --gate, Gate.io) on 127.0.0.1, for `apogee live` and tests.",
         discussion: """
             Serves GET /api/v3/time, GET /api/v3/depth (and the /fapi/v1 twins) from its \
             own book, and the combined streams at ws://127.0.0.1:PORT/stream?streams=…, \
             playing the recording at its recorded pace times --speed once the first \
-            client subscribes. Exits when the recording is over.
+            client subscribes. With --keys it takes signed orders for that account \
+            (spot /api/v3 and USD-M /fapi/v1, leverage, margin type, countdown \
+            cancel-all) and pushes executionReports on its WebSocket API (/ws-api/v3). \
+            The fault options inject what the exchanges do on bad days. Exits when the \
+            recording is over.
             """)
 
     @Option(help: "The recording to play.")
