@@ -349,15 +349,11 @@ public final class LiveTradingEngine {
     /// the last look (at the report's own price), or its end on the exchange (a cancel
     /// from elsewhere, the countdown, an expiry) told to the kernel.
     private func apply(_ report: ExecutionReport) {
-        guard let id = byExchangeID[report.clientOrderID], let order = kernel.order(id), order.isOpen else { return }
+        guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
-        if let total = try? Quantity(parsing: report.cumulativeQuantity), total > (executed[id] ?? .zero),
-           let price = (try? Price(parsing: report.lastPrice)).flatMap({ $0.units > 0 ? $0 : nil }) ?? order.request.kind.limitPrice {
-            let quantity = total - (executed[id] ?? .zero)
-            executed[id] = total
+        let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }
+        if bookExecuted(id, total: report.cumulativeQuantity, price: price) {
             fillsPushed += 1
-            let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
-            record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: time)))
             drainEffects()
         }
         switch report.status {
@@ -372,29 +368,28 @@ public final class LiveTradingEngine {
     }
 
     /// Books what an order executed beyond what the kernel has (the exchange's
-    /// cumulative quantity), at `price` or the order's limit.
-    private func bookExecuted(_ id: ClientOrderID, total text: String, price: Price?) {
+    /// cumulative quantity), at `price` or the order's limit; false when nothing was new.
+    /// Pushed reports, polls and cancel answers all come through here, so no part is
+    /// booked twice.
+    @discardableResult
+    private func bookExecuted(_ id: ClientOrderID, total text: String, price: Price?) -> Bool {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
-              total > (executed[id] ?? .zero), let price = price ?? order.request.kind.limitPrice else { return }
+              total > (executed[id] ?? .zero), let price = price ?? order.request.kind.limitPrice else { return false }
         let quantity = total - (executed[id] ?? .zero)
         executed[id] = total
         let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
         record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
+        return true
     }
 
     /// Fills by polling: an order's executed quantity grew since the last look.
     private func poll() {
         for order in kernel.openOrders where executed[order.id] != nil {
-            guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)),
-                  let total = try? Quantity(parsing: state.executedQuantity) else { continue }
-            let before = executed[order.id] ?? .zero
-            guard total > before, let price = order.request.kind.limitPrice else { continue }
-            executed[order.id] = total
-            fillsPolled += 1
-            let quantity = total - before
-            let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
-            record(.filled(Fill(orderID: order.id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
-            drainEffects()
+            guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)) else { continue }
+            if bookExecuted(order.id, total: state.executedQuantity, price: nil) {
+                fillsPolled += 1
+                drainEffects()
+            }
         }
     }
 }

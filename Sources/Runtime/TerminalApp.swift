@@ -200,29 +200,17 @@ public enum TerminalApp {
         if session.live != nil, command.movesReplayClock {
             return "a live session runs on the wall clock: the replay controls do nothing here"
         }
+        if let translated = command.userCommand(kernel: session.kernel) {
+            switch translated {
+            case .failure(let refusal):
+                return refusal.description
+            case .success(let user):
+                let open = session.kernel.openOrders.count
+                session.user(user)
+                return command.status(orderWent: "sent", market: "at market", cancelled: { "\($0.orders) cancelled" }, open: open)
+            }
+        }
         switch command {
-        case .quit:
-            return nil
-        case .order(let side, let quantityText, let priceText, let symbol):
-            guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else {
-                return "bad quantity '\(quantityText ?? "")'"
-            }
-            var kind = OrderKind.market
-            if let priceText {
-                guard let price = try? Price(parsing: priceText), price.units > 0 else {
-                    return "bad price '\(priceText)'"
-                }
-                kind = .limit(price)
-            }
-            session.user(.place(OrderIntent(symbol: symbol, side: side == .buy ? .buy : .sell, kind: kind, quantity: quantity)))
-            return "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at market") sent"
-        case .panicSell(let symbol):
-            session.user(.panicSell(symbol: symbol))
-        case .cancelAll(let symbol):
-            session.user(.cancelAll(symbol: symbol))
-        case .toggleStrategy(let name):
-            let enabled = session.kernel.snapshot(depth: 0).strategies.first { $0.name == name }?.enabled ?? true
-            session.user(.setStrategyEnabled(name: name, enabled: !enabled))
         case .setSpeed(let speed):
             session.speed = speed
             session.paused = false
@@ -242,26 +230,10 @@ public enum TerminalApp {
             session.jump(toHour: hour, minute: minute)
         case .restart:
             session.restart()
-        case .halt:
-            session.user(.setTradingState(.halted))
-        case .resume:
-            session.user(.setTradingState(.active))
-        case .killSwitch(let flatten):
-            let open = session.kernel.openOrders.count
-            session.user(.killSwitch(flatten: flatten))
-            return "KILL SWITCH: \(open) order\(open == 1 ? "" : "s") cancelled, trading HALTED" + (flatten ? ", flattening" : ", positions kept without orders (resume to trade again)")
+        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch:
+            break
         }
         return nil
-    }
-}
-
-extension AppCommand {
-    /// Commands that steer a replay's clock, meaningless on a live feed.
-    var movesReplayClock: Bool {
-        switch self {
-        case .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart: return true
-        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch: return false
-        }
     }
 }
 
@@ -278,31 +250,16 @@ extension LiveTradingEngine: TerminalEngine {
     /// controls do nothing on a live session.
     func perform(_ command: AppCommand) -> String? {
         if command.movesReplayClock { return "a live session runs on the wall clock: the replay controls do nothing here" }
-        switch command {
-        case .order(let side, let quantityText, let priceText, let symbol):
-            guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else { return "bad quantity '\(quantityText ?? "")'" }
-            var kind = OrderKind.market
-            if let priceText {
-                guard let price = try? Price(parsing: priceText), price.units > 0 else { return "bad price '\(priceText)'" }
-                kind = .limit(price)
-            }
-            if let refused = user(.place(OrderIntent(symbol: symbol, side: side == .buy ? .buy : .sell, kind: kind, quantity: quantity))) { return refused }
-            return "\(side.rawValue) \(quantity) \(symbol) \(priceText.map { "@\($0)" } ?? "at the touch") sent to the exchange"
-        case .panicSell(let symbol): user(.panicSell(symbol: symbol))
-        case .cancelAll(let symbol): user(.cancelAll(symbol: symbol))
-        case .toggleStrategy(let name):
-            let enabled = kernel.snapshot(depth: 0).strategies.first { $0.name == name }?.enabled ?? true
-            user(.setStrategyEnabled(name: name, enabled: !enabled))
-        case .halt: user(.setTradingState(.halted))
-        case .resume: user(.setTradingState(.active))
-        case .killSwitch(let flatten):
+        switch command.userCommand(kernel: kernel) {
+        case .failure(let refusal)?:
+            return refusal.description
+        case .success(let user)?:
             let open = kernel.openOrders.count
-            user(.killSwitch(flatten: flatten))
-            return "KILL SWITCH: cancel sent for \(open) order\(open == 1 ? "" : "s"), trading HALTED" + (flatten ? ", flattening" : ", positions kept without orders (resume to trade again)")
-        case .quit, .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart:
-            break
+            if let refused = self.user(user) { return refused }
+            return command.status(orderWent: "sent to the exchange", market: "at the touch", cancelled: { "cancel sent for \($0.orders)" }, open: open)
+        case nil:
+            return nil
         }
-        return nil
     }
 
     var waitsBetweenSteps: Bool { false }
