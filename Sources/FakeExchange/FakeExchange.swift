@@ -35,7 +35,12 @@ public final class FakeExchange: @unchecked Sendable {
         market = try FakeMarket(recording: recording, speed: speed, faults: faults)
         market.shiftTimesToNow = shiftTimesToNow
         orders = FakeOrders(credentials: account, faults: faults)
-        market.onTrade = { [orders] trade in orders.match(trade) }
+        market.onTrade = { [orders] trade in
+            // Gate's orders name the pair as Gate spells it.
+            var trade = trade
+            if dialect == .gate { trade.symbol = GateDialect.pair(trade.symbol) }
+            orders.match(trade)
+        }
         market.broadcast = { [weak self] text, stream, event in
             guard let self else { return }
             if self.dialect == .gate {
@@ -69,7 +74,7 @@ public final class FakeExchange: @unchecked Sendable {
     public func start(port: Int = 0, tls: FakeExchangeTLS? = nil) throws -> Int {
         let tlsContext = try tls.map { files in
             let chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .file(files.privateKey)))
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: files.privateKey, format: .pem))))
         }
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 20,
@@ -197,8 +202,16 @@ public final class FakeExchange: @unchecked Sendable {
     }
 
     /// An `executionReport` to every user-data subscriber, as Binance's WebSocket API
-    /// sends it (a cancel's `c` names the cancel request, `C` the order).
+    /// sends it (a cancel's `c` names the cancel request, `C` the order); on Gate.io, a
+    /// `spot.orders` update (put, update, finish).
     private func pushExecution(_ order: FakeOrders.Order, type: String, last: Quantity, price: Price) {
+        if dialect == .gate {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let event = type == "NEW" ? "put" : (order.status == "NEW" || order.status == "PARTIALLY_FILLED") ? "update" : "finish"
+            let item = String(order.gateJSON.dropLast()) + ",\"event\":\"\(event)\"}"
+            send("{\"time\":\(now / 1000),\"time_ms\":\(now),\"channel\":\"spot.orders\",\"event\":\"update\",\"result\":[\(item)]}", on: "spot.orders")
+            return
+        }
         let channels = userDataChannels.withLock { Array($0.values) }
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -276,6 +289,17 @@ public final class FakeExchange: @unchecked Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         if name == "spot.ping" { return "{\"time\":\(now),\"channel\":\"spot.pong\",\"event\":\"\",\"result\":null}" }
         guard object["event"] as? String == "subscribe" else { return nil }
+        if name == "spot.orders" {
+            // A private channel: `auth` signs `channel=…&event=…&time=…` with the secret.
+            let auth = object["auth"] as? [String: Any]
+            let time = (object["time"] as? NSNumber)?.int64Value ?? 0
+            guard let credentials = orders.credentials, auth?["method"] as? String == "api_key", auth?["KEY"] as? String == credentials.key,
+                  let signature = auth?["SIGN"] as? String,
+                  credentials.verifiesGate(signature: signature, message: "channel=\(name)&event=subscribe&time=\(time)") else {
+                return "{\"time\":\(now),\"channel\":\"\(name)\",\"event\":\"subscribe\",\"error\":{\"code\":2,\"message\":\"Invalid key provided\"},\"result\":null}"
+            }
+            userDataCount.add(1, ordering: .relaxed)
+        }
         subscribe(channel, to: name)
         return "{\"time\":\(now),\"channel\":\"\(name)\",\"event\":\"subscribe\",\"result\":{\"status\":\"success\"}}"
     }
@@ -300,9 +324,14 @@ public final class FakeExchange: @unchecked Sendable {
         _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    func restAnswer(method: HTTPMethod, uri: String, apiKey: String?) -> FakeOrders.Answer {
+    /// `headers` by lower-cased name.
+    func restAnswer(method: HTTPMethod, uri: String, headers: [String: String], body: String) -> FakeOrders.Answer {
         let path = String(uri.split(separator: "?").first ?? "")
         let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" {
+            return orders.handleGate(method: method.rawValue, path: path, query: query, body: body, headers: headers)
+        }
+        let apiKey = headers["x-mbx-apikey"]
         if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll"].contains(path) {
             return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
         }
@@ -314,6 +343,8 @@ public final class FakeExchange: @unchecked Sendable {
         switch (method, path) {
         case (.GET, "/api/v3/time"), (.GET, "/fapi/v1/time"):
             return (.ok, "{\"serverTime\":\(Int64(Date().timeIntervalSince1970 * 1000))}")
+        case (.GET, "/api/v4/spot/time"):
+            return (.ok, "{\"server_time\":\(Int64(Date().timeIntervalSince1970 * 1000))}")
         case (.GET, "/api/v4/spot/order_book"):
             let query = uri.split(separator: "?").dropFirst().first ?? ""
             let pair = query.split(separator: "&").first { $0.hasPrefix("currency_pair=") }.map { String($0.dropFirst(14)) } ?? ""
@@ -335,22 +366,28 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
     typealias OutboundOut = HTTPServerResponsePart
     weak var exchange: FakeExchange?
     private var head: HTTPRequestHead?
+    private var body = ""
     private var served = false
 
     init(exchange: FakeExchange?) { self.exchange = exchange }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): self.head = head
-        case .body: break
+        case .head(let head):
+            self.head = head
+            body = ""
+        case .body(let part): body += String(buffer: part)
         case .end:
             guard let head, let exchange else { return }
             if !served {
                 served = true
                 exchange.restConnections.add(1, ordering: .relaxed)
             }
-            let answer = exchange.restAnswer(method: head.method, uri: head.uri, apiKey: head.headers.first(name: "X-MBX-APIKEY"))
+            var fields: [String: String] = [:]
+            for (name, value) in head.headers { fields[name.lowercased()] = value }
+            let answer = exchange.restAnswer(method: head.method, uri: head.uri, headers: fields, body: body)
             let weight = exchange.countRequest()
+            let gate = exchange.dialect == .gate
             let reply: () -> Void = { [head] in
                 var status = HTTPResponseStatus.ok
                 var body = ""
@@ -360,6 +397,11 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                     // A fault: the order was taken, the answer is lost with the connection.
                     context.close(promise: nil)
                     return
+                case .rateLimited(let seconds) where gate:
+                    // Gate sends no Retry-After: the window's reset time (ms) instead.
+                    status = .tooManyRequests
+                    body = "{\"label\":\"TOO_MANY_REQUESTS\",\"message\":\"Request Rate limit Exceeded\"}"
+                    headers.add(name: "X-Gate-RateLimit-Reset-Timestamp", value: String(Int64(Date().timeIntervalSince1970 * 1000) + Int64(seconds) * 1000))
                 case .rateLimited(let seconds):
                     status = .tooManyRequests
                     body = "{\"code\":-1003,\"msg\":\"Too many requests; current limit is 6000 request weight per 1 MINUTE.\"}"
@@ -370,7 +412,12 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                 }
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(body.utf8.count))
-                headers.add(name: "X-MBX-USED-WEIGHT-1M", value: String(weight))
+                if gate {
+                    headers.add(name: "X-Gate-RateLimit-Limit", value: "6000")
+                    headers.add(name: "X-Gate-RateLimit-Requests-Remain", value: String(max(0, 6000 - weight)))
+                } else {
+                    headers.add(name: "X-MBX-USED-WEIGHT-1M", value: String(weight))
+                }
                 context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
                 context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)

@@ -41,7 +41,7 @@ final class FakeOrders: @unchecked Sendable {
     /// Told of every change to an order (outside the lock): the order after it, the
     /// execution type (NEW, TRADE, CANCELED), and the last fill's quantity and price.
     var onExecution: (@Sendable (Order, String, Quantity, Price) -> Void)?
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     init(credentials: APICredentials?, faults: FakeExchangeFaults) {
         self.credentials = credentials
@@ -130,6 +130,27 @@ final class FakeOrders: @unchecked Sendable {
             return .respond(400, error(-1116, "Invalid orderType (the fake exchange takes LIMIT with a price)."))
         }
         let client = parameters["newClientOrderId"] ?? "fake-\(now)"
+        switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now) {
+        case .rateLimited: return .rateLimited(retryAfter: 1)
+        case .duplicate: return .respond(400, error(-2010, "Duplicate order sent."))
+        case .serverError: return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again."))
+        case .accepted(let order, let loseAnswer): return loseAnswer ? .dropConnection : .respond(200, order.json)
+        }
+    }
+
+    enum Acceptance {
+        case accepted(Order, loseAnswer: Bool)
+        /// A client id that is open already.
+        case duplicate
+        /// The rate-limit fault: refused, not carried out.
+        case rateLimited
+        /// The 5xx fault: carried out, answered with an error.
+        case serverError
+    }
+
+    /// A new limit order into the book, in either dialect, with the faults that hit
+    /// the n-th placement applied.
+    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64) -> Acceptance {
         var lose = false
         var serverError = false
         var limited = false
@@ -142,16 +163,16 @@ final class FakeOrders: @unchecked Sendable {
             }
             lose = state.placements == faults.loseResponseOfOrder
             serverError = state.placements == faults.serverErrorOfOrder
-            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: type, price: price, quantity: quantity, time: now)
+            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now)
             state.nextID += 1
             state.orders.append(order)
             return order
         }
-        if limited { return .rateLimited(retryAfter: 1) }
-        guard let placed else { return .respond(400, error(-2010, "Duplicate order sent.")) }
-        if serverError { return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) }
+        if limited { return .rateLimited }
+        guard let placed else { return .duplicate }
         onExecution?(placed, "NEW", .zero, placed.price)
-        return lose ? .dropConnection : .respond(200, placed.json)
+        if serverError { return .serverError }
+        return .accepted(placed, loseAnswer: lose)
     }
 
     /// USD-M's dead-man switch: a symbol whose countdown ran out has every open order

@@ -10,29 +10,9 @@ import Venues
 /// outcome is unknown) the order is looked up by that id before anything is sent
 /// again, so a lost response never becomes a second order. Over TLS to the exchange, or
 /// plain HTTP to the loopback fake exchange. Errors never show the key or secret.
-public final class BinanceOrderClient: @unchecked Sendable {
-    public struct OrderState: Sendable, Equatable {
-        public var clientOrderID: String
-        public var side: String = ""
-        public var orderID: Int
-        public var status: String
-        public var executedQuantity: String
-    }
-
-    public enum PlaceOutcome: Sendable, Equatable {
-        /// Sent and acknowledged.
-        case placed(OrderState)
-        /// The answer was lost; the order was found by its client id and not sent again.
-        case recovered(OrderState)
-        /// The answer was lost and the exchange had no such order: sent once more.
-        case resent(OrderState)
-    }
-
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-        /// Binance's error code, when it gave one (-1022 bad signature, -2010 rejected…).
-        public var code: Int?
-    }
+public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
+    public typealias OrderState = ExchangeOrderState
+    public typealias Failure = OrderVenueFailure
 
     let host: String
     let port: Int
@@ -48,7 +28,6 @@ public final class BinanceOrderClient: @unchecked Sendable {
     public let futures: Bool
     private let api: String
     public var recvWindow = 5000
-    /// Called with the wall time (ns) each request was handed to the socket.
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     /// One connection kept open for every request (no connect, no TLS handshake per order).
@@ -149,10 +128,24 @@ public final class BinanceOrderClient: @unchecked Sendable {
         }
     }
 
+    public func syncClock(samples: Int = 3) {
+        for _ in 0..<samples {
+            let sent = Self.now()
+            guard let response = try? connection.send(.GET, path: pathPrefix + api + "/time", headers: [], timeout: .seconds(2)),
+                  let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+                  let server = (object["serverTime"] as? NSNumber)?.int64Value else { continue }
+            clock.add(sent: sent, received: Self.now(), serverTime: server * 1_000_000)
+        }
+    }
+
+    /// USD-M has the dead-man switch; Binance spot has none.
+    public var hasCountdownCancel: Bool { futures }
+
     /// USD-M: arm (or with 0, disarm) the exchange's dead-man switch: unless called
-    /// again within `milliseconds`, every open order of the symbol is cancelled.
-    public func countdownCancelAll(symbol: String, milliseconds: Int) throws(Failure) {
-        try expectOK(.POST, "/fapi/v1/countdownCancelAll", [("symbol", symbol), ("countdownTime", String(milliseconds))], what: "countdown cancel-all on \(symbol)")
+    /// again within `seconds`, every open order of the symbol is cancelled.
+    public func armCountdown(symbol: String, seconds: Int) throws(Failure) {
+        guard futures else { throw Failure(description: "Binance spot has no countdown cancel-all", code: nil) }
+        try expectOK(.POST, "/fapi/v1/countdownCancelAll", [("symbol", symbol), ("countdownTime", String(seconds * 1000))], what: "countdown cancel-all on \(symbol)")
     }
 
     private func expectOK(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) {
@@ -177,6 +170,8 @@ public final class BinanceOrderClient: @unchecked Sendable {
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
         guard response.status == 200, let object, let state = Self.state(object) else {
             let code = object?["code"] as? Int
+            // -1021: our timestamp is outside the exchange's window: measure the clock again.
+            if code == -1021 { syncClock(samples: 3) }
             let message = object?["msg"] as? String ?? response.body
             throw Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code)
         }

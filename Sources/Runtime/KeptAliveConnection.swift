@@ -45,14 +45,15 @@ final class KeptAliveConnection: @unchecked Sendable {
         handler = nil
     }
 
-    /// Sends one request and waits for its answer. `onWritten` gets the wall time (ns)
-    /// the request was handed to the socket.
-    func send(_ method: HTTPMethod, path: String, headers extra: [(name: String, value: String)], timeout: TimeAmount, onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> RESTClient.Response {
+    /// Sends one request (with `body`, a JSON body) and waits for its answer.
+    /// `onWritten` gets the wall time (ns) the request was handed to the socket.
+    func send(_ method: HTTPMethod, path: String, headers extra: [(name: String, value: String)], body: String = "", timeout: TimeAmount, onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> RESTClient.Response {
         lock.lock()
         defer { lock.unlock() }
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: address.hostHeader)
-        headers.add(name: "Content-Length", value: "0")
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        if !body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
         headers.add(name: "Connection", value: "keep-alive")
         for header in extra { headers.add(name: header.name, value: header.value) }
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
@@ -63,7 +64,7 @@ final class KeptAliveConnection: @unchecked Sendable {
             let promise = channel.eventLoop.makePromise(of: RESTClient.Response.self)
             let written = Atomic<Bool>(false)
             channel.eventLoop.execute {
-                handler.start(head, promise: promise, context: channel, timeout: timeout) { time in
+                handler.start(head, body: body, promise: promise, context: channel, timeout: timeout) { time in
                     written.store(true, ordering: .relaxed)
                     onWritten?(time)
                 }
@@ -117,7 +118,7 @@ final class KeptAliveHandler: ChannelInboundHandler, @unchecked Sendable {
     private var body = ByteBuffer()
     private var timeoutTask: NIOCore.Scheduled<Void>?
 
-    func start(_ request: HTTPRequestHead, promise: EventLoopPromise<RESTClient.Response>, context channel: Channel, timeout: TimeAmount, written: @escaping @Sendable (Int64) -> Void) {
+    func start(_ request: HTTPRequestHead, body requestBody: String, promise: EventLoopPromise<RESTClient.Response>, context channel: Channel, timeout: TimeAmount, written: @escaping @Sendable (Int64) -> Void) {
         guard channel.isActive else {
             promise.fail(RESTClient.Failure(description: "the kept connection had closed"))
             return
@@ -130,6 +131,7 @@ final class KeptAliveHandler: ChannelInboundHandler, @unchecked Sendable {
             channel.close(promise: nil)
         }
         channel.write(HTTPClientRequestPart.head(request), promise: nil)
+        if !requestBody.isEmpty { channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(string: requestBody))), promise: nil) }
         let flushed = channel.eventLoop.makePromise(of: Void.self)
         flushed.futureResult.whenSuccess { written(Int64(Date().timeIntervalSince1970 * 1e9)) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: flushed)

@@ -25,14 +25,14 @@ public final class LiveTradingEngine {
     private let configuration: KernelConfiguration
     private var emulator: BacktestRun?
     private var emulatorJournal: KernelJournalFeed?
-    private let client: BinanceOrderClient
+    private var client: any OrderVenue
     /// When the last order request was handed to the socket (the latency figure).
     private let written = Mailbox<Int64>()
     private var journalFeed: KernelJournalFeed?
     private let prefix: String
     private let inbox = FrameInbox()
     private let feed: MarketStreamSet
-    private var parser: BinanceFeedParser
+    private var parser: VenueFeedParser
     private var lastCountdown: Int64 = 0
     private var effects: [KernelEffect] = []
     private var executed: [ClientOrderID: Quantity] = [:]
@@ -73,21 +73,21 @@ public final class LiveTradingEngine {
             if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
         let market: MarketKind = options.connection.isFutures ? .usdMargined : .spot
-        parser = BinanceFeedParser(market: market)
+        parser = options.connection.venue == .gate ? .gate(GateFeedParser()) : .binance(BinanceFeedParser(market: market))
         emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: market, strategies: emulated, cash: options.cash, risk: options.risk)
         var configuration = KernelConfiguration(account: market == .spot ? .spot : .usdMargined(leverage: Int64(options.leverage)), initialCash: options.cash, marketKind: market)
         configuration.risk = options.risk
         self.configuration = configuration
         kernel = TradingKernel(configuration: configuration, strategies: strategies)
-        guard options.connection.venue == .binance || options.connection.venue == .binanceFutures else {
-            throw LiveFailure(description: "live orders are built for Binance spot and USD-M so far (\(options.connection.venue.rawValue): issue #7)")
-        }
-        client = BinanceOrderClient(connection: options.connection, credentials: options.credentials)
-        if options.connection.isFutures {
+        client = try makeOrderVenue(connection: options.connection, credentials: options.credentials)
+        // Signed requests carry the exchange's time, not ours (Binance refuses one outside
+        // recvWindow, Gate one more than 60 s off).
+        client.syncClock(samples: 3)
+        if let futures = client as? BinanceOrderClient, futures.futures {
             for symbol in options.symbols {
-                do throws(BinanceOrderClient.Failure) {
-                    try client.setMarginType(symbol: symbol, type: options.marginType)
-                    try client.setLeverage(symbol: symbol, leverage: options.leverage)
+                do throws(OrderVenueFailure) {
+                    try futures.setMarginType(symbol: symbol, type: options.marginType)
+                    try futures.setLeverage(symbol: symbol, leverage: options.leverage)
                 } catch {
                     throw LiveFailure(description: "\(symbol): \(error); no order was sent")
                 }
@@ -132,9 +132,10 @@ public final class LiveTradingEngine {
         }
         try feed.start()
         if let address = options.connection.userData {
-            let stream = UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }) { report in
-                inbox.put(report)
-            }
+            let deliver: @Sendable (ExecutionReport) -> Void = { report in inbox.put(report) }
+            let stream = options.connection.venue == .gate
+                ? UserDataStream(gate: address, tls: options.connection.tls, credentials: options.credentials, pairs: options.symbols, clock: { LiveTradingEngine.now() }, deliver: deliver)
+                : UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }, deliver: deliver)
             // Without it, fills are still found by polling: not a reason to stop.
             if (try? stream.start()) != nil { userData = stream }
         }
@@ -208,14 +209,14 @@ public final class LiveTradingEngine {
     /// user-data stream taken, once a second as its safety net.
     private var pollInterval: Int64 { userData?.isSubscribed == true ? 1_000_000_000 : 100_000_000 }
 
-    /// USD-M: re-arms the exchange's countdown cancel-all every third of its time.
+    /// USD-M and Gate.io spot: re-arms the exchange's countdown cancel-all every third of its time.
     private func armCountdown(at current: Int64) {
-        guard options.connection.isFutures, let seconds = options.countdownSeconds, seconds > 0,
+        guard client.hasCountdownCancel, let seconds = options.countdownSeconds, seconds > 0,
               current - lastCountdown >= Int64(seconds) * 1_000_000_000 / 3 else { return }
         lastCountdown = current
         for symbol in options.symbols {
-            do throws(BinanceOrderClient.Failure) {
-                try client.countdownCancelAll(symbol: symbol, milliseconds: seconds * 1000)
+            do throws(OrderVenueFailure) {
+                try client.armCountdown(symbol: symbol, seconds: seconds)
                 countdownFailure = nil
             } catch {
                 countdownFailure = "\(error)"
@@ -264,8 +265,8 @@ public final class LiveTradingEngine {
             finished = true
             poll()
             // A clean end: the orders stay (as on spot), the dead-man switch is disarmed.
-            if options.connection.isFutures, options.countdownSeconds != nil {
-                for symbol in options.symbols { try? client.countdownCancelAll(symbol: symbol, milliseconds: 0) }
+            if client.hasCountdownCancel, options.countdownSeconds != nil {
+                for symbol in options.symbols { try? client.armCountdown(symbol: symbol, seconds: 0) }
             }
             journalFeed?.finish(kernel, complete: true)
             if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
@@ -280,8 +281,8 @@ public final class LiveTradingEngine {
         let status = feed.status
         let state = status.connected ? "up" : "down"
         let stream = options.connection.userData == nil ? "" : userData?.isSubscribed == true ? ", orders pushed" : ", orders polled"
-        let countdown = options.connection.isFutures && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
-        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus)" + stream + countdown
+        let countdown = client.hasCountdownCancel && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
+        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus), \(client.clockStatus)" + stream + countdown
     }
 
     public var reconciliationLines: [String] { reconciliation }

@@ -97,7 +97,7 @@ public final class LiveTradingSession {
     /// open) are taken over: their old exit sells are cancelled so this session's exits
     /// manage them. With `cancelBuys` off (`--keep-orders-after-crash`) every order is
     /// kept and the positions are only reported, so nothing is sold twice.
-    static func reconcile(database: ApogeeDatabase, venue: String, client: BinanceOrderClient, symbols: [String], cancelBuys: Bool) throws -> Reconciliation {
+    static func reconcile(database: ApogeeDatabase, venue: String, client: any OrderVenue, symbols: [String], cancelBuys: Bool) throws -> Reconciliation {
         var result = Reconciliation()
         let sessions = try database.tradingSessions().filter { $0.session.kind == "live" && $0.session.venue == venue }
         var known: [String: Int64] = [:]

@@ -27,13 +27,33 @@ public struct ExecutionReport: Sendable, Equatable {
         let client = (type == "CANCELED" && !(original ?? "").isEmpty) ? original! : (event["c"] as? String ?? "")
         return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String)
     }
+
+    /// Gate.io's `spot.orders` update: one report per order in `result`. Gate gives the
+    /// order's state (amount, left, average price), not each fill's price, so
+    /// `lastPrice` is "0" and the session books the new quantity at the order's limit.
+    static func parseGate(_ text: String) -> [ExecutionReport] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              object["channel"] as? String == "spot.orders", object["event"] as? String == "update",
+              let items = object["result"] as? [[String: Any]] else { return [] }
+        return items.compactMap { item in
+            guard let state = GateOrderClient.state(item) else { return nil }
+            let type: String
+            switch (item["event"] as? String, state.status) {
+            case ("put", _): type = "NEW"
+            case (_, "CANCELED"): type = "CANCELED"
+            default: type = "TRADE"
+            }
+            return ExecutionReport(clientOrderID: state.clientOrderID, executionType: type, status: state.status, lastQuantity: "0", lastPrice: "0", cumulativeQuantity: state.executedQuantity, rejectReason: nil)
+        }
+    }
 }
 
-/// Binance spot's user-data stream over the WebSocket API: on every (re)connection it
-/// sends a signed `userDataStream.subscribe.signature` (HMAC keys; the listen key is
-/// retired since 2026-02-20), then hands every `executionReport` to `deliver`. The
-/// session turns them into fills and cancels as they happen, instead of waiting for
-/// its poll.
+/// An exchange's pushed order updates, as ``ExecutionReport``s handed to `deliver`:
+/// the session turns them into fills and cancels as they happen, instead of waiting
+/// for its poll. Binance spot: over the WebSocket API, a signed
+/// `userDataStream.subscribe.signature` on every (re)connection (HMAC keys; the listen
+/// key is retired since 2026-02-20). Gate.io spot: the private `spot.orders` channel,
+/// its subscription signed (`auth`) on every (re)connection.
 public final class UserDataStream: @unchecked Sendable {
     private let feed: LiveMarketFeed
     private let state = SubscriptionState()
@@ -54,6 +74,28 @@ public final class UserDataStream: @unchecked Sendable {
             let timestamp = String(clock() / 1_000_000)
             let signature = signer.webSocketSignature([("apiKey", credentials.key), ("timestamp", timestamp)])
             return ["{\"id\":\"apogee-user-data\",\"method\":\"userDataStream.subscribe.signature\",\"params\":{\"apiKey\":\"\(credentials.key)\",\"timestamp\":\(timestamp),\"signature\":\"\(signature)\"}}"]
+        }
+    }
+
+    /// Gate.io spot: `spot.orders` of the pairs on the v4 WebSocket at `address`.
+    public init(gate address: ServiceAddress, tls: TLSClient?, credentials: APICredentials, pairs: [String], clock: @escaping @Sendable () -> Int64, deliver: @escaping @Sendable (ExecutionReport) -> Void) {
+        let state = self.state
+        feed = LiveMarketFeed(endpoint: .init(address), tls: address.tls ? tls : nil) { text, _ in
+            guard text.contains("\"spot.orders\"") else { return }
+            if text.contains("\"error\":{") {
+                state.subscribed(credentials.redact(text))
+            } else if text.contains("\"event\":\"subscribe\"") {
+                state.subscribed(nil)
+            } else {
+                for report in ExecutionReport.parseGate(text) { deliver(report) }
+            }
+        }
+        let signer = GateSigner(credentials: credentials)
+        let payload = pairs.map { "\"\($0)\"" }.joined(separator: ",")
+        feed.greeting = {
+            let time = clock() / 1_000_000_000
+            let signature = signer.channelSignature(channel: "spot.orders", event: "subscribe", time: time)
+            return ["{\"time\":\(time),\"channel\":\"spot.orders\",\"event\":\"subscribe\",\"payload\":[\(payload)],\"auth\":{\"method\":\"api_key\",\"KEY\":\"\(credentials.key)\",\"SIGN\":\"\(signature)\"}}"]
         }
     }
 

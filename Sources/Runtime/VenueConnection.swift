@@ -11,8 +11,8 @@ public struct VenueConnection: Sendable {
     /// Market-stream base (`wss://stream.binance.com:9443`).
     public let streams: ServiceAddress
     public let tls: TLSClient?
-    /// Binance spot's WebSocket API, which carries the user-data stream (nil: none
-    /// built for this venue; USD-M's listen key is not).
+    /// Where pushed order updates come from: Binance spot's WebSocket API, Gate.io's
+    /// v4 WebSocket (nil: none built for this venue; USD-M's listen key is not).
     public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
@@ -41,7 +41,12 @@ public struct VenueConnection: Sendable {
                 throw LiveFailure(description: "endpoint of \(venue.rawValue): \(error)")
             }
         }
-        self.userData = venue == .binance ? userData : nil
+        switch venue {
+        case .binance: self.userData = userData
+        // Gate.io's private channels are on the same WebSocket as its market data.
+        case .gate: self.userData = streams.path.isEmpty ? streams.appending("/ws/v4/") : streams.appending("/")
+        case .binanceFutures, .gateFutures: self.userData = nil
+        }
         tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
     }
 
@@ -55,7 +60,7 @@ public struct VenueConnection: Sendable {
         environment = .loopback(port: port)
         streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
         rest = venue == .gate ? streams.appending("/api/v4") : streams
-        userData = venue == .binance ? streams.appending("/ws-api/v3") : nil
+        userData = venue == .binance ? streams.appending("/ws-api/v3") : venue == .gate ? streams.appending("/ws/v4/") : nil
         tls = nil
     }
 

@@ -24,6 +24,12 @@ public struct APICredentials: Sendable, CustomStringConvertible {
         Digest.hmacSHA256(key: secret, message: payload) == signature.lowercased()
     }
 
+    /// Whether `signature` is Gate.io's HMAC-SHA512 of `message` (the APIv4 string of a
+    /// request, or `channel=…&event=…&time=…` of a private subscription) under this secret.
+    public func verifiesGate(signature: String, message: String) -> Bool {
+        Digest.hmacSHA512(key: secret, message: message) == signature.lowercased()
+    }
+
     /// `text` with the key and the secret replaced by `***`.
     public func redact(_ text: String) -> String {
         var result = text

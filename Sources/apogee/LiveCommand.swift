@@ -37,12 +37,13 @@ struct LiveCommand: ParsableCommand {
 
             Market data: Binance spot and USD-M (USD-M mainnet on its routed /public \
             and /market streams) and Gate.io spot (pairs like ETH_USDT). Orders: Binance \
-            spot (fills pushed by the user-data stream) and USD-M (--leverage, \
-            --margin-type, the countdown cancel-all kept armed). Over TLS to mainnet or \
-            testnet, plain to the loopback fake exchange (--endpoint loopback:PORT), or \
-            to one address of your own (--endpoint https://HOST:PORT, --ca-file to trust \
-            its certificate). Gate.io orders are the rest of issue #7. With no network, \
-            a session fails within seconds saying the exchange is unreachable.
+            spot (fills pushed by the user-data stream), USD-M (--leverage, \
+            --margin-type, the countdown cancel-all kept armed) and Gate.io spot (fills \
+            pushed on spot.orders, the countdown cancel-all kept armed). Over TLS to \
+            mainnet or testnet, plain to the loopback fake exchange (--endpoint \
+            loopback:PORT), or to one address of your own (--endpoint https://HOST:PORT, \
+            --ca-file to trust its certificate). Gate.io futures are not built. With no \
+            network, a session fails within seconds saying the exchange is unreachable.
 
             Examples:
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
@@ -95,7 +96,7 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .customLong("size"), help: "Order size of the terminal's buy and sell hotkeys.")
     var orderSize = "0.01"
 
-    @Option(help: "A TOML keys file ([binance] key = \"…\" secret = \"…\"), mode 0600; else APOGEE_BINANCE_KEY / _SECRET.")
+    @Option(help: "A TOML keys file ([binance] or [gate] key = \"…\" secret = \"…\"), mode 0600; else APOGEE_BINANCE_KEY / _SECRET (APOGEE_GATE_KEY / _SECRET for Gate.io).")
     var keys: String?
 
     @Option(name: .customLong("db"), help: "The database the order journal goes to (default: $XDG_DATA_HOME/apogee/apogee.sqlite).")
@@ -189,10 +190,11 @@ struct LiveCommand: ParsableCommand {
 extension LiveCommand {
     /// Real orders: headless until Ctrl-C or --duration, or in the terminal (LIVE).
     func runTrading(inTerminal: Bool = false) throws {
-        guard exchange == "binance" || exchange == "binance-futures" else {
-            StandardError.write("apogee: trading runs on Binance spot and USD-M for now (--exchange binance or binance-futures); Gate.io orders are part of issue #7\n")
+        guard exchange != "gate-futures" else {
+            StandardError.write("apogee: trading runs on Binance spot, Binance USD-M and Gate.io spot (--exchange binance, binance-futures or gate); Gate.io futures are not built yet (issue #7)\n")
             throw ExitStatus.failure
         }
+        let venue = VenueID(rawValue: exchange)!
         let connection: VenueConnection
         do throws(LiveFailure) {
             connection = try self.connection()
@@ -202,8 +204,9 @@ extension LiveCommand {
         }
         let credentials: APICredentials
         do {
-            guard let loaded = try APICredentials.load(for: .binance, environment: ProcessInfo.processInfo.environment, keysFile: keys) else {
-                StandardError.write("apogee: trading needs API keys: APOGEE_BINANCE_KEY and APOGEE_BINANCE_SECRET, or --keys FILE (mode 0600); to trade on paper, add --paper\n")
+            guard let loaded = try APICredentials.load(for: venue, environment: ProcessInfo.processInfo.environment, keysFile: keys) else {
+                let name = venue == .gate ? "GATE" : "BINANCE"
+                StandardError.write("apogee: trading needs API keys: APOGEE_\(name)_KEY and APOGEE_\(name)_SECRET, or --keys FILE (mode 0600, a [\(venue == .gate ? "gate" : "binance")] table); to trade on paper, add --paper\n")
                 throw ExitStatus.failure
             }
             credentials = loaded
@@ -274,7 +277,9 @@ struct FakeExchangeCommand: ParsableCommand {
             playing the recording at its recorded pace times --speed once the first \
             client subscribes. With --keys it takes signed orders for that account \
             (spot /api/v3 and USD-M /fapi/v1, leverage, margin type, countdown \
-            cancel-all) and pushes executionReports on its WebSocket API (/ws-api/v3). \
+            cancel-all) and pushes executionReports on its WebSocket API (/ws-api/v3); \
+            with --gate, Gate.io v4 spot orders (/api/v4/spot/orders, countdown_cancel_all) \
+            signed by Gate's rule and pushed on the private spot.orders channel. \
             The fault options inject what the exchanges do on bad days. Exits when the \
             recording is over.
             """)
@@ -330,7 +335,7 @@ struct FakeExchangeCommand: ParsableCommand {
     func run() throws {
         let exchange: FakeExchange
         do {
-            let account = try keys.flatMap { try APICredentials.load(for: .binance, environment: [:], keysFile: $0) }
+            let account = try keys.flatMap { try APICredentials.load(for: gate ? .gate : .binance, environment: [:], keysFile: $0) }
             var faults = FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt, loseResponseOfOrder: loseAnswer)
             faults.duplicateDepthMessage = duplicateDepth
             faults.swapDepthMessageWithNext = swapDepth
@@ -352,7 +357,7 @@ struct FakeExchangeCommand: ParsableCommand {
         let bound = try exchange.start(port: port, tls: certificate)
         let scheme = tls ? "https" : "http"
         // Written at once (not through stdout's buffer): scripts wait for this line.
-        var banner = "fake exchange on \(scheme)://127.0.0.1:\(bound) (streams: \(tls ? "wss" : "ws")://127.0.0.1:\(bound)/stream?streams=…), \(exchange.messageCount) messages at \(speed)x\n"
+        var banner = "fake exchange on \(scheme)://127.0.0.1:\(bound) (streams: \(tls ? "wss" : "ws")://127.0.0.1:\(bound)\(gate ? "/ws/v4/, Gate.io v4" : "/stream?streams=…")), \(exchange.messageCount) messages at \(speed)x\n"
         if let certificate { banner += "certificate: \(certificate.certificateChain) (apogee live … --endpoint https://127.0.0.1:\(bound) --ca-file \(certificate.certificateChain))\n" }
         FileHandle.standardOutput.write(Data(banner.utf8))
         let stop = SignalFlag()

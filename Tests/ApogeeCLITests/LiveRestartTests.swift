@@ -99,6 +99,65 @@ struct LiveRestartTests {
         #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
         for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }
     }
+
+    @Test("Gate.io: kill -9 holding a filled buy with its take profit resting; the restart reconciles by Gate's order texts and takes the position over")
+    func gatePositionTakenOver() throws {
+        let (folder, keys, account) = try TestKeys.make()
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, dialect: .gate)
+        try fake.start()
+        let db = folder + "/journal.sqlite"
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "gate", "--symbols", "ETH_USDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
+                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=5", "--param", "AutoCancelBuy=0", "--countdown-cancel", "0", "--keys", keys, "--db", db])
+        let deadline = Date().addingTimeInterval(40)
+        while !(fake.acceptedOrders.contains { $0.status == "FILLED" } && fake.acceptedOrders.contains { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let before = fake.acceptedOrders
+        let buy = try #require(before.first { $0.status == "FILLED" }, "the buy filled: \(before)")
+        let oldTakeProfit = try #require(before.first { $0.status == "NEW" }, "its take profit rests: \(before)")
+
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETH_USDT"], connection: .loopback(port: fake.port, venue: .gate), credentials: account, strategies: [], stopWhen: { settle.passed(3.0) })
+        options.database = db
+        let restart = try LiveTradingSession.run(options)
+        #expect(restart.kernel.account.position("ETH_USDT")?.quantity == (try? Quantity(parsing: buy.executed)), "the position is the crashed session's")
+        #expect(restart.reconciliation.contains { $0.contains("took over from session 1") }, "\(restart.reconciliation)")
+        let after = fake.acceptedOrders
+        #expect(after.first { $0.clientOrderID == oldTakeProfit.clientOrderID }?.status == "CANCELED", "the old take profit is cancelled")
+        #expect(after.contains { $0.clientOrderID.hasPrefix("t-s2-") && $0.status == "NEW" }, "the new session's exits rest their own take profit: \(after)")
+        // Every order the exchange accepted from the killed session is in its journal.
+        let sessions = try ApogeeDatabase(path: db).tradingSessions()
+        let journal = try #require(try ApogeeDatabase(path: db).journal(session: sessions[0].session.id ?? 0))
+        let intents = Set(journal.orders.filter { $0.event == "intent" }.map { "t-" + $0.clientOrderID })
+        #expect(Set(before.map(\.clientOrderID)).isSubset(of: intents))
+    }
+
+    @Test("Gate.io: kill -9 with a buy resting; the countdown cancel-all the session kept armed cancels it on the exchange")
+    func gateCountdownAfterKill() throws {
+        let (folder, keys, account) = try TestKeys.make()
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, dialect: .gate)
+        try fake.start()
+        defer { fake.stop() }
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "gate", "--symbols", "ETH_USDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
+                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--countdown-cancel", "5", "--keys", keys, "--db", folder + "/journal.sqlite"])
+        let deadline = Date().addingTimeInterval(40)
+        while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        #expect(fake.countdownsArmed == ["ETH_USDT"], "armed while the session runs")
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let resting = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
+        #expect(!resting.isEmpty)
+        let killedAt = Date()
+        while !fake.countdownsFired.contains("ETH_USDT"), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
+        #expect(fake.countdownsFired == ["ETH_USDT"])
+        #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
+        for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }
+    }
 }
 
 /// True once `seconds` have passed since the first question.

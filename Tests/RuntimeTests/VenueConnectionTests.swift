@@ -37,7 +37,7 @@ struct VenueConnectionTests {
         #expect(gate.marketStreams(for: ["ETH_USDT"]).map(\.description) == ["wss://api.gateio.ws:443/ws/v4/"])
         #expect(gate.depthSnapshotPath(of: "ETH_USDT") == "/api/v4/spot/order_book?currency_pair=ETH_USDT&limit=100&with_id=true")
         #expect(gate.subscriptions(for: ["ETH_USDT"], now: 1).count == 3)
-        #expect(gate.userData == nil)
+        #expect(gate.userData?.description == "wss://api.gateio.ws:443/ws/v4/", "spot.orders comes on the market data's WebSocket")
         #expect(throws: LiveFailure.self) { try VenueConnection(venue: .gateFutures, environment: .mainnet) }
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import MarketModel
+import Venues
+
+/// The fake exchange's account as Gate.io v4 spot serves it: `POST/GET /spot/orders`,
+/// `GET/DELETE /spot/orders/{id or text}`, `POST /spot/countdown_cancel_all`, each
+/// checked by Gate's rules (the `KEY` header, HMAC-SHA512 `SIGN` over method, path,
+/// query, the body's SHA-512 and `Timestamp`, which must be within 60 s). The same
+/// orders and matching as the Binance dialect; only the words differ.
+extension FakeOrders {
+    func handleGate(method: String, path: String, query: String, body: String, headers: [String: String]) -> Answer {
+        guard let credentials else { return .respond(401, gateError("INVALID_KEY", "this fake exchange has no account")) }
+        guard headers["key"] == credentials.key else { return .respond(401, gateError("INVALID_KEY", "Invalid key provided")) }
+        guard let timestampText = headers["timestamp"], let timestamp = Int64(timestampText), let signature = headers["sign"] else {
+            return .respond(401, gateError("MISSING_REQUIRED_HEADER", "Missing required header: KEY, SIGN and Timestamp"))
+        }
+        let message = GateSigner.signatureString(method: method, path: path, query: query, body: body, timestamp: timestamp)
+        guard credentials.verifiesGate(signature: signature, message: message) else {
+            return .respond(401, gateError("INVALID_SIGNATURE", "Signature mismatch"))
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        guard abs(now / 1000 - timestamp) <= 60 else { return .respond(401, gateError("REQUEST_EXPIRED", "gap between request Timestamp and server time exceeds 60")) }
+        expireCountdowns(now: now)
+        let parameters = Self.parameters(query)
+        let fields = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]) ?? [:]
+
+        switch method {
+        case "POST" where path == "/api/v4/spot/orders":
+            guard let pair = fields["currency_pair"] as? String, let side = fields["side"] as? String, ["buy", "sell"].contains(side),
+                  let amount = (fields["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }) else {
+                return .respond(400, gateError("INVALID_PARAM_VALUE", "currency_pair, side and amount are required"))
+            }
+            guard (fields["type"] as? String ?? "limit") == "limit", let price = (fields["price"] as? String).flatMap({ try? Price(parsing: $0) }) else {
+                return .respond(400, gateError("INVALID_PARAM_VALUE", "the fake exchange takes limit orders with a price"))
+            }
+            let text = fields["text"] as? String ?? "apiv4"
+            guard text.hasPrefix("t-"), text.utf8.count <= 30 else { return .respond(400, gateError("INVALID_PARAM_VALUE", "text must start with t- and be at most 28 characters after it")) }
+            switch accept(symbol: pair, side: side.uppercased(), price: price, quantity: amount, clientOrderID: text, now: now) {
+            case .rateLimited: return .rateLimited(retryAfter: 1)
+            case .duplicate: return .respond(400, gateError("INVALID_PARAM_VALUE", "an open order with text \(text) exists"))
+            case .serverError: return .respond(503, gateError("SERVER_ERROR", "Internal server error"))
+            case .accepted(let order, let loseAnswer): return loseAnswer ? .dropConnection : .respond(201, order.gateJSON)
+            }
+        case "POST" where path == "/api/v4/spot/countdown_cancel_all":
+            guard let pair = fields["currency_pair"] as? String, let timeout = fields["timeout"] as? Int, timeout == 0 || timeout >= 5 else {
+                return .respond(400, gateError("INVALID_PARAM_VALUE", "timeout must be 0 or at least 5 seconds, with a currency_pair"))
+            }
+            state.withLock { $0.countdowns[pair] = timeout == 0 ? nil : now + Int64(timeout) * 1000 }
+            return .respond(200, "{\"triggerTime\":\"\(timeout == 0 ? 0 : now + Int64(timeout) * 1000)\"}")
+        case "GET" where path == "/api/v4/spot/orders":
+            let pair = parameters["currency_pair"]
+            guard parameters["status"] == "open" else { return .respond(400, gateError("INVALID_PARAM_VALUE", "the fake exchange lists status=open only")) }
+            let open = state.withLock { $0.orders.filter { ($0.status == "NEW" || $0.status == "PARTIALLY_FILLED") && (pair == nil || $0.symbol == pair) } }
+            return .respond(200, "[" + open.map(\.gateJSON).joined(separator: ",") + "]")
+        case "GET", "DELETE":
+            guard path.hasPrefix("/api/v4/spot/orders/") else { break }
+            let name = String(path.dropFirst("/api/v4/spot/orders/".count))
+            let pair = parameters["currency_pair"]
+            let matches = { (order: Order) in (order.clientOrderID == name || String(order.orderID) == name) && (pair == nil || order.symbol == pair) }
+            if method == "GET" {
+                guard let order = state.withLock({ $0.orders.last(where: matches) }) else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
+                return .respond(200, order.gateJSON)
+            }
+            let outcome: (Order?, closed: Bool) = state.withLock { state in
+                guard let index = state.orders.lastIndex(where: matches) else { return (nil, false) }
+                guard state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED" else { return (state.orders[index], true) }
+                state.orders[index].status = "CANCELED"
+                return (state.orders[index], false)
+            }
+            guard let order = outcome.0 else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
+            if outcome.closed { return .respond(400, gateError("ORDER_CLOSED", "Order \(name) has been finished")) }
+            onExecution?(order, "CANCELED", .zero, order.price)
+            return .respond(200, order.gateJSON)
+        default:
+            break
+        }
+        return .respond(404, gateError("NOT_FOUND", "\(method) \(path) is not served by the fake exchange"))
+    }
+
+    private func gateError(_ label: String, _ message: String) -> String { "{\"label\":\"\(label)\",\"message\":\"\(message)\"}" }
+}
+
+extension FakeOrders.Order {
+    /// Gate's status words: open, closed (filled), cancelled.
+    var gateStatus: String {
+        switch status {
+        case "FILLED": return "closed"
+        case "CANCELED", "EXPIRED": return "cancelled"
+        default: return "open"
+        }
+    }
+
+    var gateFinishAs: String {
+        switch status {
+        case "FILLED": return "filled"
+        case "CANCELED", "EXPIRED": return "cancelled"
+        default: return "open"
+        }
+    }
+
+    /// A Gate.io v4 spot order object (the fields Apogee and ccxt read).
+    var gateJSON: String {
+        let left = quantity - executed
+        let filledTotal = Quantity(units: executed.units).doubleValue * price.doubleValue
+        return "{\"id\":\"\(orderID)\",\"text\":\"\(clientOrderID)\",\"create_time\":\"\(time / 1000)\",\"update_time\":\"\(time / 1000)\",\"create_time_ms\":\(time),\"status\":\"\(gateStatus)\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity.formatted(fractionDigits: 0))\",\"price\":\"\(price.formatted(fractionDigits: 0))\",\"time_in_force\":\"gtc\",\"left\":\"\(left.formatted(fractionDigits: 0))\",\"filled_amount\":\"\(executed.formatted(fractionDigits: 0))\",\"filled_total\":\"\(filledTotal)\",\"avg_deal_price\":\"\(executed.isZero ? "0" : price.formatted(fractionDigits: 0))\",\"fee\":\"0\",\"fee_currency\":\"USDT\",\"finish_as\":\"\(gateFinishAs)\"}"
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import MarketModel
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Venues
+
+/// Gate.io v4 spot orders over signed REST (HMAC-SHA512 of method, path, query, the
+/// body's SHA-512 and the timestamp; `KEY`/`SIGN`/`Timestamp` headers), safe to retry
+/// like Binance's: every order carries Apogee's client id as Gate's `text` (`t-` +
+/// the id), and when an answer is lost the order is looked up by that text before
+/// anything is sent again. Gate answers a query or cancel by text only while the order
+/// is open (and a minute after), so the numeric order id is kept once known and used
+/// from then on. States come back in the common vocabulary of ``OrderVenue``.
+public final class GateOrderClient: OrderVenue, @unchecked Sendable {
+    let host: String
+    let port: Int
+    /// The REST base path (`/api/v4`), part of what Gate signs.
+    let basePath: String
+    let signer: GateSigner
+    let credentials: APICredentials
+    public var clock = ClockOffset()
+    public private(set) var limiter = RateLimiter(weightLimit: 0)
+    public var onRequestWritten: (@Sendable (Int64) -> Void)?
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let connection: KeptAliveConnection
+    /// Apogee's client id → Gate's order id, once an answer named it.
+    private var orderIDs: [String: Int] = [:]
+
+    public init(connection venue: VenueConnection, credentials: APICredentials) {
+        host = venue.rest.host
+        port = venue.rest.port
+        basePath = venue.rest.path
+        connection = KeptAliveConnection(address: venue.rest, tls: venue.tls, group: group)
+        self.credentials = credentials
+        signer = GateSigner(credentials: credentials)
+    }
+
+    deinit {
+        connection.close()
+        group.shutdownGracefully(queue: .global()) { _ in }
+    }
+
+    /// Gate's `text`: `t-` and at most 28 of `[0-9A-Za-z_.-]`.
+    static func text(_ clientOrderID: String) -> String { "t-" + clientOrderID }
+
+    public func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String, reduceOnly: Bool) throws(OrderVenueFailure) -> PlaceOutcome {
+        guard clientOrderID.utf8.count <= 28 else {
+            throw OrderVenueFailure(description: "order \(clientOrderID): the client id is longer than Gate.io's 28 characters; not sent")
+        }
+        let body = "{\"text\":\"\(Self.text(clientOrderID))\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity)\",\"price\":\"\(price)\",\"time_in_force\":\"gtc\"}"
+        let what = "order \(clientOrderID) \(side) \(quantity) \(symbol) @ \(price)"
+        switch try send(.POST, "/spot/orders", query: "", body: body, what: what) {
+        case .answered(let state):
+            return .placed(state)
+        case .unknown:
+            // The order may or may not exist: ask before sending anything again.
+            if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
+            guard case .answered(let state) = try send(.POST, "/spot/orders", query: "", body: body, what: "order \(clientOrderID) (resent)") else {
+                throw OrderVenueFailure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on")
+            }
+            return .resent(state)
+        }
+    }
+
+    /// The order's name in a path: Gate's id once known, else the text.
+    private func pathID(_ clientOrderID: String) -> String {
+        orderIDs[clientOrderID].map(String.init) ?? Self.text(clientOrderID)
+    }
+
+    public func query(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState? {
+        let sent: Sent
+        do throws(OrderVenueFailure) {
+            sent = try send(.GET, "/spot/orders/" + pathID(clientOrderID), query: "currency_pair=\(symbol)", body: "", what: "query of \(clientOrderID)")
+        } catch {
+            if error.label == "ORDER_NOT_FOUND" { return nil }
+            throw error
+        }
+        guard case .answered(let state) = sent else {
+            throw OrderVenueFailure(description: "query of order \(clientOrderID): no answer from \(host):\(port)")
+        }
+        return state
+    }
+
+    public func cancel(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState {
+        guard case .answered(let state) = try send(.DELETE, "/spot/orders/" + pathID(clientOrderID), query: "currency_pair=\(symbol)", body: "", what: "cancel of \(clientOrderID)") else {
+            throw OrderVenueFailure(description: "cancel of order \(clientOrderID): no answer from \(host):\(port); query it before assuming anything")
+        }
+        return state
+    }
+
+    public func openOrders(symbol: String) throws(OrderVenueFailure) -> [ExchangeOrderState] {
+        let what = "open orders of \(symbol)"
+        guard let response = try request(.GET, "/spot/orders", query: "currency_pair=\(symbol)&status=open", body: "", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
+            throw refusal(response, what: what)
+        }
+        return list.compactMap { remember(Self.state($0)) }
+    }
+
+    public var hasCountdownCancel: Bool { true }
+
+    /// Gate's dead-man switch for one pair: unless called again within `seconds` (at
+    /// least 5), every open order of the pair is cancelled; 0 disarms it.
+    public func armCountdown(symbol: String, seconds: Int) throws(OrderVenueFailure) {
+        let what = "countdown cancel-all on \(symbol)"
+        let timeout = seconds == 0 ? 0 : max(5, seconds)
+        guard let response = try request(.POST, "/spot/countdown_cancel_all", query: "", body: "{\"timeout\":\(timeout),\"currency_pair\":\"\(symbol)\"}", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200 else { throw refusal(response, what: what) }
+    }
+
+    /// Samples the exchange's clock (`GET /spot/time`), keeping the fastest round trip.
+    public func syncClock(samples: Int = 3) {
+        for _ in 0..<samples {
+            let sent = Self.now()
+            guard let response = try? connection.send(.GET, path: basePath + "/spot/time", headers: [], timeout: .seconds(2)),
+                  let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+                  let server = (object["server_time"] as? NSNumber)?.int64Value else { continue }
+            clock.add(sent: sent, received: Self.now(), serverTime: server * 1_000_000)
+        }
+    }
+
+    public var rateStatus: String {
+        limiter.weightLimit == 0 ? "requests ok" : limiter.summary(at: Self.now()).replacingOccurrences(of: "weight", with: "requests")
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    enum Sent {
+        case answered(ExchangeOrderState)
+        case unknown
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, query: String, body: String, what: String) throws(OrderVenueFailure) -> Sent {
+        guard let response = try request(method, path, query: query, body: body, what: what) else { return .unknown }
+        if response.status >= 500 { return .unknown }
+        guard response.status == 200 || response.status == 201,
+              let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+              let state = remember(Self.state(object)) else {
+            throw refusal(response, what: what)
+        }
+        return .answered(state)
+    }
+
+    private func remember(_ state: ExchangeOrderState?) -> ExchangeOrderState? {
+        if let state { orderIDs[state.clientOrderID] = state.orderID }
+        return state
+    }
+
+    /// Gate's `{"label":…,"message":…}` as a failure a trader reads.
+    private func refusal(_ response: RESTClient.Response, what: String) -> OrderVenueFailure {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+        let label = object?["label"] as? String
+        // Our Timestamp is more than 60 s off the exchange's: measure the clock again.
+        if label == "REQUEST_EXPIRED" { syncClock(samples: 3) }
+        let message = object?["message"] as? String ?? response.body
+        return OrderVenueFailure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(label.map { ", \($0)" } ?? ""): \(message))"), label: label)
+    }
+
+    /// Nil when no answer came. Nothing is sent while a 429's window runs, and no new
+    /// order past 80 % of the endpoint's request limit (Gate's
+    /// `X-Gate-RateLimit-Requests-Remain` of `-Limit`).
+    private func request(_ method: HTTPMethod, _ path: String, query: String, body: String, what: String) throws(OrderVenueFailure) -> RESTClient.Response? {
+        switch limiter.decision(at: Self.now()) {
+        case .wait(let until):
+            throw OrderVenueFailure(description: "\(what): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))")
+        case .slowDown where method == .POST && path == "/spot/orders":
+            throw OrderVenueFailure(description: "\(what): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go")
+        case .slowDown, .go:
+            break
+        }
+        let timestamp = clock.serverTime(at: Self.now()) / 1_000_000_000
+        let signedPath = basePath + path
+        let headers = signer.headers(method: method.rawValue, path: signedPath, query: query, body: body, timestamp: timestamp)
+        do {
+            let response = try connection.send(method, path: signedPath + (query.isEmpty ? "" : "?" + query), headers: headers, body: body, timeout: .seconds(3), onWritten: method == .POST && path == "/spot/orders" ? onRequestWritten : nil)
+            limiter.observe(status: response.status, headers: response.headers, at: Self.now())
+            return response
+        } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
+            throw OrderVenueFailure(description: credentials.redact("\(what): exchange unreachable: \(failure)"))
+        } catch {
+            return nil
+        }
+    }
+
+    /// A Gate spot order object in the common vocabulary: `open` is NEW or
+    /// PARTIALLY_FILLED by what is left, `closed` FILLED, `cancelled` CANCELED
+    /// (whatever filled before stays in the executed quantity).
+    static func state(_ object: [String: Any]) -> ExchangeOrderState? {
+        guard let text = object["text"] as? String, let idText = object["id"] as? String, let id = Int(idText),
+              let status = object["status"] as? String,
+              let amount = (object["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }),
+              let left = (object["left"] as? String).flatMap({ try? Quantity(parsing: $0) }) else { return nil }
+        let executed = amount - left
+        let common: String
+        switch status {
+        case "open": common = executed.isZero ? "NEW" : "PARTIALLY_FILLED"
+        case "closed": common = "FILLED"
+        case "cancelled": common = "CANCELED"
+        default: common = status.uppercased()
+        }
+        let client = text.hasPrefix("t-") ? String(text.dropFirst(2)) : text
+        return ExchangeOrderState(clientOrderID: client, side: (object["side"] as? String ?? "").uppercased(), orderID: id, status: common, executedQuantity: executed.formatted(fractionDigits: 0))
+    }
+}

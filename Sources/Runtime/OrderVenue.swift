@@ -1,0 +1,93 @@
+import Venues
+
+/// What a live trading session asks of an exchange's order API, whichever exchange it
+/// is: place a limit order that is safe to retry, look an order up and cancel it by
+/// the client id Apogee gave it, list the open ones, and keep the exchange's dead-man
+/// switch armed where it has one. ``BinanceOrderClient`` (spot and USD-M) and
+/// ``GateOrderClient`` (spot) speak it; the session never sees which.
+///
+/// Order states use one vocabulary whatever the exchange calls them (Binance's: NEW,
+/// PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED, REJECTED), so the session books fills
+/// and ends the same way for every venue.
+public protocol OrderVenue: AnyObject {
+    /// `reduceOnly` (futures): the order may only shrink the position.
+    func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String, reduceOnly: Bool) throws(OrderVenueFailure) -> PlaceOutcome
+    /// The order with this client id, or nil when the exchange does not know it.
+    func query(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState?
+    func cancel(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState
+    func openOrders(symbol: String) throws(OrderVenueFailure) -> [ExchangeOrderState]
+    /// Whether the exchange cancels a symbol's orders when the session stops calling
+    /// (Binance USD-M `countdownCancelAll`, Gate.io spot `countdown_cancel_all`).
+    var hasCountdownCancel: Bool { get }
+    /// Arms (or with 0, disarms) that switch for `seconds`.
+    func armCountdown(symbol: String, seconds: Int) throws(OrderVenueFailure)
+    /// Samples the exchange's clock (the fastest of `samples` round trips wins); signed
+    /// requests carry the exchange's time from then on.
+    func syncClock(samples: Int)
+    /// Our clock against the exchange's, from ``syncClock(samples:)``.
+    var clock: ClockOffset { get }
+    /// The rate limit as the status line shows it: `weight 12/6000`, `rate-limited 1 s`.
+    var rateStatus: String { get }
+    /// Called with the wall time (ns) each order request was handed to the socket.
+    var onRequestWritten: (@Sendable (Int64) -> Void)? { get set }
+}
+
+/// An order as the exchange reports it, in the common vocabulary of ``OrderVenue``.
+public struct ExchangeOrderState: Sendable, Equatable {
+    /// Apogee's client id (Gate's `t-` prefix taken off).
+    public var clientOrderID: String
+    /// BUY or SELL.
+    public var side: String = ""
+    public var orderID: Int
+    /// NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED, REJECTED.
+    public var status: String
+    /// The base quantity executed so far, as the exchange printed it.
+    public var executedQuantity: String
+}
+
+public enum PlaceOutcome: Sendable, Equatable {
+    /// Sent and acknowledged.
+    case placed(ExchangeOrderState)
+    /// The answer was lost; the order was found by its client id and not sent again.
+    case recovered(ExchangeOrderState)
+    /// The answer was lost and the exchange had no such order: sent once more.
+    case resent(ExchangeOrderState)
+}
+
+/// Why an order request failed, in words a trader reads (never with the key or the
+/// secret in them).
+public struct OrderVenueFailure: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    /// Binance's error code, when it gave one (-1022 bad signature, -2010 rejected…).
+    public var code: Int?
+    /// Gate.io's error label, when it gave one (INVALID_SIGNATURE, ORDER_NOT_FOUND…).
+    public var label: String?
+
+    public init(description: String, code: Int? = nil, label: String? = nil) {
+        self.description = description
+        self.code = code
+        self.label = label
+    }
+}
+
+/// The order client of a live session's venue.
+public func makeOrderVenue(connection: VenueConnection, credentials: APICredentials) throws(LiveFailure) -> any OrderVenue {
+    switch connection.venue {
+    case .binance, .binanceFutures:
+        return BinanceOrderClient(connection: connection, credentials: credentials)
+    case .gate:
+        return GateOrderClient(connection: connection, credentials: credentials)
+    case .gateFutures:
+        throw LiveFailure(description: "live orders for gate-futures are not built yet (Binance spot, USD-M and Gate.io spot are); see issue #7")
+    }
+}
+
+extension OrderVenue {
+    /// For the status line: `clock +12 ms` (the exchange's clock ahead of ours), or
+    /// `clock ?` before any sample came back.
+    public var clockStatus: String {
+        guard clock.samples > 0 else { return "clock ?" }
+        let milliseconds = Double(clock.offset) / 1e6
+        return "clock \(milliseconds >= 0 ? "+" : "")\(Int(milliseconds.rounded())) ms"
+    }
+}

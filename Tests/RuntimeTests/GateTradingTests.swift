@@ -1,0 +1,105 @@
+import FakeExchange
+import Foundation
+import MarketModel
+import Runtime
+import Storage
+import Synchronization
+import Testing
+import Trading
+import Venues
+
+/// A strategy trading a recording that the fake exchange plays as a Gate.io spot
+/// market: orders over Gate's signed REST, fills pushed on `spot.orders`, the
+/// countdown cancel-all kept armed. What the exchange saw and what Apogee journaled
+/// must be the same orders and fills.
+@Suite("Live trading on Gate.io against the fake exchange", .serialized)
+struct GateTradingTests {
+    let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
+
+    func run(_ fake: FakeExchange, database: String, stopAlso: @escaping @Sendable () -> Void = {}) throws -> LiveTradingSession.Outcome {
+        // Drops with hair-trigger thresholds trades every few seconds of this recording.
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
+            ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETH_USDT"], connection: .loopback(port: fake.port, venue: .gate), credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            stopAlso()
+            return fake.finished && settle.passed(1.0)
+        })
+        options.database = database
+        options.countdownSeconds = 30
+        return try LiveTradingSession.run(options)
+    }
+
+    /// Every order on the exchange journaled first, no text twice, each one's fills in
+    /// the journal adding up to what the exchange executed, the fills to the position.
+    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (intents: Set<String>, accepted: [(clientOrderID: String, status: String, executed: String)], journal: (session: TradingSessionRecord, orders: [OrderJournalRow], fills: [FillRow], positions: [PositionSnapshotRow])) {
+        #expect(outcome.journalFailure == nil)
+        // Gate's `text` is `t-` and Apogee's client id.
+        let accepted = fake.acceptedOrders.map { (clientOrderID: String($0.clientOrderID.dropFirst(2)), status: $0.status, executed: $0.executed) }
+        #expect(fake.acceptedOrders.allSatisfy { $0.clientOrderID.hasPrefix("t-") })
+        let ids = accepted.map(\.clientOrderID)
+        #expect(Set(ids).count == ids.count, "no client id twice on the exchange")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
+        #expect(Set(ids).isSubset(of: intents), "every order on the exchange was journaled first")
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
+        }
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        #expect(net == outcome.kernel.account.position("ETH_USDT")?.quantity.units ?? 0)
+        #expect(journal.session.complete)
+        return (intents, accepted, journal)
+    }
+
+    @Test("end to end: every order and fill the exchange saw is in the journal and the position, and nothing else; fills pushed on spot.orders; the countdown armed while running, disarmed at the end")
+    func endToEnd() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account, dialect: .gate)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let armed = Mutex(false)
+        let outcome = try run(fake, database: database) {
+            if fake.countdownsArmed == ["ETH_USDT"] { armed.withLock { $0 = true } }
+        }
+        let (intents, accepted, journal) = try expectConsistent(fake, outcome, database: database)
+        #expect(accepted.count >= 1, "the strategy traded on Gate.io")
+        #expect(intents == Set(accepted.map(\.clientOrderID)), "the same orders on both sides")
+        #expect(journal.session.venue == "gate@127.0.0.1:\(fake.port)")
+        #expect(fake.userDataSubscriptions >= 1, "the signed spot.orders subscription was taken")
+        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        #expect(armed.withLock { $0 }, "the countdown was armed during the session")
+        #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
+        #expect(fake.countdownsFired.isEmpty)
+    }
+
+    @Test("the answer to an order is lost (and a 503 on another): each found by its text, none sent twice, no fill lost")
+    func lostAnswers() throws {
+        var faults = FakeExchangeFaults()
+        faults.loseResponseOfOrder = 1
+        faults.serverErrorOfOrder = 2
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account, dialect: .gate)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try run(fake, database: database)
+        let (_, accepted, _) = try expectConsistent(fake, outcome, database: database)
+        #expect(accepted.count >= 2)
+        #expect(outcome.recovered == 2, "both orders found by their text")
+    }
+
+    @Test("a dropped connection: the book resynchronises from a new snapshot, the subscription is taken again, nothing lost or doubled")
+    func droppedConnection() throws {
+        var faults = FakeExchangeFaults()
+        faults.dropAfterMessages = 1500
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account, dialect: .gate)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try run(fake, database: database)
+        _ = try expectConsistent(fake, outcome, database: database)
+        #expect(fake.userDataSubscriptions >= 2, "subscribed again after the drop")
+        let audit = outcome.kernel.book(for: "ETH_USDT")
+        #expect(audit?.state == .synced)
+    }
+}
