@@ -78,13 +78,26 @@ public final class FakeExchange: @unchecked Sendable {
         }
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 20,
-            shouldUpgrade: { channel, head in
-                channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") ? HTTPHeaders() : nil)
+            shouldUpgrade: { [weak self] channel, head in
+                // A listen-key stream needs a key the exchange gave out.
+                if head.uri.hasPrefix("/private/ws/") {
+                    let known = self?.listenKeys.withLock { $0.contains(String(head.uri.dropFirst("/private/ws/".count))) } ?? false
+                    return channel.eventLoop.makeSucceededFuture(known ? HTTPHeaders() : nil)
+                }
+                return channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") ? HTTPHeaders() : nil)
             },
             upgradePipelineHandler: { [weak self] channel, head in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
                 if head.uri.hasPrefix("/ws-api") {
                     return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .webSocketAPI))
+                }
+                if head.uri.hasPrefix("/private/ws/") {
+                    return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .futuresUserData)).map {
+                        channel.eventLoop.scheduleTask(in: .milliseconds(20)) {
+                            self.futuresUserChannels.withLock { $0[ObjectIdentifier(channel)] = channel }
+                            self.userDataCount.add(1, ordering: .relaxed)
+                        }
+                    }
                 }
                 if head.uri.hasPrefix("/ws/v4") {
                     // Gate.io: channels come by subscribe messages, not in the URL.
@@ -212,6 +225,10 @@ public final class FakeExchange: @unchecked Sendable {
             send("{\"time\":\(now / 1000),\"time_ms\":\(now),\"channel\":\"spot.orders\",\"event\":\"update\",\"result\":[\(item)]}", on: "spot.orders")
             return
         }
+        if order.futures {
+            pushFuturesUpdate(order, type: type, last: last, price: price)
+            return
+        }
         let channels = userDataChannels.withLock { Array($0.values) }
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -308,6 +325,63 @@ public final class FakeExchange: @unchecked Sendable {
     func forget(_ channel: Channel) {
         unsubscribe(channel)
         unsubscribeUserData(channel)
+        _ = futuresUserChannels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// USD-M listen keys given out and not closed or expired.
+    let listenKeys = Mutex<[String]>([])
+    let futuresUserChannels = Mutex<[ObjectIdentifier: Channel]>([:])
+
+    /// `POST/PUT/DELETE /fapi/v1/listenKey`: the API-key header only, no signature. A
+    /// POST while a key is active returns that key, as Binance does.
+    func answerListenKey(method: HTTPMethod, apiKey: String?) -> FakeOrders.Answer {
+        guard let credentials = orders.credentials, apiKey == credentials.key else {
+            return .respond(401, "{\"code\":-2015,\"msg\":\"Invalid API-key, IP, or permissions for action.\"}")
+        }
+        switch method {
+        case .POST:
+            let key = listenKeys.withLock { keys in
+                if keys.isEmpty { keys.append("fakeListenKey" + String(UInt64.random(in: 1...UInt64.max), radix: 36)) }
+                return keys[0]
+            }
+            return .respond(200, "{\"listenKey\":\"\(key)\"}")
+        case .PUT:
+            let alive = listenKeys.withLock { !$0.isEmpty }
+            return alive ? .respond(200, "{}") : .respond(400, "{\"code\":-1125,\"msg\":\"This listenKey does not exist.\"}")
+        case .DELETE:
+            listenKeys.withLock { $0.removeAll() }
+            return .respond(200, "{}")
+        default:
+            return .respond(405, "{\"code\":-1,\"msg\":\"method not allowed\"}")
+        }
+    }
+
+    /// Lets every listen key expire, as Binance does after 60 minutes without a
+    /// keep-alive: `listenKeyExpired` on each stream, which then closes.
+    public func expireListenKeys() {
+        let expired = listenKeys.withLock { keys in
+            defer { keys.removeAll() }
+            return keys
+        }
+        let channels = futuresUserChannels.withLock { Array($0.values) }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for channel in channels {
+            let text = "{\"e\":\"listenKeyExpired\",\"E\":\(now),\"listenKey\":\"\(expired.first ?? "")\"}"
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// USD-M's `ORDER_TRADE_UPDATE` to every listen-key stream.
+    private func pushFuturesUpdate(_ order: FakeOrders.Order, type: String, last: Quantity, price: Price) {
+        let channels = futuresUserChannels.withLock { Array($0.values) }
+        guard !channels.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(order.symbol)\",\"c\":\"\(order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"LIMIT\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 3))\",\"p\":\"\(order.price.formatted(fractionDigits: 2))\",\"ap\":\"\(order.executed.isZero ? "0" : order.price.formatted(fractionDigits: 2))\",\"sp\":\"0\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 3))\",\"z\":\"\(order.executed.formatted(fractionDigits: 3))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 2) : "0")\",\"n\":\"0\",\"N\":\"USDT\",\"T\":\(now),\"t\":0,\"b\":\"0\",\"a\":\"0\",\"m\":true,\"R\":false,\"wt\":\"CONTRACT_PRICE\",\"ot\":\"LIMIT\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\"}}"
+        for channel in channels {
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+        }
     }
 
     /// A Gate.io subscriber adds a channel; the first one starts the playback.
@@ -332,6 +406,7 @@ public final class FakeExchange: @unchecked Sendable {
             return orders.handleGate(method: method.rawValue, path: path, query: query, body: body, headers: headers)
         }
         let apiKey = headers["x-mbx-apikey"]
+        if path == "/fapi/v1/listenKey" { return answerListenKey(method: method, apiKey: apiKey) }
         if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll"].contains(path) {
             return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
         }

@@ -18,6 +18,8 @@ final class FakeOrders: @unchecked Sendable {
         var executed: Quantity = .zero
         var status = "NEW"
         var time: Int64
+        /// Placed on USD-M (`/fapi/v1/order`): its updates go out as ORDER_TRADE_UPDATE.
+        var futures = false
 
         var json: String {
             "{\"symbol\":\"\(symbol)\",\"orderId\":\(orderID),\"clientOrderId\":\"\(clientOrderID)\",\"transactTime\":\(time),\"price\":\"\(price.formatted(fractionDigits: 8))\",\"origQty\":\"\(quantity.formatted(fractionDigits: 8))\",\"executedQty\":\"\(executed.formatted(fractionDigits: 8))\",\"status\":\"\(status)\",\"timeInForce\":\"GTC\",\"type\":\"\(type)\",\"side\":\"\(side)\"}"
@@ -76,7 +78,7 @@ final class FakeOrders: @unchecked Sendable {
         expireCountdowns(now: now)
         switch (method, path) {
         case ("POST", "/api/v3/order"), ("POST", "/fapi/v1/order"):
-            return place(parameters, now: now)
+            return place(parameters, now: now, futures: path.hasPrefix("/fapi"))
         case ("POST", "/fapi/v1/leverage"):
             guard let symbol = parameters["symbol"], let leverage = parameters["leverage"].flatMap({ Int($0) }), (1...125).contains(leverage) else {
                 return .respond(400, error(-4028, "Leverage is not valid."))
@@ -121,7 +123,7 @@ final class FakeOrders: @unchecked Sendable {
         }
     }
 
-    private func place(_ parameters: [String: String], now: Int64) -> Answer {
+    private func place(_ parameters: [String: String], now: Int64, futures: Bool) -> Answer {
         guard let symbol = parameters["symbol"], let side = parameters["side"], let type = parameters["type"],
               let quantity = parameters["quantity"].flatMap({ try? Quantity(parsing: $0) }) else {
             return .respond(400, error(-1102, "Mandatory parameter missing: symbol, side, type and quantity are required."))
@@ -130,7 +132,7 @@ final class FakeOrders: @unchecked Sendable {
             return .respond(400, error(-1116, "Invalid orderType (the fake exchange takes LIMIT with a price)."))
         }
         let client = parameters["newClientOrderId"] ?? "fake-\(now)"
-        switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now) {
+        switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now, futures: futures) {
         case .rateLimited: return .rateLimited(retryAfter: 1)
         case .duplicate: return .respond(400, error(-2010, "Duplicate order sent."))
         case .serverError: return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again."))
@@ -150,7 +152,7 @@ final class FakeOrders: @unchecked Sendable {
 
     /// A new limit order into the book, in either dialect, with the faults that hit
     /// the n-th placement applied.
-    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64) -> Acceptance {
+    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64, futures: Bool = false) -> Acceptance {
         var lose = false
         var serverError = false
         var limited = false
@@ -163,7 +165,7 @@ final class FakeOrders: @unchecked Sendable {
             }
             lose = state.placements == faults.loseResponseOfOrder
             serverError = state.placements == faults.serverErrorOfOrder
-            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now)
+            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now, futures: futures)
             state.nextID += 1
             state.orders.append(order)
             return order

@@ -15,6 +15,8 @@ final class FakePeerHandler: ChannelInboundHandler, @unchecked Sendable {
         case gateStreams
         /// Binance's WebSocket API: requests (the user-data subscription) as text.
         case webSocketAPI
+        /// USD-M's listen-key stream: events out, nothing expected in.
+        case futuresUserData
     }
 
     weak var exchange: FakeExchange?
@@ -41,7 +43,7 @@ final class FakePeerHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let text = bytes.readString(length: bytes.readableBytes), let exchange else { return }
             let answer: String?
             switch role {
-            case .binanceStreams: answer = nil
+            case .binanceStreams, .futuresUserData: answer = nil
             case .gateStreams: answer = exchange.answerGate(text, channel: context.channel)
             case .webSocketAPI: answer = exchange.answerWebSocketAPI(text, channel: context.channel)
             }

@@ -138,6 +138,32 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         }
     }
 
+    /// USD-M's user-data stream key (`POST /fapi/v1/listenKey`, the API-key header
+    /// only): valid 60 minutes, longer with ``keepListenKeyAlive()``.
+    public func createListenKey() throws(Failure) -> String {
+        let what = "listen key"
+        guard let response = try? connection.send(.POST, path: pathPrefix + "/fapi/v1/listenKey", headers: signer.headers, timeout: .seconds(3)) else {
+            throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+        }
+        limiter.observe(status: response.status, headers: response.headers, at: Self.now())
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+        guard response.status == 200, let key = object?["listenKey"] as? String else {
+            throw Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status): \(object?["msg"] as? String ?? response.body))"), code: object?["code"] as? Int)
+        }
+        return key
+    }
+
+    /// Extends the listen key's life by 60 minutes; -1125 means it is gone (make a new one).
+    public func keepListenKeyAlive() throws(Failure) {
+        guard let response = try? connection.send(.PUT, path: pathPrefix + "/fapi/v1/listenKey", headers: signer.headers, timeout: .seconds(3)) else {
+            throw Failure(description: "listen key keep-alive: no answer from \(host):\(port)", code: nil)
+        }
+        guard response.status == 200 else {
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+            throw Failure(description: credentials.redact("listen key keep-alive: refused (HTTP \(response.status): \(object?["msg"] as? String ?? response.body))"), code: object?["code"] as? Int)
+        }
+    }
+
     /// USD-M has the dead-man switch; Binance spot has none.
     public var hasCountdownCancel: Bool { futures }
 

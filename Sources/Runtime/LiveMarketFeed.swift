@@ -56,6 +56,10 @@ public final class LiveMarketFeed: @unchecked Sendable {
     /// fresh each time (a signed one carries its own timestamp).
     public var greeting: (@Sendable () -> [String])?
 
+    /// The path (and query) to connect to, asked before every (re)connection, for a
+    /// stream whose address changes (USD-M's `/private/ws/<listenKey>`); nil: not now.
+    public var pathProvider: (@Sendable () -> String?)?
+
     public init(endpoint: Endpoint, tls: TLSClient? = nil, deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.endpoint = endpoint
         self.tls = tls
@@ -98,7 +102,12 @@ public final class LiveMarketFeed: @unchecked Sendable {
                 opened.succeed()
             }
         }
-        let endpoint = self.endpoint
+        var resolved = self.endpoint
+        if let pathProvider {
+            guard let path = pathProvider() else { return loop.makeFailedFuture(LiveFailure(description: "no address for \(resolved.host) yet (no listen key)")) }
+            resolved.path = path
+        }
+        let endpoint = resolved
         let tls = self.tls
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.seconds(3))
@@ -228,7 +237,7 @@ final class LiveFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     init(feed: LiveMarketFeed) { self.feed = feed }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var frame = unwrapInboundIn(data)
+        let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .continuation:
             var data = frame.unmaskedData

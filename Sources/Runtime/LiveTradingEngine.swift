@@ -53,6 +53,10 @@ public final class LiveTradingEngine {
     private var userData: UserDataStream?
     /// Exchange client ids back to the kernel's.
     private var byExchangeID: [String: ClientOrderID] = [:]
+    /// USD-M: the user-data stream's listen key, kept alive every 30 minutes and made
+    /// anew when the exchange says it expired.
+    private var listenKeys: ListenKeyHolder?
+    private var lastKeepAlive: Int64 = 0
     private var fillsPushed = 0
     private var fillsPolled = 0
     private var eventsSinceRate = 0
@@ -133,11 +137,25 @@ public final class LiveTradingEngine {
         try feed.start()
         if let address = options.connection.userData {
             let deliver: @Sendable (ExecutionReport) -> Void = { report in inbox.put(report) }
-            let stream = options.connection.venue == .gate
-                ? UserDataStream(gate: address, tls: options.connection.tls, credentials: options.credentials, pairs: options.symbols, clock: { LiveTradingEngine.now() }, deliver: deliver)
-                : UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }, deliver: deliver)
+            let stream: UserDataStream?
+            switch options.connection.venue {
+            case .gate:
+                stream = UserDataStream(gate: address, tls: options.connection.tls, credentials: options.credentials, pairs: options.symbols, clock: { LiveTradingEngine.now() }, deliver: deliver)
+            case .binanceFutures:
+                let keys = ListenKeyHolder()
+                if let futures = client as? BinanceOrderClient, let key = try? futures.createListenKey() {
+                    keys.set(key)
+                    listenKeys = keys
+                    lastKeepAlive = Self.now()
+                    stream = UserDataStream(futures: address, tls: options.connection.tls, keys: keys, deliver: deliver)
+                } else {
+                    stream = nil
+                }
+            case .binance, .gateFutures:
+                stream = UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }, deliver: deliver)
+            }
             // Without it, fills are still found by polling: not a reason to stop.
-            if (try? stream.start()) != nil { userData = stream }
+            if let stream, (try? stream.start()) != nil { userData = stream }
         }
         // Positions taken over from the latest session: booked into the kernel and
         // journaled as `restored`, so this session's exits manage them.
@@ -197,6 +215,7 @@ public final class LiveTradingEngine {
             poll()
         }
         armCountdown(at: current)
+        keepListenKey(at: current)
         history.sampleEquity(kernel.equity, at: Timestamp(nanoseconds: current))
         if current - rateSince >= 500_000_000 {
             recentRate = recentRate * 0.5 + Double(eventsSinceRate) / (Double(current - rateSince) / 1e9) * 0.5
@@ -222,6 +241,25 @@ public final class LiveTradingEngine {
                 countdownFailure = "\(error)"
             }
         }
+    }
+
+    /// USD-M: the listen key lives 60 minutes unless kept alive; a key the exchange
+    /// no longer knows (-1125) or said expired is replaced, and the stream's next
+    /// reconnection uses the new one.
+    private func keepListenKey(at current: Int64) {
+        guard let keys = listenKeys, let futures = client as? BinanceOrderClient else { return }
+        let due = current - lastKeepAlive >= 30 * 60 * 1_000_000_000
+        guard due || keys.isExpired else { return }
+        lastKeepAlive = current
+        if !keys.isExpired {
+            do throws(OrderVenueFailure) {
+                try futures.keepListenKeyAlive()
+                return
+            } catch {
+                if error.code != -1125 { return }
+            }
+        }
+        if let key = try? futures.createListenKey() { keys.set(key) }
     }
 
     /// Why the last countdown arming failed, if it did (shown in the header).

@@ -28,6 +28,15 @@ public struct ExecutionReport: Sendable, Equatable {
         return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String)
     }
 
+    /// USD-M's `ORDER_TRADE_UPDATE` (the order under `o`); nil for anything else.
+    static func parseFutures(_ text: String) -> ExecutionReport? {
+        guard text.contains("ORDER_TRADE_UPDATE"),
+              let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              object["e"] as? String == "ORDER_TRADE_UPDATE", let order = object["o"] as? [String: Any],
+              let client = order["c"] as? String, let type = order["x"] as? String, let status = order["X"] as? String else { return nil }
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil)
+    }
+
     /// Gate.io's `spot.orders` update: one report per order in `result`. Gate gives the
     /// order's state (amount, left, average price), not each fill's price, so
     /// `lastPrice` is "0" and the session books the new quantity at the order's limit.
@@ -99,6 +108,28 @@ public final class UserDataStream: @unchecked Sendable {
         }
     }
 
+    /// Binance USD-M: the listen key's stream (`<address>/ws/<key>`, `/private/ws/<key>`
+    /// on mainnet's routed host). The key comes from `keys`, read before every
+    /// (re)connection, so a renewed key is used at the next one; `listenKeyExpired`
+    /// marks it expired there (the session asks for a new one).
+    public init(futures address: ServiceAddress, tls: TLSClient?, keys: ListenKeyHolder, deliver: @escaping @Sendable (ExecutionReport) -> Void) {
+        let state = self.state
+        feed = LiveMarketFeed(endpoint: .init(address), tls: address.tls ? tls : nil) { text, _ in
+            if let report = ExecutionReport.parseFutures(text) {
+                state.subscribed(nil)
+                deliver(report)
+            } else if text.contains("\"listenKeyExpired\"") {
+                // The exchange closes the stream next; it reopens once the session has
+                // a new key (until then the session polls, as with any closed stream).
+                keys.expire()
+            }
+        }
+        let base = address.path
+        feed.pathProvider = { keys.current.map { base + "/ws/" + $0 } }
+        // A listen-key stream sends nothing until an event: open is subscribed.
+        state.subscribed(nil)
+    }
+
     /// Connects; throws when the WebSocket API cannot be reached.
     public func start() throws { try feed.start() }
     public func stop() { feed.stop() }
@@ -117,4 +148,18 @@ final class SubscriptionState: Sendable {
     func subscribed(_ refusal: String?) { value.withLock { $0 = (refusal == nil, refusal) } }
     var isSubscribed: Bool { value.withLock { $0.subscribed } }
     var refusal: String? { value.withLock { $0.refusal } }
+}
+
+/// USD-M's listen key, shared between the session (which makes, keeps alive and renews
+/// it) and the stream's thread (which connects with it).
+public final class ListenKeyHolder: Sendable {
+    private let value = Mutex<(key: String?, expired: Bool)>((nil, false))
+
+    public init() {}
+
+    /// The key to connect with; nil when there is none or it expired.
+    public var current: String? { value.withLock { $0.expired ? nil : $0.key } }
+    public var isExpired: Bool { value.withLock { $0.expired } }
+    public func set(_ key: String) { value.withLock { $0 = (key, false) } }
+    func expire() { value.withLock { $0.expired = true } }
 }

@@ -11,8 +11,9 @@ public struct VenueConnection: Sendable {
     /// Market-stream base (`wss://stream.binance.com:9443`).
     public let streams: ServiceAddress
     public let tls: TLSClient?
-    /// Where pushed order updates come from: Binance spot's WebSocket API, Gate.io's
-    /// v4 WebSocket (nil: none built for this venue; USD-M's listen key is not).
+    /// Where pushed order updates come from: Binance spot's WebSocket API, USD-M's
+    /// listen-key streams (the key is added per connection), Gate.io's v4 WebSocket
+    /// (nil: none built for this venue).
     public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
@@ -45,7 +46,10 @@ public struct VenueConnection: Sendable {
         case .binance: self.userData = userData
         // Gate.io's private channels are on the same WebSocket as its market data.
         case .gate: self.userData = streams.path.isEmpty ? streams.appending("/ws/v4/") : streams.appending("/")
-        case .binanceFutures, .gateFutures: self.userData = nil
+        // USD-M's listen-key stream: `/private/ws/<key>` on mainnet's routed host (and
+        // on the fake exchange, which mirrors it), `/ws/<key>` on the testnet.
+        case .binanceFutures: self.userData = environment == .testnet ? streams : streams.appending("/private")
+        case .gateFutures: self.userData = nil
         }
         tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
     }
@@ -60,7 +64,12 @@ public struct VenueConnection: Sendable {
         environment = .loopback(port: port)
         streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
         rest = venue == .gate ? streams.appending("/api/v4") : streams
-        userData = venue == .binance ? streams.appending("/ws-api/v3") : venue == .gate ? streams.appending("/ws/v4/") : nil
+        switch venue {
+        case .binance: userData = streams.appending("/ws-api/v3")
+        case .gate: userData = streams.appending("/ws/v4/")
+        case .binanceFutures: userData = streams.appending("/private")
+        case .gateFutures: userData = nil
+        }
         tls = nil
     }
 

@@ -164,6 +164,41 @@ struct LiveTradingTests {
         let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
         #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
         #expect(outcome.kernel.configuration.marketKind == .usdMargined)
+        #expect(fake.userDataSubscriptions >= 1, "the listen-key stream was opened")
+        #expect(outcome.fillsPushed >= 1, "fills pushed as ORDER_TRADE_UPDATE: pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)))
+        }
+    }
+
+    @Test("USD-M: the listen key expires mid-session; a new one is made and the stream reopened with it; no fill lost or doubled, the exchange and the journal agree")
+    func listenKeyExpiry() throws {
+        let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
+            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let settle = Settle()
+        let expired = Mutex(false)
+        var options = LiveTradingSession.Options(symbols: ["BTCUSDT"], connection: .loopback(port: fake.port, venue: .binanceFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            if fake.messagesSent > fake.messageCount / 3, !expired.withLock({ $0 }) {
+                expired.withLock { $0 = true }
+                fake.expireListenKeys()
+            }
+            return fake.finished && settle.passed(1.0)
+        })
+        options.database = database
+        let outcome = try LiveTradingSession.run(options)
+        #expect(expired.withLock { $0 })
+        #expect(fake.userDataSubscriptions >= 2, "the stream reopened with a new key: \(fake.userDataSubscriptions) openings")
+        #expect(outcome.fillsPushed >= 1)
+        let accepted = fake.acceptedOrders
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
         for order in accepted {
             let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
             #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)))
