@@ -27,7 +27,9 @@ public final class FakeExchange: @unchecked Sendable {
     /// own delays kept), as a live exchange's do; otherwise the recorded ones.
     /// Whose wire format the fake speaks: Binance's (the recording as it is) or Gate.io
     /// v4 spot's (the same events re-worded, at `/ws/v4/` and `/api/v4`).
-    public enum Dialect: Sendable { case binance, gate }
+    /// `gateFutures`: Gate.io v4 USDT futures market data (a USD-M recording, at
+    /// `/v4/ws/usdt` and `/api/v4/futures/usdt`); it takes no orders.
+    public enum Dialect: Sendable { case binance, gate, gateFutures }
     public let dialect: Dialect
 
     public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
@@ -38,13 +40,16 @@ public final class FakeExchange: @unchecked Sendable {
         market.onTrade = { [orders] trade in
             // Gate's orders name the pair as Gate spells it.
             var trade = trade
-            if dialect == .gate { trade.symbol = GateDialect.pair(trade.symbol) }
+            if dialect != .binance { trade.symbol = GateDialect.pair(trade.symbol) }
             orders.match(trade)
         }
         market.broadcast = { [weak self] text, stream, event in
             guard let self else { return }
             if self.dialect == .gate {
                 guard let event, let (channel, frame) = GateDialect.frame(for: event) else { return }
+                self.send(frame, on: channel)
+            } else if self.dialect == .gateFutures {
+                guard let event, let (channel, frame) = GateDialect.futuresFrame(for: event) else { return }
                 self.send(frame, on: channel)
             } else {
                 self.send(text, on: stream)
@@ -84,7 +89,7 @@ public final class FakeExchange: @unchecked Sendable {
                     let known = self?.listenKeys.withLock { $0.contains(String(head.uri.dropFirst("/private/ws/".count))) } ?? false
                     return channel.eventLoop.makeSucceededFuture(known ? HTTPHeaders() : nil)
                 }
-                return channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") ? HTTPHeaders() : nil)
+                return channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") || head.uri.hasPrefix("/v4/ws/usdt") ? HTTPHeaders() : nil)
             },
             upgradePipelineHandler: { [weak self] channel, head in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
@@ -99,7 +104,7 @@ public final class FakeExchange: @unchecked Sendable {
                         }
                     }
                 }
-                if head.uri.hasPrefix("/ws/v4") {
+                if head.uri.hasPrefix("/ws/v4") || head.uri.hasPrefix("/v4/ws/usdt") {
                     // Gate.io: channels come by subscribe messages, not in the URL.
                     return channel.pipeline.addHandler(FakePeerHandler(exchange: self, role: .gateStreams))
                 }
@@ -304,7 +309,9 @@ public final class FakeExchange: @unchecked Sendable {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               let name = object["channel"] as? String else { return nil }
         let now = Int64(Date().timeIntervalSince1970)
-        if name == "spot.ping" { return "{\"time\":\(now),\"channel\":\"spot.pong\",\"event\":\"\",\"result\":null}" }
+        if name == "spot.ping" || name == "futures.ping" {
+            return "{\"time\":\(now),\"channel\":\"\(name.replacingOccurrences(of: "ping", with: "pong"))\",\"event\":\"\",\"result\":null}"
+        }
         guard object["event"] as? String == "subscribe" else { return nil }
         if name == "spot.orders" {
             // A private channel: `auth` signs `channel=…&event=…&time=…` with the secret.
@@ -425,6 +432,15 @@ public final class FakeExchange: @unchecked Sendable {
             let pair = query.split(separator: "&").first { $0.hasPrefix("currency_pair=") }.map { String($0.dropFirst(14)) } ?? ""
             guard let body = market.gateDepthResponse(limit: 100, pair: pair) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
             return (.ok, body)
+        case (.GET, "/api/v4/futures/usdt/order_book"):
+            guard let body = market.gateFuturesDepthResponse(limit: 100) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
+            return (.ok, body)
+        case (.GET, _) where path.hasPrefix("/api/v4/futures/usdt/contracts/"):
+            let contract = String(path.dropFirst("/api/v4/futures/usdt/contracts/".count))
+            guard market.symbols.contains(where: { GateDialect.pair($0) == contract }) else {
+                return (.notFound, "{\"label\":\"CONTRACT_NOT_FOUND\",\"message\":\"Contract \(contract) not found\"}")
+            }
+            return (.ok, "{\"name\":\"\(contract)\",\"type\":\"direct\",\"quanto_multiplier\":\"\(GateDialect.futuresMultiplier)\",\"order_price_round\":\"0.1\",\"order_size_min\":1,\"leverage_min\":\"1\",\"leverage_max\":\"125\"}")
         case (.GET, "/api/v3/depth"), (.GET, "/fapi/v1/depth"):
             let limit = uri.split(separator: "?").dropFirst().first?.split(separator: "&").first { $0.hasPrefix("limit=") }.flatMap { Int($0.dropFirst(6)) } ?? 1000
             guard let body = market.depthResponse(limit: limit) else { return (.serviceUnavailable, "{\"code\":-1,\"msg\":\"no book yet\"}") }

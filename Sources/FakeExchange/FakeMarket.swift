@@ -17,6 +17,8 @@ final class FakeMarket: @unchecked Sendable {
     }
 
     let messages: [Message]
+    /// The recording's symbols (`BTCUSDT`), from its stream names.
+    let symbols: Set<String>
     let speed: Double
     let faults: FakeExchangeFaults
     /// Send today's exchange times instead of the recorded ones (see `ExchangeTimeShift`).
@@ -52,6 +54,7 @@ final class FakeMarket: @unchecked Sendable {
             messages.append(Message(received: split.received.nanoseconds, text: text, stream: Self.streamName(text)))
         }
         self.messages = messages
+        symbols = Set(messages.compactMap { $0.stream?.split(separator: "@").first.map { $0.uppercased() } })
         self.speed = speed
         self.faults = faults
     }
@@ -162,6 +165,19 @@ final class FakeMarket: @unchecked Sendable {
             }
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             return "{\"id\":\(id),\"current\":\(now),\"update\":\(now),\"asks\":[\(levels(book.asks))],\"bids\":[\(levels(book.bids))]}"
+        }
+    }
+
+    /// Gate.io USDT futures' `GET /futures/usdt/order_book?...&with_id=true`: levels
+    /// `{p, s}` in contracts, `current` in seconds with a fraction.
+    func gateFuturesDepthResponse(limit: Int) -> String? {
+        state.withLock { state in
+            guard let book = state.book, book.state == .synced, let id = book.lastUpdateID else { return nil }
+            func levels(_ side: BookSide) -> String {
+                side.top(limit).map { "{\"p\":\"\($0.price)\",\"s\":\(GateDialect.contracts($0.quantity))}" }.joined(separator: ",")
+            }
+            let now = Date().timeIntervalSince1970
+            return "{\"id\":\(id),\"current\":\(String(format: "%.3f", now)),\"update\":\(String(format: "%.3f", now)),\"asks\":[\(levels(book.asks))],\"bids\":[\(levels(book.bids))]}"
         }
     }
 

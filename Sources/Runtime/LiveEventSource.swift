@@ -31,7 +31,7 @@ public final class LiveEventSource: @unchecked Sendable {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
         self.connection = connection
         self.symbols = symbols
-        parser = connection.venue == .gate ? .gate(GateFeedParser()) : .binance(BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot))
+        parser = .of(connection, multipliers: try GateContracts.multipliers(connection, symbols: symbols))
         let inbox = self.inbox
         streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
             inbox.post((text, received))
@@ -69,18 +69,17 @@ public final class LiveEventSource: @unchecked Sendable {
         for (text, received) in frames {
             do throws(FeedError) {
                 // Gate's acknowledgements and pongs are no events.
-                if let event = try parser.parse(text, received: Timestamp(nanoseconds: received)) { events.append(event) }
+                try parser.parse(text, received: Timestamp(nanoseconds: received), into: &events)
             } catch {
                 malformed += 1
                 if malformedSamples.count < 5 { malformedSamples.append(error.description) }
             }
         }
         for (symbol, body) in snapshots.takeAll() {
-            guard case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: LiveMarketFeed.now())) else {
+            guard let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: LiveMarketFeed.now())) else {
                 malformed += 1
                 continue
             }
-            snapshot.symbol = symbol
             snapshotsApplied += 1
             events.append(.bookSnapshot(snapshot))
         }
@@ -111,14 +110,43 @@ public final class LiveEventSource: @unchecked Sendable {
 struct VenueFeedParser {
     private var binance: BinanceFeedParser?
     private var gate: GateFeedParser?
+    private var gateFutures: GateFuturesParser?
 
-    static func binance(_ parser: BinanceFeedParser) -> VenueFeedParser { VenueFeedParser(binance: parser, gate: nil) }
-    static func gate(_ parser: GateFeedParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: parser) }
+    static func binance(_ parser: BinanceFeedParser) -> VenueFeedParser { VenueFeedParser(binance: parser, gate: nil, gateFutures: nil) }
+    static func gate(_ parser: GateFeedParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: parser, gateFutures: nil) }
+    static func gateFutures(_ parser: GateFuturesParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: nil, gateFutures: parser) }
 
-    mutating func parse(_ text: String, received: Timestamp) throws(FeedError) -> MarketEvent? {
-        if binance != nil { return try binance!.parse(text, received: received) }
-        return try gate!.parse(text, received: received)
+    /// The parser of a live session's venue; Gate.io futures need each contract's
+    /// quanto multiplier (``GateContracts``).
+    static func of(_ connection: VenueConnection, multipliers: [String: Quantity] = [:]) -> VenueFeedParser {
+        switch connection.venue {
+        case .binance, .binanceFutures: return .binance(BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot))
+        case .gate: return .gate(GateFeedParser())
+        case .gateFutures: return .gateFutures(GateFuturesParser(multipliers: multipliers))
+        }
     }
 
-    var decimals: DecimalPlaces { binance?.decimals ?? gate?.decimals ?? DecimalPlaces() }
+    /// The frame's events, appended in order (a Gate.io futures frame carries several
+    /// trades; acknowledgements and pongs none).
+    mutating func parse(_ text: String, received: Timestamp, into events: inout [MarketEvent]) throws(FeedError) {
+        if binance != nil {
+            events.append(try binance!.parse(text, received: received))
+        } else if gate != nil {
+            if let event = try gate!.parse(text, received: received) { events.append(event) }
+        } else {
+            events.append(contentsOf: try gateFutures!.parse(text, received: received))
+        }
+    }
+
+    /// A REST depth snapshot's body as the book snapshot of `symbol`.
+    mutating func snapshot(_ body: String, of symbol: String, received: Timestamp) throws(FeedError) -> BookSnapshot {
+        var events: [MarketEvent] = []
+        try parse(body, received: received, into: &events)
+        guard case .bookSnapshot(var snapshot)? = events.first else { throw FeedError("the depth snapshot of \(symbol) is not an order book") }
+        if let gateFutures { return try gateFutures.snapshot(snapshot, of: symbol) }
+        snapshot.symbol = symbol
+        return snapshot
+    }
+
+    var decimals: DecimalPlaces { binance?.decimals ?? gate?.decimals ?? gateFutures?.decimals ?? DecimalPlaces() }
 }

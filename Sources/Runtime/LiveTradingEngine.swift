@@ -33,6 +33,8 @@ public final class LiveTradingEngine {
     private let inbox = FrameInbox()
     private let feed: MarketStreamSet
     private var parser: VenueFeedParser
+    /// One frame's events (reused: no allocation per frame).
+    private var frameEvents: [MarketEvent] = []
     private var lastCountdown: Int64 = 0
     private var effects: [KernelEffect] = []
     private var executed: [ClientOrderID: Quantity] = [:]
@@ -77,7 +79,7 @@ public final class LiveTradingEngine {
             if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
         let market: MarketKind = options.connection.isFutures ? .usdMargined : .spot
-        parser = options.connection.venue == .gate ? .gate(GateFeedParser()) : .binance(BinanceFeedParser(market: market))
+        parser = .of(options.connection, multipliers: try GateContracts.multipliers(options.connection, symbols: options.symbols))
         emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: market, strategies: emulated, cash: options.cash, risk: options.risk)
         var configuration = KernelConfiguration(account: market == .spot ? .spot : .usdMargined(leverage: Int64(options.leverage)), initialCash: options.cash, marketKind: market)
         configuration.risk = options.risk
@@ -182,22 +184,24 @@ public final class LiveTradingEngine {
         let frames = inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9))
         for report in inbox.takeReports() { apply(report) }
         for (text, received) in frames {
-            guard let event = try? parser.parse(text, received: Timestamp(nanoseconds: received)) else { continue }
-            eventsSinceRate += 1
-            deliver(.market(event))
-            // After the kernel: the screen's history is off the frame-to-order path.
-            history.record(event)
-            if emulator != nil {
-                emulator!.feed(event)
-                emulatorJournal?.sync(emulator!.kernel)
+            frameEvents.removeAll(keepingCapacity: true)
+            guard (try? parser.parse(text, received: Timestamp(nanoseconds: received), into: &frameEvents)) != nil else { continue }
+            for event in frameEvents {
+                eventsSinceRate += 1
+                deliver(.market(event))
+                // After the kernel: the screen's history is off the frame-to-order path.
+                history.record(event)
+                if emulator != nil {
+                    emulator!.feed(event)
+                    emulatorJournal?.sync(emulator!.kernel)
+                }
             }
         }
         for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
             if let last = lastSnapshotTry[symbol], Self.now() - last < 1_000_000_000 { continue }
             lastSnapshotTry[symbol] = Self.now()
             guard let body = feed.depthSnapshot(of: symbol),
-                  case .bookSnapshot(var snapshot)? = try? parser.parse(body, received: Timestamp(nanoseconds: Self.now())) else { continue }
-            snapshot.symbol = symbol
+                  let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: Self.now())) else { continue }
             deliver(.market(.bookSnapshot(snapshot)))
             emulator?.feed(MarketEvent.bookSnapshot(snapshot))
         }

@@ -17,7 +17,7 @@ public final class MarketStreamSet: @unchecked Sendable {
         self.connection = connection
         self.symbols = symbols
         feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
-        if connection.venue == .gate {
+        if connection.venue.isGate {
             for feed in feeds { feed.greeting = { connection.subscriptions(for: symbols, now: Int64(Date().timeIntervalSince1970)) } }
         }
     }

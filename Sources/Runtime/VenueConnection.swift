@@ -17,19 +17,16 @@ public struct VenueConnection: Sendable {
     public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
-        guard venue != .gateFutures else {
-            throw LiveFailure(description: "live market data for \(venue.rawValue) is not built yet (Binance spot, USD-M and Gate.io spot are); see issue #7")
-        }
         self.venue = venue
         self.environment = environment
         var userData: ServiceAddress?
         switch environment {
         case .loopback(let port):
             streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
-            rest = venue == .gate ? streams.appending("/api/v4") : streams
+            rest = venue.isGate ? streams.appending("/api/v4") : streams
             userData = streams.appending("/ws-api/v3")
         case .custom(let address):
-            rest = venue == .gate ? address.appending("/api/v4") : address
+            rest = venue.isGate ? address.appending("/api/v4") : address
             streams = address
             userData = address.appending("/ws-api/v3")
         case .mainnet, .testnet:
@@ -63,7 +60,7 @@ public struct VenueConnection: Sendable {
         self.venue = venue
         environment = .loopback(port: port)
         streams = ServiceAddress(tls: false, host: "127.0.0.1", port: port)
-        rest = venue == .gate ? streams.appending("/api/v4") : streams
+        rest = venue.isGate ? streams.appending("/api/v4") : streams
         switch venue {
         case .binance: userData = streams.appending("/ws-api/v3")
         case .gate: userData = streams.appending("/ws/v4/")
@@ -87,6 +84,9 @@ public struct VenueConnection: Sendable {
             // One connection; the channels are asked for by `subscriptions(for:)`.
             return [streams.path.isEmpty ? streams.appending("/ws/v4/") : streams.appending("/")]
         }
+        if venue == .gateFutures {
+            return [streams.path.isEmpty ? streams.appending("/v4/ws/usdt") : streams]
+        }
         let lower = symbols.map { $0.lowercased() }
         let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
         if routedStreams {
@@ -98,11 +98,18 @@ public struct VenueConnection: Sendable {
         return [streams.appending("/stream?streams=" + all.joined(separator: "/"))]
     }
 
-    /// Gate.io: the subscribe messages for the pairs' trades, best bid/ask and 100 ms
-    /// book diffs, sent on every (re)connection. Binance names its streams in the URL.
+    /// Gate.io (spot and USDT futures): the subscribe messages for the pairs' trades,
+    /// best bid/ask and 100 ms book diffs, sent on every (re)connection. Binance names
+    /// its streams in the URL.
     public func subscriptions(for symbols: [String], now seconds: Int64) -> [String] {
-        guard venue == .gate else { return [] }
         let pairs = symbols.map { "\"\($0)\"" }.joined(separator: ",")
+        if venue == .gateFutures {
+            // Gate.io futures: 100 ms book diffs of the top 100 levels.
+            return ["{\"time\":\(seconds),\"channel\":\"futures.trades\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}",
+                    "{\"time\":\(seconds),\"channel\":\"futures.book_ticker\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}"]
+                + symbols.map { "{\"time\":\(seconds),\"channel\":\"futures.order_book_update\",\"event\":\"subscribe\",\"payload\":[\"\($0)\",\"100ms\",\"100\"]}" }
+        }
+        guard venue == .gate else { return [] }
         return ["{\"time\":\(seconds),\"channel\":\"spot.trades\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}",
                 "{\"time\":\(seconds),\"channel\":\"spot.book_ticker\",\"event\":\"subscribe\",\"payload\":[\(pairs)]}"]
             + symbols.map { "{\"time\":\(seconds),\"channel\":\"spot.order_book_update\",\"event\":\"subscribe\",\"payload\":[\"\($0)\",\"100ms\"]}" }
@@ -111,6 +118,7 @@ public struct VenueConnection: Sendable {
     /// The REST depth snapshot request of `symbol`.
     public func depthSnapshotPath(of symbol: String) -> String {
         if venue == .gate { return rest.path + "/spot/order_book?currency_pair=\(symbol)&limit=100&with_id=true" }
+        if venue == .gateFutures { return rest.path + "/futures/usdt/order_book?contract=\(symbol)&limit=100&with_id=true" }
         return rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
     }
 

@@ -19,6 +19,7 @@ public enum VenueID: String, Sendable, CaseIterable {
     }
 
     public var isFutures: Bool { self == .binanceFutures || self == .gateFutures }
+    public var isGate: Bool { self == .gate || self == .gateFutures }
 }
 
 /// Where a venue is reached.

@@ -36,13 +36,16 @@ struct LiveCommand: ParsableCommand {
             Every mode reconnects with backoff and jitter when the connection drops.
 
             Market data: Binance spot and USD-M (USD-M mainnet on its routed /public \
-            and /market streams) and Gate.io spot (pairs like ETH_USDT). Orders: Binance \
+            and /market streams), Gate.io spot (pairs like ETH_USDT) and Gate.io USDT \
+            futures (contracts like BTC_USDT; sizes turned into base quantities by each \
+            contract's quanto multiplier, read at start). Orders: Binance \
             spot (fills pushed by the user-data stream), USD-M (--leverage, \
             --margin-type, the countdown cancel-all kept armed) and Gate.io spot (fills \
             pushed on spot.orders, the countdown cancel-all kept armed). Over TLS to \
             mainnet or testnet, plain to the loopback fake exchange (--endpoint \
             loopback:PORT), or to one address of your own (--endpoint https://HOST:PORT, \
-            --ca-file to trust its certificate). Gate.io futures are not built. With no \
+            --ca-file to trust its certificate). Gate.io futures orders are not built \
+            (market data, --paper and --headless are). With no \
             network, a session fails within seconds saying the exchange is unreachable.
 
             Examples:
@@ -329,6 +332,9 @@ struct FakeExchangeCommand: ParsableCommand {
     @Flag(help: "Speak Gate.io v4 spot instead of Binance (/ws/v4/ with subscribe messages, /api/v4/spot/order_book): pairs like ETH_USDT.")
     var gate = false
 
+    @Flag(name: .customLong("gate-futures"), help: "Speak Gate.io v4 USDT futures market data instead of Binance (/v4/ws/usdt, /api/v4/futures/usdt/order_book and contracts; sizes in contracts of 0.0001): play a USD-M recording, contracts like BTC_USDT. Takes no orders.")
+    var gateFutures = false
+
     @Flag(name: .customLong("recorded-times"), help: "Send the recording's exchange times as they are (default: moved to today, keeping the recorded delays).")
     var recordedTimes = false
 
@@ -343,7 +349,7 @@ struct FakeExchangeCommand: ParsableCommand {
             faults.serverErrorOfOrder = serverErrorOrder
             faults.partialFills = partialFills
             faults.restDelayMilliseconds = restDelay
-            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gate ? .gate : .binance)
+            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gateFutures ? .gateFutures : gate ? .gate : .binance)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
@@ -357,7 +363,7 @@ struct FakeExchangeCommand: ParsableCommand {
         let bound = try exchange.start(port: port, tls: certificate)
         let scheme = tls ? "https" : "http"
         // Written at once (not through stdout's buffer): scripts wait for this line.
-        var banner = "fake exchange on \(scheme)://127.0.0.1:\(bound) (streams: \(tls ? "wss" : "ws")://127.0.0.1:\(bound)\(gate ? "/ws/v4/, Gate.io v4" : "/stream?streams=…")), \(exchange.messageCount) messages at \(speed)x\n"
+        var banner = "fake exchange on \(scheme)://127.0.0.1:\(bound) (streams: \(tls ? "wss" : "ws")://127.0.0.1:\(bound)\(gateFutures ? "/v4/ws/usdt, Gate.io v4 USDT futures" : gate ? "/ws/v4/, Gate.io v4" : "/stream?streams=…")), \(exchange.messageCount) messages at \(speed)x\n"
         if let certificate { banner += "certificate: \(certificate.certificateChain) (apogee live … --endpoint https://127.0.0.1:\(bound) --ca-file \(certificate.certificateChain))\n" }
         FileHandle.standardOutput.write(Data(banner.utf8))
         let stop = SignalFlag()

@@ -181,6 +181,40 @@ struct LiveFeedTests {
         #expect(symbol.book?.bestBid == file.symbols.first?.book?.bestBid)
     }
 
+    @Test("Gate.io USDT futures: sizes in contracts become quantities by the contract's quanto multiplier; every trade arrives, the book syncs from the with_id snapshot and ends as the file's, audit clean")
+    func gateFutures() throws {
+        let exchange = try FakeExchange(recording: Support.usdmBTC, speed: 50, dialect: .gateFutures)
+        try exchange.start()
+        var options = LiveOptions(venue: .gateFutures, symbols: ["BTC_USDT"], environment: .loopback(port: exchange.port))
+        let done = Settle()
+        options.stopWhen = { exchange.finished && done.passed(1.0) }
+        options.duration = 60
+        let report = try HeadlessLive.run(options)
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.usdmBTC]))
+        let symbol = try #require(report.symbols.first)
+        #expect(symbol.symbol == "BTC_USDT")
+        #expect(report.counts.trade == file.counts.trade)
+        #expect(report.malformed == 0, "\(report.malformedSamples)")
+        #expect((report.live?.snapshots ?? 0) >= 1)
+        #expect(report.auditMismatches == 0)
+        #expect(report.auditChecks >= file.auditChecks / 2)
+        #expect(symbol.book?.state == .synced)
+        #expect(symbol.book?.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+        #expect(symbol.book?.bestBid == file.symbols.first?.book?.bestBid, "contracts × 0.0001 BTC give back the recorded quantities")
+    }
+
+    @Test("Gate.io USDT futures: a contract the exchange does not list stops the session at once with the reason")
+    func gateFuturesUnknownContract() throws {
+        let exchange = try FakeExchange(recording: Support.usdmBTC, speed: 50, dialect: .gateFutures)
+        try exchange.start()
+        do {
+            _ = try HeadlessLive.run(LiveOptions(venue: .gateFutures, symbols: ["DOGE_USDT"], environment: .loopback(port: exchange.port)))
+            Issue.record("an unknown contract was streamed")
+        } catch {
+            #expect(error.description.contains("DOGE_USDT is not a Gate.io USDT futures contract"), "\(error)")
+        }
+    }
+
     @Test("nothing listening: the session fails within seconds, saying the exchange is unreachable")
     func unreachable() throws {
         let server = try FreeLoopbackPort()

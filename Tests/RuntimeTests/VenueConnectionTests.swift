@@ -25,7 +25,7 @@ struct VenueConnectionTests {
         #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000")
     }
 
-    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io spot on /ws/v4/ with subscribe messages; Gate.io futures says it is not built")
+    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io spot on /ws/v4/ with subscribe messages; Gate.io USDT futures on /v4/ws/usdt with its contract order book")
     func loopbackCustomGate() throws {
         let loopback = try VenueConnection(venue: .binanceFutures, environment: .loopback(port: 18080))
         #expect(loopback.tls == nil && !loopback.routedStreams)
@@ -38,6 +38,12 @@ struct VenueConnectionTests {
         #expect(gate.depthSnapshotPath(of: "ETH_USDT") == "/api/v4/spot/order_book?currency_pair=ETH_USDT&limit=100&with_id=true")
         #expect(gate.subscriptions(for: ["ETH_USDT"], now: 1).count == 3)
         #expect(gate.userData?.description == "wss://api.gateio.ws:443/ws/v4/", "spot.orders comes on the market data's WebSocket")
-        #expect(throws: LiveFailure.self) { try VenueConnection(venue: .gateFutures, environment: .mainnet) }
+        let futures = try VenueConnection(venue: .gateFutures, environment: .mainnet)
+        #expect(futures.marketStreams(for: ["BTC_USDT"]).map(\.description) == ["wss://fx-ws.gateio.ws:443/v4/ws/usdt"])
+        #expect(futures.depthSnapshotPath(of: "BTC_USDT") == "/api/v4/futures/usdt/order_book?contract=BTC_USDT&limit=100&with_id=true")
+        #expect(futures.subscriptions(for: ["BTC_USDT"], now: 1).contains { $0.contains("futures.order_book_update") && $0.contains("[\"BTC_USDT\",\"100ms\",\"100\"]") })
+        let futuresLoopback = VenueConnection.loopback(port: 18080, venue: .gateFutures)
+        #expect(futuresLoopback.marketStreams(for: ["BTC_USDT"]).map(\.description) == ["ws://127.0.0.1:18080/v4/ws/usdt"])
+        #expect(futuresLoopback.rest.path == "/api/v4")
     }
 }
