@@ -223,6 +223,12 @@ public final class FakeExchange: @unchecked Sendable {
     /// sends it (a cancel's `c` names the cancel request, `C` the order); on Gate.io, a
     /// `spot.orders` update (put, update, finish).
     private func pushExecution(_ order: FakeOrders.Order, type: String, last: Quantity, price: Price) {
+        if dialect == .gateFutures {
+            // futures.orders: the order object itself (no put/update/finish event).
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            send("{\"time\":\(now / 1000),\"time_ms\":\(now),\"channel\":\"futures.orders\",\"event\":\"update\",\"result\":[\(order.gateFuturesJSON)]}", on: "futures.orders")
+            return
+        }
         if dialect == .gate {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let event = type == "NEW" ? "put" : (order.status == "NEW" || order.status == "PARTIALLY_FILLED") ? "update" : "finish"
@@ -313,7 +319,10 @@ public final class FakeExchange: @unchecked Sendable {
             return "{\"time\":\(now),\"channel\":\"\(name.replacingOccurrences(of: "ping", with: "pong"))\",\"event\":\"\",\"result\":null}"
         }
         guard object["event"] as? String == "subscribe" else { return nil }
-        if name == "spot.orders" {
+        if name == "futures.orders", ((object["payload"] as? [Any])?.first as? String) != String(FakeOrders.futuresUserID) {
+            return "{\"time\":\(now),\"channel\":\"\(name)\",\"event\":\"subscribe\",\"error\":{\"code\":2,\"message\":\"the payload must start with the user id\"},\"result\":null}"
+        }
+        if name == "spot.orders" || name == "futures.orders" {
             // A private channel: `auth` signs `channel=…&event=…&time=…` with the secret.
             let auth = object["auth"] as? [String: Any]
             let time = (object["time"] as? NSNumber)?.int64Value ?? 0
@@ -409,7 +418,8 @@ public final class FakeExchange: @unchecked Sendable {
     func restAnswer(method: HTTPMethod, uri: String, headers: [String: String], body: String) -> FakeOrders.Answer {
         let path = String(uri.split(separator: "?").first ?? "")
         let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" {
+        let gateFuturesPrivate = path.hasPrefix("/api/v4/futures/usdt/") && !path.hasPrefix("/api/v4/futures/usdt/order_book") && !path.hasPrefix("/api/v4/futures/usdt/contracts")
+        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" || gateFuturesPrivate {
             return orders.handleGate(method: method.rawValue, path: path, query: query, body: body, headers: headers)
         }
         let apiKey = headers["x-mbx-apikey"]
@@ -478,7 +488,7 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
             for (name, value) in head.headers { fields[name.lowercased()] = value }
             let answer = exchange.restAnswer(method: head.method, uri: head.uri, headers: fields, body: body)
             let weight = exchange.countRequest()
-            let gate = exchange.dialect == .gate
+            let gate = exchange.dialect != .binance
             let reply: () -> Void = { [head] in
                 var status = HTTPResponseStatus.ok
                 var body = ""

@@ -20,6 +20,7 @@ final class FakeOrders: @unchecked Sendable {
         var time: Int64
         /// Placed on USD-M (`/fapi/v1/order`): its updates go out as ORDER_TRADE_UPDATE.
         var futures = false
+        var reduceOnly = false
 
         var json: String {
             "{\"symbol\":\"\(symbol)\",\"orderId\":\(orderID),\"clientOrderId\":\"\(clientOrderID)\",\"transactTime\":\(time),\"price\":\"\(price.formatted(fractionDigits: 8))\",\"origQty\":\"\(quantity.formatted(fractionDigits: 8))\",\"executedQty\":\"\(executed.formatted(fractionDigits: 8))\",\"status\":\"\(status)\",\"timeInForce\":\"GTC\",\"type\":\"\(type)\",\"side\":\"\(side)\"}"
@@ -152,7 +153,7 @@ final class FakeOrders: @unchecked Sendable {
 
     /// A new limit order into the book, in either dialect, with the faults that hit
     /// the n-th placement applied.
-    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64, futures: Bool = false) -> Acceptance {
+    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64, futures: Bool = false, reduceOnly: Bool = false) -> Acceptance {
         var lose = false
         var serverError = false
         var limited = false
@@ -165,7 +166,7 @@ final class FakeOrders: @unchecked Sendable {
             }
             lose = state.placements == faults.loseResponseOfOrder
             serverError = state.placements == faults.serverErrorOfOrder
-            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now, futures: futures)
+            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now, futures: futures, reduceOnly: reduceOnly)
             state.nextID += 1
             state.orders.append(order)
             return order

@@ -5,13 +5,18 @@ import NIOHTTP1
 import NIOPosix
 import Venues
 
-/// Gate.io v4 spot orders over signed REST (HMAC-SHA512 of method, path, query, the
-/// body's SHA-512 and the timestamp; `KEY`/`SIGN`/`Timestamp` headers), safe to retry
-/// like Binance's: every order carries Apogee's client id as Gate's `text` (`t-` +
-/// the id), and when an answer is lost the order is looked up by that text before
-/// anything is sent again. Gate answers a query or cancel by text only while the order
-/// is open (and a minute after), so the numeric order id is kept once known and used
-/// from then on. States come back in the common vocabulary of ``OrderVenue``.
+/// Gate.io v4 orders, spot (`/spot/orders`) and USDT futures (`/futures/usdt/orders`),
+/// over signed REST (HMAC-SHA512 of method, path, query, the body's SHA-512 and the
+/// timestamp; `KEY`/`SIGN`/`Timestamp` headers), safe to retry like Binance's: every
+/// order carries Apogee's client id as Gate's `text` (`t-` + the id), and when an
+/// answer is lost the order is looked up by that text before anything is sent again.
+/// Gate answers a query or cancel by text only while the order is open (and a minute
+/// after), so the numeric order id is kept once known and used from then on.
+///
+/// Futures sizes are whole contracts, signed (> 0 buys, < 0 sells); a quantity is
+/// turned into contracts by the contract's quanto multiplier, and one that is not a
+/// whole number of contracts is refused before anything is sent. States come back in
+/// the common vocabulary of ``OrderVenue``, quantities in the base currency.
 public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     let host: String
     let port: Int
@@ -26,8 +31,12 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     private let connection: KeptAliveConnection
     /// Apogee's client id → Gate's order id, once an answer named it.
     private var orderIDs: [String: Int] = [:]
+    /// Futures: base currency per contract, by contract (nil: spot).
+    public let multipliers: [String: Quantity]?
 
-    public init(connection venue: VenueConnection, credentials: APICredentials) {
+    /// `multipliers`: USDT futures, with each contract's quanto multiplier.
+    public init(connection venue: VenueConnection, credentials: APICredentials, multipliers: [String: Quantity]? = nil) {
+        self.multipliers = multipliers
         host = venue.rest.host
         port = venue.rest.port
         basePath = venue.rest.path
@@ -44,23 +53,58 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     /// Gate's `text`: `t-` and at most 28 of `[0-9A-Za-z_.-]`.
     static func text(_ clientOrderID: String) -> String { "t-" + clientOrderID }
 
+    private var ordersPath: String { multipliers == nil ? "/spot/orders" : "/futures/usdt/orders" }
+
     public func place(symbol: String, side: String, price: String, quantity: String, clientOrderID: String, reduceOnly: Bool) throws(OrderVenueFailure) -> PlaceOutcome {
         guard clientOrderID.utf8.count <= 28 else {
             throw OrderVenueFailure(description: "order \(clientOrderID): the client id is longer than Gate.io's 28 characters; not sent")
         }
-        let body = "{\"text\":\"\(Self.text(clientOrderID))\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity)\",\"price\":\"\(price)\",\"time_in_force\":\"gtc\"}"
+        let body: String
+        if let multipliers {
+            guard let multiplier = multipliers[symbol], let amount = try? Quantity(parsing: quantity),
+                  amount.units % multiplier.units == 0, amount.units > 0 else {
+                throw OrderVenueFailure(description: "order \(clientOrderID): \(quantity) \(symbol) is not a whole number of contracts (\(multipliers[symbol].map { "\($0)" } ?? "unknown") each); not sent")
+            }
+            let contracts = amount.units / multiplier.units * (side == "BUY" ? 1 : -1)
+            body = "{\"contract\":\"\(symbol)\",\"size\":\(contracts),\"price\":\"\(price)\",\"tif\":\"gtc\",\"text\":\"\(Self.text(clientOrderID))\",\"reduce_only\":\(reduceOnly)}"
+        } else {
+            body = "{\"text\":\"\(Self.text(clientOrderID))\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity)\",\"price\":\"\(price)\",\"time_in_force\":\"gtc\"}"
+        }
         let what = "order \(clientOrderID) \(side) \(quantity) \(symbol) @ \(price)"
-        switch try send(.POST, "/spot/orders", query: "", body: body, what: what) {
+        switch try send(.POST, ordersPath, query: "", body: body, what: what) {
         case .answered(let state):
             return .placed(state)
         case .unknown:
             // The order may or may not exist: ask before sending anything again.
             if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
-            guard case .answered(let state) = try send(.POST, "/spot/orders", query: "", body: body, what: "order \(clientOrderID) (resent)") else {
+            guard case .answered(let state) = try send(.POST, ordersPath, query: "", body: body, what: "order \(clientOrderID) (resent)") else {
                 throw OrderVenueFailure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on")
             }
             return .resent(state)
         }
+    }
+
+    /// Futures: the leverage of a contract; `crossMargin` sets cross margin (Gate's
+    /// leverage 0) with this leverage as its limit, else isolated at this leverage.
+    public func setLeverage(contract: String, leverage: Int, crossMargin: Bool) throws(OrderVenueFailure) {
+        let what = "leverage \(leverage)x (\(crossMargin ? "cross" : "isolated")) on \(contract)"
+        let query = crossMargin ? "leverage=0&cross_leverage_limit=\(leverage)" : "leverage=\(leverage)"
+        guard let response = try request(.POST, "/futures/usdt/positions/\(contract)/leverage", query: query, body: "", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200 else { throw refusal(response, what: what) }
+    }
+
+    /// Futures: the account's user id, which the private `futures.*` channels name
+    /// first in their payload.
+    public func futuresUserID() throws(OrderVenueFailure) -> String {
+        let what = "futures account"
+        guard let response = try request(.GET, "/futures/usdt/accounts", query: "", body: "", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+              let user = (object["user"] as? NSNumber)?.int64Value else { throw refusal(response, what: what) }
+        return String(user)
     }
 
     /// The order's name in a path: Gate's id once known, else the text.
@@ -71,7 +115,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     public func query(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState? {
         let sent: Sent
         do throws(OrderVenueFailure) {
-            sent = try send(.GET, "/spot/orders/" + pathID(clientOrderID), query: "currency_pair=\(symbol)", body: "", what: "query of \(clientOrderID)")
+            sent = try send(.GET, ordersPath + "/" + pathID(clientOrderID), query: multipliers == nil ? "currency_pair=\(symbol)" : "", body: "", what: "query of \(clientOrderID)")
         } catch {
             if error.label == "ORDER_NOT_FOUND" { return nil }
             throw error
@@ -83,7 +127,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     }
 
     public func cancel(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState {
-        guard case .answered(let state) = try send(.DELETE, "/spot/orders/" + pathID(clientOrderID), query: "currency_pair=\(symbol)", body: "", what: "cancel of \(clientOrderID)") else {
+        guard case .answered(let state) = try send(.DELETE, ordersPath + "/" + pathID(clientOrderID), query: multipliers == nil ? "currency_pair=\(symbol)" : "", body: "", what: "cancel of \(clientOrderID)") else {
             throw OrderVenueFailure(description: "cancel of order \(clientOrderID): no answer from \(host):\(port); query it before assuming anything")
         }
         return state
@@ -91,23 +135,25 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
 
     public func openOrders(symbol: String) throws(OrderVenueFailure) -> [ExchangeOrderState] {
         let what = "open orders of \(symbol)"
-        guard let response = try request(.GET, "/spot/orders", query: "currency_pair=\(symbol)&status=open", body: "", what: what) else {
+        guard let response = try request(.GET, ordersPath, query: multipliers == nil ? "currency_pair=\(symbol)&status=open" : "contract=\(symbol)&status=open", body: "", what: what) else {
             throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
         }
         guard response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
             throw refusal(response, what: what)
         }
-        return list.compactMap { remember(Self.state($0)) }
+        return list.compactMap { remember(Self.state($0, multipliers: multipliers)) }
     }
 
     public var hasCountdownCancel: Bool { true }
 
-    /// Gate's dead-man switch for one pair: unless called again within `seconds` (at
-    /// least 5), every open order of the pair is cancelled; 0 disarms it.
+    /// Gate's dead-man switch for one pair or contract: unless called again within
+    /// `seconds` (at least 5), every open order of it is cancelled; 0 disarms it.
     public func armCountdown(symbol: String, seconds: Int) throws(OrderVenueFailure) {
         let what = "countdown cancel-all on \(symbol)"
         let timeout = seconds == 0 ? 0 : max(5, seconds)
-        guard let response = try request(.POST, "/spot/countdown_cancel_all", query: "", body: "{\"timeout\":\(timeout),\"currency_pair\":\"\(symbol)\"}", what: what) else {
+        let path = multipliers == nil ? "/spot/countdown_cancel_all" : "/futures/usdt/countdown_cancel_all"
+        let body = multipliers == nil ? "{\"timeout\":\(timeout),\"currency_pair\":\"\(symbol)\"}" : "{\"timeout\":\(timeout),\"contract\":\"\(symbol)\"}"
+        guard let response = try request(.POST, path, query: "", body: body, what: what) else {
             throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
         }
         guard response.status == 200 else { throw refusal(response, what: what) }
@@ -140,7 +186,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         if response.status >= 500 { return .unknown }
         guard response.status == 200 || response.status == 201,
               let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
-              let state = remember(Self.state(object)) else {
+              let state = remember(Self.state(object, multipliers: multipliers)) else {
             throw refusal(response, what: what)
         }
         return .answered(state)
@@ -168,7 +214,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         switch limiter.decision(at: Self.now()) {
         case .wait(let until):
             throw OrderVenueFailure(description: "\(what): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))")
-        case .slowDown where method == .POST && path == "/spot/orders":
+        case .slowDown where method == .POST && path == ordersPath:
             throw OrderVenueFailure(description: "\(what): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go")
         case .slowDown, .go:
             break
@@ -177,7 +223,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         let signedPath = basePath + path
         let headers = signer.headers(method: method.rawValue, path: signedPath, query: query, body: body, timestamp: timestamp)
         do {
-            let response = try connection.send(method, path: signedPath + (query.isEmpty ? "" : "?" + query), headers: headers, body: body, timeout: .seconds(3), onWritten: method == .POST && path == "/spot/orders" ? onRequestWritten : nil)
+            let response = try connection.send(method, path: signedPath + (query.isEmpty ? "" : "?" + query), headers: headers, body: body, timeout: .seconds(3), onWritten: method == .POST && path == ordersPath ? onRequestWritten : nil)
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
@@ -187,23 +233,36 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         }
     }
 
-    /// A Gate spot order object in the common vocabulary: `open` is NEW or
-    /// PARTIALLY_FILLED by what is left, `closed` FILLED, `cancelled` CANCELED
-    /// (whatever filled before stays in the executed quantity).
-    static func state(_ object: [String: Any]) -> ExchangeOrderState? {
-        guard let text = object["text"] as? String, let idText = object["id"] as? String, let id = Int(idText),
-              let status = object["status"] as? String,
-              let amount = (object["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }),
-              let left = (object["left"] as? String).flatMap({ try? Quantity(parsing: $0) }) else { return nil }
-        let executed = amount - left
+    /// A Gate order object in the common vocabulary. Spot: `open` is NEW or
+    /// PARTIALLY_FILLED by what is left, `closed` FILLED, `cancelled` CANCELED.
+    /// Futures (`multipliers` given): `size`/`left` in signed contracts, `open` or
+    /// `finished` with `finish_as` (filled, or cancelled and its kin: CANCELED).
+    /// Whatever filled before a cancel stays in the executed quantity.
+    static func state(_ object: [String: Any], multipliers: [String: Quantity]?) -> ExchangeOrderState? {
+        guard let text = object["text"] as? String, let status = object["status"] as? String else { return nil }
+        let id = (object["id"] as? NSNumber)?.intValue ?? (object["id"] as? String).flatMap { Int($0) }
+        guard let id else { return nil }
+        let executed: Quantity
+        let side: String
+        if let multipliers {
+            guard let contract = object["contract"] as? String, let multiplier = multipliers[contract],
+                  let size = (object["size"] as? NSNumber)?.int64Value, let left = (object["left"] as? NSNumber)?.int64Value else { return nil }
+            executed = Quantity(units: (abs(size) - abs(left)) * multiplier.units)
+            side = size > 0 ? "BUY" : "SELL"
+        } else {
+            guard let amount = (object["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }),
+                  let left = (object["left"] as? String).flatMap({ try? Quantity(parsing: $0) }) else { return nil }
+            executed = amount - left
+            side = (object["side"] as? String ?? "").uppercased()
+        }
         let common: String
-        switch status {
-        case "open": common = executed.isZero ? "NEW" : "PARTIALLY_FILLED"
-        case "closed": common = "FILLED"
-        case "cancelled": common = "CANCELED"
+        switch (status, object["finish_as"] as? String) {
+        case ("open", _): common = executed.isZero ? "NEW" : "PARTIALLY_FILLED"
+        case ("closed", _), ("finished", "filled"): common = "FILLED"
+        case ("cancelled", _), ("finished", _): common = "CANCELED"
         default: common = status.uppercased()
         }
         let client = text.hasPrefix("t-") ? String(text.dropFirst(2)) : text
-        return ExchangeOrderState(clientOrderID: client, side: (object["side"] as? String ?? "").uppercased(), orderID: id, status: common, executedQuantity: executed.formatted(fractionDigits: 0))
+        return ExchangeOrderState(clientOrderID: client, side: side, orderID: id, status: common, executedQuantity: executed.formatted(fractionDigits: 0))
     }
 }

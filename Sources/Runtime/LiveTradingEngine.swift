@@ -79,24 +79,29 @@ public final class LiveTradingEngine {
             if parameters.emulated { emulated.append(entry.make(parameters)) } else { strategies.append(entry.make(parameters)) }
         }
         let market: MarketKind = options.connection.isFutures ? .usdMargined : .spot
-        parser = .of(options.connection, multipliers: try GateContracts.multipliers(options.connection, symbols: options.symbols))
+        let multipliers = try GateContracts.multipliers(options.connection, symbols: options.symbols)
+        parser = .of(options.connection, multipliers: multipliers)
         emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: market, strategies: emulated, cash: options.cash, risk: options.risk)
         var configuration = KernelConfiguration(account: market == .spot ? .spot : .usdMargined(leverage: Int64(options.leverage)), initialCash: options.cash, marketKind: market)
         configuration.risk = options.risk
         self.configuration = configuration
         kernel = TradingKernel(configuration: configuration, strategies: strategies)
-        client = try makeOrderVenue(connection: options.connection, credentials: options.credentials)
+        client = makeOrderVenue(connection: options.connection, credentials: options.credentials, multipliers: multipliers)
         // Signed requests carry the exchange's time, not ours (Binance refuses one outside
         // recvWindow, Gate one more than 60 s off).
         client.syncClock(samples: 3)
-        if let futures = client as? BinanceOrderClient, futures.futures {
-            for symbol in options.symbols {
-                do throws(OrderVenueFailure) {
-                    try futures.setMarginType(symbol: symbol, type: options.marginType)
-                    try futures.setLeverage(symbol: symbol, leverage: options.leverage)
-                } catch {
-                    throw LiveFailure(description: "\(symbol): \(error); no order was sent")
+        // Futures: margin type and leverage per symbol before any order; a refusal
+        // stops the session (trading on settings the trader did not ask for is worse).
+        for symbol in options.symbols where options.connection.isFutures {
+            do throws(OrderVenueFailure) {
+                if let binance = client as? BinanceOrderClient {
+                    try binance.setMarginType(symbol: symbol, type: options.marginType)
+                    try binance.setLeverage(symbol: symbol, leverage: options.leverage)
+                } else if let gate = client as? GateOrderClient {
+                    try gate.setLeverage(contract: symbol, leverage: options.leverage, crossMargin: options.marginType == "CROSSED")
                 }
+            } catch {
+                throw LiveFailure(description: "\(symbol): \(error); no order was sent")
             }
         }
         let written = self.written
@@ -143,6 +148,12 @@ public final class LiveTradingEngine {
             switch options.connection.venue {
             case .gate:
                 stream = UserDataStream(gate: address, tls: options.connection.tls, credentials: options.credentials, pairs: options.symbols, clock: { LiveTradingEngine.now() }, deliver: deliver)
+            case .gateFutures:
+                if let gate = client as? GateOrderClient, let user = try? gate.futuresUserID() {
+                    stream = UserDataStream(gate: address, tls: options.connection.tls, credentials: options.credentials, pairs: options.symbols, futuresUser: user, multipliers: multipliers, clock: { LiveTradingEngine.now() }, deliver: deliver)
+                } else {
+                    stream = nil
+                }
             case .binanceFutures:
                 let keys = ListenKeyHolder()
                 if let futures = client as? BinanceOrderClient, let key = try? futures.createListenKey() {
@@ -153,7 +164,7 @@ public final class LiveTradingEngine {
                 } else {
                     stream = nil
                 }
-            case .binance, .gateFutures:
+            case .binance:
                 stream = UserDataStream(address: address, tls: options.connection.tls, credentials: options.credentials, clock: { LiveTradingEngine.now() }, deliver: deliver)
             }
             // Without it, fills are still found by polling: not a reason to stop.
@@ -324,7 +335,10 @@ public final class LiveTradingEngine {
         let state = status.connected ? "up" : "down"
         let stream = options.connection.userData == nil ? "" : userData?.isSubscribed == true ? ", orders pushed" : ", orders polled"
         let countdown = client.hasCountdownCancel && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
-        return (status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))") + ", \(client.rateStatus), \(client.clockStatus)" + stream + countdown
+        let connection: String = status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))"
+        let rate: String = client.rateStatus
+        let clock: String = client.clockStatus
+        return "\(connection), \(rate), \(clock)\(stream)\(countdown)"
     }
 
     public var reconciliationLines: [String] { reconciliation }

@@ -1,3 +1,4 @@
+import MarketModel
 import Venues
 
 /// What a live trading session asks of an exchange's order API, whichever exchange it
@@ -70,15 +71,16 @@ public struct OrderVenueFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The order client of a live session's venue.
-public func makeOrderVenue(connection: VenueConnection, credentials: APICredentials) throws(LiveFailure) -> any OrderVenue {
+/// The order client of a live session's venue; Gate.io futures need each contract's
+/// quanto multiplier (``GateContracts``).
+public func makeOrderVenue(connection: VenueConnection, credentials: APICredentials, multipliers: [String: Quantity] = [:]) -> any OrderVenue {
     switch connection.venue {
     case .binance, .binanceFutures:
         return BinanceOrderClient(connection: connection, credentials: credentials)
     case .gate:
         return GateOrderClient(connection: connection, credentials: credentials)
     case .gateFutures:
-        throw LiveFailure(description: "live orders for gate-futures are not built yet (Binance spot, USD-M and Gate.io spot are); see issue #7")
+        return GateOrderClient(connection: connection, credentials: credentials, multipliers: multipliers)
     }
 }
 

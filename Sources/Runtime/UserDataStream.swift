@@ -1,4 +1,5 @@
 import Foundation
+import MarketModel
 import Synchronization
 import Venues
 
@@ -37,15 +38,15 @@ public struct ExecutionReport: Sendable, Equatable {
         return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil)
     }
 
-    /// Gate.io's `spot.orders` update: one report per order in `result`. Gate gives the
+    /// Gate.io's `spot.orders` (or `futures.orders`) update: one report per order in `result`. Gate gives the
     /// order's state (amount, left, average price), not each fill's price, so
     /// `lastPrice` is "0" and the session books the new quantity at the order's limit.
-    static func parseGate(_ text: String) -> [ExecutionReport] {
+    static func parseGate(_ text: String, channel: String = "spot.orders", multipliers: [String: Quantity]? = nil) -> [ExecutionReport] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              object["channel"] as? String == "spot.orders", object["event"] as? String == "update",
+              object["channel"] as? String == channel, object["event"] as? String == "update",
               let items = object["result"] as? [[String: Any]] else { return [] }
         return items.compactMap { item in
-            guard let state = GateOrderClient.state(item) else { return nil }
+            guard let state = GateOrderClient.state(item, multipliers: multipliers) else { return nil }
             let type: String
             switch (item["event"] as? String, state.status) {
             case ("put", _): type = "NEW"
@@ -86,25 +87,29 @@ public final class UserDataStream: @unchecked Sendable {
         }
     }
 
-    /// Gate.io spot: `spot.orders` of the pairs on the v4 WebSocket at `address`.
-    public init(gate address: ServiceAddress, tls: TLSClient?, credentials: APICredentials, pairs: [String], clock: @escaping @Sendable () -> Int64, deliver: @escaping @Sendable (ExecutionReport) -> Void) {
+    /// Gate.io: `spot.orders` of the pairs, or with `futuresUser` (the account's user
+    /// id, which Gate's futures channels name first) `futures.orders` of the
+    /// contracts, on the v4 WebSocket at `address`; `multipliers` turn futures sizes
+    /// into quantities.
+    public init(gate address: ServiceAddress, tls: TLSClient?, credentials: APICredentials, pairs: [String], futuresUser: String? = nil, multipliers: [String: Quantity]? = nil, clock: @escaping @Sendable () -> Int64, deliver: @escaping @Sendable (ExecutionReport) -> Void) {
         let state = self.state
+        let channel = futuresUser == nil ? "spot.orders" : "futures.orders"
         feed = LiveMarketFeed(endpoint: .init(address), tls: address.tls ? tls : nil) { text, _ in
-            guard text.contains("\"spot.orders\"") else { return }
+            guard text.contains("\"\(channel)\"") else { return }
             if text.contains("\"error\":{") {
                 state.subscribed(credentials.redact(text))
             } else if text.contains("\"event\":\"subscribe\"") {
                 state.subscribed(nil)
             } else {
-                for report in ExecutionReport.parseGate(text) { deliver(report) }
+                for report in ExecutionReport.parseGate(text, channel: channel, multipliers: multipliers) { deliver(report) }
             }
         }
         let signer = GateSigner(credentials: credentials)
-        let payload = pairs.map { "\"\($0)\"" }.joined(separator: ",")
+        let payload = ((futuresUser.map { [$0] } ?? []) + pairs).map { "\"\($0)\"" }.joined(separator: ",")
         feed.greeting = {
             let time = clock() / 1_000_000_000
-            let signature = signer.channelSignature(channel: "spot.orders", event: "subscribe", time: time)
-            return ["{\"time\":\(time),\"channel\":\"spot.orders\",\"event\":\"subscribe\",\"payload\":[\(payload)],\"auth\":{\"method\":\"api_key\",\"KEY\":\"\(credentials.key)\",\"SIGN\":\"\(signature)\"}}"]
+            let signature = signer.channelSignature(channel: channel, event: "subscribe", time: time)
+            return ["{\"time\":\(time),\"channel\":\"\(channel)\",\"event\":\"subscribe\",\"payload\":[\(payload)],\"auth\":{\"method\":\"api_key\",\"KEY\":\"\(credentials.key)\",\"SIGN\":\"\(signature)\"}}"]
         }
     }
 

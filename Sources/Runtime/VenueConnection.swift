@@ -12,8 +12,8 @@ public struct VenueConnection: Sendable {
     public let streams: ServiceAddress
     public let tls: TLSClient?
     /// Where pushed order updates come from: Binance spot's WebSocket API, USD-M's
-    /// listen-key streams (the key is added per connection), Gate.io's v4 WebSocket
-    /// (nil: none built for this venue).
+    /// listen-key streams (the key is added per connection), Gate.io's v4 spot and
+    /// futures WebSockets.
     public let userData: ServiceAddress?
 
     public init(venue: VenueID, environment: VenueEnvironment, caFile: String? = nil) throws(LiveFailure) {
@@ -46,7 +46,8 @@ public struct VenueConnection: Sendable {
         // USD-M's listen-key stream: `/private/ws/<key>` on mainnet's routed host (and
         // on the fake exchange, which mirrors it), `/ws/<key>` on the testnet.
         case .binanceFutures: self.userData = environment == .testnet ? streams : streams.appending("/private")
-        case .gateFutures: self.userData = nil
+        // Gate.io futures' private channels share the futures WebSocket too.
+        case .gateFutures: self.userData = streams.path.isEmpty ? streams.appending("/v4/ws/usdt") : streams
         }
         tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
     }
@@ -65,7 +66,7 @@ public struct VenueConnection: Sendable {
         case .binance: userData = streams.appending("/ws-api/v3")
         case .gate: userData = streams.appending("/ws/v4/")
         case .binanceFutures: userData = streams.appending("/private")
-        case .gateFutures: userData = nil
+        case .gateFutures: userData = streams.appending("/v4/ws/usdt")
         }
         tls = nil
     }

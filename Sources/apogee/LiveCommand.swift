@@ -40,12 +40,13 @@ struct LiveCommand: ParsableCommand {
             futures (contracts like BTC_USDT; sizes turned into base quantities by each \
             contract's quanto multiplier, read at start). Orders: Binance \
             spot (fills pushed by the user-data stream), USD-M (--leverage, \
-            --margin-type, the countdown cancel-all kept armed) and Gate.io spot (fills \
-            pushed on spot.orders, the countdown cancel-all kept armed). Over TLS to \
+            --margin-type, fills pushed by the listen-key stream, the countdown \
+            cancel-all kept armed), Gate.io spot (fills pushed on spot.orders) and Gate.io \
+            USDT futures (--leverage, --margin-type, fills pushed on futures.orders); on \
+            Gate.io too the countdown cancel-all is kept armed. Over TLS to \
             mainnet or testnet, plain to the loopback fake exchange (--endpoint \
             loopback:PORT), or to one address of your own (--endpoint https://HOST:PORT, \
-            --ca-file to trust its certificate). Gate.io futures orders are not built \
-            (market data, --paper and --headless are). With no \
+            --ca-file to trust its certificate). With no \
             network, a session fails within seconds saying the exchange is unreachable.
 
             Examples:
@@ -110,13 +111,13 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var risk: RiskOptions
 
-    @Option(help: "USD-M: leverage set on each symbol at start.")
+    @Option(help: "Futures (Binance USD-M, Gate.io USDT): leverage set on each symbol at start.")
     var leverage = 5
 
-    @Option(name: .customLong("margin-type"), help: "USD-M: isolated or crossed, set on each symbol at start.")
+    @Option(name: .customLong("margin-type"), help: "Futures: isolated or crossed margin, set on each symbol at start (Gate.io: crossed is leverage 0 with this leverage as its limit).")
     var marginType = "isolated"
 
-    @Option(name: .customLong("countdown-cancel"), help: "USD-M: keep the exchange's countdown cancel-all armed at this many seconds, so open orders die if Apogee or its connection does (0: off).")
+    @Option(name: .customLong("countdown-cancel"), help: "Binance USD-M and Gate.io: keep the exchange's countdown cancel-all armed at this many seconds, so open orders die if Apogee or its connection does (0: off).")
     var countdownCancel = 30
 
     @Flag(name: .customLong("keep-orders-after-crash"), help: "Keep the buy orders a crashed session left open instead of cancelling them.")
@@ -193,10 +194,6 @@ struct LiveCommand: ParsableCommand {
 extension LiveCommand {
     /// Real orders: headless until Ctrl-C or --duration, or in the terminal (LIVE).
     func runTrading(inTerminal: Bool = false) throws {
-        guard exchange != "gate-futures" else {
-            StandardError.write("apogee: trading runs on Binance spot, Binance USD-M and Gate.io spot (--exchange binance, binance-futures or gate); Gate.io futures are not built yet (issue #7)\n")
-            throw ExitStatus.failure
-        }
         let venue = VenueID(rawValue: exchange)!
         let connection: VenueConnection
         do throws(LiveFailure) {
@@ -208,8 +205,8 @@ extension LiveCommand {
         let credentials: APICredentials
         do {
             guard let loaded = try APICredentials.load(for: venue, environment: ProcessInfo.processInfo.environment, keysFile: keys) else {
-                let name = venue == .gate ? "GATE" : "BINANCE"
-                StandardError.write("apogee: trading needs API keys: APOGEE_\(name)_KEY and APOGEE_\(name)_SECRET, or --keys FILE (mode 0600, a [\(venue == .gate ? "gate" : "binance")] table); to trade on paper, add --paper\n")
+                let name = venue.isGate ? "GATE" : "BINANCE"
+                StandardError.write("apogee: trading needs API keys: APOGEE_\(name)_KEY and APOGEE_\(name)_SECRET, or --keys FILE (mode 0600, a [\(venue.isGate ? "gate" : "binance")] table); to trade on paper, add --paper\n")
                 throw ExitStatus.failure
             }
             credentials = loaded
@@ -282,7 +279,9 @@ struct FakeExchangeCommand: ParsableCommand {
             (spot /api/v3 and USD-M /fapi/v1, leverage, margin type, countdown \
             cancel-all) and pushes executionReports on its WebSocket API (/ws-api/v3); \
             with --gate, Gate.io v4 spot orders (/api/v4/spot/orders, countdown_cancel_all) \
-            signed by Gate's rule and pushed on the private spot.orders channel. \
+            signed by Gate's rule and pushed on the private spot.orders channel; with \
+            --gate-futures (a USD-M recording), Gate.io USDT futures market data and \
+            orders. \
             The fault options inject what the exchanges do on bad days. Exits when the \
             recording is over.
             """)
@@ -332,7 +331,7 @@ struct FakeExchangeCommand: ParsableCommand {
     @Flag(help: "Speak Gate.io v4 spot instead of Binance (/ws/v4/ with subscribe messages, /api/v4/spot/order_book): pairs like ETH_USDT.")
     var gate = false
 
-    @Flag(name: .customLong("gate-futures"), help: "Speak Gate.io v4 USDT futures market data instead of Binance (/v4/ws/usdt, /api/v4/futures/usdt/order_book and contracts; sizes in contracts of 0.0001): play a USD-M recording, contracts like BTC_USDT. Takes no orders.")
+    @Flag(name: .customLong("gate-futures"), help: "Speak Gate.io v4 USDT futures market data instead of Binance (/v4/ws/usdt, /api/v4/futures/usdt/order_book and contracts; sizes in contracts of 0.0001): play a USD-M recording, contracts like BTC_USDT; with --keys it takes futures orders (/api/v4/futures/usdt/orders) and pushes futures.orders.")
     var gateFutures = false
 
     @Flag(name: .customLong("recorded-times"), help: "Send the recording's exchange times as they are (default: moved to today, keeping the recorded delays).")
@@ -341,7 +340,7 @@ struct FakeExchangeCommand: ParsableCommand {
     func run() throws {
         let exchange: FakeExchange
         do {
-            let account = try keys.flatMap { try APICredentials.load(for: gate ? .gate : .binance, environment: [:], keysFile: $0) }
+            let account = try keys.flatMap { try APICredentials.load(for: gate || gateFutures ? .gate : .binance, environment: [:], keysFile: $0) }
             var faults = FakeExchangeFaults(dropAfterMessages: dropAfter, gapAtDepthMessage: gapAt, loseResponseOfOrder: loseAnswer)
             faults.duplicateDepthMessage = duplicateDepth
             faults.swapDepthMessageWithNext = swapDepth

@@ -1,5 +1,6 @@
 import FakeExchange
 import Foundation
+import MarketModel
 import Runtime
 import Testing
 import Venues
@@ -80,6 +81,30 @@ struct GateOrderTests {
             #expect(error.description.contains("not sent"), "\(error)")
         }
         #expect(fake.acceptedOrders.isEmpty)
+    }
+
+    @Test("USDT futures: sizes go out as signed contracts, states come back in base quantities; a quantity that is not whole contracts is refused unsent")
+    func futuresLifecycle() throws {
+        let fake = try FakeExchange(recording: Support.usdmBTC, speed: 20, account: account, dialect: .gateFutures)
+        try fake.start()
+        fake.playsOnSubscribe = false
+        let client = GateOrderClient(connection: .loopback(port: fake.port, venue: .gateFutures), credentials: account, multipliers: ["BTC_USDT": try Quantity(parsing: "0.0001")])
+        try client.setLeverage(contract: "BTC_USDT", leverage: 10, crossMargin: false)
+        #expect(fake.futuresSettings["BTC_USDT"]?.leverage == 10 && fake.futuresSettings["BTC_USDT"]?.marginType == "ISOLATED")
+        #expect(try client.futuresUserID() == "424242")
+        let outcome = try client.place(symbol: "BTC_USDT", side: "SELL", price: "90000", quantity: "0.0025", clientOrderID: "s1-apg-1", reduceOnly: false)
+        guard case .placed(let placed) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(placed.side == "SELL" && placed.status == "NEW" && placed.executedQuantity == "0")
+        #expect(fake.acceptedOrders.map(\.clientOrderID) == ["t-s1-apg-1"])
+        #expect(try client.openOrders(symbol: "BTC_USDT").map(\.clientOrderID) == ["s1-apg-1"])
+        #expect(try client.cancel(symbol: "BTC_USDT", clientOrderID: "s1-apg-1").status == "CANCELED")
+        do {
+            _ = try client.place(symbol: "BTC_USDT", side: "BUY", price: "50000", quantity: "0.00015", clientOrderID: "s1-apg-2", reduceOnly: false)
+            Issue.record("1.5 contracts were sent")
+        } catch {
+            #expect(error.description.contains("not a whole number of contracts"), "\(error)")
+        }
+        #expect(fake.acceptedOrders.count == 1)
     }
 
     @Test("the countdown cancel-all: armed, it cancels the pair's open orders when not renewed; 0 disarms it")

@@ -3,6 +3,7 @@ import Foundation
 import MarketModel
 import Runtime
 import Storage
+import Strategies
 import Synchronization
 import Testing
 import Trading
@@ -73,6 +74,47 @@ struct GateTradingTests {
         #expect(armed.withLock { $0 }, "the countdown was armed during the session")
         #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
         #expect(fake.countdownsFired.isEmpty)
+    }
+
+    @Test("USDT futures end to end: leverage and isolated margin set first, sizes in contracts, fills pushed on futures.orders, the countdown armed while running; the exchange and the journal agree")
+    func futures() throws {
+        let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account, dialect: .gateFutures)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
+            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
+            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
+            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
+        ]
+        let settle = Settle()
+        let armed = Mutex(false)
+        var options = LiveTradingSession.Options(symbols: ["BTC_USDT"], connection: .loopback(port: fake.port, venue: .gateFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
+            if fake.countdownsArmed == ["BTC_USDT"] { armed.withLock { $0 = true } }
+            return fake.finished && settle.passed(1.0)
+        })
+        options.database = database
+        options.leverage = 7
+        options.marginType = "ISOLATED"
+        options.countdownSeconds = 30
+        let outcome = try LiveTradingSession.run(options)
+        #expect(outcome.journalFailure == nil)
+        #expect(fake.futuresSettings["BTC_USDT"]?.leverage == 7)
+        #expect(fake.futuresSettings["BTC_USDT"]?.marginType == "ISOLATED")
+        #expect(armed.withLock { $0 }, "the countdown was armed during the session")
+        #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
+        #expect(outcome.kernel.configuration.marketKind == .usdMargined)
+        let accepted = fake.acceptedOrders.map { (clientOrderID: String($0.clientOrderID.dropFirst(2)), executed: $0.executed) }
+        #expect(accepted.count >= 1, "the strategy traded Gate.io futures")
+        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
+        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
+        for order in accepted {
+            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
+            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
+        }
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        #expect(net == outcome.kernel.account.position("BTC_USDT")?.quantity.units ?? 0)
+        #expect(fake.userDataSubscriptions >= 1, "the signed futures.orders subscription (user id first) was taken")
+        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
     }
 
     @Test("the answer to an order is lost (and a 503 on another): each found by its text, none sent twice, no fill lost")
