@@ -19,6 +19,9 @@ public struct LiveOptions: Sendable {
     /// Checked every few milliseconds; true stops the session (tests: the fake
     /// exchange's recording is over).
     public var stopWhen: (@Sendable () -> Bool)?
+    /// Hand each stream over to a fresh connection this often (nil: the venue's own,
+    /// 23 hours on Binance; tests make it seconds).
+    public var rolloverAfter: Duration?
 
     public init(venue: VenueID, symbols: [String], environment: VenueEnvironment) {
         self.venue = venue
@@ -41,6 +44,8 @@ public struct LiveFeedSummary: Sendable, Equatable {
     public var drops: Int
     public var messages: Int
     public var snapshots: Int
+    /// Connections handed over before the exchange's 24-hour cut.
+    public var rollovers = 0
     public var lastError: String?
 
     func write(into out: inout JSONWriter) {
@@ -50,6 +55,7 @@ public struct LiveFeedSummary: Sendable, Equatable {
         out.value("drops", drops)
         out.value("messages", messages)
         out.value("snapshots", snapshots)
+        out.value("rollovers", rollovers)
         out.value("last_error", lastError)
         out.endObject()
     }
@@ -61,7 +67,8 @@ public struct LiveFeedSummary: Sendable, Equatable {
 /// replay. Binance spot and USD-M, over TLS or on the loopback fake exchange.
 public enum HeadlessLive {
     public static func run(_ options: LiveOptions) throws(LiveFailure) -> ReplayReport {
-        let connection = try VenueConnection(venue: options.venue, environment: options.environment, caFile: options.caFile)
+        var connection = try VenueConnection(venue: options.venue, environment: options.environment, caFile: options.caFile)
+        if let rollover = options.rolloverAfter { connection.rolloverAfter = rollover }
         let source = try LiveEventSource(connection: connection, symbols: options.symbols)
         defer { source.stop() }
         let rule: BookSyncRule = connection.isFutures ? .previousID : .sequential
@@ -98,7 +105,7 @@ public enum HeadlessLive {
         report.symbols = symbols.values.sorted { $0.symbol < $1.symbol }
         for symbol in symbols.keys { report.decimals[symbol] = source.decimals }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
-        report.live = LiveFeedSummary(endpoint: source.endpoint, connections: status.connections, drops: status.drops, messages: status.messages, snapshots: source.snapshotsApplied, lastError: status.lastError)
+        report.live = LiveFeedSummary(endpoint: source.endpoint, connections: status.connections, drops: status.drops, messages: status.messages, snapshots: source.snapshotsApplied, rollovers: status.rollovers, lastError: status.lastError)
         return report
     }
 }

@@ -12,6 +12,12 @@ import Venues
 /// to 5 s) whenever the connection drops, until ``stop()``. `wss://` through
 /// ``TLSClient`` (mainnet, testnet, a fake exchange with a certificate), `ws://` on
 /// loopback.
+///
+/// With ``rolloverAfter`` set (Binance cuts every connection at 24 hours), the feed
+/// opens a fresh connection before the cut and switches to it without a gap or a
+/// duplicate: the old connection keeps delivering for a second while the new one's
+/// frames are held; then the old closes and the held frames it had not delivered
+/// follow in order. A rollover is not a drop.
 public final class LiveMarketFeed: @unchecked Sendable {
     public struct Endpoint: Sendable {
         public var host: String
@@ -39,6 +45,8 @@ public final class LiveMarketFeed: @unchecked Sendable {
         public var connections = 0
         public var drops = 0
         public var messages = 0
+        /// Connections handed over to a fresh one before the exchange's cut.
+        public var rollovers = 0
         public var lastError: String?
     }
 
@@ -48,8 +56,15 @@ public final class LiveMarketFeed: @unchecked Sendable {
     private let deliver: @Sendable (String, Int64) -> Void
     private let state = Mutex(Status())
     private let stopping = Atomic<Bool>(false)
-    private let channel = Mutex<Channel?>(nil)
+    /// Open connections by generation (each attempt takes the next number).
+    private let channels = Mutex<[Int: Channel]>([:])
+    private let handover = Mutex(Handover())
     private var backoff = Duration.milliseconds(100)
+
+    /// Open a fresh connection after this long and hand over to it (nil: never).
+    public var rolloverAfter: Duration?
+    /// Hand-overs done (for the status line and tests).
+    public var rollovers: Int { handover.withLock { $0.completed } }
 
     /// `tls` is needed for a `wss://` endpoint.
     /// A text message sent first on every (re)connection: a subscription request, made
@@ -70,7 +85,11 @@ public final class LiveMarketFeed: @unchecked Sendable {
     // threads (a reconnect task), where NIO forbids a blocking shutdown.
     deinit { group.shutdownGracefully(queue: .global()) { _ in } }
 
-    public var status: Status { state.withLock { $0 } }
+    public var status: Status {
+        var status = state.withLock { $0 }
+        status.rollovers = rollovers
+        return status
+    }
 
     /// Connects once (throws if the first attempt fails: the exchange is unreachable),
     /// then stays connected in the background.
@@ -80,8 +99,8 @@ public final class LiveMarketFeed: @unchecked Sendable {
 
     public func stop() {
         stopping.store(true, ordering: .relaxed)
-        let open = channel.withLock { $0 }
-        try? open?.close().wait()
+        let open = channels.withLock { Array($0.values) }
+        for channel in open { try? channel.close().wait() }
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
@@ -89,13 +108,23 @@ public final class LiveMarketFeed: @unchecked Sendable {
     /// One attempt: TCP, TLS when asked, the WebSocket upgrade. The future completes
     /// when the stream is open (upgrade done), or fails with the reason: refused, the
     /// TLS handshake, an upgrade the server declined, or nothing within 5 s.
-    private func connect() -> EventLoopFuture<Void> {
+    private func connect(rollover: Bool = false) -> EventLoopFuture<Void> {
         let loop = group.next()
+        let generation = handover.withLock { state in
+            state.lastGeneration += 1
+            if rollover {
+                state.transfer = Handover.Transfer(retiring: state.current, incoming: state.lastGeneration)
+            } else {
+                state.current = state.lastGeneration
+                state.transfer = nil
+            }
+            return state.lastGeneration
+        }
         let opened = OpenSignal(promise: loop.makePromise(of: Void.self))
         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 22, automaticErrorHandling: true) { [weak self] channel, _ in
             guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
             let greeting = self.greeting
-            return channel.pipeline.addHandler(LiveFrameHandler(feed: self)).map {
+            return channel.pipeline.addHandler(LiveFrameHandler(feed: self, generation: generation)).map {
                 for text in greeting?() ?? [] {
                     channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text)), promise: nil)
                 }
@@ -123,7 +152,7 @@ public final class LiveMarketFeed: @unchecked Sendable {
             switch result {
             case .success(let channel):
                 guard let self else { return }
-                self.channel.withLock { $0 = channel }
+                self.channels.withLock { $0[generation] = channel }
                 opened.future.whenSuccess { [weak self] in
                     guard let self else { return }
                     self.state.withLock { status in
@@ -131,8 +160,16 @@ public final class LiveMarketFeed: @unchecked Sendable {
                         status.connections += 1
                     }
                     self.backoff = .milliseconds(100)
+                    if rollover {
+                        // Both streams run for a second; then the old one goes.
+                        loop.scheduleTask(in: .seconds(1)) { [weak self] in self?.finishHandover() }
+                    }
+                    self.scheduleRollover(on: loop, generation: generation)
                 }
-                opened.future.whenFailure { _ in channel.close(promise: nil) }
+                opened.future.whenFailure { [weak self] _ in
+                    channel.close(promise: nil)
+                    _ = self?.channels.withLock { $0.removeValue(forKey: generation) }
+                }
             case .failure(let error):
                 opened.fail(error)
             }
@@ -140,13 +177,107 @@ public final class LiveMarketFeed: @unchecked Sendable {
         return opened.future
     }
 
-    func received(_ text: String) {
+    func received(_ text: String, generation: Int) {
+        let now = Self.now()
+        let pass: Bool = handover.withLock { state in
+            guard var transfer = state.transfer else {
+                guard generation == state.current else { return false }
+                // Just handed over, the new stream may still be catching up with what
+                // the old one delivered: skip those frames until the first new one.
+                if state.trailing != nil {
+                    if state.trailing!.remove(text) != nil { return false }
+                    state.trailing = nil
+                }
+                return true
+            }
+            defer { state.transfer = transfer }
+            if generation == transfer.retiring {
+                transfer.delivered.insert(text)
+                return true
+            }
+            if generation == transfer.incoming { transfer.held.append((text, now)) }
+            return false
+        }
+        guard pass else { return }
         state.withLock { $0.messages += 1 }
-        deliver(text, Self.now())
+        deliver(text, now)
     }
 
-    /// The connection closed: note it and, unless stopping, try again after the backoff.
-    func connectionLost(_ reason: String?) {
+    /// After `rolloverAfter`, a new connection; the current one keeps streaming until
+    /// the new one is open.
+    private func scheduleRollover(on loop: EventLoop, generation: Int) {
+        guard let after = rolloverAfter else { return }
+        let nanos = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
+        loop.scheduleTask(in: .nanoseconds(nanos)) { [weak self] in self?.attemptRollover(on: loop, from: generation) }
+    }
+
+    private func attemptRollover(on loop: EventLoop, from generation: Int) {
+        guard !stopping.load(ordering: .relaxed), handover.withLock({ $0.current == generation && $0.transfer == nil }) else { return }
+        connect(rollover: true).whenFailure { [weak self] error in
+            guard let self else { return }
+            let incoming = self.handover.withLock { $0.lastGeneration }
+            // Still on the old connection: keep it and try again in a minute. Already
+            // handed over (the old one dropped meanwhile): this is a lost connection.
+            let handedOver: Bool = self.handover.withLock { state in
+                if state.transfer?.incoming == incoming {
+                    state.transfer = nil
+                    return false
+                }
+                return state.current == incoming
+            }
+            self.state.withLock { $0.lastError = "rollover failed: \(error)" }
+            if handedOver {
+                self.connectionLost("the new connection of a rollover failed: \(error)", generation: incoming)
+            } else {
+                loop.scheduleTask(in: .seconds(60)) { [weak self] in self?.attemptRollover(on: loop, from: generation) }
+            }
+        }
+    }
+
+    /// The new connection takes over: the held frames the old one had not delivered
+    /// follow in order, and the old connection closes (not a drop).
+    private func finishHandover() {
+        let (held, retiring): ([(String, Int64)], Int?) = handover.withLock { state in
+            guard let transfer = state.transfer else { return ([], nil) }
+            state.transfer = nil
+            state.current = transfer.incoming
+            state.completed += 1
+            let fresh = transfer.held.filter { !transfer.delivered.contains($0.0) }
+            // The new stream is behind the old one when everything it brought so far
+            // was delivered already: its next frames may be too.
+            state.trailing = fresh.isEmpty ? transfer.delivered.subtracting(transfer.held.map(\.0)) : nil
+            return (fresh, transfer.retiring)
+        }
+        guard let retiring else { return }
+        for (text, received) in held {
+            state.withLock { $0.messages += 1 }
+            deliver(text, received)
+        }
+        let old = channels.withLock { $0.removeValue(forKey: retiring) }
+        old?.close(promise: nil)
+    }
+
+    /// A connection closed. The current one: note it and, unless stopping, try again
+    /// after the backoff. One being retired by a rollover: the new one takes over now.
+    func connectionLost(_ reason: String?, generation: Int) {
+        let role: Int = handover.withLock { state in
+            if let transfer = state.transfer, transfer.retiring == generation { return 1 }
+            if let transfer = state.transfer, transfer.incoming == generation {
+                // The new connection died before taking over: the old one goes on.
+                state.transfer = nil
+                return 3
+            }
+            return state.current == generation ? 0 : 2
+        }
+        _ = channels.withLock { $0.removeValue(forKey: generation) }
+        if role == 1 { finishHandover() }
+        if role == 3, let current = handover.withLock({ Optional($0.current) }) {
+            group.next().scheduleTask(in: .seconds(60)) { [weak self] in
+                guard let self else { return }
+                self.attemptRollover(on: self.group.next(), from: current)
+            }
+        }
+        guard role == 0 else { return }
         state.withLock { status in
             if status.connected { status.drops += 1 }
             status.connected = false
@@ -169,6 +300,26 @@ public final class LiveMarketFeed: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Which connection is live, and a rollover's hand-over in progress.
+struct Handover {
+    struct Transfer {
+        var retiring: Int
+        var incoming: Int
+        /// What the retiring connection delivered during the hand-over.
+        var delivered: Set<String> = []
+        /// The incoming connection's frames, held until the old one closes.
+        var held: [(String, Int64)] = []
+    }
+
+    var current = 0
+    var lastGeneration = 0
+    var transfer: Transfer?
+    var completed = 0
+    /// After a hand-over to a stream that was behind: what the old one delivered and
+    /// the new one has not sent yet (skipped when it comes, until a frame that is new).
+    var trailing: Set<String>?
 }
 
 /// Completes a connection attempt once: opened, or failed with the first reason.
@@ -231,10 +382,14 @@ final class LiveFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
     weak var feed: LiveMarketFeed?
+    let generation: Int
     private var partial: ByteBuffer?
     private var closeReason: String?
 
-    init(feed: LiveMarketFeed) { self.feed = feed }
+    init(feed: LiveMarketFeed, generation: Int) {
+        self.feed = feed
+        self.generation = generation
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -245,7 +400,7 @@ final class LiveFrameHandler: ChannelInboundHandler, @unchecked Sendable {
             if partial == nil { partial = data } else { partial!.writeBuffer(&data) }
             if frame.fin, var whole = partial {
                 partial = nil
-                feed?.received(whole.readString(length: whole.readableBytes) ?? "")
+                feed?.received(whole.readString(length: whole.readableBytes) ?? "", generation: generation)
             }
         case .ping:
             // A client's frames must be masked (RFC 6455 §5.1); a server closes the
@@ -262,7 +417,7 @@ final class LiveFrameHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        feed?.connectionLost(closeReason ?? "the connection dropped")
+        feed?.connectionLost(closeReason ?? "the connection dropped", generation: generation)
         context.fireChannelInactive()
     }
 }

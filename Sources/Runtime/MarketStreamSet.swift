@@ -17,6 +17,7 @@ public final class MarketStreamSet: @unchecked Sendable {
         self.connection = connection
         self.symbols = symbols
         feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
+        for feed in feeds { feed.rolloverAfter = connection.rolloverAfter }
         if connection.venue.isGate {
             for feed in feeds { feed.greeting = { connection.subscriptions(for: symbols, now: Int64(Date().timeIntervalSince1970)) } }
         }
@@ -46,6 +47,7 @@ public final class MarketStreamSet: @unchecked Sendable {
             total.connections += status.connections
             total.drops += status.drops
             total.messages += status.messages
+            total.rollovers += status.rollovers
             total.lastError = status.lastError ?? total.lastError
         }
         return total

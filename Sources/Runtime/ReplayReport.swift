@@ -195,7 +195,7 @@ public struct ReplayReport: Sendable {
             }
         }
         if let mirror { lines.append(mirror.summary) }
-        if let live { lines.append("live \(live.endpoint): \(live.messages) messages, \(live.connections) connection(s), \(live.drops) drop(s), \(live.snapshots) REST snapshot(s)\(live.lastError.map { "; last: \($0)" } ?? "")") }
+        if let live { lines.append("live \(live.endpoint): \(live.messages) messages, \(live.connections) connection(s), \(live.drops) drop(s), \(live.snapshots) REST snapshot(s)\(live.rollovers > 0 ? ", \(live.rollovers) rollover(s)" : "")\(live.lastError.map { "; last: \($0)" } ?? "")") }
         return lines.joined(separator: "\n")
     }
 

@@ -80,6 +80,9 @@ public final class UserDataStream: @unchecked Sendable {
             }
         }
         let signer = BinanceSigner(credentials: credentials)
+        // Binance cuts WebSocket API connections at 24 hours too; a report seen twice
+        // around the hand-over books nothing twice (fills go by cumulative quantity).
+        feed.rolloverAfter = .seconds(23 * 3600)
         feed.greeting = {
             let timestamp = String(clock() / 1_000_000)
             let signature = signer.webSocketSignature([("apiKey", credentials.key), ("timestamp", timestamp)])
@@ -130,6 +133,7 @@ public final class UserDataStream: @unchecked Sendable {
             }
         }
         let base = address.path
+        feed.rolloverAfter = .seconds(23 * 3600)
         feed.pathProvider = { keys.current.map { base + "/ws/" + $0 } }
         // A listen-key stream sends nothing until an event: open is subscribed.
         state.subscribed(nil)

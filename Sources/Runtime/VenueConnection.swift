@@ -50,6 +50,7 @@ public struct VenueConnection: Sendable {
         case .gateFutures: self.userData = streams.path.isEmpty ? streams.appending("/v4/ws/usdt") : streams
         }
         tls = rest.tls || streams.tls ? try TLSClient(caFile: caFile) : nil
+        rolloverAfter = venue.isGate ? nil : .seconds(23 * 3600)
     }
 
     /// The plain fake exchange on 127.0.0.1 (tests, benchmarks).
@@ -69,9 +70,15 @@ public struct VenueConnection: Sendable {
         case .gateFutures: userData = streams.appending("/v4/ws/usdt")
         }
         tls = nil
+        rolloverAfter = venue.isGate ? nil : .seconds(23 * 3600)
     }
 
     public var isFutures: Bool { venue.isFutures }
+
+    /// When a stream is handed over to a fresh connection: Binance cuts every
+    /// WebSocket connection at 24 hours, so at 23 (an hour to retry if the new one
+    /// fails). Gate.io has no such cut.
+    public var rolloverAfter: Duration? = nil
 
     /// USD-M mainnet splits its streams by route since 2026: book data on `/public`,
     /// trades on `/market` (exchanges.md). The testnet and the fake exchange serve

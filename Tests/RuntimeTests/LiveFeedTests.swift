@@ -159,6 +159,32 @@ struct LiveFeedTests {
         #expect((report.live?.drops ?? 0) <= 1)
     }
 
+    @Test("rollover before the exchange's 24-hour cut (here every 1.5 s): a fresh connection takes over each time with no gap and no duplicate — every trade once, the book never resynchronised, audit clean, no drop counted")
+    func rollover() throws {
+        let exchange = try FakeExchange(recording: Support.spotETH, speed: 30)
+        try exchange.start()
+        var options = LiveOptions(venue: .binance, symbols: ["ETHUSDT"], environment: .loopback(port: exchange.port))
+        let done = Settle()
+        options.stopWhen = { exchange.finished && done.passed(1.0) }
+        options.duration = 60
+        options.rolloverAfter = .milliseconds(1500)
+        let report = try HeadlessLive.run(options)
+        let file = try HeadlessReplay.run(ReplayOptions(files: [Support.spotETH]))
+        let live = try #require(report.live)
+        #expect(live.rollovers >= 2, "\(live.rollovers) rollovers")
+        // One connection per rollover, the first, perhaps one rollover still handing over
+        // at the end, and a reconnect for each drop: nothing else.
+        #expect(live.connections <= live.rollovers + 2 + live.drops, "\(live.connections) connections, \(live.rollovers) rollovers, \(live.drops) drops")
+        #expect(live.drops <= 1, "only the fake's close at the end of the recording")
+        #expect(report.counts.trade == file.counts.trade, "every trade exactly once")
+        #expect(report.counts.depth == file.counts.depth, "every depth diff exactly once")
+        let symbol = try #require(report.symbols.first)
+        let statistics = try #require(symbol.book?.statistics)
+        #expect(statistics.gaps == 0 && statistics.resyncs == 0, "\(statistics)")
+        #expect(report.auditMismatches == 0)
+        #expect(symbol.book?.lastUpdateID == file.symbols.first?.book?.lastUpdateID)
+    }
+
     @Test("Gate.io spot: subscribed by messages, every trade arrives, the book syncs from the with_id snapshot by Gate's rule and ends as the file's, audit clean")
     func gate() throws {
         let exchange = try FakeExchange(recording: Support.spotETH, speed: 50, dialect: .gate)
