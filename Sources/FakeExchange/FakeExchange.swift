@@ -207,6 +207,15 @@ public final class FakeExchange: @unchecked Sendable {
     let userDataCount = Atomic<Int>(0)
     private let userDataChannels = Mutex<[ObjectIdentifier: Channel]>([:])
 
+    /// A trade made outside Apogee (the exchange's website): a filled order no journal
+    /// knows, which changes what the account holds.
+    public func tradeOutside(symbol: String, side: String, quantity: Quantity, price: Price) {
+        orders.tradeOutside(symbol: symbol, side: side, quantity: quantity, price: price, futures: dialect == .gateFutures)
+    }
+
+    /// What the account holds of `symbol` (executed buys less sells).
+    public func holding(of symbol: String) -> Quantity { orders.holding(of: symbol).quantity }
+
     /// Cancels every open order of the symbol from "outside" (the exchange's website).
     public func cancelAllOrders(symbol: String) { orders.cancelAll(symbol: symbol) }
 
@@ -419,12 +428,12 @@ public final class FakeExchange: @unchecked Sendable {
         let path = String(uri.split(separator: "?").first ?? "")
         let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let gateFuturesPrivate = path.hasPrefix("/api/v4/futures/usdt/") && !path.hasPrefix("/api/v4/futures/usdt/order_book") && !path.hasPrefix("/api/v4/futures/usdt/contracts")
-        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" || gateFuturesPrivate {
+        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" || path == "/api/v4/spot/accounts" || gateFuturesPrivate {
             return orders.handleGate(method: method.rawValue, path: path, query: query, body: body, headers: headers)
         }
         let apiKey = headers["x-mbx-apikey"]
         if path == "/fapi/v1/listenKey" { return answerListenKey(method: method, apiKey: apiKey) }
-        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll"].contains(path) {
+        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll", "/fapi/v3/positionRisk", "/api/v3/account"].contains(path) {
             return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
         }
         let (status, body) = publicAnswer(method: method, uri: uri, path: path)

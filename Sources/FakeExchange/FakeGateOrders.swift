@@ -31,6 +31,11 @@ extension FakeOrders {
             return handleGateFutures(method: method, path: String(path.dropFirst("/api/v4/futures/usdt".count)), parameters: parameters, fields: fields, now: now)
         }
         switch method {
+        case "GET" where path == "/api/v4/spot/accounts":
+            let currency = parameters["currency"]
+            let symbols = state.withLock { Set($0.orders.map(\.symbol)) }.sorted().filter { currency == nil || Self.baseAsset(of: $0) == currency }
+            let rows = symbols.map { "{\"currency\":\"\(Self.baseAsset(of: $0))\",\"available\":\"\(holding(of: $0).quantity)\",\"locked\":\"0\"}" }
+            return .respond(200, "[" + rows.joined(separator: ",") + "]")
         case "POST" where path == "/api/v4/spot/orders":
             guard let pair = fields["currency_pair"] as? String, let side = fields["side"] as? String, ["buy", "sell"].contains(side),
                   let amount = (fields["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }) else {
@@ -124,6 +129,11 @@ extension FakeOrders {
                 state.marginType[contract] = cross ? "CROSSED" : "ISOLATED"
             }
             return .respond(200, "{\"contract\":\"\(contract)\",\"size\":0,\"leverage\":\"\(leverage)\",\"cross_leverage_limit\":\"\(limit)\",\"mode\":\"single\"}")
+        case "GET" where path.hasPrefix("/positions/"):
+            let contract = String(path.dropFirst("/positions/".count))
+            let (quantity, entry) = holding(of: contract)
+            let size = quantity.units / multiplier.units
+            return .respond(200, "{\"user\":\(Self.futuresUserID),\"contract\":\"\(contract)\",\"size\":\(size),\"leverage\":\"\(state.withLock { $0.leverage[contract] ?? 0 })\",\"entry_price\":\"\(entry)\",\"mode\":\"single\"}")
         case "GET" where path == "/accounts":
             return .respond(200, "{\"user\":\(Self.futuresUserID),\"currency\":\"USDT\",\"total\":\"10000\",\"available\":\"10000\",\"in_dual_mode\":false}")
         case "GET" where path == "/orders":

@@ -101,6 +101,17 @@ final class FakeOrders: @unchecked Sendable {
             }
             state.withLock { $0.countdowns[symbol] = countdown == 0 ? nil : now + countdown }
             return .respond(200, "{\"symbol\":\"\(symbol)\",\"countdownTime\":\"\(countdown)\"}")
+        case ("GET", "/fapi/v3/positionRisk"):
+            guard let symbol = parameters["symbol"] else { return .respond(400, error(-1102, "Mandatory parameter 'symbol' was not sent.")) }
+            let (amount, entry) = holding(of: symbol)
+            return .respond(200, "[{\"symbol\":\"\(symbol)\",\"positionSide\":\"BOTH\",\"positionAmt\":\"\(amount)\",\"entryPrice\":\"\(entry)\",\"breakEvenPrice\":\"\(entry)\",\"markPrice\":\"\(entry)\",\"unRealizedProfit\":\"0\",\"liquidationPrice\":\"0\",\"isolatedMargin\":\"0\",\"notional\":\"0\",\"marginAsset\":\"USDT\",\"updateTime\":\(now)}]")
+        case ("GET", "/api/v3/account"):
+            // Base currencies: what the account's orders bought less what they sold.
+            let symbols = state.withLock { Set($0.orders.map(\.symbol)) }.sorted()
+            let balances = symbols.map { symbol in
+                "{\"asset\":\"\(Self.baseAsset(of: symbol))\",\"free\":\"\(holding(of: symbol).quantity)\",\"locked\":\"0\"}"
+            }
+            return .respond(200, "{\"makerCommission\":10,\"takerCommission\":10,\"canTrade\":true,\"accountType\":\"SPOT\",\"balances\":[\(balances.joined(separator: ","))]}")
         case ("GET", "/api/v3/order"), ("GET", "/fapi/v1/order"):
             guard let client = parameters["origClientOrderId"], let order = state.withLock({ $0.orders.last { $0.clientOrderID == client } }) else {
                 return .respond(400, error(-2013, "Order does not exist."))
@@ -176,6 +187,49 @@ final class FakeOrders: @unchecked Sendable {
         onExecution?(placed, "NEW", .zero, placed.price)
         if serverError { return .serverError }
         return .accepted(placed, loseAnswer: lose)
+    }
+
+    /// What the account holds of `symbol`: the executed buys less the executed sells,
+    /// and the average price of the side it holds (0 when flat).
+    func holding(of symbol: String) -> (quantity: Quantity, entry: Price) {
+        state.withLock { state in
+            var net = Quantity.zero
+            var bought = (quantity: Int64(0), value: Double(0))
+            var sold = (quantity: Int64(0), value: Double(0))
+            for order in state.orders where order.symbol == symbol && !order.executed.isZero {
+                if order.side == "BUY" {
+                    net = net + order.executed
+                    bought.quantity += order.executed.units
+                    bought.value += order.executed.doubleValue * order.price.doubleValue
+                } else {
+                    net = net - order.executed
+                    sold.quantity += order.executed.units
+                    sold.value += order.executed.doubleValue * order.price.doubleValue
+                }
+            }
+            let side = net.units > 0 ? bought : sold
+            guard net.units != 0, side.quantity > 0 else { return (net, .zero) }
+            let average = side.value / (Double(side.quantity) / 1e8)
+            return (net, (try? Price(parsing: String(format: "%.2f", average))) ?? .zero)
+        }
+    }
+
+    /// A trade made outside Apogee (on the exchange's website): a filled order with a
+    /// client id no journal knows.
+    func tradeOutside(symbol: String, side: String, quantity: Quantity, price: Price, futures: Bool) {
+        state.withLock { state in
+            var order = Order(orderID: state.nextID, clientOrderID: "web-\(state.nextID)", symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: Int64(Date().timeIntervalSince1970 * 1000), futures: futures)
+            order.executed = quantity
+            order.status = "FILLED"
+            state.nextID += 1
+            state.orders.append(order)
+        }
+    }
+
+    static func baseAsset(of symbol: String) -> String {
+        if let underscore = symbol.firstIndex(of: "_") { return String(symbol[..<underscore]) }
+        for quote in ["USDT", "USDC", "BTC", "ETH"] where symbol.hasSuffix(quote) && symbol.count > quote.count { return String(symbol.dropLast(quote.count)) }
+        return symbol
     }
 
     /// USD-M's dead-man switch: a symbol whose countdown ran out has every open order

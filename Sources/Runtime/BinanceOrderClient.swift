@@ -1,4 +1,5 @@
 import Foundation
+import MarketModel
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -111,6 +112,40 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
             throw Failure(description: "open orders of \(symbol): unreadable answer from \(host):\(port)", code: nil)
         }
         return list.compactMap(Self.state)
+    }
+
+    public func holding(symbol: String) throws(Failure) -> ExchangeHolding {
+        if futures {
+            let what = "position of \(symbol)"
+            guard let response = try request(.GET, "/fapi/v3/positionRisk", [("symbol", symbol)], what: what) else {
+                throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+            }
+            guard response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
+                throw Failure(description: credentials.redact("\(what): unreadable answer (HTTP \(response.status)): \(response.body.prefix(200))"), code: nil)
+            }
+            // One-way mode: one entry per symbol (hedge mode would list LONG and SHORT).
+            var total = Quantity.zero
+            var entry: Price?
+            for item in list where item["symbol"] as? String == symbol {
+                guard let amount = (item["positionAmt"] as? String).flatMap({ try? Quantity(parsing: $0) }) else { continue }
+                total = total + amount
+                if !amount.isZero { entry = (item["entryPrice"] as? String).flatMap { try? Price(parsing: $0) } }
+            }
+            return ExchangeHolding(quantity: total, entryPrice: entry, isPosition: true)
+        }
+        let asset = ExchangeHolding.baseAsset(of: symbol)
+        let what = "\(asset) balance"
+        guard let response = try request(.GET, "/api/v3/account", [("omitZeroBalances", "true")], what: what) else {
+            throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+        }
+        guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+              let balances = object["balances"] as? [[String: Any]] else {
+            throw Failure(description: credentials.redact("\(what): unreadable answer (HTTP \(response.status)): \(response.body.prefix(200))"), code: nil)
+        }
+        let row = balances.first { $0["asset"] as? String == asset }
+        let free = (row?["free"] as? String).flatMap { try? Quantity(parsing: $0) } ?? .zero
+        let locked = (row?["locked"] as? String).flatMap { try? Quantity(parsing: $0) } ?? .zero
+        return ExchangeHolding(quantity: free + locked, entryPrice: nil, isPosition: false)
     }
 
     /// USD-M: the symbol's leverage (1…125).

@@ -144,6 +144,29 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         return list.compactMap { remember(Self.state($0, multipliers: multipliers)) }
     }
 
+    public func holding(symbol: String) throws(OrderVenueFailure) -> ExchangeHolding {
+        if let multipliers {
+            let what = "position of \(symbol)"
+            guard let response = try request(.GET, "/futures/usdt/positions/\(symbol)", query: "", body: "", what: what) else {
+                throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+            }
+            guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+                  let size = (object["size"] as? NSNumber)?.int64Value, let multiplier = multipliers[symbol] else { throw refusal(response, what: what) }
+            let entry = (object["entry_price"] as? String).flatMap { try? Price(parsing: $0) }
+            return ExchangeHolding(quantity: Quantity(units: size * multiplier.units), entryPrice: size == 0 ? nil : entry, isPosition: true)
+        }
+        let asset = ExchangeHolding.baseAsset(of: symbol)
+        let what = "\(asset) balance"
+        guard let response = try request(.GET, "/spot/accounts", query: "currency=\(asset)", body: "", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200, let list = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [[String: Any]] else { throw refusal(response, what: what) }
+        let row = list.first { $0["currency"] as? String == asset }
+        let available = (row?["available"] as? String).flatMap { try? Quantity(parsing: $0) } ?? .zero
+        let locked = (row?["locked"] as? String).flatMap { try? Quantity(parsing: $0) } ?? .zero
+        return ExchangeHolding(quantity: available + locked, entryPrice: nil, isPosition: false)
+    }
+
     public var hasCountdownCancel: Bool { true }
 
     /// Gate's dead-man switch for one pair or contract: unless called again within

@@ -133,12 +133,60 @@ public final class LiveTradingSession {
                 }
             }
         }
+        if cancelBuys { compareWithExchange(&result, client: client, symbols: symbols) }
         if let from = result.fromSession {
             let listed = result.positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")
             result.lines.append(cancelBuys ? "took over from session \(from): \(listed)" : "session \(from) left \(listed): kept as it is (--keep-orders-after-crash), not managed by this session")
             if !cancelBuys { result.positions = [] }
         }
         return result
+    }
+}
+
+extension LiveTradingSession {
+    /// The journal's positions against what the exchange holds, before they are taken
+    /// over. Futures: the exchange's position is the truth (a fill the crash kept from
+    /// the journal, a close outside Apogee), so it replaces the journal's. Spot: never
+    /// more than the account's balance of the base currency is taken over (coins sold
+    /// outside Apogee); a larger balance is the trader's own and is left alone.
+    static func compareWithExchange(_ result: inout Reconciliation, client: any OrderVenue, symbols: [String]) {
+        for symbol in symbols {
+            let index = result.positions.firstIndex { $0.symbol == symbol }
+            let journaled = index.map { result.positions[$0].quantity } ?? 0
+            let holding: ExchangeHolding
+            do throws(OrderVenueFailure) {
+                holding = try client.holding(symbol: symbol)
+            } catch {
+                if index != nil { result.lines.append("\(symbol): what the exchange holds could not be read (\(error)); the journal's position is taken over as it is") }
+                continue
+            }
+            let held = holding.quantity.units
+            if holding.isPosition {
+                guard held != journaled else { continue }
+                if let index {
+                    if held == 0 {
+                        result.positions.remove(at: index)
+                        result.lines.append("\(symbol): the journal holds \(Quantity(units: journaled)) but the exchange no position (closed outside Apogee): nothing taken over")
+                    } else {
+                        result.positions[index].quantity = held
+                        if let entry = holding.entryPrice { result.positions[index].entryPrice = entry.units }
+                        result.lines.append("\(symbol): the journal holds \(Quantity(units: journaled)), the exchange \(holding.quantity)\(holding.entryPrice.map { " (entry \($0))" } ?? ""): the exchange's position is taken over")
+                    }
+                } else if held != 0 {
+                    result.lines.append("\(symbol): the exchange holds a position of \(holding.quantity) that no journal knows: left alone")
+                }
+            } else if let index, journaled > 0, held < journaled {
+                let asset = ExchangeHolding.baseAsset(of: symbol)
+                if held <= 0 {
+                    result.positions.remove(at: index)
+                    result.lines.append("\(symbol): the journal holds \(Quantity(units: journaled)) but the account no \(asset): nothing taken over")
+                } else {
+                    result.positions[index].quantity = held
+                    result.lines.append("\(symbol): the journal holds \(Quantity(units: journaled)) but the account only \(holding.quantity) \(asset): \(holding.quantity) taken over")
+                }
+            }
+        }
+        if result.positions.isEmpty { result.fromSession = nil }
     }
 }
 

@@ -17,6 +17,10 @@ public protocol OrderVenue: AnyObject {
     func query(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState?
     func cancel(symbol: String, clientOrderID: String) throws(OrderVenueFailure) -> ExchangeOrderState
     func openOrders(symbol: String) throws(OrderVenueFailure) -> [ExchangeOrderState]
+    /// What the account holds of `symbol` on the exchange, for the reconciliation at
+    /// start: futures, the signed position and its entry price; spot, the balance of
+    /// the base currency (free and locked).
+    func holding(symbol: String) throws(OrderVenueFailure) -> ExchangeHolding
     /// Whether the exchange cancels a symbol's orders when the session stops calling
     /// (Binance USD-M `countdownCancelAll`, Gate.io spot `countdown_cancel_all`).
     var hasCountdownCancel: Bool { get }
@@ -44,6 +48,33 @@ public struct ExchangeOrderState: Sendable, Equatable {
     public var status: String
     /// The base quantity executed so far, as the exchange printed it.
     public var executedQuantity: String
+}
+
+/// What an account holds of a symbol, as the exchange reports it.
+public struct ExchangeHolding: Sendable, Equatable {
+    /// Futures: the position, signed (short below zero). Spot: the base currency's
+    /// balance, free and locked.
+    public var quantity: Quantity
+    /// Futures: the position's entry price.
+    public var entryPrice: Price?
+    /// True for a futures position, false for a spot balance.
+    public var isPosition: Bool
+
+    public init(quantity: Quantity, entryPrice: Price?, isPosition: Bool) {
+        self.quantity = quantity
+        self.entryPrice = entryPrice
+        self.isPosition = isPosition
+    }
+
+    /// The base currency of a symbol: `ETH_USDT` → ETH (Gate.io), `ETHUSDT` → ETH
+    /// (Binance, by its quote currencies).
+    public static func baseAsset(of symbol: String) -> String {
+        if let underscore = symbol.firstIndex(of: "_") { return String(symbol[..<underscore]) }
+        for quote in ["USDT", "USDC", "FDUSD", "BUSD", "TUSD", "BTC", "ETH", "BNB", "EUR", "TRY"] where symbol.hasSuffix(quote) && symbol.count > quote.count {
+            return String(symbol.dropLast(quote.count))
+        }
+        return symbol
+    }
 }
 
 public enum PlaceOutcome: Sendable, Equatable {
