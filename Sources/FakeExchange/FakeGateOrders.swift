@@ -67,21 +67,8 @@ extension FakeOrders {
             guard path.hasPrefix("/api/v4/spot/orders/") else { break }
             let name = String(path.dropFirst("/api/v4/spot/orders/".count))
             let pair = parameters["currency_pair"]
-            let matches = { (order: Order) in (order.clientOrderID == name || String(order.orderID) == name) && (pair == nil || order.symbol == pair) }
-            if method == "GET" {
-                guard let order = state.withLock({ $0.orders.last(where: matches) }) else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
-                return .respond(200, order.gateJSON)
-            }
-            let outcome: (Order?, closed: Bool) = state.withLock { state in
-                guard let index = state.orders.lastIndex(where: matches) else { return (nil, false) }
-                guard state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED" else { return (state.orders[index], true) }
-                state.orders[index].status = "CANCELED"
-                return (state.orders[index], false)
-            }
-            guard let order = outcome.0 else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
-            if outcome.closed { return .respond(400, gateError("ORDER_CLOSED", "Order \(name) has been finished")) }
-            onExecution?(order, "CANCELED", .zero, order.price)
-            return .respond(200, order.gateJSON)
+            let matches = { (order: Order) in !order.futures && (order.clientOrderID == name || String(order.orderID) == name) && (pair == nil || order.symbol == pair) }
+            return queryOrCancel(method: method, name: name, closedLabel: "ORDER_CLOSED", matches: matches, json: \.gateJSON)
         default:
             break
         }
@@ -145,24 +132,30 @@ extension FakeOrders {
             guard path.hasPrefix("/orders/") else { break }
             let name = String(path.dropFirst("/orders/".count))
             let matches = { (order: Order) in order.futures && (order.clientOrderID == name || String(order.orderID) == name) }
-            if method == "GET" {
-                guard let order = state.withLock({ $0.orders.last(where: matches) }) else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
-                return .respond(200, order.gateFuturesJSON)
-            }
-            let outcome: (Order?, closed: Bool) = state.withLock { state in
-                guard let index = state.orders.lastIndex(where: matches) else { return (nil, false) }
-                guard state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED" else { return (state.orders[index], true) }
-                state.orders[index].status = "CANCELED"
-                return (state.orders[index], false)
-            }
-            guard let order = outcome.0 else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
-            if outcome.closed { return .respond(400, gateError("ORDER_FINISHED", "Order \(name) has been finished")) }
-            onExecution?(order, "CANCELED", .zero, order.price)
-            return .respond(200, order.gateFuturesJSON)
+            return queryOrCancel(method: method, name: name, closedLabel: "ORDER_FINISHED", matches: matches, json: \.gateFuturesJSON)
         default:
             break
         }
         return .respond(404, gateError("NOT_FOUND", "\(method) /api/v4/futures/usdt\(path) is not served by the fake exchange"))
+    }
+
+    /// `GET` or `DELETE` of one order, by Gate's id or the text; a cancel of a
+    /// finished order is refused with `closedLabel` (spot and futures word it apart).
+    private func queryOrCancel(method: String, name: String, closedLabel: String, matches: (Order) -> Bool, json: (Order) -> String) -> Answer {
+        if method == "GET" {
+            guard let order = state.withLock({ $0.orders.last(where: matches) }) else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
+            return .respond(200, json(order))
+        }
+        let outcome: (Order?, closed: Bool) = state.withLock { state in
+            guard let index = state.orders.lastIndex(where: matches) else { return (nil, false) }
+            guard state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED" else { return (state.orders[index], true) }
+            state.orders[index].status = "CANCELED"
+            return (state.orders[index], false)
+        }
+        guard let order = outcome.0 else { return .respond(404, gateError("ORDER_NOT_FOUND", "Order not found")) }
+        if outcome.closed { return .respond(400, gateError(closedLabel, "Order \(name) has been finished")) }
+        onExecution?(order, "CANCELED", .zero, order.price)
+        return .respond(200, json(order))
     }
 
     private func gateError(_ label: String, _ message: String) -> String { "{\"label\":\"\(label)\",\"message\":\"\(message)\"}" }

@@ -45,68 +45,19 @@ struct LiveRestartTests {
 
     @Test("a position survives the crash: the restart takes it over (its old take profit cancelled, the new session's exits place their own)")
     func positionTakenOver() throws {
+        try expectPositionTakenOver(dialect: .binance, exchange: "binance", venue: .binance, symbol: "ETHUSDT", exchangeID: { $0 })
+    }
+
+    /// The real binary holds a filled buy with its take profit (5 % up, never reached)
+    /// resting when it is killed; a restart must hold the same position, cancel the old
+    /// take profit and rest its own, and journal the position as `restored`.
+    func expectPositionTakenOver(dialect: FakeExchange.Dialect, exchange: String, venue: VenueID, symbol: String, exchangeID: (String) -> String) throws {
         let (folder, keys, account) = try TestKeys.make()
-        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account)
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, dialect: dialect)
         try fake.start()
         let db = folder + "/journal.sqlite"
         // One marketable buy (0.05 % over the price), its take profit 5 % up: never reached.
-        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
-                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
-                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=5", "--param", "AutoCancelBuy=0", "--keys", keys, "--db", db])
-        let deadline = Date().addingTimeInterval(40)
-        while !(fake.acceptedOrders.contains { $0.status == "FILLED" } && fake.acceptedOrders.contains { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
-        usleep(300_000)
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let before = fake.acceptedOrders
-        let buy = try #require(before.first { $0.status == "FILLED" }, "the buy filled: \(before)")
-        let oldTakeProfit = try #require(before.first { $0.status == "NEW" }, "its take profit rests: \(before)")
-
-        let settle = Settle()
-        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [], stopWhen: { settle.passed(3.0) })
-        options.database = db
-        let restart = try LiveTradingSession.run(options)
-        #expect(restart.kernel.account.position("ETHUSDT")?.quantity == (try? Quantity(parsing: buy.executed)), "the position is the crashed session's")
-        #expect(restart.reconciliation.contains { $0.contains("took over from session 1") }, "\(restart.reconciliation)")
-        let after = fake.acceptedOrders
-        #expect(after.first { $0.clientOrderID == oldTakeProfit.clientOrderID }?.status == "CANCELED", "the old take profit is cancelled")
-        #expect(after.contains { $0.clientOrderID.hasPrefix("s2-") && $0.status == "NEW" }, "the new session's exits rest their own take profit: \(after)")
-        let journal = try #require(try ApogeeDatabase(path: db).journal(session: restart.journalSession ?? 0))
-        #expect(journal.positions.contains { $0.reason == "restored" && $0.symbol == "ETHUSDT" })
-    }
-
-    @Test("USD-M: kill -9 with an order resting; the countdown cancel-all the session kept armed cancels it on the exchange")
-    func countdownAfterKill() throws {
-        let (folder, keys, account) = try TestKeys.make()
-        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz", speed: 2, account: account)
-        try fake.start()
-        defer { fake.stop() }
-        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "binance-futures", "--symbols", "BTCUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
-                                                   "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
-                                                   "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--countdown-cancel", "5", "--keys", keys, "--db", folder + "/journal.sqlite"])
-        let deadline = Date().addingTimeInterval(40)
-        while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
-        #expect(fake.countdownsArmed == ["BTCUSDT"], "armed while the session runs")
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let resting = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
-        #expect(!resting.isEmpty)
-        let killedAt = Date()
-        while !fake.countdownsFired.contains("BTCUSDT"), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
-        #expect(fake.countdownsFired == ["BTCUSDT"])
-        #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
-        for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }
-    }
-
-    @Test("Gate.io: kill -9 holding a filled buy with its take profit resting; the restart reconciles by Gate's order texts and takes the position over")
-    func gatePositionTakenOver() throws {
-        let (folder, keys, account) = try TestKeys.make()
-        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, dialect: .gate)
-        try fake.start()
-        let db = folder + "/journal.sqlite"
-        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "gate", "--symbols", "ETH_USDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", exchange, "--symbols", symbol, "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
                                                    "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
                                                    "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=5", "--param", "AutoCancelBuy=0", "--countdown-cancel", "0", "--keys", keys, "--db", db])
         let deadline = Date().addingTimeInterval(40)
@@ -120,43 +71,59 @@ struct LiveRestartTests {
         let oldTakeProfit = try #require(before.first { $0.status == "NEW" }, "its take profit rests: \(before)")
 
         let settle = Settle()
-        var options = LiveTradingSession.Options(symbols: ["ETH_USDT"], connection: .loopback(port: fake.port, venue: .gate), credentials: account, strategies: [], stopWhen: { settle.passed(3.0) })
+        var options = LiveTradingSession.Options(symbols: [symbol], connection: .loopback(port: fake.port, venue: venue), credentials: account, strategies: [], stopWhen: { settle.passed(3.0) })
         options.database = db
         let restart = try LiveTradingSession.run(options)
-        #expect(restart.kernel.account.position("ETH_USDT")?.quantity == (try? Quantity(parsing: buy.executed)), "the position is the crashed session's")
+        #expect(restart.kernel.account.position(symbol)?.quantity == (try? Quantity(parsing: buy.executed)), "the position is the crashed session's")
         #expect(restart.reconciliation.contains { $0.contains("took over from session 1") }, "\(restart.reconciliation)")
         let after = fake.acceptedOrders
         #expect(after.first { $0.clientOrderID == oldTakeProfit.clientOrderID }?.status == "CANCELED", "the old take profit is cancelled")
-        #expect(after.contains { $0.clientOrderID.hasPrefix("t-s2-") && $0.status == "NEW" }, "the new session's exits rest their own take profit: \(after)")
+        #expect(after.contains { $0.clientOrderID.hasPrefix(exchangeID("s2-")) && $0.status == "NEW" }, "the new session's exits rest their own take profit: \(after)")
+        let journal = try #require(try ApogeeDatabase(path: db).journal(session: restart.journalSession ?? 0))
+        #expect(journal.positions.contains { $0.reason == "restored" && $0.symbol == symbol })
         // Every order the exchange accepted from the killed session is in its journal.
-        let sessions = try ApogeeDatabase(path: db).tradingSessions()
-        let journal = try #require(try ApogeeDatabase(path: db).journal(session: sessions[0].session.id ?? 0))
-        let intents = Set(journal.orders.filter { $0.event == "intent" }.map { "t-" + $0.clientOrderID })
-        #expect(Set(before.map(\.clientOrderID)).isSubset(of: intents))
+        let first = try #require(try ApogeeDatabase(path: db).journal(session: 1))
+        #expect(Set(before.map(\.clientOrderID)).isSubset(of: Set(first.orders.filter { $0.event == "intent" }.map { exchangeID($0.clientOrderID) })))
     }
 
-    @Test("Gate.io: kill -9 with a buy resting; the countdown cancel-all the session kept armed cancels it on the exchange")
-    func gateCountdownAfterKill() throws {
+    @Test("USD-M: kill -9 with an order resting; the countdown cancel-all the session kept armed cancels it on the exchange")
+    func countdownAfterKill() throws {
+        try expectCountdownAfterKill(recording: "usdm_btcusdt_20240808.gz", dialect: .binance, exchange: "binance-futures", symbol: "BTCUSDT", speed: 2)
+    }
+
+    /// The real binary trading with `--countdown-cancel 5` is killed with a buy
+    /// resting: the fake exchange's countdown must cancel it within the 5 s.
+    func expectCountdownAfterKill(recording: String, dialect: FakeExchange.Dialect, exchange: String, symbol: String, speed: Double) throws {
         let (folder, keys, account) = try TestKeys.make()
-        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, dialect: .gate)
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/" + recording, speed: speed, account: account, dialect: dialect)
         try fake.start()
         defer { fake.stop() }
-        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "gate", "--symbols", "ETH_USDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
+        let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", exchange, "--symbols", symbol, "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
                                                    "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
                                                    "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--countdown-cancel", "5", "--keys", keys, "--db", folder + "/journal.sqlite"])
         let deadline = Date().addingTimeInterval(40)
         while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
-        #expect(fake.countdownsArmed == ["ETH_USDT"], "armed while the session runs")
+        #expect(fake.countdownsArmed == [symbol], "armed while the session runs")
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         let resting = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
         #expect(!resting.isEmpty)
         let killedAt = Date()
-        while !fake.countdownsFired.contains("ETH_USDT"), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
-        #expect(fake.countdownsFired == ["ETH_USDT"])
+        while !fake.countdownsFired.contains(symbol), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
+        #expect(fake.countdownsFired == [symbol])
         #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
         for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }
+    }
+
+    @Test("Gate.io: kill -9 holding a filled buy with its take profit resting; the restart reconciles by Gate's order texts and takes the position over")
+    func gatePositionTakenOver() throws {
+        try expectPositionTakenOver(dialect: .gate, exchange: "gate", venue: .gate, symbol: "ETH_USDT", exchangeID: { "t-" + $0 })
+    }
+
+    @Test("Gate.io: kill -9 with a buy resting; the countdown cancel-all the session kept armed cancels it on the exchange")
+    func gateCountdownAfterKill() throws {
+        try expectCountdownAfterKill(recording: "spot_ethusdt_20240808.gz", dialect: .gate, exchange: "gate", symbol: "ETH_USDT", speed: 5)
     }
 }
 

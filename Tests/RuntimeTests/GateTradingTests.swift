@@ -18,12 +18,7 @@ struct GateTradingTests {
     let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
 
     func run(_ fake: FakeExchange, database: String, stopAlso: @escaping @Sendable () -> Void = {}) throws -> LiveTradingSession.Outcome {
-        // Drops with hair-trigger thresholds trades every few seconds of this recording.
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
-            ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
-        ]
+        let parameters = HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50)
         let settle = Settle()
         var options = LiveTradingSession.Options(symbols: ["ETH_USDT"], connection: .loopback(port: fake.port, venue: .gate), credentials: account, strategies: [("drops", parameters)], stopWhen: {
             stopAlso()
@@ -34,26 +29,12 @@ struct GateTradingTests {
         return try LiveTradingSession.run(options)
     }
 
-    /// Every order on the exchange journaled first, no text twice, each one's fills in
-    /// the journal adding up to what the exchange executed, the fills to the position.
-    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (intents: Set<String>, accepted: [(clientOrderID: String, status: String, executed: String)], journal: (session: TradingSessionRecord, orders: [OrderJournalRow], fills: [FillRow], positions: [PositionSnapshotRow])) {
-        #expect(outcome.journalFailure == nil)
-        // Gate's `text` is `t-` and Apogee's client id.
-        let accepted = fake.acceptedOrders.map { (clientOrderID: String($0.clientOrderID.dropFirst(2)), status: $0.status, executed: $0.executed) }
+    /// The common checks, with Gate's `text` (`t-` and Apogee's client id) mapped back.
+    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (intents: Set<String>, accepted: JournalConsistency.Accepted, journal: JournalConsistency.Journal) {
         #expect(fake.acceptedOrders.allSatisfy { $0.clientOrderID.hasPrefix("t-") })
-        let ids = accepted.map(\.clientOrderID)
-        #expect(Set(ids).count == ids.count, "no client id twice on the exchange")
-        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
-        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
-        #expect(Set(ids).isSubset(of: intents), "every order on the exchange was journaled first")
-        for order in accepted {
-            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
-            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
-        }
-        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
-        #expect(net == outcome.kernel.account.position("ETH_USDT")?.quantity.units ?? 0)
+        let (journal, accepted) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETH_USDT") { String($0.dropFirst(2)) }
         #expect(journal.session.complete)
-        return (intents, accepted, journal)
+        return (Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)), accepted, journal)
     }
 
     @Test("end to end: every order and fill the exchange saw is in the journal and the position, and nothing else; fills pushed on spot.orders; the countdown armed while running, disarmed at the end")
@@ -80,41 +61,8 @@ struct GateTradingTests {
     func futures() throws {
         let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account, dialect: .gateFutures)
         try fake.start()
-        let database = try Support.scratchDirectory() + "/live.sqlite"
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
-            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
-        ]
-        let settle = Settle()
-        let armed = Mutex(false)
-        var options = LiveTradingSession.Options(symbols: ["BTC_USDT"], connection: .loopback(port: fake.port, venue: .gateFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
-            if fake.countdownsArmed == ["BTC_USDT"] { armed.withLock { $0 = true } }
-            return fake.finished && settle.passed(1.0)
-        })
-        options.database = database
-        options.leverage = 7
-        options.marginType = "ISOLATED"
-        options.countdownSeconds = 30
-        let outcome = try LiveTradingSession.run(options)
-        #expect(outcome.journalFailure == nil)
-        #expect(fake.futuresSettings["BTC_USDT"]?.leverage == 7)
-        #expect(fake.futuresSettings["BTC_USDT"]?.marginType == "ISOLATED")
-        #expect(armed.withLock { $0 }, "the countdown was armed during the session")
-        #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
-        #expect(outcome.kernel.configuration.marketKind == .usdMargined)
-        let accepted = fake.acceptedOrders.map { (clientOrderID: String($0.clientOrderID.dropFirst(2)), executed: $0.executed) }
-        #expect(accepted.count >= 1, "the strategy traded Gate.io futures")
-        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
-        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
-        for order in accepted {
-            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
-            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
-        }
-        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
-        #expect(net == outcome.kernel.account.position("BTC_USDT")?.quantity.units ?? 0)
-        #expect(fake.userDataSubscriptions >= 1, "the signed futures.orders subscription (user id first) was taken")
-        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        // Gate's `text` is `t-` and Apogee's client id.
+        try FuturesSessionCheck.run(fake, venue: .gateFutures, symbol: "BTC_USDT", account: account) { String($0.dropFirst(2)) }
     }
 
     @Test("the answer to an order is lost (and a 503 on another): each found by its text, none sent twice, no fill lost")

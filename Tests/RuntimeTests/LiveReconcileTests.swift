@@ -16,11 +16,7 @@ struct LiveReconcileTests {
 
     /// One marketable buy whose take profit (5 % up) never fills; stops once it filled.
     func buyAndHold(_ fake: FakeExchange, symbol: String, connection: VenueConnection, database: String) throws -> LiveTradingSession.Outcome {
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(3600), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
-            ("OrderSize", .number(100), "test"), ("SellPrice", .number(5), "test"), ("AutoCancelBuy", .number(0), "test"),
-        ]
+        let parameters = HairTrigger.drops(buyPrice: 0.05, sellPrice: 5, orderSize: 100, penalty: 3600, autoCancelBuy: 0)
         let settle = Settle()
         var options = LiveTradingSession.Options(symbols: [symbol], connection: connection, credentials: account, strategies: [("drops", parameters)], stopWhen: {
             fake.acceptedOrders.contains { $0.status == "FILLED" } && settle.passed(0.5) || fake.finished

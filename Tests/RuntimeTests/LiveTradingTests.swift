@@ -16,12 +16,7 @@ struct LiveTradingTests {
     let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
 
     func session(_ fake: FakeExchange, database: String, connection: VenueConnection? = nil) throws -> LiveTradingSession.Outcome {
-        // Drops with hair-trigger thresholds trades every few seconds of this recording.
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.05), "test"),
-            ("OrderSize", .number(50), "test"), ("SellPrice", .number(0.02), "test"), ("AutoCancelBuy", .number(2), "test"),
-        ]
+        let parameters = HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50)
         let settle = Settle()
         var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: connection ?? .loopback(port: fake.port), credentials: account, strategies: [("drops", parameters)], stopWhen: { fake.finished && settle.passed(1.0) })
         options.database = database
@@ -68,23 +63,8 @@ struct LiveTradingTests {
         #expect(journal.session.venue == "binance@127.0.0.1:\(fake.port)")
     }
 
-    /// What must hold whatever fault was injected: no client id twice on the exchange,
-    /// every exchange order journaled before it was sent, each one's fills in the
-    /// journal adding up to what the exchange executed, and the fills to the position.
-    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (journal: (session: TradingSessionRecord, orders: [OrderJournalRow], fills: [FillRow], positions: [PositionSnapshotRow]), accepted: [(clientOrderID: String, status: String, executed: String)]) {
-        let accepted = fake.acceptedOrders
-        let ids = accepted.map(\.clientOrderID)
-        #expect(Set(ids).count == ids.count, "no client id twice on the exchange")
-        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
-        let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
-        #expect(Set(ids).isSubset(of: intents), "every order on the exchange was journaled first")
-        for order in accepted {
-            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
-            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
-        }
-        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
-        #expect(net == outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0)
-        return (journal, accepted)
+    func expectConsistent(_ fake: FakeExchange, _ outcome: LiveTradingSession.Outcome, database: String) throws -> (journal: JournalConsistency.Journal, accepted: JournalConsistency.Accepted) {
+        try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
     }
 
     @Test("429 on an order: refused without being carried out, journaled as rejected with the reason, nothing sent until Retry-After; no duplicate, no lost fill")
@@ -133,43 +113,11 @@ struct LiveTradingTests {
         #expect(accepted.contains { $0.status == "PARTIALLY_FILLED" } || Dictionary(grouping: journal.fills, by: \.clientOrderID).values.contains { $0.count >= 2 }, "some order filled in parts")
     }
 
-    @Test("USD-M: leverage and margin type set before trading, orders on /fapi/v1 journaled like spot, the countdown cancel-all armed while running and disarmed at a clean end")
+    @Test("USD-M: leverage and margin type set before trading, orders on /fapi/v1 journaled like spot, fills pushed by the listen-key stream, the countdown cancel-all armed while running and disarmed at a clean end")
     func futures() throws {
         let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account)
         try fake.start()
-        let database = try Support.scratchDirectory() + "/live.sqlite"
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
-            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
-        ]
-        let settle = Settle()
-        let armedWhileRunning = Mutex(false)
-        var options = LiveTradingSession.Options(symbols: ["BTCUSDT"], connection: .loopback(port: fake.port, venue: .binanceFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
-            if fake.countdownsArmed == ["BTCUSDT"] { armedWhileRunning.withLock { $0 = true } }
-            return fake.finished && settle.passed(1.0)
-        })
-        options.database = database
-        options.leverage = 7
-        options.marginType = "ISOLATED"
-        options.countdownSeconds = 30
-        let outcome = try LiveTradingSession.run(options)
-        #expect(fake.futuresSettings["BTCUSDT"]?.leverage == 7)
-        #expect(fake.futuresSettings["BTCUSDT"]?.marginType == "ISOLATED")
-        #expect(armedWhileRunning.withLock { $0 }, "the countdown was armed during the session")
-        #expect(fake.countdownsArmed.isEmpty, "disarmed at the clean end")
-        #expect(fake.countdownsFired.isEmpty)
-        let accepted = fake.acceptedOrders
-        #expect(accepted.count >= 1, "the strategy traded USD-M")
-        let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
-        #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
-        #expect(outcome.kernel.configuration.marketKind == .usdMargined)
-        #expect(fake.userDataSubscriptions >= 1, "the listen-key stream was opened")
-        #expect(outcome.fillsPushed >= 1, "fills pushed as ORDER_TRADE_UPDATE: pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
-        for order in accepted {
-            let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
-            #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)))
-        }
+        try FuturesSessionCheck.run(fake, venue: .binanceFutures, symbol: "BTCUSDT", account: account)
     }
 
     @Test("USD-M: the listen key expires mid-session; a new one is made and the stream reopened with it; no fill lost or doubled, the exchange and the journal agree")
@@ -177,11 +125,7 @@ struct LiveTradingTests {
         let fake = try FakeExchange(recording: Support.usdmBTC, speed: 30, account: account)
         try fake.start()
         let database = try Support.scratchDirectory() + "/live.sqlite"
-        let parameters: [(key: String, value: ParameterValueAlias, source: String)] = [
-            ("DropsMaxTime", .integer(2), "test"), ("DropsPriceMA", .integer(0), "test"), ("DropsPriceDelta", .number(0.01), "test"),
-            ("NextDetectPenalty", .number(1), "test"), ("AutoBuy", .flag(true), "test"), ("BuyPrice", .number(0.02), "test"),
-            ("OrderSize", .number(100), "test"), ("SellPrice", .number(0.01), "test"), ("AutoCancelBuy", .number(2), "test"),
-        ]
+        let parameters = HairTrigger.drops(buyPrice: 0.02, sellPrice: 0.01, orderSize: 100)
         let settle = Settle()
         let expired = Mutex(false)
         var options = LiveTradingSession.Options(symbols: ["BTCUSDT"], connection: .loopback(port: fake.port, venue: .binanceFutures), credentials: account, strategies: [("drops", parameters)], stopWhen: {
