@@ -66,7 +66,10 @@ public enum Screen {
 
     static func header(_ buffer: inout Buffer, _ data: ScreenData, _ market: KernelSnapshot.MarketLine?, width: Int) {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), with: Cell(" ", Style(.header, [.reverse])))
-        var parts = [data.mode.rawValue, data.exchange, market?.symbol ?? "-", clock(data.snapshot.time)]
+        // A halted or reducing account must show at any width (over SSH on 80 columns
+        // the end of a long header is cut): then its state comes right after the mode.
+        let state = data.snapshot.tradingState
+        var parts = [data.mode.rawValue] + (state == .active ? [] : [state.rawValue]) + [data.exchange, market?.symbol ?? "-", clock(data.snapshot.time)]
         if let replay = data.replay {
             let speed = replay.speed == 0 ? "max" : "\(replay.speed)x"
             let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
@@ -78,7 +81,7 @@ public enum Screen {
         parts.append("book \(market?.bookState ?? "-")")
         parts.append("\(Int(data.eventsPerSecond.rounded())) ev/s")
         parts.append("redis \(data.redis)")
-        parts.append(data.snapshot.tradingState.rawValue)
+        if state == .active { parts.append(state.rawValue) }
         buffer.write(" " + parts.joined(separator: " | "), x: 0, y: 0, style: Style(.header, [.reverse, .bold]), limit: width)
     }
 

@@ -13,18 +13,30 @@ struct LiveTerminalTests {
 
     @Test("LIVE in the header; a buy hotkey reaches the exchange and its take profit follows; the kill switch with flatten cancels it and sells; the journal holds what the exchange saw")
     func liveTerminal() throws {
+        try expectLiveTerminal(dialect: .binance, exchange: "binance", symbol: "ETHUSDT", rate: "weight") { $0 }
+    }
+
+    @Test("Gate.io: the same in the terminal, orders signed by Gate's rule and fills pushed on spot.orders; the header shows the exchange's clock")
+    func gateTerminal() throws {
+        try expectLiveTerminal(dialect: .gate, exchange: "gate", symbol: "ETH_USDT", rate: "requests") { String($0.dropFirst(2)) }
+    }
+
+    /// `clientID` turns the exchange's order id into Apogee's (Gate's `t-` prefix).
+    func expectLiveTerminal(dialect: FakeExchange.Dialect, exchange: String, symbol: String, rate: String, clientID: (String) -> String) throws {
         let (folder, keys, account) = try TestKeys.make()
-        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, shiftTimesToNow: true)
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 5, account: account, shiftTimesToNow: true, dialect: dialect)
         try fake.start()
         defer { fake.stop() }
         let db = folder + "/live.sqlite"
-        let session = try TmuxSession(command: "\(ApogeeProcess.executable) live --exchange binance --symbols ETHUSDT --endpoint loopback:\(fake.port) --keys \(keys) --db \(db) --strategy ema-reversal --param EntryCooldown=86400 --param StretchPercent=50 --size 0.01",
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) live --exchange \(exchange) --symbols \(symbol) --endpoint loopback:\(fake.port) --keys \(keys) --db \(db) --strategy ema-reversal --param EntryCooldown=86400 --param StretchPercent=50 --size 0.01",
                                       width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
         let first = try session.wait { self.header($0).contains("LIVE") && self.header($0).contains("book synced") }
         #expect(header(first).contains("ws up"))
-        #expect(header(first).contains("weight"))
+        #expect(header(first).contains(rate), "\(header(first))")
+        #expect(header(first).contains("clock "), "the exchange's clock offset: \(header(first))")
         try session.send("b")
-        try session.wait(timeout: 30) { $0.contains("ETHUSDT   LONG") && $0.contains("exits:take-pro") }
+        let row = symbol.padding(toLength: 10, withPad: " ", startingAt: 0) + "LONG"
+        try session.wait(timeout: 30) { $0.contains(row) && $0.contains("exits:take-pro") }
         // The buy filled on the exchange and a take profit rests there (the exits may
         // have re-priced it meanwhile on a slow machine: more orders, one resting).
         let placed = fake.acceptedOrders
@@ -50,7 +62,7 @@ struct LiveTerminalTests {
         #expect(live.session.complete)
         let journal = try #require(try ApogeeDatabase(path: db).journal(session: live.session.id ?? 0))
         let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
-        #expect(Set(fake.acceptedOrders.map(\.clientOrderID)).isSubset(of: intents), "every order the exchange saw was journaled first")
+        #expect(Set(fake.acceptedOrders.map { clientID($0.clientOrderID) }).isSubset(of: intents), "every order the exchange saw was journaled first")
         #expect(journal.orders.contains { $0.origin == "user" && $0.event == "intent" })
     }
 }

@@ -36,6 +36,17 @@ struct ScreenTests {
         #expect(lines[0].contains("book synced"))
     }
 
+    @Test("a halted account shows HALTED right after the mode, so 80 columns still show it; an active one says ACTIVE at the end")
+    func haltedAtAnyWidth() {
+        var halted = data()
+        halted.feed = "up, requests 13/6000, clock +2 ms, orders pushed, countdown armed"
+        halted.snapshot.tradingState = .halted
+        let narrow = Screen.render(AppModel(), halted, width: 80, height: 24, glyphs: .unicode, keymap: keymap).lines[0]
+        #expect(narrow.contains("REPLAY | HALTED | binance"), "\(narrow)")
+        let active = Screen.render(AppModel(), data(), width: 200, height: 40, glyphs: .unicode, keymap: keymap).lines[0]
+        #expect(active.contains("REPLAY | binance") && active.hasSuffix("ACTIVE") || active.contains("| ACTIVE"), "\(active)")
+    }
+
     @Test("at 80x24 every panel shows its title or is collapsed by the rule")
     func small() {
         let lines = Screen.render(AppModel(), data(), width: 80, height: 24, glyphs: .unicode, keymap: keymap).lines
