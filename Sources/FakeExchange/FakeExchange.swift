@@ -32,9 +32,15 @@ public final class FakeExchange: @unchecked Sendable {
     public enum Dialect: Sendable { case binance, gate, gateFutures }
     public let dialect: Dialect
 
-    public init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
+    public convenience init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
+        try self.init(recordings: [recording], speed: speed, faults: faults, account: account, shiftTimesToNow: shiftTimesToNow, dialect: dialect)
+    }
+
+    /// Several recordings, one symbol each, played as one market (merged by receive
+    /// time): every stream, book and order endpoint serves each symbol.
+    public init(recordings: [String], speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
         self.dialect = dialect
-        market = try FakeMarket(recording: recording, speed: speed, faults: faults)
+        market = try FakeMarket(recordings: recordings, speed: speed, faults: faults)
         market.shiftTimesToNow = shiftTimesToNow
         orders = FakeOrders(credentials: account, faults: faults)
         market.onTrade = { [orders] trade in
@@ -452,7 +458,9 @@ public final class FakeExchange: @unchecked Sendable {
             guard let body = market.gateDepthResponse(limit: 100, pair: pair) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
             return (.ok, body)
         case (.GET, "/api/v4/futures/usdt/order_book"):
-            guard let body = market.gateFuturesDepthResponse(limit: 100) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
+            let query = uri.split(separator: "?").dropFirst().first ?? ""
+            let contract = query.split(separator: "&").first { $0.hasPrefix("contract=") }.map { String($0.dropFirst(9)) } ?? ""
+            guard let body = market.gateFuturesDepthResponse(limit: 100, contract: contract) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
             return (.ok, body)
         case (.GET, _) where path.hasPrefix("/api/v4/futures/usdt/contracts/"):
             let contract = String(path.dropFirst("/api/v4/futures/usdt/contracts/".count))
@@ -461,8 +469,10 @@ public final class FakeExchange: @unchecked Sendable {
             }
             return (.ok, "{\"name\":\"\(contract)\",\"type\":\"direct\",\"quanto_multiplier\":\"\(GateDialect.futuresMultiplier)\",\"order_price_round\":\"0.1\",\"order_size_min\":1,\"leverage_min\":\"1\",\"leverage_max\":\"125\"}")
         case (.GET, "/api/v3/depth"), (.GET, "/fapi/v1/depth"):
-            let limit = uri.split(separator: "?").dropFirst().first?.split(separator: "&").first { $0.hasPrefix("limit=") }.flatMap { Int($0.dropFirst(6)) } ?? 1000
-            guard let body = market.depthResponse(limit: limit) else { return (.serviceUnavailable, "{\"code\":-1,\"msg\":\"no book yet\"}") }
+            let fields = uri.split(separator: "?").dropFirst().first?.split(separator: "&") ?? []
+            let limit = fields.first { $0.hasPrefix("limit=") }.flatMap { Int($0.dropFirst(6)) } ?? 1000
+            let symbol = fields.first { $0.hasPrefix("symbol=") }.map { String($0.dropFirst(7)).uppercased() }
+            guard let body = market.depthResponse(limit: limit, symbol: symbol) else { return (.serviceUnavailable, "{\"code\":-1,\"msg\":\"no book yet\"}") }
             return (.ok, body)
         default:
             return (.notFound, "{\"code\":-1,\"msg\":\"\(path) is not served by the fake exchange\"}")

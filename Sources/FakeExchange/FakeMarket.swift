@@ -14,6 +14,8 @@ final class FakeMarket: @unchecked Sendable {
         var text: String
         /// `btcusdt@depth@100ms`, or nil for the REST snapshot line.
         var stream: String?
+        /// `BTCUSDT`: the stream's symbol, or for a snapshot line its file's.
+        var symbol: String = ""
     }
 
     let messages: [Message]
@@ -27,9 +29,9 @@ final class FakeMarket: @unchecked Sendable {
     private let started = Mutex(false)
 
     struct State {
-        var book: OrderBook?
-        var recordingSnapshot: String?
-        var symbol: String = ""
+        /// The market's own book per symbol, from the recording's snapshot and diffs.
+        var books: [String: OrderBook] = [:]
+        var recordingSnapshots: [String: String] = [:]
         var sent = 0
         var finished = false
         var droppedOnce = false
@@ -45,18 +47,34 @@ final class FakeMarket: @unchecked Sendable {
     /// Called once to close every subscriber's connection (a fault), or at the end.
     var closeAll: (@Sendable (String) -> Void)?
 
-    init(recording: String, speed: Double, faults: FakeExchangeFaults) throws {
-        let reader = try RecordingReader(path: recording)
-        var messages: [Message] = []
-        while let raw = try reader.nextLine() {
-            guard let split = try? RecordingLine.split(raw) else { continue }
-            let text = String(decoding: split.message, as: UTF8.self)
-            messages.append(Message(received: split.received.nanoseconds, text: text, stream: Self.streamName(text)))
+    /// Several recordings (one symbol each) play as one market, merged by receive time.
+    init(recordings: [String], speed: Double, faults: FakeExchangeFaults) throws {
+        var merged: [(message: Message, file: Int, line: Int)] = []
+        for (file, path) in recordings.enumerated() {
+            let reader = try RecordingReader(path: path)
+            var messages: [Message] = []
+            while let raw = try reader.nextLine() {
+                guard let split = try? RecordingLine.split(raw) else { continue }
+                let text = String(decoding: split.message, as: UTF8.self)
+                let stream = Self.streamName(text)
+                messages.append(Message(received: split.received.nanoseconds, text: text, stream: stream, symbol: stream.map(Self.symbol(ofStream:)) ?? ""))
+            }
+            // A snapshot line names no symbol: it is its file's.
+            let fileSymbol = messages.first { $0.stream != nil }.map(\.symbol) ?? ""
+            for (line, message) in messages.enumerated() {
+                var named = message
+                if named.stream == nil { named.symbol = fileSymbol }
+                merged.append((named, file, line))
+            }
         }
-        self.messages = messages
-        symbols = Set(messages.compactMap { $0.stream?.split(separator: "@").first.map { $0.uppercased() } })
+        messages = merged.sorted { ($0.message.received, $0.file, $0.line) < ($1.message.received, $1.file, $1.line) }.map(\.message)
+        symbols = Set(messages.map(\.symbol).filter { !$0.isEmpty })
         self.speed = speed
         self.faults = faults
+    }
+
+    static func symbol(ofStream stream: String) -> String {
+        String(stream.split(separator: "@").first ?? "").uppercased()
     }
 
     /// `"stream":"<name>"` of a combined-stream message.
@@ -95,12 +113,11 @@ final class FakeMarket: @unchecked Sendable {
             }
             let event = try? parser.parse(message.text, received: Timestamp(nanoseconds: message.received))
             guard let stream = message.stream else {
-                // The recording's own REST snapshot: the book starts from it.
+                // The recording's own REST snapshot: its symbol's book starts from it.
                 state.withLock { state in
-                    state.recordingSnapshot = message.text
+                    state.recordingSnapshots[message.symbol] = message.text
                     if case .bookSnapshot(let snapshot)? = event {
-                        if state.book == nil { state.book = OrderBook(symbol: state.symbol, rule: .previousID) }
-                        state.book!.apply(snapshot)
+                        state.books[message.symbol, default: OrderBook(symbol: message.symbol, rule: .previousID)].apply(snapshot)
                     }
                 }
                 continue
@@ -110,11 +127,7 @@ final class FakeMarket: @unchecked Sendable {
             var drop = false
             state.withLock { state in
                 if case .bookDelta(let delta)? = event {
-                    if state.book == nil {
-                        state.symbol = delta.symbol
-                        state.book = OrderBook(symbol: delta.symbol, rule: delta.previousFinalUpdateID != nil ? .previousID : .sequential)
-                    }
-                    state.book!.apply(delta)
+                    state.books[delta.symbol, default: OrderBook(symbol: delta.symbol, rule: delta.previousFinalUpdateID != nil ? .previousID : .sequential)].apply(delta)
                     state.depthSeen += 1
                     if let gap = faults.gapAtDepthMessage, state.depthSeen == gap, !state.gapOnce {
                         state.gapOnce = true
@@ -154,12 +167,16 @@ final class FakeMarket: @unchecked Sendable {
         closeAll?("end of recording")
     }
 
-    /// The REST depth answer: the market's own book once it is synced, else the
-    /// recording's snapshot (a client then waits for the diff that straddles it).
+    /// The book of `symbol` (nil: the only one, when the market has one symbol).
+    private func book(_ state: State, _ symbol: String?) -> OrderBook? {
+        if let symbol { return state.books[symbol] }
+        return state.books.count == 1 ? state.books.first?.value : nil
+    }
+
     /// The book as Gate.io's `GET /spot/order_book?…&with_id=true` answers, once synced.
     func gateDepthResponse(limit: Int, pair: String) -> String? {
         state.withLock { state in
-            guard let book = state.book, book.state == .synced, let id = book.lastUpdateID else { return nil }
+            guard let book = book(state, symbols.first { GateDialect.pair($0) == pair }), book.state == .synced, let id = book.lastUpdateID else { return nil }
             func levels(_ side: BookSide) -> String {
                 side.top(limit).map { "[\"\($0.price)\",\"\($0.quantity)\"]" }.joined(separator: ",")
             }
@@ -170,9 +187,9 @@ final class FakeMarket: @unchecked Sendable {
 
     /// Gate.io USDT futures' `GET /futures/usdt/order_book?...&with_id=true`: levels
     /// `{p, s}` in contracts, `current` in seconds with a fraction.
-    func gateFuturesDepthResponse(limit: Int) -> String? {
+    func gateFuturesDepthResponse(limit: Int, contract: String) -> String? {
         state.withLock { state in
-            guard let book = state.book, book.state == .synced, let id = book.lastUpdateID else { return nil }
+            guard let book = book(state, symbols.first { GateDialect.pair($0) == contract }), book.state == .synced, let id = book.lastUpdateID else { return nil }
             func levels(_ side: BookSide) -> String {
                 side.top(limit).map { "{\"p\":\"\($0.price)\",\"s\":\(GateDialect.contracts($0.quantity))}" }.joined(separator: ",")
             }
@@ -181,15 +198,19 @@ final class FakeMarket: @unchecked Sendable {
         }
     }
 
-    func depthResponse(limit: Int) -> String? {
+    /// The REST depth answer of `symbol` (nil: the only one): the market's own book
+    /// once it is synced, else the recording's snapshot (a client then waits for the
+    /// diff that straddles it).
+    func depthResponse(limit: Int, symbol: String?) -> String? {
         state.withLock { state in
-            if let book = state.book, book.state == .synced, let id = book.lastUpdateID {
+            if let book = book(state, symbol), book.state == .synced, let id = book.lastUpdateID {
                 func levels(_ side: BookSide) -> String {
                     side.top(limit).map { "[\"\($0.price.formatted(fractionDigits: 2))\",\"\($0.quantity.formatted(fractionDigits: 3))\"]" }.joined(separator: ",")
                 }
                 return "{\"lastUpdateId\":\(id),\"bids\":[\(levels(book.bids))],\"asks\":[\(levels(book.asks))]}"
             }
-            return state.recordingSnapshot ?? messages.first { $0.stream == nil }?.text
+            let name = symbol ?? (symbols.count == 1 ? symbols.first : nil)
+            return name.flatMap { name in state.recordingSnapshots[name] ?? messages.first { $0.stream == nil && $0.symbol == name }?.text }
         }
     }
 }

@@ -6,17 +6,32 @@ import Synchronization
 import Venues
 
 /// `apogee record`: the exchange's raw frames, each with its local receive time, into
-/// a database session (kind `recorded`), in the format of `../shared/data`, so it
-/// replays and backtests like an imported file. A REST snapshot per symbol is recorded
-/// at the start and after every reconnect, as a line of its own, so the books of a
-/// replay sync. Chunks close every second (``SessionChunker``): a crash loses at most
-/// the last second, and leaves the session incomplete.
+/// database sessions (kind `recorded`), in the format of `../shared/data`, so they
+/// replay and backtest like an imported file. One connection carries every symbol;
+/// each symbol gets a session of its own (a REST snapshot line names no symbol, as in
+/// `../shared/data`, so a recording holds one), its frames routed there by their
+/// stream name. A REST snapshot per symbol is recorded at the start and after every
+/// reconnect, as a line of its own, so the books of a replay sync. Chunks close every
+/// second (``SessionChunker``): a crash loses at most the last second, and leaves the
+/// sessions incomplete.
 public enum LiveRecording {
     public struct Outcome: Sendable {
-        public var session: Int64
+        /// The sessions, in the order of the symbols.
+        public var sessions: [(symbol: String, session: Int64)]
         public var lines: Int
         public var snapshots: Int
         public var reconnects: Int
+        /// The first symbol's session.
+        public var session: Int64 { sessions[0].session }
+    }
+
+    /// One symbol's session being written.
+    private struct Track {
+        var symbol: String
+        var chunker: SessionChunker
+        var lines = 0
+        var first: Int64?
+        var last: Int64?
     }
 
     public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
@@ -24,42 +39,57 @@ public enum LiveRecording {
         guard venue == .binance || venue == .binanceFutures else {
             throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are; a recording is Binance's frame format)")
         }
-        // A REST snapshot line names no symbol (as in ../shared/data), so a replay can
-        // tell whose it is only when the session holds one symbol.
-        guard symbols.count == 1 else { throw LiveFailure(description: "record one symbol per session (a REST snapshot names no symbol); run one `apogee record` per symbol") }
+        guard !symbols.isEmpty, Set(symbols).count == symbols.count else { throw LiveFailure(description: "name each symbol to record once with --symbols") }
         let futures = venue.isFutures
+        let market = futures ? "usdm" : "spot"
         let queue = CommandQueue<(String, Int64)>()
         let feed = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
             queue.post((text, received))
         }
-        // Connected before the session exists: an unreachable exchange leaves no empty
+        // Connected before the sessions exist: an unreachable exchange leaves no empty
         // session behind.
         try feed.start()
         defer { feed.stop() }
-        let record = SessionRecord(kind: "recorded", source: connection.label, sourceHash: nil, exchange: "binance", market: futures ? "usdm" : "spot", symbols: symbols.joined(separator: ","), createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
-        let session: Int64
-        do { session = try database.startSession(record) } catch { throw LiveFailure(description: "cannot start the recording: \(error)") }
+        var tracks: [Track] = []
+        for symbol in symbols {
+            let record = SessionRecord(kind: "recorded", source: connection.label, sourceHash: nil, exchange: "binance", market: market, symbols: symbol, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+            do { tracks.append(Track(symbol: symbol, chunker: SessionChunker(session: try database.startSession(record)))) } catch { throw LiveFailure(description: "cannot start the recording of \(symbol): \(error)") }
+        }
+        // `ethusdt@depth@100ms` → the track of ETHUSDT.
+        var trackOfStream: [String: Int] = [:]
+        func track(of text: String) -> Int? {
+            guard text.hasPrefix("{\"stream\":\""), let end = text.dropFirst(11).firstIndex(of: "\"") else { return tracks.count == 1 ? 0 : nil }
+            let stream = String(text[text.index(text.startIndex, offsetBy: 11)..<end])
+            if let known = trackOfStream[stream] { return known }
+            let symbol = String(stream.split(separator: "@").first ?? "").uppercased()
+            let index = tracks.firstIndex { $0.symbol == symbol }
+            trackOfStream[stream] = index
+            return index
+        }
 
         let recorder = Recorder(database: database)
-        var chunker = SessionChunker(session: session)
         var parser = BinanceFeedParser(market: futures ? .usdMargined : .spot)
         var lines = 0
-        var first: Int64?
-        var last: Int64?
         var snapshots = 0
         var snapshotsTakenAt = 0
         func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
-        func append(_ text: String, received: Int64) throws(StorageError) {
+        func append(_ text: String, received: Int64, to index: Int) throws(StorageError) {
             lines += 1
-            first = first ?? received
-            last = received
+            tracks[index].lines += 1
+            tracks[index].first = tracks[index].first ?? received
+            tracks[index].last = received
             let line = "\(received) \(text)"
-            Array(line.utf8).withUnsafeBytes { chunker.add($0, received: received, now: now()) }
+            Array(line.utf8).withUnsafeBytes { tracks[index].chunker.add($0, received: received, now: now()) }
             if case .trade(let trade)? = try? parser.parse(text, received: Timestamp(nanoseconds: received)) {
-                chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
+                tracks[index].chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
             }
-            if chunker.isDue(now: now()), let chunk = chunker.close() { try recorder.append(chunk) }
+            if tracks[index].chunker.isDue(now: now()), let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }
+        }
+        func closeDueChunks() throws(StorageError) {
+            for index in tracks.indices where tracks[index].chunker.isDue(now: now()) {
+                if let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }
+            }
         }
 
         do {
@@ -67,27 +97,34 @@ public enum LiveRecording {
                 let batch = queue.takeAll()
                 if batch.isEmpty {
                     usleep(2_000)
-                    if chunker.isDue(now: now()), let chunk = chunker.close() { try recorder.append(chunk) }
+                    try closeDueChunks()
                 }
-                for (text, received) in batch { try append(text, received: received) }
+                for (text, received) in batch {
+                    guard let index = track(of: text) else { continue }
+                    try append(text, received: received, to: index)
+                }
                 // A snapshot per symbol once the stream flows, and again after a reconnect.
                 let connections = feed.status.connections
                 if lines > 0, connections > snapshotsTakenAt {
                     snapshotsTakenAt = connections
-                    for symbol in symbols {
-                        guard let body = feed.depthSnapshot(of: symbol) else { continue }
-                        try append(body, received: now())
+                    for index in tracks.indices {
+                        guard let body = feed.depthSnapshot(of: tracks[index].symbol) else { continue }
+                        try append(body, received: now(), to: index)
                         snapshots += 1
                     }
                 }
             }
-            if let chunk = chunker.close() { try recorder.append(chunk) }
+            for index in tracks.indices {
+                if let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }
+            }
             try recorder.finish()
-            try database.finishSession(session, symbols: symbols, market: futures ? "usdm" : "spot", firstReceived: first, lastReceived: last, lines: lines)
+            for track in tracks {
+                try database.finishSession(track.chunker.session, symbols: [track.symbol], market: market, firstReceived: track.first, lastReceived: track.last, lines: track.lines)
+            }
         } catch {
             try? recorder.finish()
-            throw LiveFailure(description: "recording session \(session): \(error); what was written is kept, the session stays incomplete")
+            throw LiveFailure(description: "recording sessions \(tracks.map { String($0.chunker.session) }.joined(separator: ", ")): \(error); what was written is kept, the sessions stay incomplete")
         }
-        return Outcome(session: session, lines: lines, snapshots: snapshots, reconnects: max(0, feed.status.connections - 1))
+        return Outcome(sessions: tracks.map { ($0.symbol, $0.chunker.session) }, lines: lines, snapshots: snapshots, reconnects: max(0, feed.status.connections - 1))
     }
 }

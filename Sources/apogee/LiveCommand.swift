@@ -286,7 +286,7 @@ struct FakeExchangeCommand: ParsableCommand {
             recording is over.
             """)
 
-    @Option(help: "The recording to play.")
+    @Option(help: "The recording to play; several, comma-separated (one symbol each), play as one market.")
     var data: String
 
     @Option(help: "Port on 127.0.0.1 (0: a free one, printed).")
@@ -348,7 +348,7 @@ struct FakeExchangeCommand: ParsableCommand {
             faults.serverErrorOfOrder = serverErrorOrder
             faults.partialFills = partialFills
             faults.restDelayMilliseconds = restDelay
-            exchange = try FakeExchange(recording: data, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gateFutures ? .gateFutures : gate ? .gate : .binance)
+            exchange = try FakeExchange(recordings: data.split(separator: ",").map(String.init), speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gateFutures ? .gateFutures : gate ? .gate : .binance)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
@@ -433,7 +433,8 @@ struct RecordCommand: ParsableCommand {
             let outcome = try LiveRecording.run(connection: connection, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, database: db, stopWhen: {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             })
-            print("recorded session \(outcome.session): \(outcome.lines) lines, \(outcome.snapshots) snapshot(s), \(outcome.reconnects) reconnect(s) (apogee replay \(outcome.session) --db \(db.path))")
+            let sessions = outcome.sessions.map { "\($0.symbol) session \($0.session)" }.joined(separator: ", ")
+            print("recorded \(sessions): \(outcome.lines) lines, \(outcome.snapshots) snapshot(s), \(outcome.reconnects) reconnect(s) (apogee replay \(outcome.session) --db \(db.path))")
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -33,14 +33,30 @@ struct LiveRecordingTests {
         #expect(try database.tradeCount(session: outcome.session) == file.counts.trade)
     }
 
-    @Test("several symbols in one recording are refused with the reason")
-    func oneSymbol() throws {
-        let database = try ApogeeDatabase(path: try Support.scratchDirectory() + "/r.sqlite")
-        do {
-            _ = try LiveRecording.run(connection: .loopback(port: 1), symbols: ["ETHUSDT", "BTCUSDT"], database: database, stopWhen: { true })
-            Issue.record("accepted two symbols")
-        } catch {
-            #expect(error.description.contains("one symbol per session"))
+    @Test("two symbols on one connection: a session each, and each replays from the database like the file it came from")
+    func twoSymbols() throws {
+        let fake = try FakeExchange(recordings: [Support.spotETH, Support.spotBTC], speed: 50)
+        try fake.start()
+        let path = try Support.scratchDirectory() + "/recorded.sqlite"
+        let database = try ApogeeDatabase(path: path)
+        let settle = Settle()
+        let outcome = try LiveRecording.run(connection: .loopback(port: fake.port), symbols: ["ETHUSDT", "BTCUSDT"], database: database, stopWhen: { fake.finished && settle.passed(1.0) })
+        #expect(outcome.sessions.map(\.symbol) == ["ETHUSDT", "BTCUSDT"])
+        #expect(outcome.snapshots >= 2)
+        for (symbol, session, file) in [("ETHUSDT", outcome.sessions[0].session, Support.spotETH), ("BTCUSDT", outcome.sessions[1].session, Support.spotBTC)] {
+            let stored = try #require(try database.session(session))
+            #expect(stored.kind == "recorded" && stored.complete && stored.symbols == symbol)
+            var options = ReplayOptions(files: ["session:\(session)"])
+            options.database = path
+            let replayed = try HeadlessReplay.run(options)
+            let original = try HeadlessReplay.run(ReplayOptions(files: [file]))
+            #expect(replayed.symbols.map(\.symbol) == [symbol], "only its own symbol's frames")
+            #expect(replayed.counts.trade == original.counts.trade, "\(symbol): every trade recorded")
+            #expect(replayed.counts.depth == original.counts.depth)
+            #expect(replayed.auditMismatches == 0)
+            let book = try #require(replayed.symbols.first?.book)
+            #expect(book.state == .synced)
+            #expect(book.bestBid == original.symbols.first?.book?.bestBid && book.bestAsk == original.symbols.first?.book?.bestAsk)
         }
     }
 }
