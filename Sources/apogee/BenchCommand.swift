@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("live-latency"), help: "Measure frame-to-order latency instead: a strategy trading FILE played live by the fake exchange on loopback; p50/p99 from a market frame's arrival to its order request on the socket.")
     var liveLatency = false
 
-    @Flag(name: .customLong("live-idle"), help: "Measure the CPU of a live trading session with two symbols instead: a quiet market, then FILE streaming at 1x, each for --seconds.")
+    @Flag(name: .customLong("live-idle"), help: "Measure the CPU of a live trading session with two symbols (ETHUSDT, BTCUSDT) instead: a quiet market, then FILE streaming at 1x, and with FILE,FILE2 both streaming, each for --seconds.")
     var liveIdle = false
 
     @Option(help: "Seconds each phase of --live-idle is measured.")

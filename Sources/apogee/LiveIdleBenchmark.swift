@@ -6,9 +6,10 @@ import Venues
 /// `apogee bench --live-idle`: the CPU a live trading session uses while little
 /// happens, measured on the session's own process (`apogee live --headless --trade`
 /// with two symbols, spawned from this one) against the fake exchange on loopback.
-/// Two phases: a quiet market (connected, no frames) and one symbol's recording at
-/// its real pace (the other symbol silent). CPU is the child's user + system time from
-/// /proc between two readings `seconds` apart, after a 3 s start-up.
+/// Phases: a quiet market (connected, no frames), one symbol's recording at its real
+/// pace (the other symbol silent), and with two recordings (`FILE,FILE2`, the first
+/// one's symbol and ETHUSDT or BTCUSDT) both streaming. CPU is the child's user +
+/// system time from /proc between two readings `seconds` apart, after a 3 s start-up.
 enum LiveIdleBenchmark {
     struct Phase {
         var name: String
@@ -26,8 +27,11 @@ enum LiveIdleBenchmark {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
         let account = APICredentials(key: "bench-key-0123456789", secret: "bench-secret-0123456789")
         var phases: [Phase] = []
-        for (name, quiet) in [("quiet market (connected, no frames)", true), ("one symbol streaming at 1x, one silent", false)] {
-            let exchange = try FakeExchange(recording: file, speed: 1, account: account, shiftTimesToNow: true)
+        let files = file.split(separator: ",").map(String.init)
+        var plan = [("quiet market (connected, no frames)", [files[0]], true), ("one symbol streaming at 1x, one silent", [files[0]], false)]
+        if files.count > 1 { plan.append(("both symbols streaming at 1x", Array(files.prefix(2)), false)) }
+        for (name, recordings, quiet) in plan {
+            let exchange = try FakeExchange(recordings: recordings, speed: 1, account: account, shiftTimesToNow: true)
             exchange.playsOnSubscribe = !quiet
             try exchange.start()
             defer { exchange.stop() }
