@@ -42,6 +42,9 @@ public final class LiveTradingEngine {
     private var lastSnapshotTry: [String: Int64] = [:]
     private var lastPoll: Int64 = 0
     private var frameToOrder: [Int64] = []
+    private var orderStages: [OrderStages] = []
+    /// When the session thread picked up the frame being handled (the stages' split).
+    private var framePickedUp: Int64 = 0
     private var reconciliation: [String] = []
     private var cancelledLeftovers: [String] = []
     private var restoring: [PositionSnapshotRow] = []
@@ -195,6 +198,7 @@ public final class LiveTradingEngine {
         let frames = inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9))
         for report in inbox.takeReports() { apply(report) }
         for (text, received) in frames {
+            framePickedUp = Self.now()
             frameEvents.removeAll(keepingCapacity: true)
             guard (try? parser.parse(text, received: Timestamp(nanoseconds: received), into: &frameEvents)) != nil else { continue }
             for event in frameEvents {
@@ -326,7 +330,7 @@ public final class LiveTradingEngine {
             feed.stop()
             userData?.stop()
         }
-        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled)
+        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled)
     }
 
     /// The connection and rate state for the header.
@@ -362,6 +366,7 @@ public final class LiveTradingEngine {
         switch effect {
         case .submit(let request):
             journalFeed?.observe(.submitted(request, arrivesAt: time))
+            let committed = Self.now()
             ordersSent += 1
             byExchangeID[exchangeID(request.id)] = request.id
             let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
@@ -370,7 +375,10 @@ public final class LiveTradingEngine {
                 // Strategy entries only: they are decided on a market frame, whose
                 // arrival is the order's creation time in the kernel.
                 let sentAt = written.take() ?? 0
-                if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" { frameToOrder.append(sentAt - request.createdAt.nanoseconds) }
+                if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" {
+                    frameToOrder.append(sentAt - request.createdAt.nanoseconds)
+                    orderStages.append(OrderStages(wake: framePickedUp - request.createdAt.nanoseconds, decide: time.nanoseconds - framePickedUp, commit: committed - time.nanoseconds, send: sentAt - committed))
+                }
                 if case .recovered = outcome { recovered += 1 }
                 if executed[request.id] == nil { executed[request.id] = .zero }
                 record(.accepted(request.id, time: time))

@@ -62,6 +62,10 @@ public final class LiveTradingSession {
         /// Per order sent: nanoseconds from the market frame's arrival (the kernel's
         /// time for it) to the order request handed to the socket.
         public var frameToOrder: [Int64]
+        /// The same orders split into stages (ns): the frame waiting for the session
+        /// thread, parse to the kernel's decision, the journal's intent commit, and
+        /// signing to the request on the socket.
+        public var orderStages: [OrderStages] = []
         /// The strategies with `EmulatorMode=YES`: their kernel on the simulated venue,
         /// fed the same market events, and its journal session (kind `emulator`).
         public var emulator: TradingKernel?
@@ -188,6 +192,18 @@ extension LiveTradingSession {
         }
         if result.positions.isEmpty { result.fromSession = nil }
     }
+}
+
+/// Where the time from a market frame to its order goes (nanoseconds each).
+public struct OrderStages: Sendable, Equatable {
+    /// The frame's arrival on the feed's thread to the session thread picking it up.
+    public var wake: Int64
+    /// Parsing, the book, the kernel, the strategy and the risk gate.
+    public var decide: Int64
+    /// The intent's commit to the journal.
+    public var commit: Int64
+    /// Building and signing the request, and handing it to the socket.
+    public var send: Int64
 }
 
 /// Frames from the feed's thread to the session's, with a wake-up.

@@ -167,6 +167,19 @@ struct BenchCommand: ParsableCommand {
               market frame arrival -> order request on the socket (parse, book, kernel, strategy, risk, journal commit, signing, connect)
               p50 \(round1(percentile(0.5))) µs   p90 \(round1(percentile(0.9))) µs   p99 \(round1(percentile(0.99))) µs   max \(round1(Double(samples.last!) / 1000)) µs
             """)
+        // Each stage's own distribution (their medians need not add up to the total's).
+        func stage(_ name: String, _ values: [Int64]) -> String {
+            let sorted = values.sorted()
+            func at(_ p: Double) -> Double { round1(Double(sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]) / 1000) }
+            return "  \(name.padding(toLength: 48, withPad: " ", startingAt: 0)) p50 \(at(0.5)) µs   p99 \(at(0.99)) µs"
+        }
+        let stages = outcome.orderStages
+        if !stages.isEmpty {
+            print(stage("frame waits for the session thread", stages.map(\.wake)))
+            print(stage("parse, book, kernel, strategy, risk", stages.map(\.decide)))
+            print(stage("journal intent commit (SQLite)", stages.map(\.commit)))
+            print(stage("build, sign, hand to the socket (NIO hop)", stages.map(\.send)))
+        }
     }
 
     private func benchmarkHotLoop() throws {
