@@ -53,6 +53,8 @@ struct LiveCommand: ParsableCommand {
               apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --port 18080 &
               apogee live --exchange binance --symbols ETHUSDT --endpoint loopback:18080 --paper
               apogee live --exchange binance --symbols ETHUSDT --endpoint loopback:18080 --headless --duration 30
+              apogee fake-exchange --data ../shared/data/binance/spot_ethusdt_20240808.gz --gate --keys keys.toml --port 18081 &
+              apogee live --exchange gate --symbols ETH_USDT --endpoint loopback:18081 --keys keys.toml --headless --trade --strategy drops
             """)
 
     @Option(help: "binance, binance-futures, gate or gate-futures.")
