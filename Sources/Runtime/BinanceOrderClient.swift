@@ -148,6 +148,12 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         return ExchangeHolding(quantity: free + locked, entryPrice: nil, isPosition: false)
     }
 
+    public func configureFutures(symbol: String, leverage: Int, marginType: String) throws(Failure) {
+        guard futures else { return }
+        try setMarginType(symbol: symbol, type: marginType)
+        try setLeverage(symbol: symbol, leverage: leverage)
+    }
+
     /// USD-M: the symbol's leverage (1…125).
     public func setLeverage(symbol: String, leverage: Int) throws(Failure) {
         try expectOK(.POST, "/fapi/v1/leverage", [("symbol", symbol), ("leverage", String(leverage))], what: "leverage \(leverage)x on \(symbol)")

@@ -84,6 +84,11 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         }
     }
 
+    public func configureFutures(symbol: String, leverage: Int, marginType: String) throws(OrderVenueFailure) {
+        guard multipliers != nil else { return }
+        try setLeverage(contract: symbol, leverage: leverage, crossMargin: marginType == "CROSSED")
+    }
+
     /// Futures: the leverage of a contract; `crossMargin` sets cross margin (Gate's
     /// leverage 0) with this leverage as its limit, else isolated at this leverage.
     public func setLeverage(contract: String, leverage: Int, crossMargin: Bool) throws(OrderVenueFailure) {

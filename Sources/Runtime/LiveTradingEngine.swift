@@ -97,12 +97,7 @@ public final class LiveTradingEngine {
         // stops the session (trading on settings the trader did not ask for is worse).
         for symbol in options.symbols where options.connection.isFutures {
             do throws(OrderVenueFailure) {
-                if let binance = client as? BinanceOrderClient {
-                    try binance.setMarginType(symbol: symbol, type: options.marginType)
-                    try binance.setLeverage(symbol: symbol, leverage: options.leverage)
-                } else if let gate = client as? GateOrderClient {
-                    try gate.setLeverage(contract: symbol, leverage: options.leverage, crossMargin: options.marginType == "CROSSED")
-                }
+                try client.configureFutures(symbol: symbol, leverage: options.leverage, marginType: options.marginType)
             } catch {
                 throw LiveFailure(description: "\(symbol): \(error); no order was sent")
             }

@@ -21,6 +21,9 @@ public protocol OrderVenue: AnyObject {
     /// start: futures, the signed position and its entry price; spot, the balance of
     /// the base currency (free and locked).
     func holding(symbol: String) throws(OrderVenueFailure) -> ExchangeHolding
+    /// Futures: the symbol's margin type (ISOLATED or CROSSED) and leverage, set before
+    /// any order. Spot: nothing to do.
+    func configureFutures(symbol: String, leverage: Int, marginType: String) throws(OrderVenueFailure)
     /// Whether the exchange cancels a symbol's orders when the session stops calling
     /// (Binance USD-M `countdownCancelAll`, Gate.io spot `countdown_cancel_all`).
     var hasCountdownCancel: Bool { get }
