@@ -133,7 +133,11 @@ public final class LiveMarketFeed: @unchecked Sendable {
         }
         var resolved = self.endpoint
         if let pathProvider {
-            guard let path = pathProvider() else { return loop.makeFailedFuture(LiveFailure(description: "no address for \(resolved.host) yet (no listen key)")) }
+            guard let path = pathProvider() else {
+                // Completed here: a promise left pending would be a leak (and a trap).
+                opened.fail(LiveFailure(description: "no address for \(resolved.host) yet (no listen key)"))
+                return opened.future
+            }
             resolved.path = path
         }
         let endpoint = resolved

@@ -34,7 +34,9 @@ public enum LiveRecording {
         var last: Int64?
     }
 
-    public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
+    /// `progress` hears the count of stream frames recorded so far (not snapshots),
+    /// after each batch.
+    public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, progress: (@Sendable (Int) -> Void)? = nil, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
         let venue = connection.venue
         guard venue == .binance || venue == .binanceFutures else {
             throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are; a recording is Binance's frame format)")
@@ -103,6 +105,7 @@ public enum LiveRecording {
                     guard let index = track(of: text) else { continue }
                     try append(text, received: received, to: index)
                 }
+                if !batch.isEmpty { progress?(lines - snapshots) }
                 // A snapshot per symbol once the stream flows, and again after a reconnect.
                 let connections = feed.status.connections
                 if lines > 0, connections > snapshotsTakenAt {
@@ -113,6 +116,11 @@ public enum LiveRecording {
                         snapshots += 1
                     }
                 }
+            }
+            // What arrived before the stop is kept too.
+            for (text, received) in queue.takeAll() {
+                guard let index = track(of: text) else { continue }
+                try append(text, received: received, to: index)
             }
             for index in tracks.indices {
                 if let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }

@@ -63,6 +63,7 @@ public final class LiveTradingEngine {
     private var listenKeys: ListenKeyHolder?
     private var lastKeepAlive: Int64 = 0
     private var fillsPushed = 0
+    private var fillReports = 0
     private var fillsPolled = 0
     private var eventsSinceRate = 0
     private var rateSince = LiveTradingEngine.now()
@@ -325,7 +326,7 @@ public final class LiveTradingEngine {
             feed.stop()
             userData?.stop()
         }
-        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled)
+        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled, fillReports: fillReports)
     }
 
     /// The connection and rate state for the header.
@@ -409,6 +410,7 @@ public final class LiveTradingEngine {
     /// the last look (at the report's own price), or its end on the exchange (a cancel
     /// from elsewhere, the countdown, an expiry) told to the kernel.
     private func apply(_ report: ExecutionReport) {
+        if report.executionType == "TRADE", byExchangeID[report.clientOrderID] != nil { fillReports += 1 }
         guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
         let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }

@@ -75,6 +75,9 @@ public final class LiveTradingSession {
         /// Fills that arrived on the user-data stream, and those found by polling.
         public var fillsPushed = 0
         public var fillsPolled = 0
+        /// Fill reports the user-data stream brought for this session's orders, booked
+        /// or already known from a poll (which of the two comes first is a race).
+        public var fillReports = 0
     }
 
     /// Runs the session until `options.stopWhen` says so (headless).

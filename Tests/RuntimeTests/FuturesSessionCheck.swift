@@ -44,6 +44,6 @@ enum FuturesSessionCheck {
         let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
         #expect(net == outcome.kernel.account.position(symbol)?.quantity.units ?? 0)
         #expect(fake.userDataSubscriptions >= 1, "the order-update stream was opened")
-        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        #expect(outcome.fillReports >= 1, "fills reported on the stream: \(outcome.fillReports); booked from it first \(outcome.fillsPushed), by a poll first \(outcome.fillsPolled)")
     }
 }

@@ -2,6 +2,7 @@ import FakeExchange
 import Foundation
 import Runtime
 import Storage
+import Synchronization
 import Testing
 import Venues
 
@@ -40,7 +41,12 @@ struct LiveRecordingTests {
         let path = try Support.scratchDirectory() + "/recorded.sqlite"
         let database = try ApogeeDatabase(path: path)
         let settle = Settle()
-        let outcome = try LiveRecording.run(connection: .loopback(port: fake.port), symbols: ["ETHUSDT", "BTCUSDT"], database: database, stopWhen: { fake.finished && settle.passed(1.0) })
+        // Done once every frame the fake exchange sent is recorded (it may be read well
+        // after the fake wrote the last one on a loaded machine).
+        let recorded = Mutex(0)
+        let outcome = try LiveRecording.run(connection: .loopback(port: fake.port), symbols: ["ETHUSDT", "BTCUSDT"], database: database, progress: { count in recorded.withLock { $0 = count } }, stopWhen: {
+            fake.finished && (recorded.withLock { $0 } >= fake.messagesSent || settle.passed(30.0))
+        })
         #expect(outcome.sessions.map(\.symbol) == ["ETHUSDT", "BTCUSDT"])
         #expect(outcome.snapshots >= 2)
         for (symbol, session, file) in [("ETHUSDT", outcome.sessions[0].session, Support.spotETH), ("BTCUSDT", outcome.sessions[1].session, Support.spotBTC)] {

@@ -139,7 +139,7 @@ struct LiveTradingTests {
         let outcome = try LiveTradingSession.run(options)
         #expect(expired.withLock { $0 })
         #expect(fake.userDataSubscriptions >= 2, "the stream reopened with a new key: \(fake.userDataSubscriptions) openings")
-        #expect(outcome.fillsPushed >= 1)
+        #expect(outcome.fillReports >= 1)
         let accepted = fake.acceptedOrders
         let journal = try #require(try ApogeeDatabase(path: database).journal(session: outcome.journalSession ?? 0))
         #expect(Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID)) == Set(accepted.map(\.clientOrderID)))
@@ -156,7 +156,7 @@ struct LiveTradingTests {
         let database = try Support.scratchDirectory() + "/live.sqlite"
         let outcome = try session(fake, database: database)
         #expect(fake.userDataSubscriptions >= 1)
-        #expect(outcome.fillsPushed >= 1, "pushed \(outcome.fillsPushed), polled \(outcome.fillsPolled)")
+        #expect(outcome.fillReports >= 1, "fills reported on the stream: \(outcome.fillReports); booked from it first \(outcome.fillsPushed), by a poll first \(outcome.fillsPolled)")
         _ = try expectConsistent(fake, outcome, database: database)
     }
 
