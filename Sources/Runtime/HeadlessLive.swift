@@ -19,6 +19,9 @@ public struct LiveOptions: Sendable {
     /// Checked every few milliseconds; true stops the session (tests: the fake
     /// exchange's recording is over).
     public var stopWhen: (@Sendable () -> Bool)?
+    /// Told how many messages the streams have brought so far, whenever the session
+    /// has caught up with them (tests stop once every frame sent has arrived).
+    public var progress: (@Sendable (Int) -> Void)?
     /// Hand each stream over to a fresh connection this often (nil: the venue's own,
     /// 23 hours on Binance; tests make it seconds).
     public var rolloverAfter: Duration?
@@ -82,6 +85,7 @@ public enum HeadlessLive {
             if let duration = options.duration, HeadlessReplay.seconds(clock.now - started) >= duration { break }
             let events = source.drain()
             if events.isEmpty {
+                options.progress?(source.status.messages)
                 if let stopWhen = options.stopWhen, stopWhen() { break }
                 usleep(2_000)
             }

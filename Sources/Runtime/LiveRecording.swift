@@ -74,6 +74,8 @@ public enum LiveRecording {
         var lines = 0
         var snapshots = 0
         var snapshotsTakenAt = 0
+        var needSnapshot: Set<Int> = []
+        var lastSnapshotTry: Int64 = 0
         func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
         func append(_ text: String, received: Int64, to index: Int) throws(StorageError) {
@@ -106,14 +108,20 @@ public enum LiveRecording {
                     try append(text, received: received, to: index)
                 }
                 if !batch.isEmpty { progress?(lines - snapshots) }
-                // A snapshot per symbol once the stream flows, and again after a reconnect.
+                // A snapshot per symbol once the stream flows, and again after a reconnect;
+                // one that failed (a timeout, a 5xx) is tried again a second later.
                 let connections = feed.status.connections
                 if lines > 0, connections > snapshotsTakenAt {
                     snapshotsTakenAt = connections
-                    for index in tracks.indices {
+                    needSnapshot = Set(tracks.indices)
+                }
+                if !needSnapshot.isEmpty, now() - lastSnapshotTry >= 1_000_000_000 {
+                    lastSnapshotTry = now()
+                    for index in needSnapshot.sorted() {
                         guard let body = feed.depthSnapshot(of: tracks[index].symbol) else { continue }
                         try append(body, received: now(), to: index)
                         snapshots += 1
+                        needSnapshot.remove(index)
                     }
                 }
             }

@@ -1,6 +1,7 @@
 import FakeExchange
 import Foundation
 import Runtime
+import Synchronization
 import Testing
 import Venues
 
@@ -164,8 +165,10 @@ struct LiveFeedTests {
         let exchange = try FakeExchange(recording: Support.spotETH, speed: 30)
         try exchange.start()
         var options = LiveOptions(venue: .binance, symbols: ["ETHUSDT"], environment: .loopback(port: exchange.port))
+        let received = Mutex(0)
         let done = Settle()
-        options.stopWhen = { exchange.finished && done.passed(1.0) }
+        options.progress = { count in received.withLock { $0 = count } }
+        options.stopWhen = { exchange.finished && (received.withLock { $0 } >= exchange.messagesSent || done.passed(30.0)) }
         options.duration = 60
         options.rolloverAfter = .milliseconds(1500)
         let report = try HeadlessLive.run(options)
@@ -203,8 +206,12 @@ struct LiveFeedTests {
         let exchange = try FakeExchange(recording: recording, speed: 50, dialect: dialect)
         try exchange.start()
         var options = LiveOptions(venue: venue, symbols: [name], environment: .loopback(port: exchange.port))
+        // Done once every frame the fake exchange sent has arrived (on a loaded machine
+        // that can be well after the fake wrote the last one).
+        let received = Mutex(0)
         let done = Settle()
-        options.stopWhen = { exchange.finished && done.passed(1.0) }
+        options.progress = { count in received.withLock { $0 = count } }
+        options.stopWhen = { exchange.finished && (received.withLock { $0 } >= exchange.messagesSent || done.passed(30.0)) }
         options.duration = 60
         let report = try HeadlessLive.run(options)
         let file = try HeadlessReplay.run(ReplayOptions(files: [recording]))
