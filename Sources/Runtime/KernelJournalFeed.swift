@@ -32,7 +32,7 @@ final class KernelJournalFeed {
         case .submitted(let request, _):
             requests[request.id] = request
             // The intent is on disk before the venue can see the order.
-            write { try journal.writeNow([.order(row(request, event: "intent", reason: nil, time: request.createdAt))]) }
+            write { try journal.writeIntent(row(request, event: "intent", reason: nil, time: request.createdAt)) }
         case .cancelRequested(let id, let at):
             if let request = requests[id] { write { try journal.append(.order(row(request, event: "cancel-requested", reason: nil, time: at))) } }
         case .orderChanged(let event, let order, _):

@@ -112,7 +112,11 @@ public final class LiveTradingEngine {
             do {
                 let database = try ApogeeDatabase(path: path)
                 // Before this session's record exists: what did crashed sessions leave?
-                let found = try LiveTradingSession.reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                // First the intents a crash left only in their logs, so every order the
+                // exchange saw is in the journal the reconciliation reads.
+                let imported = try TradingJournal.recoverIntents(database: database)
+                var found = try LiveTradingSession.reconcile(database: database, venue: venue, client: client, symbols: options.symbols, cancelBuys: options.cancelLeftoverBuys)
+                if imported > 0 { found.lines.insert("\(imported) order intent(s) recovered from the intent log of a crashed session", at: 0) }
                 (reconciliation, cancelledLeftovers) = (found.lines, found.cancelled)
                 restoring = found.positions
                 restoredFrom = found.fromSession
@@ -363,6 +367,12 @@ public final class LiveTradingEngine {
         case .submit(let request):
             journalFeed?.observe(.submitted(request, arrivesAt: time))
             let committed = Self.now()
+            // An order whose intent could not be made durable is not sent: after a crash
+            // nobody would know it.
+            if let failure = journalFeed?.failure {
+                kernel.handle(.order(.rejected(request.id, time: time, reason: "not sent: the order journal cannot record it (\(failure))"), receivedAt: time), into: &effects)
+                return
+            }
             ordersSent += 1
             byExchangeID[exchangeID(request.id)] = request.id
             let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"

@@ -4,13 +4,24 @@ import GRDB
 /// The order journal of one trading session: order intents, every state change the
 /// venue reports, fills and position snapshots, in the order they happened.
 ///
-/// ``writeNow(_:)`` commits before it returns — the intent of an order goes through
-/// it, so an order is in the database before it leaves for the venue and a crash can
-/// never leave an order nobody knows about. Everything else goes through
-/// ``append(_:)``: a writer thread commits it in batches every `flushInterval`, so a
-/// crash loses at most that much, never what was committed. Entries keep their order
-/// across both paths (one lock covers taking a batch and writing it).
+/// An order's intent must be durable before the order leaves for the venue, so a crash
+/// can never leave an order nobody knows about: ``writeNow(_:)`` commits before it
+/// returns, and ``writeIntent(_:)`` — the live path, where this is on the way from a
+/// market frame to the order — appends the intent to the session's ``IntentLog`` with
+/// one `write(2)` (durable against a crash of the process on return) and queues the
+/// row, which a restart imports from the log if the crash came first. Everything else
+/// goes through ``append(_:)``: a writer thread commits it in batches every
+/// `flushInterval`, so a crash loses at most that much, never what was committed.
+/// Entries keep their order across the paths (one lock covers taking a batch and
+/// writing it).
 public final class TradingJournal: @unchecked Sendable {
+    /// Imports the intents crashed sessions left only in their intent logs; a live
+    /// session calls it before it reconciles. Returns how many were imported.
+    @discardableResult
+    public static func recoverIntents(database: ApogeeDatabase) throws(StorageError) -> Int {
+        try IntentLog.recover(database: database)
+    }
+
     public let database: ApogeeDatabase
     public let sessionID: Int64
     private let flushInterval: TimeInterval
@@ -25,6 +36,8 @@ public final class TradingJournal: @unchecked Sendable {
     private var done = false
     /// Used under `writeLock` only.
     private let writer: JournalWriter
+    /// Opened at the first intent; removed once the session's rows are all written.
+    private var intentLog: IntentLog?
 
     /// Starts the session's record (incomplete until ``finish(complete:)``).
     public init(database: ApogeeDatabase, session: TradingSessionRecord, flushInterval: TimeInterval = 0.2, capacity: Int = 10_000) throws(StorageError) {
@@ -59,6 +72,16 @@ public final class TradingJournal: @unchecked Sendable {
         }
     }
 
+    /// Makes an order's intent durable now (the intent log) and queues its journal row:
+    /// a few µs instead of a transaction. The row reaches the database within
+    /// `flushInterval`, or from the log at the next start if the process dies first.
+    /// Called from one thread (the session's).
+    public func writeIntent(_ row: OrderJournalRow) throws(StorageError) {
+        if intentLog == nil { intentLog = try IntentLog(database: database.path, session: sessionID) }
+        try intentLog!.append(row)
+        try append(.order(row))
+    }
+
     /// Queues a row for the writer thread; waits only if `capacity` rows are pending.
     public func append(_ row: JournalRow) throws(StorageError) {
         lock.lock()
@@ -77,6 +100,9 @@ public final class TradingJournal: @unchecked Sendable {
         let failure = self.failure
         lock.unlock()
         if let failure { throw failure }
+        // Every intent is in the database now: the log has done its work.
+        intentLog?.remove()
+        intentLog = nil
         try database.finishTradingSession(sessionID, complete: complete)
     }
 

@@ -177,7 +177,7 @@ struct BenchCommand: ParsableCommand {
         if !stages.isEmpty {
             print(stage("frame waits for the session thread", stages.map(\.wake)))
             print(stage("parse, book, kernel, strategy, risk", stages.map(\.decide)))
-            print(stage("journal intent commit (SQLite)", stages.map(\.commit)))
+            print(stage("intent made durable (intent log, one write)", stages.map(\.commit)))
             print(stage("build, sign, hand to the socket (NIO hop)", stages.map(\.send)))
         }
     }

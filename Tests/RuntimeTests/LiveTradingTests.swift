@@ -67,6 +67,22 @@ struct LiveTradingTests {
         try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
     }
 
+    @Test("the journal cannot record an order's intent (its intent log cannot be written): the order is not sent")
+    func journalFailureStopsOrders() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        // The live session will be the database's first: a folder where its intent log
+        // would go makes every write of it fail.
+        try FileManager.default.createDirectory(atPath: database + "-intents-1.log", withIntermediateDirectories: true)
+        let outcome = try session(fake, database: database)
+        #expect(outcome.journalSession == 1)
+        #expect(outcome.journalFailure != nil)
+        #expect(outcome.kernel.orderCount >= 1, "the strategy wanted to trade")
+        #expect(outcome.ordersSent == 0)
+        #expect(fake.acceptedOrders.isEmpty, "nothing reached the exchange unjournaled")
+    }
+
     @Test("429 on an order: refused without being carried out, journaled as rejected with the reason, nothing sent until Retry-After; no duplicate, no lost fill")
     func rateLimited() throws {
         var faults = FakeExchangeFaults()

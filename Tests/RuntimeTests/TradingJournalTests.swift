@@ -39,6 +39,54 @@ struct TradingJournalTests {
         #expect(done.session.firstNanoseconds == 1 && done.session.lastNanoseconds == 3)
     }
 
+    func intent(_ session: Int64, _ id: String, time: Int64) -> OrderJournalRow {
+        OrderJournalRow(tradingSessionID: session, clientOrderID: id, event: "intent", symbol: "ETH_USDT", side: "buy", orderKind: "limit", price: 250_000_000_000, quantity: 1_000_000, reduceOnly: false, origin: "drops", reason: nil, timeNanoseconds: time)
+    }
+
+    @Test("writeIntent: on disk in the intent log when it returns, in the journal after the other queued rows, and the log gone once the session finishes")
+    func writeIntentIsDurable() throws {
+        let db = try database()
+        let journal = try TradingJournal(database: db, session: record(), flushInterval: 60)
+        try journal.append(order(journal.sessionID, "apg-1", "accepted", time: 1))
+        try journal.writeIntent(intent(journal.sessionID, "apg-2", time: 2))
+        let logPath = db.path + "-intents-\(journal.sessionID).log"
+        let logged = try String(contentsOfFile: logPath, encoding: .utf8)
+        #expect(logged.split(separator: "\n").count == 1 && logged.contains("apg-2"), "the intent is in the log before anything is committed")
+        try journal.finish()
+        let done = try #require(try db.journal(session: journal.sessionID))
+        #expect(done.orders.map(\.clientOrderID) == ["apg-1", "apg-2"], "queued order kept")
+        #expect(done.orders[1] == { var row = intent(journal.sessionID, "apg-2", time: 2); row.id = done.orders[1].id; return row }())
+        #expect(!FileManager.default.fileExists(atPath: logPath), "removed once everything is written")
+    }
+
+    @Test("a crash before the journal wrote the intent: the next start imports it from the log (once), and leaves a log another process holds alone")
+    func intentsRecoveredAfterCrash() throws {
+        let db = try database()
+        let crashing = try TradingJournal(database: db, session: TradingSessionRecord(kind: "live", venue: "gate@127.0.0.1:1", source: "ETH_USDT", strategies: "drops", createdAt: "then"), flushInterval: 60)
+        let crashed = crashing.sessionID
+        // What a killed process leaves: a log line whose row never reached SQLite, and
+        // one that did.
+        try crashing.writeNow([.order(intent(crashed, "s1-apg-1", time: 1))])
+        let lost = intent(crashed, "s1-apg-2", time: 2)
+        let path = db.path + "-intents-\(crashed).log"
+        try (["s1-apg-1", "s1-apg-2"].map { id in
+            "\(crashed)\t\(id)\tETH_USDT\tbuy\tlimit\t250000000000\t1000000\t0\tdrops\t\(id == "s1-apg-1" ? 1 : 2)\n"
+        }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
+        // A running session's log, held by its writer: not touched.
+        let running = try TradingJournal(database: db, session: record(), flushInterval: 60)
+        try running.writeIntent(intent(running.sessionID, "s2-apg-1", time: 3))
+        #expect(try TradingJournal.recoverIntents(database: db) == 1, "only the lost one")
+        let journal = try #require(try db.journal(session: crashed))
+        #expect(journal.orders.map(\.clientOrderID) == ["s1-apg-1", "s1-apg-2"])
+        var expected = lost
+        expected.id = journal.orders[1].id
+        #expect(journal.orders[1] == expected, "every field as the log had it")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(FileManager.default.fileExists(atPath: db.path + "-intents-\(running.sessionID).log"), "the running session's log is left alone")
+        #expect(try TradingJournal.recoverIntents(database: db) == 0, "nothing twice")
+        try running.finish()
+    }
+
     @Test("a replay with hotkey orders: every order the kernel made is journaled, intent first, and the fills and position match the account")
     func replaySessionJournal() throws {
         let db = try database()
