@@ -73,15 +73,7 @@ public struct BinanceFeedParser: Sendable {
 
     /// Parses a message held in a `String` (tests, tools).
     public mutating func parse(_ message: String, received: Timestamp) throws(FeedError) -> MarketEvent {
-        var copy = message
-        let result: Result<MarketEvent, FeedError> = copy.withUTF8 { bytes in
-            do throws(FeedError) {
-                return .success(try parse(UnsafeRawBufferPointer(bytes), received: received))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try withUTF8Bytes(of: message) { bytes throws(FeedError) in try parse(bytes, received: received) }
     }
 
     // MARK: - Assembling events

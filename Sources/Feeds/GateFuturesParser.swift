@@ -35,15 +35,7 @@ public struct GateFuturesParser: Sendable {
     }
 
     public mutating func parse(_ message: String, received: Timestamp) throws(FeedError) -> [MarketEvent] {
-        var copy = message
-        let result: Result<[MarketEvent], FeedError> = copy.withUTF8 { bytes in
-            do throws(FeedError) {
-                return .success(try parse(UnsafeRawBufferPointer(bytes), received: received))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try withUTF8Bytes(of: message) { bytes throws(FeedError) in try parse(bytes, received: received) }
     }
 
     public mutating func parse(_ message: UnsafeRawBufferPointer, received: Timestamp) throws(FeedError) -> [MarketEvent] {

@@ -214,7 +214,9 @@ struct LiveFeedTests {
         let received = Mutex(0)
         let done = Settle()
         options.progress = { count in received.withLock { $0 = count } }
-        options.stopWhen = { exchange.finished && (received.withLock { $0 } >= exchange.messagesSent || done.passed(30.0)) }
+        // Gate acknowledges each subscription with a message of its own.
+        let acknowledgements = VenueConnection.loopback(port: exchange.port, venue: venue).subscriptions(for: [name], now: 0).count
+        options.stopWhen = { exchange.finished && (received.withLock { $0 } >= exchange.messagesSent + acknowledgements || done.passed(30.0)) }
         options.duration = 60
         let report = try HeadlessLive.run(options)
         let file = try HeadlessReplay.run(ReplayOptions(files: [recording]))
