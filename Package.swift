@@ -73,7 +73,7 @@ let package = Package(
         ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

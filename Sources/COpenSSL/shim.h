@@ -1,4 +1,4 @@
-// libcrypto for Swift: HMAC-SHA256 (Binance) and HMAC-SHA512 (Gate.io) signing, and
+// libcrypto for Swift (TLS sockets: tls.h): HMAC-SHA256 (Binance) and HMAC-SHA512 (Gate.io) signing, and
 // SHA-512 (Gate.io's body hash). One-shot calls with fixed-size outputs, so Swift never
 // touches an EVP context.
 #ifndef APOGEE_COPENSSL_SHIM_H

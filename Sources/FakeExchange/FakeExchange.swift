@@ -531,7 +531,12 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                     body = text
                 }
                 headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Content-Length", value: String(body.utf8.count))
+                let chunked = exchange.market.faults.chunkedRESTAnswers
+                if chunked {
+                    headers.add(name: "Transfer-Encoding", value: "chunked")
+                } else {
+                    headers.add(name: "Content-Length", value: String(body.utf8.count))
+                }
                 if gate {
                     headers.add(name: "X-Gate-RateLimit-Limit", value: "6000")
                     headers.add(name: "X-Gate-RateLimit-Requests-Remain", value: String(max(0, 6000 - weight)))
@@ -539,8 +544,13 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                     headers.add(name: "X-MBX-USED-WEIGHT-1M", value: String(weight))
                 }
                 context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+                let cut = chunked ? body.utf8.count / 2 : body.utf8.count
+                let bytes = Array(body.utf8)
+                for part in [bytes[..<cut], bytes[cut...]] where !part.isEmpty {
+                    context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: part)))), promise: nil)
+                }
                 context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                if let idle = exchange.market.faults.closeIdleRESTAfterMilliseconds { self.closeWhenIdle(context, after: idle) }
             }
             if let delay = exchange.market.faults.restDelayMilliseconds {
                 let later = NIOLoopBound(reply, eventLoop: context.eventLoop)
@@ -549,6 +559,19 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                 reply()
             }
             self.head = nil
+        }
+    }
+
+    /// Answers so far; an idle close is called off when another request came meanwhile.
+    private var answered = 0
+
+    private func closeWhenIdle(_ context: ChannelHandlerContext, after milliseconds: Int) {
+        answered += 1
+        let mark = answered
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+            if handler.value.answered == mark, handler.value.head == nil { bound.value.close(promise: nil) }
         }
     }
 }

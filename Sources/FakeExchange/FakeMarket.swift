@@ -238,6 +238,12 @@ public struct FakeExchangeFaults: Sendable {
     public var partialFills = false
     /// Hold every REST answer this long.
     public var restDelayMilliseconds: Int?
+    /// Close a REST connection once it has been idle this long, as servers and load
+    /// balancers do: a client's kept connection is gone when its next order goes.
+    public var closeIdleRESTAfterMilliseconds: Int?
+    /// Send REST answers with `Transfer-Encoding: chunked` (in two chunks) instead of a
+    /// `Content-Length`.
+    public var chunkedRESTAnswers = false
 
     public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages

@@ -1,8 +1,6 @@
 import Foundation
 import MarketModel
-import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Venues
 
 /// Binance spot (`/api/v3`) and USD-M futures (`/fapi/v1`) orders over signed REST,
@@ -30,9 +28,9 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
     private let api: String
     public var recvWindow = 5000
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    /// One connection kept open for every request (no connect, no TLS handshake per order).
-    private let connection: KeptAliveConnection
+    /// One connection kept open for every request (no connect, no TLS handshake per
+    /// order), written by the calling (session) thread itself.
+    private let connection: DirectHTTPConnection
 
     /// Plain HTTP (the loopback fake exchange).
     public convenience init(host: String, port: Int, credentials: APICredentials) {
@@ -52,16 +50,9 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         port = rest.port
         pathPrefix = rest.path
         self.tls = rest.tls ? tls : nil
-        connection = KeptAliveConnection(address: rest, tls: tls, group: group)
+        connection = DirectHTTPConnection(address: rest, caFile: tls?.caFile)
         self.credentials = credentials
         signer = BinanceSigner(credentials: credentials)
-    }
-
-    // Not syncShutdownGracefully: the last reference may drop on one of the group's own
-    // threads (a reconnect task), where NIO forbids a blocking shutdown.
-    deinit {
-        connection.close()
-        group.shutdownGracefully(queue: .global()) { _ in }
     }
 
     private var timestamp: Int64 { clock.serverTime(at: Int64(Date().timeIntervalSince1970 * 1e9)) / 1_000_000 }

@@ -1,8 +1,6 @@
 import Foundation
 import MarketModel
-import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Venues
 
 /// Gate.io v4 orders, spot (`/spot/orders`) and USDT futures (`/futures/usdt/orders`),
@@ -27,8 +25,8 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     public var clock = ClockOffset()
     public private(set) var limiter = RateLimiter(weightLimit: 0)
     public var onRequestWritten: (@Sendable (Int64) -> Void)?
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let connection: KeptAliveConnection
+    /// One connection kept open, written by the calling (session) thread itself.
+    private let connection: DirectHTTPConnection
     /// Apogee's client id → Gate's order id, once an answer named it.
     private var orderIDs: [String: Int] = [:]
     /// Futures: base currency per contract, by contract (nil: spot).
@@ -40,14 +38,9 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         host = venue.rest.host
         port = venue.rest.port
         basePath = venue.rest.path
-        connection = KeptAliveConnection(address: venue.rest, tls: venue.tls, group: group)
+        connection = DirectHTTPConnection(address: venue.rest, caFile: venue.tls?.caFile)
         self.credentials = credentials
         signer = GateSigner(credentials: credentials)
-    }
-
-    deinit {
-        connection.close()
-        group.shutdownGracefully(queue: .global()) { _ in }
     }
 
     /// Gate's `text`: `t-` and at most 28 of `[0-9A-Za-z_.-]`.

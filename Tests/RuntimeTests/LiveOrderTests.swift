@@ -73,6 +73,59 @@ struct LiveOrderTests {
         #expect(fake.acceptedOrders.first?.executed == "0.001")
     }
 
+    @Test("the server closes the kept connection while it is idle: the next order goes once, on a fresh connection, answered")
+    func idleCloseSendsOnce() throws {
+        var faults = FakeExchangeFaults()
+        faults.closeIdleRESTAfterMilliseconds = 50
+        let fake = try exchange(faults)
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        guard case .placed = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.0100", clientOrderID: "apg-1") else {
+            Issue.record("the first order was not answered"); return
+        }
+        usleep(300_000)
+        let second = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2001.00", quantity: "0.0100", clientOrderID: "apg-2")
+        guard case .placed(let state) = second else { Issue.record("expected a plain answer on a fresh connection, got \(second)"); return }
+        #expect(state.clientOrderID == "apg-2")
+        #expect(fake.acceptedOrders.map(\.clientOrderID) == ["apg-1", "apg-2"], "each order once")
+        #expect(fake.restConnectionsServed == 2, "the closed connection was noticed before writing and replaced")
+    }
+
+    @Test("answers sent in chunks (Transfer-Encoding: chunked): every call reads them whole")
+    func chunkedAnswers() throws {
+        var faults = FakeExchangeFaults()
+        faults.chunkedRESTAnswers = true
+        let fake = try exchange(faults)
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        guard case .placed(let placed) = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.0100", clientOrderID: "apg-3") else {
+            Issue.record("not answered"); return
+        }
+        #expect(placed.status == "NEW")
+        #expect(try client.openOrders(symbol: "ETHUSDT").map(\.clientOrderID) == ["apg-3"])
+        #expect(try client.cancel(symbol: "ETHUSDT", clientOrderID: "apg-3").status == "CANCELED")
+        #expect(fake.restConnectionsServed == 1, "chunked answers keep the connection")
+    }
+
+    @Test("over TLS with a certificate the client does not trust: refused before anything is sent, and the message says why")
+    func untrustedCertificate() throws {
+        let folder = try Support.scratchDirectory()
+        let certificate = try FakeExchangeTLS.selfSigned(in: folder)
+        let secure = try FakeExchange(recording: Support.spotETH, speed: 20, account: account)
+        try secure.start(tls: certificate)
+        let untrusting = try VenueConnection(venue: .binance, environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: secure.port)))
+        do {
+            _ = try BinanceOrderClient(connection: untrusting, credentials: account).place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.01", clientOrderID: "apg-4")
+            Issue.record("an order went to an untrusted server")
+        } catch {
+            #expect(error.description.contains("certificate"), "\(error)")
+        }
+        #expect(secure.acceptedOrders.isEmpty)
+        let trusting = try VenueConnection(venue: .binance, environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: secure.port)), caFile: certificate.certificateChain)
+        guard case .placed = try BinanceOrderClient(connection: trusting, credentials: account).place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.01", clientOrderID: "apg-5") else {
+            Issue.record("not answered over trusted TLS"); return
+        }
+        #expect(secure.acceptedOrders.map(\.clientOrderID) == ["apg-5"])
+    }
+
     @Test("nothing listening: placing says the exchange is unreachable")
     func unreachable() throws {
         let port = try FreeLoopbackPort().port
