@@ -159,6 +159,18 @@ public final class FakeExchange: @unchecked Sendable {
     }
     private let playsOnSubscribeFlag = Atomic<Bool>(true)
 
+    /// Runs the fake's threads (its event loop and the playback) at nice 19, so that on a
+    /// small machine the exchange's side takes the CPU only when the trading session
+    /// leaves it, as a real exchange (another machine) never takes it at all. For
+    /// latency benchmarks; call after ``start(port:tls:)``.
+    public func yieldCPUToClients() throws {
+        market.niceness.store(19, ordering: .relaxed)
+        _ = try group.next().submit {
+            // Linux: 0 is the calling thread alone (nice values are per thread).
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        }.wait()
+    }
+
     /// Starts playing the recording without waiting for a subscriber.
     public func startPlayback() { market.startIfNeeded() }
 

@@ -86,6 +86,9 @@ final class FakeMarket: @unchecked Sendable {
     var finished: Bool { state.withLock { $0.finished } }
     var sent: Int { state.withLock { $0.sent } }
 
+    /// The playback thread's nice value (0: the process's own).
+    let niceness = Atomic<Int32>(0)
+
     /// Starts the playback once (on the first subscriber).
     func startIfNeeded() {
         let first = started.withLock { started in
@@ -93,7 +96,11 @@ final class FakeMarket: @unchecked Sendable {
             return !started
         }
         guard first else { return }
-        let thread = Thread { [self] in self.play() }
+        let niceness = self.niceness.load(ordering: .relaxed)
+        let thread = Thread { [self] in
+            if niceness != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+            self.play()
+        }
         thread.name = "fake-exchange-market"
         thread.start()
     }

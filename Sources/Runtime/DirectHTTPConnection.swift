@@ -45,7 +45,8 @@ final class DirectHTTPConnection: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let request = Self.encode(method, path: path, host: address.hostHeader, headers: extra, body: body)
-        let what = "\(method) \(path.split(separator: "?").first ?? "") to \(address.host):\(address.port)"
+        // Only on a failure: describing a request costs more than writing it.
+        let what = { "\(method.rawValue) \(path.split(separator: "?").first ?? "") to \(self.address.host):\(self.address.port)" }
         // A connection kept from before may have been closed by the server meanwhile:
         // then the request was not written, and goes out once more on a fresh one.
         for attempt in 0..<2 {
@@ -55,17 +56,17 @@ final class DirectHTTPConnection: @unchecked Sendable {
             } catch {
                 self.socket = nil
                 if error.sentBytes == 0, attempt == 0 { continue }
-                throw Unanswered(description: "\(what): the connection failed while the request was written (\(error.reason))")
+                throw Unanswered(description: "\(what()): the connection failed while the request was written (\(error.reason))")
             }
             onWritten?(Int64(Date().timeIntervalSince1970 * 1e9))
             do {
                 return try answer(on: socket, timeout: timeout)
             } catch {
                 self.socket = nil
-                throw Unanswered(description: "\(what): \(error)")
+                throw Unanswered(description: "\(what()): \(error)")
             }
         }
-        throw Unanswered(description: "\(what): not sent")
+        throw Unanswered(description: "\(what()): not sent")
     }
 
     /// Reads until the response is complete; a connection the server ends is dropped.

@@ -6,8 +6,12 @@
 /// (`apiKey` included), sorted by name, joined raw (no percent-encoding).
 public struct BinanceSigner: Sendable {
     let credentials: APICredentials
+    private let key: HMACKey
 
-    public init(credentials: APICredentials) { self.credentials = credentials }
+    public init(credentials: APICredentials) {
+        self.credentials = credentials
+        key = HMACKey(credentials.secret, function: .sha256)
+    }
 
     public var headers: [(name: String, value: String)] { [("X-MBX-APIKEY", credentials.key)] }
 
@@ -19,13 +23,13 @@ public struct BinanceSigner: Sendable {
         if let recvWindow { all.append(("recvWindow", String(recvWindow))) }
         all.append(("timestamp", String(timestamp)))
         let payload = Self.encode(all)
-        return payload + "&signature=" + Digest.hmacSHA256(key: credentials.secret, message: payload)
+        return payload + "&signature=" + key.sign(payload)
     }
 
     /// The signature of a WebSocket API request's parameters.
     public func webSocketSignature(_ parameters: [(String, String)]) -> String {
         let payload = parameters.filter { $0.0 != "signature" }.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        return Digest.hmacSHA256(key: credentials.secret, message: payload)
+        return key.sign(payload)
     }
 
     /// `k=v&k=v`, values percent-encoded except RFC 3986's unreserved characters.

@@ -12,13 +12,17 @@ public enum Digest {
 
     public static func sha512(_ message: String) -> String {
         var output = [UInt8](repeating: 0, count: 64)
-        let bytes = Array(message.utf8)
-        let status = bytes.withUnsafeBufferPointer { data in
-            output.withUnsafeMutableBufferPointer { cossl_sha512(data.baseAddress, data.count, $0.baseAddress) }
+        var message = message
+        let status = message.withUTF8 { data in
+            output.withUnsafeMutableBufferPointer { cossl_sha512_with(sha512Digest.pointer, data.baseAddress ?? UnsafePointer(bitPattern: 1), data.count, $0.baseAddress) }
         }
         precondition(status == 1, "libcrypto refused SHA-512")
         return hex(output)
     }
+
+    /// SHA-512 fetched from the provider once (an implicit fetch per call costs more
+    /// than the hash of an order's body).
+    private static let sha512Digest = FetchedDigest()
 
     private static func hmac(key: String, message: String, length: Int, function: (UnsafeRawPointer?, Int32, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> Int32) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: length)
@@ -36,7 +40,7 @@ public enum Digest {
         return output
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)
@@ -45,5 +49,15 @@ public enum Digest {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// A digest algorithm fetched once and kept for the process's life.
+private final class FetchedDigest: Sendable {
+    nonisolated(unsafe) let pointer: UnsafeMutableRawPointer
+
+    init() {
+        guard let fetched = cossl_sha512_fetch() else { preconditionFailure("libcrypto has no SHA-512") }
+        pointer = fetched
     }
 }

@@ -4,8 +4,12 @@
 /// `channel=<ch>&event=<ev>&time=<time>`.
 public struct GateSigner: Sendable {
     let credentials: APICredentials
+    private let key: HMACKey
 
-    public init(credentials: APICredentials) { self.credentials = credentials }
+    public init(credentials: APICredentials) {
+        self.credentials = credentials
+        key = HMACKey(credentials.secret, function: .sha512)
+    }
 
     /// The string Gate signs. `path` includes `/api/v4`; `query` is exactly as in the
     /// URL (not re-encoded), empty when there is none.
@@ -14,12 +18,12 @@ public struct GateSigner: Sendable {
     }
 
     public func headers(method: String, path: String, query: String, body: String, timestamp: Int64) -> [(name: String, value: String)] {
-        let signature = Digest.hmacSHA512(key: credentials.secret, message: Self.signatureString(method: method, path: path, query: query, body: body, timestamp: timestamp))
+        let signature = key.sign(Self.signatureString(method: method, path: path, query: query, body: body, timestamp: timestamp))
         return [("KEY", credentials.key), ("Timestamp", String(timestamp)), ("SIGN", signature)]
     }
 
     /// The `auth.SIGN` of a private channel subscription.
     public func channelSignature(channel: String, event: String, time: Int64) -> String {
-        Digest.hmacSHA512(key: credentials.secret, message: "channel=\(channel)&event=\(event)&time=\(time)")
+        key.sign("channel=\(channel)&event=\(event)&time=\(time)")
     }
 }

@@ -50,8 +50,10 @@ struct TradingJournalTests {
         try journal.append(order(journal.sessionID, "apg-1", "accepted", time: 1))
         try journal.writeIntent(intent(journal.sessionID, "apg-2", time: 2))
         let logPath = db.path + "-intents-\(journal.sessionID).log"
-        let logged = try String(contentsOfFile: logPath, encoding: .utf8)
-        #expect(logged.split(separator: "\n").count == 1 && logged.contains("apg-2"), "the intent is in the log before anything is committed")
+        // The log is sized ahead (a mapped file): what was written, then zero bytes.
+        let bytes = try #require(FileManager.default.contents(atPath: logPath))
+        let logged = String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+        #expect(logged.split(separator: "\n").count == 1 && logged.contains("apg-2") && logged.hasSuffix("\n"), "the intent is in the log before anything is committed")
         try journal.finish()
         let done = try #require(try db.journal(session: journal.sessionID))
         #expect(done.orders.map(\.clientOrderID) == ["apg-1", "apg-2"], "queued order kept")
@@ -69,13 +71,15 @@ struct TradingJournalTests {
         try crashing.writeNow([.order(intent(crashed, "s1-apg-1", time: 1))])
         let lost = intent(crashed, "s1-apg-2", time: 2)
         let path = db.path + "-intents-\(crashed).log"
+        // Then a line the kill cut short (its order was never sent) and the log's
+        // unused, zeroed space.
         try (["s1-apg-1", "s1-apg-2"].map { id in
             "\(crashed)\t\(id)\tETH_USDT\tbuy\tlimit\t250000000000\t1000000\t0\tdrops\t\(id == "s1-apg-1" ? 1 : 2)\n"
-        }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
+        }.joined() + "\(crashed)\ts1-apg-3\tETH_USDT\tbuy\tlimit\t250000000000\t1000000\t0\tdrops\t3" + String(repeating: "\0", count: 4096)).write(toFile: path, atomically: true, encoding: .utf8)
         // A running session's log, held by its writer: not touched.
         let running = try TradingJournal(database: db, session: record(), flushInterval: 60)
         try running.writeIntent(intent(running.sessionID, "s2-apg-1", time: 3))
-        #expect(try TradingJournal.recoverIntents(database: db) == 1, "only the lost one")
+        #expect(try TradingJournal.recoverIntents(database: db) == 1, "only the lost one: not the one already there, nor the torn one")
         let journal = try #require(try db.journal(session: crashed))
         #expect(journal.orders.map(\.clientOrderID) == ["s1-apg-1", "s1-apg-2"])
         var expected = lost

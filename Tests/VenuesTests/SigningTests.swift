@@ -30,6 +30,25 @@ struct SigningTests {
         #expect(BinanceSigner.percentEncoded("１") == "%EF%BC%91")
     }
 
+    @Test("a key prepared once signs every message as a fresh HMAC would, in any order and from several threads")
+    func preparedKey() async {
+        let messages = ["", "symbol=LTCBTC&side=BUY", String(repeating: "x", count: 5000), "１₿"]
+        for function in [HMACKey.Function.sha256, .sha512] {
+            let key = HMACKey("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", function: function)
+            let fresh: @Sendable (String) -> String = { message in function == .sha256 ? Digest.hmacSHA256(key: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", message: message) : Digest.hmacSHA512(key: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", message: message) }
+            for message in messages + messages.reversed() {
+                #expect(key.sign(message) == fresh(message), "\(function) of a \(message.utf8.count)-byte message")
+            }
+            let signed = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask { (0..<200).allSatisfy { round in key.sign(messages[(index + round) % messages.count]) == fresh(messages[(index + round) % messages.count]) } }
+                }
+                return await group.reduce(true) { $0 && $1 }
+            }
+            #expect(signed)
+        }
+    }
+
     @Test("Gate.io: the documented string to sign and its vectors (key, secret, 1541993715)")
     func gate() {
         let signer = GateSigner(credentials: APICredentials(key: "key", secret: "secret"))
