@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   libncurses-dev   # ncursesw: the terminal view (CNCurses)
   libhiredis-dev   # hiredis: the optional Redis mirror (CHiredis)
-  libssl-dev       # libcrypto: HMAC signing (COpenSSL)
+  libssl-dev       # libcrypto: HMAC signing; libssl: TLS of the order socket (COpenSSL)
   libsqlite3-dev   # SQLite for GRDB (Storage)
   zlib1g-dev       # zlib for compress-nio (gzip recordings)
   pkg-config

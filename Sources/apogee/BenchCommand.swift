@@ -181,7 +181,7 @@ struct BenchCommand: ParsableCommand {
         if !stages.isEmpty {
             print(stage("frame waits for the session thread", stages.map(\.wake)))
             print(stage("parse, book, kernel, strategy, risk", stages.map(\.decide)))
-            print(stage("intent made durable (intent log, one write)", stages.map(\.commit)))
+            print(stage("intent made durable (mapped intent log)", stages.map(\.commit)))
             print(stage("build, sign, write to the socket", stages.map(\.send)))
         }
     }
