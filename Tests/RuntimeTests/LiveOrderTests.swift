@@ -120,10 +120,16 @@ struct LiveOrderTests {
         }
         #expect(secure.acceptedOrders.isEmpty)
         let trusting = try VenueConnection(venue: .binance, environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: secure.port)), caFile: certificate.certificateChain)
-        guard case .placed = try BinanceOrderClient(connection: trusting, credentials: account).place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.01", clientOrderID: "apg-5") else {
+        let client = BinanceOrderClient(connection: trusting, credentials: account)
+        guard case .placed = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.01", clientOrderID: "apg-5") else {
             Issue.record("not answered over trusted TLS"); return
         }
+        #expect(try client.query(symbol: "ETHUSDT", clientOrderID: "apg-5")?.status == "NEW")
+        #expect(try client.cancel(symbol: "ETHUSDT", clientOrderID: "apg-5").status == "CANCELED")
         #expect(secure.acceptedOrders.map(\.clientOrderID) == ["apg-5"])
+        // What the server sends after the handshake (TLS 1.3 session tickets) is read
+        // off the kept connection, not taken for a closed one.
+        #expect(secure.restConnectionsServed == 1, "three requests over one TLS connection")
     }
 
     @Test("nothing listening: placing says the exchange is unreachable")
