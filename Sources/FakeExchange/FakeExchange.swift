@@ -63,6 +63,11 @@ public final class FakeExchange: @unchecked Sendable {
         }
         market.closeAll = { [weak self] reason in self?.closeAll(reason) }
         orders.onExecution = { [weak self] order, type, last, price in self?.pushExecution(order, type: type, last: last, price: price) }
+        let market = self.market
+        // The books are kept under the recording's names (ETHUSDT for Gate's ETH_USDT).
+        orders.bestOpposite = { symbol, side in
+            market.bestPrice(of: dialect == .binance ? symbol : symbol.replacingOccurrences(of: "_", with: ""), against: side)
+        }
     }
 
     // Not syncShutdownGracefully: the last reference may drop on one of the group's own
@@ -77,6 +82,13 @@ public final class FakeExchange: @unchecked Sendable {
     /// Apogee's journal against.
     public var acceptedOrders: [(clientOrderID: String, status: String, executed: String)] {
         orders.all.map { ($0.clientOrderID, $0.status, $0.executed.formatted(fractionDigits: 0)) }
+    }
+
+    /// Each order's fills as the exchange booked them: the quantity, the quote amount
+    /// they came to (10⁻⁸ units), the order's limit, and whether it crossed the market
+    /// when it arrived (then it filled at the prints' prices, not its limit).
+    public var executions: [(clientOrderID: String, executed: Quantity, quote: Int64, limit: Price, taker: Bool)] {
+        orders.all.map { ($0.clientOrderID, $0.executed, $0.executedQuote, $0.price, $0.taker) }
     }
 
     /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port. With `tls`, REST
@@ -271,7 +283,7 @@ public final class FakeExchange: @unchecked Sendable {
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let cancel = type == "CANCELED"
-        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"n\":\"0\",\"N\":null,\"T\":\(now),\"m\":true}}"
+        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"Z\":\"\(order.executedQuoteText)\",\"n\":\"0\",\"N\":null,\"T\":\(now),\"m\":true}}"
         for channel in channels {
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
         }
@@ -421,7 +433,7 @@ public final class FakeExchange: @unchecked Sendable {
         let channels = futuresUserChannels.withLock { Array($0.values) }
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(order.symbol)\",\"c\":\"\(order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"LIMIT\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 3))\",\"p\":\"\(order.price.formatted(fractionDigits: 2))\",\"ap\":\"\(order.executed.isZero ? "0" : order.price.formatted(fractionDigits: 2))\",\"sp\":\"0\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 3))\",\"z\":\"\(order.executed.formatted(fractionDigits: 3))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 2) : "0")\",\"n\":\"0\",\"N\":\"USDT\",\"T\":\(now),\"t\":0,\"b\":\"0\",\"a\":\"0\",\"m\":true,\"R\":false,\"wt\":\"CONTRACT_PRICE\",\"ot\":\"LIMIT\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\"}}"
+        let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(order.symbol)\",\"c\":\"\(order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"LIMIT\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 3))\",\"p\":\"\(order.price.formatted(fractionDigits: 2))\",\"ap\":\"\(order.averagePrice.formatted(fractionDigits: 8))\",\"sp\":\"0\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 3))\",\"z\":\"\(order.executed.formatted(fractionDigits: 3))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 2) : "0")\",\"n\":\"0\",\"N\":\"USDT\",\"T\":\(now),\"t\":0,\"b\":\"0\",\"a\":\"0\",\"m\":true,\"R\":false,\"wt\":\"CONTRACT_PRICE\",\"ot\":\"LIMIT\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\"}}"
         for channel in channels {
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
         }

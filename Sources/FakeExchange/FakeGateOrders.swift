@@ -186,13 +186,12 @@ extension FakeOrders.Order {
         let size = GateDialect.contracts(quantity) * sign
         let left = GateDialect.contracts(quantity - executed) * sign
         let finish = status == "FILLED" ? "filled" : status == "CANCELED" ? "cancelled" : "_new"
-        return "{\"id\":\(orderID),\"user\":\(FakeOrders.futuresUserID),\"contract\":\"\(symbol)\",\"create_time\":\(Double(time) / 1000),\"size\":\(size),\"left\":\(left),\"price\":\"\(price.formatted(fractionDigits: 0))\",\"fill_price\":\"\(executed.isZero ? "0" : price.formatted(fractionDigits: 0))\",\"status\":\"\(status == "NEW" || status == "PARTIALLY_FILLED" ? "open" : "finished")\",\"finish_as\":\"\(finish)\",\"tif\":\"gtc\",\"text\":\"\(clientOrderID)\",\"is_reduce_only\":\(reduceOnly),\"iceberg\":0}"
+        return "{\"id\":\(orderID),\"user\":\(FakeOrders.futuresUserID),\"contract\":\"\(symbol)\",\"create_time\":\(Double(time) / 1000),\"size\":\(size),\"left\":\(left),\"price\":\"\(price.formatted(fractionDigits: 0))\",\"fill_price\":\"\(averagePrice.formatted(fractionDigits: 0))\",\"status\":\"\(status == "NEW" || status == "PARTIALLY_FILLED" ? "open" : "finished")\",\"finish_as\":\"\(finish)\",\"tif\":\"gtc\",\"text\":\"\(clientOrderID)\",\"is_reduce_only\":\(reduceOnly),\"iceberg\":0}"
     }
 
     /// A Gate.io v4 spot order object (the fields Apogee and ccxt read).
     var gateJSON: String {
         let left = quantity - executed
-        let filledTotal = Quantity(units: executed.units).doubleValue * price.doubleValue
-        return "{\"id\":\"\(orderID)\",\"text\":\"\(clientOrderID)\",\"create_time\":\"\(time / 1000)\",\"update_time\":\"\(time / 1000)\",\"create_time_ms\":\(time),\"status\":\"\(gateStatus)\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity.formatted(fractionDigits: 0))\",\"price\":\"\(price.formatted(fractionDigits: 0))\",\"time_in_force\":\"gtc\",\"left\":\"\(left.formatted(fractionDigits: 0))\",\"filled_amount\":\"\(executed.formatted(fractionDigits: 0))\",\"filled_total\":\"\(filledTotal)\",\"avg_deal_price\":\"\(executed.isZero ? "0" : price.formatted(fractionDigits: 0))\",\"fee\":\"0\",\"fee_currency\":\"USDT\",\"finish_as\":\"\(gateFinishAs)\"}"
+        return "{\"id\":\"\(orderID)\",\"text\":\"\(clientOrderID)\",\"create_time\":\"\(time / 1000)\",\"update_time\":\"\(time / 1000)\",\"create_time_ms\":\(time),\"status\":\"\(gateStatus)\",\"currency_pair\":\"\(symbol)\",\"type\":\"limit\",\"account\":\"spot\",\"side\":\"\(side.lowercased())\",\"amount\":\"\(quantity.formatted(fractionDigits: 0))\",\"price\":\"\(price.formatted(fractionDigits: 0))\",\"time_in_force\":\"gtc\",\"left\":\"\(left.formatted(fractionDigits: 0))\",\"filled_amount\":\"\(executed.formatted(fractionDigits: 0))\",\"filled_total\":\"\(Quantity(units: executedQuote).formatted(fractionDigits: 0))\",\"avg_deal_price\":\"\(averagePrice.formatted(fractionDigits: 0))\",\"fee\":\"0\",\"fee_currency\":\"USDT\",\"finish_as\":\"\(gateFinishAs)\"}"
     }
 }

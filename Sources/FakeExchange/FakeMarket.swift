@@ -174,6 +174,15 @@ final class FakeMarket: @unchecked Sendable {
         closeAll?("end of recording")
     }
 
+    /// The best price a new order of `side` would meet (the best ask for a BUY), or nil
+    /// before the book of `symbol` is known.
+    func bestPrice(of symbol: String, against side: String) -> Price? {
+        state.withLock { state in
+            let book = state.books[symbol]
+            return side == "BUY" ? book?.bestAsk?.price : book?.bestBid?.price
+        }
+    }
+
     /// The book of `symbol` (nil: the only one, when the market has one symbol).
     private func book(_ state: State, _ symbol: String?) -> OrderBook? {
         if let symbol { return state.books[symbol] }

@@ -21,9 +21,22 @@ final class FakeOrders: @unchecked Sendable {
         /// Placed on USD-M (`/fapi/v1/order`): its updates go out as ORDER_TRADE_UPDATE.
         var futures = false
         var reduceOnly = false
+        /// It crossed the market when it arrived (a buy at or above the best ask): it
+        /// takes liquidity, filling at the market's prices rather than its limit.
+        var taker = false
+        /// The quote currency its fills came to (price × quantity, summed), in 10⁻⁸ units.
+        var executedQuote: Int64 = 0
+
+        /// The average price of its fills (zero before any).
+        var averagePrice: Price {
+            executed.isZero ? .zero : Price(units: Int64(Int128(executedQuote) * Int128(FixedPoint.unitsPerWhole) / Int128(executed.units)))
+        }
+
+        /// `executedQuote` as a decimal.
+        var executedQuoteText: String { Quantity(units: executedQuote).formatted(fractionDigits: 8) }
 
         var json: String {
-            "{\"symbol\":\"\(symbol)\",\"orderId\":\(orderID),\"clientOrderId\":\"\(clientOrderID)\",\"transactTime\":\(time),\"price\":\"\(price.formatted(fractionDigits: 8))\",\"origQty\":\"\(quantity.formatted(fractionDigits: 8))\",\"executedQty\":\"\(executed.formatted(fractionDigits: 8))\",\"status\":\"\(status)\",\"timeInForce\":\"GTC\",\"type\":\"\(type)\",\"side\":\"\(side)\"}"
+            "{\"symbol\":\"\(symbol)\",\"orderId\":\(orderID),\"clientOrderId\":\"\(clientOrderID)\",\"transactTime\":\(time),\"price\":\"\(price.formatted(fractionDigits: 8))\",\"origQty\":\"\(quantity.formatted(fractionDigits: 8))\",\"executedQty\":\"\(executed.formatted(fractionDigits: 8))\",\"cummulativeQuoteQty\":\"\(executedQuoteText)\",\"status\":\"\(status)\",\"timeInForce\":\"GTC\",\"type\":\"\(type)\",\"side\":\"\(side)\"}"
         }
     }
 
@@ -44,6 +57,9 @@ final class FakeOrders: @unchecked Sendable {
     /// Told of every change to an order (outside the lock): the order after it, the
     /// execution type (NEW, TRADE, CANCELED), and the last fill's quantity and price.
     var onExecution: (@Sendable (Order, String, Quantity, Price) -> Void)?
+    /// The market's best price against a new order of `side` on `symbol` (the best ask
+    /// for a BUY), to tell a taker from a resting order; set by the exchange.
+    var bestOpposite: (@Sendable (_ symbol: String, _ side: String) -> Price?)?
     let state = Mutex(State())
 
     init(credentials: APICredentials?, faults: FakeExchangeFaults) {
@@ -168,6 +184,9 @@ final class FakeOrders: @unchecked Sendable {
         var lose = false
         var serverError = false
         var limited = false
+        // Asked before taking the account's lock: the market's lock is never taken inside it.
+        let opposite = bestOpposite?(symbol, side)
+        let taker = opposite.map { side == "BUY" ? price >= $0 : price <= $0 } ?? false
         let placed: Order? = state.withLock { state in
             if state.orders.contains(where: { $0.clientOrderID == client && ($0.status == "NEW" || $0.status == "PARTIALLY_FILLED") }) { return nil }
             state.placements += 1
@@ -177,7 +196,7 @@ final class FakeOrders: @unchecked Sendable {
             }
             lose = state.placements == faults.loseResponseOfOrder
             serverError = state.placements == faults.serverErrorOfOrder
-            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now, futures: futures, reduceOnly: reduceOnly)
+            let order = Order(orderID: state.nextID, clientOrderID: client, symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: now, futures: futures, reduceOnly: reduceOnly, taker: taker)
             state.nextID += 1
             state.orders.append(order)
             return order
@@ -200,11 +219,11 @@ final class FakeOrders: @unchecked Sendable {
                 if order.side == "BUY" {
                     net = net + order.executed
                     bought.quantity += order.executed.units
-                    bought.value += order.executed.doubleValue * order.price.doubleValue
+                    bought.value += Double(order.executedQuote) / 1e8
                 } else {
                     net = net - order.executed
                     sold.quantity += order.executed.units
-                    sold.value += order.executed.doubleValue * order.price.doubleValue
+                    sold.value += Double(order.executedQuote) / 1e8
                 }
             }
             let side = net.units > 0 ? bought : sold
@@ -220,6 +239,7 @@ final class FakeOrders: @unchecked Sendable {
         state.withLock { state in
             var order = Order(orderID: state.nextID, clientOrderID: "web-\(state.nextID)", symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: Int64(Date().timeIntervalSince1970 * 1000), futures: futures)
             order.executed = quantity
+            order.executedQuote = Self.notional(price, quantity)
             order.status = "FILLED"
             state.nextID += 1
             state.orders.append(order)
@@ -276,11 +296,18 @@ final class FakeOrders: @unchecked Sendable {
     var countdownsFired: [String] { state.withLock { $0.countdownsFired } }
     var countdownsArmed: [String] { state.withLock { $0.countdowns.keys.sorted() } }
 
+    /// Price × quantity in 10⁻⁸ units of the quote currency.
+    static func notional(_ price: Price, _ quantity: Quantity) -> Int64 {
+        Int64(Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole))
+    }
+
     /// A public trade: resting orders it reaches fill at their price (a sell print
-    /// fills bids at or above it, a buy print asks at or below it).
+    /// fills bids at or above it, a buy print asks at or below it); an order that
+    /// crossed the market when it arrived fills at the print's price, as a taker
+    /// would at the book's.
     func match(_ trade: TradePrint) {
-        let fills: [(Order, Quantity)] = state.withLock { state in
-            var fills: [(Order, Quantity)] = []
+        let fills: [(Order, Quantity, Price)] = state.withLock { state in
+            var fills: [(Order, Quantity, Price)] = []
             for index in state.orders.indices where state.orders[index].symbol == trade.symbol && (state.orders[index].status == "NEW" || state.orders[index].status == "PARTIALLY_FILLED") {
                 let order = state.orders[index]
                 let reaches = order.side == "BUY" ? (trade.aggressor == .sell && trade.price <= order.price) : (trade.aggressor == .buy && trade.price >= order.price)
@@ -288,13 +315,15 @@ final class FakeOrders: @unchecked Sendable {
                 let left = order.quantity - order.executed
                 var filled = min(left, trade.quantity)
                 if faults.partialFills, left.units > 1 { filled = min(filled, Quantity(units: max(1, left.units / 2))) }
+                let price = order.taker ? trade.price : order.price
                 state.orders[index].executed = order.executed + filled
+                state.orders[index].executedQuote += Self.notional(price, filled)
                 state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
-                fills.append((state.orders[index], filled))
+                fills.append((state.orders[index], filled, price))
             }
             return fills
         }
-        for (order, quantity) in fills { onExecution?(order, "TRADE", quantity, order.price) }
+        for (order, quantity, price) in fills { onExecution?(order, "TRADE", quantity, price) }
     }
 
     static func parameters(_ query: String) -> [String: String] {

@@ -267,6 +267,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
 
     static func state(_ object: [String: Any]) -> OrderState? {
         guard let client = object["clientOrderId"] as? String, let id = object["orderId"] as? Int, let status = object["status"] as? String else { return nil }
-        return OrderState(clientOrderID: client, side: object["side"] as? String ?? "", orderID: id, status: status, executedQuantity: object["executedQty"] as? String ?? "0")
+        // Spot says cummulativeQuoteQty, USD-M cumQuote.
+        return OrderState(clientOrderID: client, side: object["side"] as? String ?? "", orderID: id, status: status, executedQuantity: object["executedQty"] as? String ?? "0", executedQuote: object["cummulativeQuoteQty"] as? String ?? object["cumQuote"] as? String)
     }
 }

@@ -265,16 +265,21 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         guard let id else { return nil }
         let executed: Quantity
         let side: String
+        var quote: String?
         if let multipliers {
             guard let contract = object["contract"] as? String, let multiplier = multipliers[contract],
                   let size = (object["size"] as? NSNumber)?.int64Value, let left = (object["left"] as? NSNumber)?.int64Value else { return nil }
             executed = Quantity(units: (abs(size) - abs(left)) * multiplier.units)
             side = size > 0 ? "BUY" : "SELL"
+            // A string in REST answers, a JSON number in `futures.orders` pushes.
+            let average = object["fill_price"] as? String ?? (object["fill_price"] as? NSNumber).map { "\($0.decimalValue)" }
+            quote = ExchangeOrderState.quote(averagePrice: average, executed: executed.formatted(fractionDigits: 8))
         } else {
             guard let amount = (object["amount"] as? String).flatMap({ try? Quantity(parsing: $0) }),
                   let left = (object["left"] as? String).flatMap({ try? Quantity(parsing: $0) }) else { return nil }
             executed = amount - left
             side = (object["side"] as? String ?? "").uppercased()
+            quote = object["filled_total"] as? String
         }
         let common: String
         switch (status, object["finish_as"] as? String) {
@@ -284,6 +289,6 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         default: common = status.uppercased()
         }
         let client = text.hasPrefix("t-") ? String(text.dropFirst(2)) : text
-        return ExchangeOrderState(clientOrderID: client, side: side, orderID: id, status: common, executedQuantity: executed.formatted(fractionDigits: 0))
+        return ExchangeOrderState(clientOrderID: client, side: side, orderID: id, status: common, executedQuantity: executed.formatted(fractionDigits: 0), executedQuote: quote)
     }
 }

@@ -38,6 +38,8 @@ public final class LiveTradingEngine {
     private var lastCountdown: Int64 = 0
     private var effects: [KernelEffect] = []
     private var executed: [ClientOrderID: Quantity] = [:]
+    /// The quote amount booked per order, in 10⁻⁸ units (Int128: price × quantity).
+    private var executedQuote: [ClientOrderID: Int128] = [:]
     private var timers: [Timestamp] = []
     private var lastSnapshotTry: [String: Int64] = [:]
     private var lastPoll: Int64 = 0
@@ -396,7 +398,7 @@ public final class LiveTradingEngine {
             if let state = try? client.cancel(symbol: symbol, clientOrderID: exchangeID(id)), state.status == "CANCELED" {
                 // What the order executed before the cancel took is in the answer: book
                 // it first, or a part filled just before would never reach the kernel.
-                bookExecuted(id, total: state.executedQuantity, price: nil)
+                bookExecuted(id, total: state.executedQuantity, quote: state.executedQuote, price: nil)
                 record(.cancelled(id, time: time, reason: "cancelled by request"))
             }
         case .scheduleTimer(let at):
@@ -424,7 +426,7 @@ public final class LiveTradingEngine {
         guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
         let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }
-        if bookExecuted(id, total: report.cumulativeQuantity, price: price) {
+        if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price) {
             fillsPushed += 1
             drainEffects()
         }
@@ -440,15 +442,32 @@ public final class LiveTradingEngine {
     }
 
     /// Books what an order executed beyond what the kernel has (the exchange's
-    /// cumulative quantity), at `price` or the order's limit; false when nothing was new.
-    /// Pushed reports, polls and cancel answers all come through here, so no part is
-    /// booked twice.
+    /// cumulative quantity); false when nothing was new. The part's price is what its
+    /// quote amount came to (the growth of the exchange's cumulative quote over the
+    /// growth of its quantity: exact however many fills one report covers, and the
+    /// market's price for an order that crossed it), else `price` (the report's last
+    /// fill), else the order's limit. Pushed reports, polls and cancel answers all come
+    /// through here, so no part is booked twice.
     @discardableResult
-    private func bookExecuted(_ id: ClientOrderID, total text: String, price: Price?) -> Bool {
+    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?) -> Bool {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
-              total > (executed[id] ?? .zero), let price = price ?? order.request.kind.limitPrice else { return false }
+              total > (executed[id] ?? .zero) else { return false }
         let quantity = total - (executed[id] ?? .zero)
+        let quote = quoteText.flatMap { try? Quantity(parsing: $0) }.map { Int128($0.units) }
+        let bookedQuote = executedQuote[id] ?? 0
+        let partPrice: Price?
+        var newQuote: Int128?
+        if let quote, quote > bookedQuote {
+            // Rounded to the nearest 10⁻⁸: the average of the part's fills.
+            let units = ((quote - bookedQuote) * Int128(FixedPoint.unitsPerWhole) * 2 + Int128(quantity.units)) / (Int128(quantity.units) * 2)
+            partPrice = Price(units: Int64(units))
+            newQuote = quote
+        } else {
+            partPrice = price ?? order.request.kind.limitPrice
+        }
+        guard let price = partPrice else { return false }
         executed[id] = total
+        executedQuote[id] = newQuote ?? bookedQuote + Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
         let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
         record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
         return true
@@ -458,7 +477,7 @@ public final class LiveTradingEngine {
     private func poll() {
         for order in kernel.openOrders where executed[order.id] != nil {
             guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)) else { continue }
-            if bookExecuted(order.id, total: state.executedQuantity, price: nil) {
+            if bookExecuted(order.id, total: state.executedQuantity, quote: state.executedQuote, price: nil) {
                 fillsPolled += 1
                 drainEffects()
             }

@@ -51,6 +51,20 @@ public struct ExchangeOrderState: Sendable, Equatable {
     public var status: String
     /// The base quantity executed so far, as the exchange printed it.
     public var executedQuantity: String
+    /// What the fills so far came to in the quote currency (Binance's
+    /// `cummulativeQuoteQty`/`cumQuote`, Gate's `filled_total`, or the average price
+    /// times the executed quantity), nil when the answer did not say: the session
+    /// prices each newly booked part by it instead of by the order's limit.
+    public var executedQuote: String? = nil
+
+    /// Average price × executed quantity as a quote amount (8 decimals), nil when
+    /// either is unreadable or nothing executed.
+    public static func quote(averagePrice: String?, executed: String?) -> String? {
+        guard let average = averagePrice.flatMap({ try? Price(parsing: $0) }), average.units > 0,
+              let quantity = executed.flatMap({ try? Quantity(parsing: $0) }), !quantity.isZero else { return nil }
+        let units = Int128(average.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
+        return Quantity(units: Int64(units)).formatted(fractionDigits: 8)
+    }
 }
 
 /// What an account holds of a symbol, as the exchange reports it.

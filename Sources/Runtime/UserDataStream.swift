@@ -16,6 +16,9 @@ public struct ExecutionReport: Sendable, Equatable {
     public var lastPrice: String
     public var cumulativeQuantity: String
     public var rejectReason: String?
+    /// The quote amount the order's fills came to so far (`Z`; USD-M: `ap` × `z`;
+    /// Gate: `filled_total`, or `fill_price` × the executed size), nil when not given.
+    public var cumulativeQuote: String? = nil
 
     /// `{"subscriptionId":N,"event":{"e":"executionReport",…}}`; nil for anything else.
     static func parse(_ text: String) -> ExecutionReport? {
@@ -26,7 +29,7 @@ public struct ExecutionReport: Sendable, Equatable {
               let type = event["x"] as? String, let status = event["X"] as? String else { return nil }
         let original = event["C"] as? String
         let client = (type == "CANCELED" && !(original ?? "").isEmpty) ? original! : (event["c"] as? String ?? "")
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String)
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String, cumulativeQuote: event["Z"] as? String)
     }
 
     /// USD-M's `ORDER_TRADE_UPDATE` (the order under `o`); nil for anything else.
@@ -35,12 +38,13 @@ public struct ExecutionReport: Sendable, Equatable {
               let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               object["e"] as? String == "ORDER_TRADE_UPDATE", let order = object["o"] as? [String: Any],
               let client = order["c"] as? String, let type = order["x"] as? String, let status = order["X"] as? String else { return nil }
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil)
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil, cumulativeQuote: ExchangeOrderState.quote(averagePrice: order["ap"] as? String, executed: order["z"] as? String))
     }
 
-    /// Gate.io's `spot.orders` (or `futures.orders`) update: one report per order in `result`. Gate gives the
-    /// order's state (amount, left, average price), not each fill's price, so
-    /// `lastPrice` is "0" and the session books the new quantity at the order's limit.
+    /// Gate.io's `spot.orders` (or `futures.orders`) update: one report per order in
+    /// `result`. Gate gives the order's state (amount, left, the quote filled or the
+    /// average price), not each fill's price, so `lastPrice` is "0" and the session
+    /// prices the new quantity by the growth of the quote filled.
     static func parseGate(_ text: String, channel: String = "spot.orders", multipliers: [String: Quantity]? = nil) -> [ExecutionReport] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               object["channel"] as? String == channel, object["event"] as? String == "update",
@@ -53,7 +57,7 @@ public struct ExecutionReport: Sendable, Equatable {
             case (_, "CANCELED"): type = "CANCELED"
             default: type = "TRADE"
             }
-            return ExecutionReport(clientOrderID: state.clientOrderID, executionType: type, status: state.status, lastQuantity: "0", lastPrice: "0", cumulativeQuantity: state.executedQuantity, rejectReason: nil)
+            return ExecutionReport(clientOrderID: state.clientOrderID, executionType: type, status: state.status, lastQuantity: "0", lastPrice: "0", cumulativeQuantity: state.executedQuantity, rejectReason: nil, cumulativeQuote: state.executedQuote)
         }
     }
 }

@@ -64,5 +64,19 @@ struct LiveTerminalTests {
         let intents = Set(journal.orders.filter { $0.event == "intent" }.map(\.clientOrderID))
         #expect(Set(fake.acceptedOrders.map { clientID($0.clientOrderID) }).isSubset(of: intents), "every order the exchange saw was journaled first")
         #expect(journal.orders.contains { $0.origin == "user" && $0.event == "intent" })
+        // The hotkey's buy went out at the best ask, so it usually crossed the market and
+        // filled at the prints' prices: each order is booked at what it filled at, which
+        // the exchange's quote amount tells (not at its limit).
+        // (The panic sell may fill after the session quit: only orders the journal saw
+        // to the end are compared, the hotkey's buy among them.)
+        var compared = 0
+        for execution in fake.executions where !execution.executed.isZero {
+            let parts = journal.fills.filter { $0.clientOrderID == clientID(execution.clientOrderID) }
+            guard parts.reduce(Int64(0), { $0 + $1.quantity }) == execution.executed.units else { continue }
+            compared += 1
+            let journaled = parts.reduce(Int128(0)) { $0 + Int128($1.price) * Int128($1.quantity) / 100_000_000 }
+            #expect(abs(journaled - Int128(execution.quote)) <= Int128(parts.count + 1), "\(execution.clientOrderID)\(execution.taker ? " (crossed the market)" : ""): journal \(journaled), exchange \(execution.quote) (10⁻⁸ quote units)")
+        }
+        #expect(compared >= 1, "the hotkey's buy, filled before the kill switch, is compared")
     }
 }

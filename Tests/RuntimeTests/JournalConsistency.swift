@@ -25,8 +25,22 @@ enum JournalConsistency {
             let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
             #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
         }
+        expectPricedAsExecuted(fake, fills: journal.fills, clientID: clientID)
         let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
         #expect(net == outcome.kernel.account.position(symbol)?.quantity.units ?? 0)
         return (journal, accepted)
+    }
+
+    /// Each order's fills in the journal come to what the exchange's fills came to in
+    /// the quote currency (within the rounding of each part's price to 10⁻⁸): an order
+    /// that crossed the market is booked at the market's prices, not its limit.
+    static func expectPricedAsExecuted(_ fake: FakeExchange, fills: [FillRow], clientID: (String) -> String = { $0 }) {
+        for execution in fake.executions where !execution.executed.isZero && !execution.clientOrderID.hasPrefix("web-") {
+            let id = clientID(execution.clientOrderID)
+            let parts = fills.filter { $0.clientOrderID == id }
+            let journaled = parts.reduce(Int128(0)) { $0 + Int128($1.price) * Int128($1.quantity) / Int128(FixedPoint.unitsPerWhole) }
+            let difference = journaled - Int128(execution.quote)
+            #expect(abs(difference) <= Int128(parts.count + 1), "\(id)\(execution.taker ? " (crossed the market)" : ""): journal's fills come to \(journaled), the exchange's to \(execution.quote) (10⁻⁸ quote units)")
+        }
     }
 }

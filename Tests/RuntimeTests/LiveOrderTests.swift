@@ -1,5 +1,6 @@
 import FakeExchange
 import Foundation
+import MarketModel
 import Runtime
 import Testing
 import Venues
@@ -130,6 +131,26 @@ struct LiveOrderTests {
         // What the server sends after the handshake (TLS 1.3 session tickets) is read
         // off the kept connection, not taken for a closed one.
         #expect(secure.restConnectionsServed == 1, "three requests over one TLS connection")
+    }
+
+    @Test("a buy far above the market crosses it: it fills at the market's prints, not its limit, and the answer's quote says so")
+    func takerFillsAtTheMarket() throws {
+        let fake = try exchange()
+        fake.startPlayback()
+        // The fake knows the market once the recording's first lines have played.
+        for _ in 0..<200 where fake.messagesSent < 20 { usleep(10_000) }
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0100", clientOrderID: "apg-6")
+        var state = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-6")
+        for _ in 0..<300 where state?.status != "FILLED" {
+            usleep(20_000)
+            state = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-6")
+        }
+        #expect(state?.status == "FILLED")
+        #expect(fake.executions.first?.taker == true, "it crossed the market when it arrived")
+        let quote = try #require(state?.executedQuote.flatMap { try? Quantity(parsing: $0) })
+        // ETHUSDT traded near 2,600 USDT that day: 0.01 of it came to about 26, not 40.
+        #expect(quote > Quantity(units: 2_000_000_000) && quote < Quantity(units: 3_500_000_000), "\(quote)")
     }
 
     @Test("nothing listening: placing says the exchange is unreachable")
