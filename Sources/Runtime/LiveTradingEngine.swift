@@ -468,8 +468,13 @@ public final class LiveTradingEngine {
         guard let price = partPrice else { return false }
         executed[id] = total
         executedQuote[id] = newQuote ?? bookedQuote + Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
-        let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: .maker)
-        record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: .maker, time: Timestamp(nanoseconds: Self.now()))))
+        // Filled better than its limit, it took liquidity (a resting order fills at its
+        // price): the taker's fee. Otherwise the maker's, as before.
+        let limit = order.request.kind.limitPrice
+        let improved = limit.map { order.request.side == .buy ? price < $0 : price > $0 } ?? false
+        let liquidity: Liquidity = improved ? .taker : .maker
+        let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: liquidity)
+        record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: Timestamp(nanoseconds: Self.now()))))
         return true
     }
 

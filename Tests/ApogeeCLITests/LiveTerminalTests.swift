@@ -78,5 +78,11 @@ struct LiveTerminalTests {
             #expect(abs(journaled - Int128(execution.quote)) <= Int128(parts.count + 1), "\(execution.clientOrderID)\(execution.taker ? " (crossed the market)" : ""): journal \(journaled), exchange \(execution.quote) (10⁻⁸ quote units)")
         }
         #expect(compared >= 1, "the hotkey's buy, filled before the kill switch, is compared")
+        // A part filled better than its limit took liquidity: booked with the taker's fee.
+        for execution in fake.executions {
+            for part in journal.fills where part.clientOrderID == clientID(execution.clientOrderID) && part.price != execution.limit.units {
+                #expect(part.liquidity == "taker", "\(part.clientOrderID) filled at \(part.price) against its limit \(execution.limit.units)")
+            }
+        }
     }
 }
