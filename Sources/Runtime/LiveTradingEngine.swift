@@ -426,7 +426,7 @@ public final class LiveTradingEngine {
         guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
         let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }
-        if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price) {
+        if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price, maker: report.isMaker) {
             fillsPushed += 1
             drainEffects()
         }
@@ -449,7 +449,7 @@ public final class LiveTradingEngine {
     /// fill), else the order's limit. Pushed reports, polls and cancel answers all come
     /// through here, so no part is booked twice.
     @discardableResult
-    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?) -> Bool {
+    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?, maker: Bool? = nil) -> Bool {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
               total > (executed[id] ?? .zero) else { return false }
         let quantity = total - (executed[id] ?? .zero)
@@ -468,11 +468,11 @@ public final class LiveTradingEngine {
         guard let price = partPrice else { return false }
         executed[id] = total
         executedQuote[id] = newQuote ?? bookedQuote + Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
-        // Filled better than its limit, it took liquidity (a resting order fills at its
-        // price): the taker's fee. Otherwise the maker's, as before.
+        // As the exchange says (Binance's `m`); otherwise inferred: filled better than its
+        // limit, it took liquidity (a resting order fills at its own price).
         let limit = order.request.kind.limitPrice
         let improved = limit.map { order.request.side == .buy ? price < $0 : price > $0 } ?? false
-        let liquidity: Liquidity = improved ? .taker : .maker
+        let liquidity: Liquidity = (maker.map { !$0 } ?? improved) ? .taker : .maker
         let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: liquidity)
         record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: Timestamp(nanoseconds: Self.now()))))
         return true

@@ -19,6 +19,8 @@ public struct ExecutionReport: Sendable, Equatable {
     /// The quote amount the order's fills came to so far (`Z`; USD-M: `ap` × `z`;
     /// Gate: `filled_total`, or `fill_price` × the executed size), nil when not given.
     public var cumulativeQuote: String? = nil
+    /// Binance's `m`: whether the last fill was on the maker side (nil: not said).
+    public var isMaker: Bool? = nil
 
     /// `{"subscriptionId":N,"event":{"e":"executionReport",…}}`; nil for anything else.
     static func parse(_ text: String) -> ExecutionReport? {
@@ -29,7 +31,7 @@ public struct ExecutionReport: Sendable, Equatable {
               let type = event["x"] as? String, let status = event["X"] as? String else { return nil }
         let original = event["C"] as? String
         let client = (type == "CANCELED" && !(original ?? "").isEmpty) ? original! : (event["c"] as? String ?? "")
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String, cumulativeQuote: event["Z"] as? String)
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String, cumulativeQuote: event["Z"] as? String, isMaker: type == "TRADE" ? event["m"] as? Bool : nil)
     }
 
     /// USD-M's `ORDER_TRADE_UPDATE` (the order under `o`); nil for anything else.
@@ -38,7 +40,7 @@ public struct ExecutionReport: Sendable, Equatable {
               let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               object["e"] as? String == "ORDER_TRADE_UPDATE", let order = object["o"] as? [String: Any],
               let client = order["c"] as? String, let type = order["x"] as? String, let status = order["X"] as? String else { return nil }
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil, cumulativeQuote: ExchangeOrderState.quote(averagePrice: order["ap"] as? String, executed: order["z"] as? String))
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil, cumulativeQuote: ExchangeOrderState.quote(averagePrice: order["ap"] as? String, executed: order["z"] as? String), isMaker: type == "TRADE" ? order["m"] as? Bool : nil)
     }
 
     /// Gate.io's `spot.orders` (or `futures.orders`) update: one report per order in

@@ -12,6 +12,7 @@ struct ExecutionPriceTests {
         let report = try #require(ExecutionReport.parse(text))
         #expect(report.cumulativeQuote == "26.51200000")
         #expect(report.lastPrice == "2651.20000000")
+        #expect(report.isMaker == false, "m: the fill took liquidity")
     }
 
     @Test("Binance USD-M ORDER_TRADE_UPDATE: the average price times the filled quantity")
@@ -19,6 +20,7 @@ struct ExecutionPriceTests {
         let text = #"{"e":"ORDER_TRADE_UPDATE","E":1722470400000,"T":1722470400000,"o":{"s":"BTCUSDT","c":"s2-apg-1","S":"SELL","o":"LIMIT","f":"GTC","q":"0.003","p":"60000","ap":"61234.5","sp":"0","x":"TRADE","X":"FILLED","i":7,"l":"0.001","z":"0.003","L":"61230","n":"0","N":"USDT","T":1722470400000,"t":1,"b":"0","a":"0","m":false,"R":true,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH","cp":false,"rp":"0"}}"#
         let report = try #require(ExecutionReport.parseFutures(text))
         #expect(report.cumulativeQuote == "183.70350000", "61234.5 × 0.003")
+        #expect(report.isMaker == false)
     }
 
     @Test("Binance REST order answers: spot's cummulativeQuoteQty, USD-M's cumQuote")
@@ -36,6 +38,7 @@ struct ExecutionPriceTests {
         let spot = #"{"time":1722470400,"time_ms":1722470400000,"channel":"spot.orders","event":"update","result":[{"id":"12","text":"t-s1-apg-1","create_time":"1722470400","update_time":"1722470400","status":"open","currency_pair":"ETH_USDT","type":"limit","account":"spot","side":"buy","amount":"0.02","price":"2700","time_in_force":"gtc","left":"0.01","filled_amount":"0.01","filled_total":"26.512","avg_deal_price":"2651.2","fee":"0","fee_currency":"ETH","finish_as":"open","event":"update"}]}"#
         let spotReport = try #require(ExecutionReport.parseGate(spot).first)
         #expect(spotReport.cumulativeQuantity == "0.01" && spotReport.cumulativeQuote == "26.512")
+        #expect(spotReport.isMaker == nil, "Gate's order update does not say")
         let futures = #"{"time":1722470400,"time_ms":1722470400000,"channel":"futures.orders","event":"update","result":[{"id":77,"user":1000,"contract":"BTC_USDT","create_time":1722470400.5,"size":-30,"left":-10,"price":60000,"fill_price":61234.5,"status":"open","finish_as":"_new","tif":"gtc","text":"t-s2-apg-1","is_reduce_only":false,"iceberg":0}]}"#
         let futuresReport = try #require(ExecutionReport.parseGate(futures, channel: "futures.orders", multipliers: ["BTC_USDT": Quantity(units: 10_000)]).first)
         #expect(futuresReport.cumulativeQuantity == "0.002", "20 contracts of 0.0001 BTC")
