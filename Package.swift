@@ -87,7 +87,7 @@ let package = Package(
         // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
         // tests of the live path and `apogee fake-exchange`.
         .target(name: "FakeExchange", dependencies: [
-            "Runtime", "Feeds", "MarketModel", "OrderBook", "Venues",
+            "Runtime", "Feeds", "MarketModel", "OrderBook", "Trading", "Venues",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import Foundation
 import MarketModel
 import Synchronization
+import Trading
 import Venues
 
 /// The fake exchange's account: signed order endpoints checked by Binance's rules
@@ -29,7 +30,7 @@ final class FakeOrders: @unchecked Sendable {
 
         /// The average price of its fills (zero before any).
         var averagePrice: Price {
-            executed.isZero ? .zero : Price(units: Int64(Int128(executedQuote) * Int128(FixedPoint.unitsPerWhole) / Int128(executed.units)))
+            executed.isZero ? .zero : Price(units: Money.rounded(Int128(executedQuote) * Int128(FixedPoint.unitsPerWhole), dividingBy: Int128(executed.units)))
         }
 
         /// `executedQuote` as a decimal.
@@ -239,7 +240,7 @@ final class FakeOrders: @unchecked Sendable {
         state.withLock { state in
             var order = Order(orderID: state.nextID, clientOrderID: "web-\(state.nextID)", symbol: symbol, side: side, type: "LIMIT", price: price, quantity: quantity, time: Int64(Date().timeIntervalSince1970 * 1000), futures: futures)
             order.executed = quantity
-            order.executedQuote = Self.notional(price, quantity)
+            order.executedQuote = Money.notional(price, quantity).units
             order.status = "FILLED"
             state.nextID += 1
             state.orders.append(order)
@@ -296,11 +297,6 @@ final class FakeOrders: @unchecked Sendable {
     var countdownsFired: [String] { state.withLock { $0.countdownsFired } }
     var countdownsArmed: [String] { state.withLock { $0.countdowns.keys.sorted() } }
 
-    /// Price × quantity in 10⁻⁸ units of the quote currency.
-    static func notional(_ price: Price, _ quantity: Quantity) -> Int64 {
-        Int64(Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole))
-    }
-
     /// A public trade: resting orders it reaches fill at their price (a sell print
     /// fills bids at or above it, a buy print asks at or below it); an order that
     /// crossed the market when it arrived fills at the print's price, as a taker
@@ -317,7 +313,7 @@ final class FakeOrders: @unchecked Sendable {
                 if faults.partialFills, left.units > 1 { filled = min(filled, Quantity(units: max(1, left.units / 2))) }
                 let price = order.taker ? trade.price : order.price
                 state.orders[index].executed = order.executed + filled
-                state.orders[index].executedQuote += Self.notional(price, filled)
+                state.orders[index].executedQuote += Money.notional(price, filled).units
                 state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
                 fills.append((state.orders[index], filled, price))
             }

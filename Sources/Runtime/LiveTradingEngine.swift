@@ -38,8 +38,8 @@ public final class LiveTradingEngine {
     private var lastCountdown: Int64 = 0
     private var effects: [KernelEffect] = []
     private var executed: [ClientOrderID: Quantity] = [:]
-    /// The quote amount booked per order, in 10⁻⁸ units (Int128: price × quantity).
-    private var executedQuote: [ClientOrderID: Int128] = [:]
+    /// The quote amount booked per order.
+    private var executedQuote: [ClientOrderID: Money] = [:]
     private var timers: [Timestamp] = []
     private var lastSnapshotTry: [String: Int64] = [:]
     private var lastPoll: Int64 = 0
@@ -453,21 +453,20 @@ public final class LiveTradingEngine {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
               total > (executed[id] ?? .zero) else { return false }
         let quantity = total - (executed[id] ?? .zero)
-        let quote = quoteText.flatMap { try? Quantity(parsing: $0) }.map { Int128($0.units) }
-        let bookedQuote = executedQuote[id] ?? 0
+        let quote = quoteText.flatMap { try? Money(parsing: $0) }
+        let bookedQuote = executedQuote[id] ?? .zero
         let partPrice: Price?
-        var newQuote: Int128?
+        var newQuote: Money?
         if let quote, quote > bookedQuote {
-            // Rounded to the nearest 10⁻⁸: the average of the part's fills.
-            let units = ((quote - bookedQuote) * Int128(FixedPoint.unitsPerWhole) * 2 + Int128(quantity.units)) / (Int128(quantity.units) * 2)
-            partPrice = Price(units: Int64(units))
+            // The average of the part's fills, rounded to 10⁻⁸.
+            partPrice = Price(units: Money.rounded(Int128(quote.units - bookedQuote.units) * Int128(FixedPoint.unitsPerWhole), dividingBy: Int128(quantity.units)))
             newQuote = quote
         } else {
             partPrice = price ?? order.request.kind.limitPrice
         }
         guard let price = partPrice else { return false }
         executed[id] = total
-        executedQuote[id] = newQuote ?? bookedQuote + Int128(price.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
+        executedQuote[id] = newQuote ?? Money(units: bookedQuote.units + Money.notional(price, quantity).units)
         // As the exchange says (Binance's `m`); otherwise inferred: filled better than its
         // limit, it took liquidity (a resting order fills at its own price).
         let limit = order.request.kind.limitPrice

@@ -1,4 +1,5 @@
 import MarketModel
+import Trading
 import Venues
 
 /// What a live trading session asks of an exchange's order API, whichever exchange it
@@ -62,8 +63,7 @@ public struct ExchangeOrderState: Sendable, Equatable {
     public static func quote(averagePrice: String?, executed: String?) -> String? {
         guard let average = averagePrice.flatMap({ try? Price(parsing: $0) }), average.units > 0,
               let quantity = executed.flatMap({ try? Quantity(parsing: $0) }), !quantity.isZero else { return nil }
-        let units = Int128(average.units) * Int128(quantity.units) / Int128(FixedPoint.unitsPerWhole)
-        return Quantity(units: Int64(units)).formatted(fractionDigits: 8)
+        return Quantity(units: Money.notional(average, quantity).units).formatted(fractionDigits: 8)
     }
 }
 
