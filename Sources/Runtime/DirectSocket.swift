@@ -50,7 +50,7 @@ final class DirectSocket {
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         if let context {
             do throws(Failure) {
-                tls = try context.secure(descriptor, host: address.host)
+                tls = try context.secure(descriptor, to: address)
             } catch {
                 Glibc.close(descriptor)
                 throw Failure(description: "\(place): TLS handshake failed: \(error.description)")
@@ -173,10 +173,9 @@ final class DirectTLSContext: @unchecked Sendable {
         String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    func secure(_ descriptor: Int32, host: String) throws(DirectSocket.Failure) -> UnsafeMutableRawPointer {
-        let isIPAddress = host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":")
+    func secure(_ descriptor: Int32, to address: ServiceAddress) throws(DirectSocket.Failure) -> UnsafeMutableRawPointer {
         var error = [CChar](repeating: 0, count: 256)
-        let made = error.withUnsafeMutableBufferPointer { cossl_tls_connect(context, descriptor, host, isIPAddress ? 1 : 0, $0.baseAddress, $0.count) }
+        let made = error.withUnsafeMutableBufferPointer { cossl_tls_connect(context, descriptor, address.host, address.hostIsIPAddress ? 1 : 0, $0.baseAddress, $0.count) }
         guard let made else { throw DirectSocket.Failure(description: Self.text(error)) }
         return made
     }

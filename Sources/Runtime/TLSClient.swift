@@ -28,8 +28,7 @@ public final class TLSClient: Sendable {
     /// (SNI) and checked against the certificate; an IP address is checked against the
     /// certificate's IP entries instead (SNI cannot carry one).
     func handler(for address: ServiceAddress) throws -> NIOSSLClientHandler {
-        let isIPAddress = address.host.allSatisfy { $0.isNumber || $0 == "." } || address.host.contains(":")
-        return try NIOSSLClientHandler(context: context, serverHostname: isIPAddress ? nil : address.host)
+        try NIOSSLClientHandler(context: context, serverHostname: address.hostIsIPAddress ? nil : address.host)
     }
 
     /// Adds TLS in front of the channel's pipeline when the address asks for it.

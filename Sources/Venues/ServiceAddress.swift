@@ -54,6 +54,12 @@ public struct ServiceAddress: Sendable, Equatable, CustomStringConvertible {
         ServiceAddress(tls: tls, host: host, port: port, path: path + suffix)
     }
 
+    /// The host is an IPv4 or IPv6 address, not a name: TLS checks it against the
+    /// certificate's IP entries and sends no SNI (SNI cannot carry an address).
+    public var hostIsIPAddress: Bool {
+        host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":")
+    }
+
     /// The HTTP `Host` header: the port only when it is not the scheme's own.
     public var hostHeader: String {
         port == (tls ? 443 : 80) ? host : "\(host):\(port)"
