@@ -222,8 +222,8 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         case unknown
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> Sent {
-        guard let response = try request(method, path, parameters, what: what) else { return .unknown }
+    private func send(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: @autoclosure () -> String) throws(Failure) -> Sent {
+        guard let response = try request(method, path, parameters, what: what()) else { return .unknown }
         if response.status >= 500 { return .unknown }
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
         guard response.status == 200, let object, let state = Self.state(object) else {
@@ -231,7 +231,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
             // -1021: our timestamp is outside the exchange's window: measure the clock again.
             if code == -1021 { syncClock(samples: 3) }
             let message = object?["msg"] as? String ?? response.body
-            throw Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code)
+            throw Failure(description: credentials.redact("\(what()): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code)
         }
         return .answered(state)
     }
@@ -244,12 +244,12 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
     /// Nil when no answer came (the connection closed or timed out). Nothing is sent
     /// while the exchange asked to wait (429/418 with `Retry-After`), and no new order
     /// past 80 % of the minute's request weight: an order refused here was never sent.
-    private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) -> RESTClient.Response? {
+    private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: @autoclosure () -> String) throws(Failure) -> RESTClient.Response? {
         switch limiter.decision(at: Self.now()) {
         case .wait(let until):
-            throw Failure(description: "\(what): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", code: nil)
+            throw Failure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", code: nil)
         case .slowDown where method == .POST:
-            throw Failure(description: "\(what): not sent, request weight \(limiter.usedWeight)/\(limiter.weightLimit) is past \(Int(limiter.slowDownAt * 100)) % of the minute's limit; only cancels and queries go", code: nil)
+            throw Failure(description: "\(what()): not sent, request weight \(limiter.usedWeight)/\(limiter.weightLimit) is past \(Int(limiter.slowDownAt * 100)) % of the minute's limit; only cancels and queries go", code: nil)
         case .slowDown, .go:
             break
         }
@@ -259,7 +259,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
-            throw Failure(description: credentials.redact("\(what): exchange unreachable: \(failure)"), code: nil)
+            throw Failure(description: credentials.redact("\(what()): exchange unreachable: \(failure)"), code: nil)
         } catch {
             return nil
         }

@@ -19,8 +19,9 @@ protocol TerminalEngine: AnyObject {
 /// mailbox (at most every 16 ms, and after every command). The UI thread never touches
 /// the session.
 final class EngineThread: @unchecked Sendable {
-    // The session is confined to the engine thread once `start` is called; that is
-    // what makes the unchecked Sendable safe.
+    // The session is confined to the engine thread once `start` is called (a live
+    // session also lets the feed's thread in, under its own lock); that is what makes
+    // the unchecked Sendable safe.
     private let session: any TerminalEngine
     let frames = Mailbox<ScreenData>()
     let statuses = Mailbox<String>()

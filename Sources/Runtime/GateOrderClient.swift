@@ -202,13 +202,13 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         case unknown
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, query: String, body: String, what: String) throws(OrderVenueFailure) -> Sent {
-        guard let response = try request(method, path, query: query, body: body, what: what) else { return .unknown }
+    private func send(_ method: HTTPMethod, _ path: String, query: String, body: String, what: @autoclosure () -> String) throws(OrderVenueFailure) -> Sent {
+        guard let response = try request(method, path, query: query, body: body, what: what()) else { return .unknown }
         if response.status >= 500 { return .unknown }
         guard response.status == 200 || response.status == 201,
               let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
               let state = remember(Self.state(object, multipliers: multipliers)) else {
-            throw refusal(response, what: what)
+            throw refusal(response, what: what())
         }
         return .answered(state)
     }
@@ -231,12 +231,12 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     /// Nil when no answer came. Nothing is sent while a 429's window runs, and no new
     /// order past 80 % of the endpoint's request limit (Gate's
     /// `X-Gate-RateLimit-Requests-Remain` of `-Limit`).
-    private func request(_ method: HTTPMethod, _ path: String, query: String, body: String, what: String) throws(OrderVenueFailure) -> RESTClient.Response? {
+    private func request(_ method: HTTPMethod, _ path: String, query: String, body: String, what: @autoclosure () -> String) throws(OrderVenueFailure) -> RESTClient.Response? {
         switch limiter.decision(at: Self.now()) {
         case .wait(let until):
-            throw OrderVenueFailure(description: "\(what): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))")
+            throw OrderVenueFailure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))")
         case .slowDown where method == .POST && path == ordersPath:
-            throw OrderVenueFailure(description: "\(what): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go")
+            throw OrderVenueFailure(description: "\(what()): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go")
         case .slowDown, .go:
             break
         }
@@ -248,7 +248,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {
-            throw OrderVenueFailure(description: credentials.redact("\(what): exchange unreachable: \(failure)"))
+            throw OrderVenueFailure(description: credentials.redact("\(what()): exchange unreachable: \(failure)"))
         } catch {
             return nil
         }

@@ -13,13 +13,23 @@ import Venues
 /// (`LiveTradingSession.run` pumps it in a loop) or behind the terminal (the engine
 /// thread pumps it between frames and hands it the trader's commands).
 ///
-/// Each pump takes the frames that arrived (waiting for the first up to a limit), runs
-/// them through the kernel, carries out its effects — an order's intent is committed
-/// to the journal before the signed request goes out — fetches a snapshot for a book
+/// A market frame is run through the kernel on the thread it arrived on, as soon as it
+/// arrives, when the engine is free: the kernel's effects are carried out there — an
+/// order's intent is committed to the journal before the signed request goes out — so
+/// no thread hand-over lies between a frame and its order. Frames that arrive while
+/// the engine is busy wait for the pump. Each pump takes those frames (waiting for the
+/// first up to a limit), the user-data stream's reports, fetches a snapshot for a book
 /// out of sync, fires due timers and polls the open orders' fills every 100 ms.
 /// Strategies with `EmulatorMode=YES` trade a simulated account in a second kernel on
 /// the same events. Time in the kernels is the local receive time (wall clock).
-public final class LiveTradingEngine {
+///
+/// Every entry point holds `exclusive`, so the engine is used by one thread at a time:
+/// that is what makes the unchecked `Sendable` safe. The feed's thread only ever
+/// tries the lock, so a network thread never waits for the session.
+public final class LiveTradingEngine: @unchecked Sendable {
+    /// Held by whichever thread is using the engine (recursive: a terminal command
+    /// reads the kernel and then places through ``user(_:)``).
+    private let exclusive = NSRecursiveLock()
     public private(set) var kernel: TradingKernel
     private let options: LiveTradingSession.Options
     private let configuration: KernelConfiguration
@@ -123,6 +133,9 @@ public final class LiveTradingEngine {
                 restoring = found.positions
                 restoredFrom = found.fromSession
                 let journal = try TradingJournal(database: database, session: TradingSessionRecord(kind: "live", venue: venue, source: options.symbols.joined(separator: ","), strategies: options.strategies.map(\.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: Self.now()).description))
+                // Now, not on the first order's path. If it cannot be opened, the first
+                // order tries again and, failing, is not sent (with the reason).
+                try? journal.openIntentLog()
                 let journalFeed = KernelJournalFeed(journal: journal)
                 journalFeed.idPrefix = "s\(journal.sessionID)-"
                 self.journalFeed = journalFeed
@@ -185,6 +198,8 @@ public final class LiveTradingEngine {
             journalFeed?.restored(kernel)
             drainEffects()
         }
+        // From here on, frames are handled as they arrive when the engine is free.
+        inbox.handleFramesOnArrival { [weak self] in self?.handleFramesOnArrival() ?? false }
     }
 
     deinit { feed.stop() }
@@ -193,12 +208,40 @@ public final class LiveTradingEngine {
 
     private func exchangeID(_ id: ClientOrderID) -> String { prefix + id.description }
 
-    /// One step: frames (waiting up to `seconds` for the first, or until a timer or the
-    /// fill poll is due), snapshots, timers, the fill poll.
+    /// On the feed's thread, as a frame arrives: handles the frames waiting if nothing
+    /// else holds the engine; false (the session thread will) if something does.
+    private func handleFramesOnArrival() -> Bool {
+        guard exclusive.try() else { return false }
+        defer { exclusive.unlock() }
+        // After `finish` the journal is closed: nothing more may reach the kernel.
+        guard !finished else { return true }
+        handle(inbox.take())
+        return true
+    }
+
+    /// Runs `body` while holding the engine.
+    func exclusively<Result>(_ body: () throws -> Result) rethrows -> Result {
+        exclusive.lock()
+        defer { exclusive.unlock() }
+        return try body()
+    }
+
+    /// One step: frames that waited for the engine (waiting up to `seconds` for the
+    /// first, or until a timer or the fill poll is due), reports, snapshots, timers,
+    /// the fill poll.
     public func pump(waitingUpTo seconds: Double) {
-        let wakeAt = min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + pollInterval, Self.now() + Int64(seconds * 1e9))
-        let frames = inbox.take(waiting: max(0, Double(wakeAt - Self.now()) / 1e9))
+        let wakeAt = exclusively { min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + pollInterval, Self.now() + Int64(seconds * 1e9)) }
+        inbox.wait(upTo: max(0, Double(wakeAt - Self.now()) / 1e9))
+        exclusive.lock()
+        defer { exclusive.unlock() }
+        guard !finished else { return }
         for report in inbox.takeReports() { apply(report) }
+        handle(inbox.take())
+        snapshotsAndTimers()
+    }
+
+    /// Market frames, in the order they arrived, through the kernel (and the emulator's).
+    private func handle(_ frames: [(String, Int64)]) {
         for (text, received) in frames {
             framePickedUp = Self.now()
             frameEvents.removeAll(keepingCapacity: true)
@@ -214,6 +257,11 @@ public final class LiveTradingEngine {
                 }
             }
         }
+    }
+
+    /// The pump's own work: snapshots for books out of sync, timers, the fill poll,
+    /// the countdown, the listen key, the screen's samples.
+    private func snapshotsAndTimers() {
         for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
             if let last = lastSnapshotTry[symbol], Self.now() - last < 1_000_000_000 { continue }
             lastSnapshotTry[symbol] = Self.now()
@@ -293,6 +341,8 @@ public final class LiveTradingEngine {
     /// Returns why nothing was done, if so.
     @discardableResult
     public func user(_ command: UserCommand) -> String? {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         var command = command
         if case .place(var intent) = command, intent.kind == .market {
             let book = kernel.book(for: intent.symbol)
@@ -309,6 +359,8 @@ public final class LiveTradingEngine {
 
     /// What the terminal draws now (LIVE mode).
     func screenData() -> ScreenData {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         var snapshot = kernel.snapshot(depth: 30)
         snapshot.time = Timestamp(nanoseconds: Self.now())
         return ScreenData(
@@ -320,6 +372,8 @@ public final class LiveTradingEngine {
 
     /// The last fills, the journal closed complete; the outcome of the session.
     public func finish() -> LiveTradingSession.Outcome {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         if !finished {
             finished = true
             poll()
@@ -337,6 +391,8 @@ public final class LiveTradingEngine {
 
     /// The connection and rate state for the header.
     public var feedHeader: String {
+        exclusive.lock()
+        defer { exclusive.unlock() }
         let status = feed.status
         let state = status.connected ? "up" : "down"
         let stream = options.connection.userData == nil ? "" : userData?.isSubscribed == true ? ", orders pushed" : ", orders polled"

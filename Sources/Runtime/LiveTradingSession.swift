@@ -209,16 +209,33 @@ public struct OrderStages: Sendable, Equatable {
     public var send: Int64
 }
 
-/// Frames from the feed's thread to the session's, with a wake-up.
+/// Frames from the feed's thread to the session's. A frame is handled on the thread it
+/// arrived on when the engine is free (``handleNow``); only when it is busy does the
+/// session thread get woken for it.
 final class FrameInbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var frames: [(String, Int64)] = []
 
     private var reports: [ExecutionReport] = []
+    /// Handles the frames waiting, on the calling thread, if the engine is free; false
+    /// if it is not. Set once the engine is complete, under `condition`.
+    private var handleNow: (@Sendable () -> Bool)?
+
+    func handleFramesOnArrival(_ handler: @escaping @Sendable () -> Bool) {
+        condition.lock()
+        handleNow = handler
+        condition.unlock()
+    }
 
     func put(_ text: String, _ received: Int64) {
         condition.lock()
         frames.append((text, received))
+        let handleNow = self.handleNow
+        condition.unlock()
+        if let handleNow, handleNow() { return }
+        // The engine is busy (or not built yet): the session thread takes it as soon
+        // as it looks, which is either now (woken here) or when its work is done.
+        condition.lock()
         condition.signal()
         condition.unlock()
     }
@@ -238,11 +255,18 @@ final class FrameInbox: @unchecked Sendable {
         return reports
     }
 
-    /// Everything waiting, or after at most `seconds` of nothing, nothing.
-    func take(waiting seconds: Double) -> [(String, Int64)] {
+    /// Waits up to `seconds` for a frame or a report, unless one is waiting already.
+    func wait(upTo seconds: Double) {
         condition.lock()
         defer { condition.unlock() }
         if frames.isEmpty, reports.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: seconds)) }
+    }
+
+    /// The frames waiting, in the order they arrived.
+    func take() -> [(String, Int64)] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !frames.isEmpty else { return [] }
         defer { frames.removeAll(keepingCapacity: true) }
         return frames
     }

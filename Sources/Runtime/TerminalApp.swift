@@ -250,6 +250,10 @@ extension LiveTradingEngine: TerminalEngine {
     /// controls do nothing on a live session.
     func perform(_ command: AppCommand) -> String? {
         if command.movesReplayClock { return "a live session runs on the wall clock: the replay controls do nothing here" }
+        return exclusively { performHoldingEngine(command) }
+    }
+
+    private func performHoldingEngine(_ command: AppCommand) -> String? {
         switch command.userCommand(kernel: kernel) {
         case .failure(let refusal)?:
             return refusal.description

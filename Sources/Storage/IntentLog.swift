@@ -23,6 +23,8 @@ final class IntentLog {
     private var mapping: UnsafeMutableRawPointer
     private var capacity: Int
     private var used = 0
+    /// The line being appended (reused: an intent allocates nothing here).
+    private var line: [UInt8] = []
 
     /// `<database>-intents-<session>.log`.
     static func path(database: String, session: Int64) -> String { "\(database)-intents-\(session).log" }
@@ -70,10 +72,11 @@ final class IntentLog {
 
     /// Appends one intent; it is durable against a crash of this process on return.
     func append(_ row: OrderJournalRow) throws(StorageError) {
-        var line = Self.encode(row)
-        let count = line.utf8.count
+        line.removeAll(keepingCapacity: true)
+        Self.encode(row, into: &line)
+        let count = line.count
         if used + count > capacity { try grow(toHold: count) }
-        line.withUTF8 { mapping.advanced(by: used).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        line.withUnsafeBytes { mapping.advanced(by: used).copyMemory(from: $0.baseAddress!, byteCount: count) }
         used += count
     }
 
@@ -100,9 +103,39 @@ final class IntentLog {
 
     /// Fields separated by tabs (never inside a field: ids, symbols and origins hold
     /// none, and any would be replaced by a space), one intent per line.
-    static func encode(_ row: OrderJournalRow) -> String {
-        func clean(_ text: String) -> String { text.contains("\t") || text.contains("\n") ? text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") : text }
-        return [String(row.tradingSessionID), clean(row.clientOrderID), clean(row.symbol), clean(row.side), clean(row.orderKind), row.price.map(String.init) ?? "-", String(row.quantity), row.reduceOnly ? "1" : "0", clean(row.origin), String(row.timeNanoseconds)].joined(separator: "\t") + "\n"
+    /// One line: ten tab-separated fields (a tab or newline inside a text becomes a
+    /// space), written as bytes: it is on every order's path.
+    static func encode(_ row: OrderJournalRow, into line: inout [UInt8]) {
+        func text(_ value: String) {
+            for byte in value.utf8 { line.append(byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") ? UInt8(ascii: " ") : byte) }
+            line.append(UInt8(ascii: "\t"))
+        }
+        func number(_ value: Int64) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var magnitude = value.magnitude
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+                if value < 0 { line.append(UInt8(ascii: "-")) }
+                for index in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[index]) }
+            }
+            line.append(UInt8(ascii: "\t"))
+        }
+        number(row.tradingSessionID)
+        text(row.clientOrderID)
+        text(row.symbol)
+        text(row.side)
+        text(row.orderKind)
+        if let price = row.price { number(price) } else { text("-") }
+        number(row.quantity)
+        text(row.reduceOnly ? "1" : "0")
+        text(row.origin)
+        number(row.timeNanoseconds)
+        line[line.count - 1] = UInt8(ascii: "\n")
     }
 
     static func decode(_ line: Substring) -> OrderJournalRow? {

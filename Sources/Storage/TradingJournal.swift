@@ -76,8 +76,14 @@ public final class TradingJournal: @unchecked Sendable {
     /// a few µs instead of a transaction. The row reaches the database within
     /// `flushInterval`, or from the log at the next start if the process dies first.
     /// Called from one thread (the session's).
-    public func writeIntent(_ row: OrderJournalRow) throws(StorageError) {
+    /// Opens the intent log now (a live session, at its start), so the first order does
+    /// not pay for making and mapping the file.
+    public func openIntentLog() throws(StorageError) {
         if intentLog == nil { intentLog = try IntentLog(database: database.path, session: sessionID) }
+    }
+
+    public func writeIntent(_ row: OrderJournalRow) throws(StorageError) {
+        try openIntentLog()
         try intentLog!.append(row)
         try append(.order(row))
     }

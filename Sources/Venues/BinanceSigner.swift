@@ -33,25 +33,37 @@ public struct BinanceSigner: Sendable {
     }
 
     /// `k=v&k=v`, values percent-encoded except RFC 3986's unreserved characters.
+    /// Built as bytes in one pass: it is on every order's path.
     public static func encode(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        for (index, (name, value)) in parameters.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "&")) }
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(UInt8(ascii: "="))
+            appendPercentEncoded(value, to: &bytes)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func percentEncoded(_ value: String) -> String {
-        var text = ""
+        var bytes: [UInt8] = []
+        appendPercentEncoded(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendPercentEncoded(_ value: String, to bytes: inout [UInt8]) {
+        let hexDigits: StaticString = "0123456789ABCDEF"
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                text.unicodeScalars.append(UnicodeScalar(byte))
+                bytes.append(byte)
             default:
-                text += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits.utf8Start[Int(byte >> 4)])
+                bytes.append(hexDigits.utf8Start[Int(byte & 0x0F)])
             }
         }
-        return text
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -53,10 +53,18 @@ struct TradingJournalTests {
         // The log is sized ahead (a mapped file): what was written, then zero bytes.
         let bytes = try #require(FileManager.default.contents(atPath: logPath))
         let logged = String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-        #expect(logged.split(separator: "\n").count == 1 && logged.contains("apg-2") && logged.hasSuffix("\n"), "the intent is in the log before anything is committed")
+        let session = journal.sessionID
+        #expect(logged == "\(session)\tapg-2\tETH_USDT\tbuy\tlimit\t250000000000\t1000000\t0\tdrops\t2\n", "the intent is in the log before anything is committed")
+        // No price (a market order), a tab and a newline inside a text, a reduce-only
+        // exit, a time before 1970: still one line of ten fields.
+        var odd = intent(session, "apg-3", time: -1_234_567_890_123)
+        (odd.price, odd.orderKind, odd.origin, odd.reduceOnly) = (nil, "market", "exits:\ttake\nprofit", true)
+        try journal.writeIntent(odd)
+        let both = String(decoding: try #require(FileManager.default.contents(atPath: logPath)).prefix(while: { $0 != 0 }), as: UTF8.self)
+        #expect(both == logged + "\(session)\tapg-3\tETH_USDT\tbuy\tmarket\t-\t1000000\t1\texits: take profit\t-1234567890123\n")
         try journal.finish()
         let done = try #require(try db.journal(session: journal.sessionID))
-        #expect(done.orders.map(\.clientOrderID) == ["apg-1", "apg-2"], "queued order kept")
+        #expect(done.orders.map(\.clientOrderID) == ["apg-1", "apg-2", "apg-3"], "queued order kept")
         #expect(done.orders[1] == { var row = intent(journal.sessionID, "apg-2", time: 2); row.id = done.orders[1].id; return row }())
         #expect(!FileManager.default.fileExists(atPath: logPath), "removed once everything is written")
     }

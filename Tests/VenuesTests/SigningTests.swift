@@ -33,19 +33,24 @@ struct SigningTests {
     @Test("a key prepared once signs every message as a fresh HMAC would, in any order and from several threads")
     func preparedKey() async {
         let messages = ["", "symbol=LTCBTC&side=BUY", String(repeating: "x", count: 5000), "１₿"]
+        // Binance's documented secret, then keys around both block sizes (64 and 128
+        // bytes): a key longer than a block is hashed first.
+        let secrets = ["NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", "k"] + [63, 65, 127, 128, 129, 300].map { String(repeating: "s", count: $0) }
         for function in [HMACKey.Function.sha256, .sha512] {
-            let key = HMACKey("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", function: function)
-            let fresh: @Sendable (String) -> String = { message in function == .sha256 ? Digest.hmacSHA256(key: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", message: message) : Digest.hmacSHA512(key: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j", message: message) }
-            for message in messages + messages.reversed() {
-                #expect(key.sign(message) == fresh(message), "\(function) of a \(message.utf8.count)-byte message")
-            }
-            let signed = await withTaskGroup(of: Bool.self) { group in
-                for index in 0..<8 {
-                    group.addTask { (0..<200).allSatisfy { round in key.sign(messages[(index + round) % messages.count]) == fresh(messages[(index + round) % messages.count]) } }
+            for secret in secrets {
+                let key = HMACKey(secret, function: function)
+                let fresh: @Sendable (String) -> String = { message in function == .sha256 ? Digest.hmacSHA256(key: secret, message: message) : Digest.hmacSHA512(key: secret, message: message) }
+                for message in messages + messages.reversed() {
+                    #expect(key.sign(message) == fresh(message), "\(function), \(secret.utf8.count)-byte key, \(message.utf8.count)-byte message")
                 }
-                return await group.reduce(true) { $0 && $1 }
+                let signed = await withTaskGroup(of: Bool.self) { group in
+                    for index in 0..<8 {
+                        group.addTask { (0..<50).allSatisfy { round in key.sign(messages[(index + round) % messages.count]) == fresh(messages[(index + round) % messages.count]) } }
+                    }
+                    return await group.reduce(true) { $0 && $1 }
+                }
+                #expect(signed, "\(function), \(secret.utf8.count)-byte key, from 8 tasks at once")
             }
-            #expect(signed)
         }
     }
 
