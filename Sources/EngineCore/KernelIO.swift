@@ -38,12 +38,52 @@ public enum KernelEffect: Hashable, Sendable {
 }
 
 /// One line of the engine's log.
+///
+/// A detect's line keeps the detection and writes it out when it is read: a detect
+/// that trades is on the path from the market frame to the order, and its text (every
+/// figure formatted) is not needed before the order is out. Two lines are equal when
+/// they read the same.
 public struct LogLine: Hashable, Sendable, CustomStringConvertible {
     public enum Level: String, Hashable, Sendable { case info, warning, error }
     public var time: Timestamp
     public var level: Level
-    public var text: String
+    private var message: Message
+
+    private enum Message: Sendable {
+        case text(String)
+        case detect(Detection)
+    }
+
+    public init(time: Timestamp, level: Level, text: String) {
+        (self.time, self.level, message) = (time, level, .text(text))
+    }
+
+    /// The line `detection.summary`, written out when read.
+    public init(time: Timestamp, level: Level, detection: Detection) {
+        (self.time, self.level, message) = (time, level, .detect(detection))
+    }
+
+    public var text: String {
+        get {
+            switch message {
+            case .text(let text): text
+            case .detect(let detection): detection.summary
+            }
+        }
+        set { message = .text(newValue) }
+    }
+
     public var description: String { "\(time) \(level.rawValue): \(text)" }
+
+    public static func == (left: LogLine, right: LogLine) -> Bool {
+        left.time == right.time && left.level == right.level && left.text == right.text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(time)
+        hasher.combine(level)
+        hasher.combine(text)
+    }
 }
 
 /// Facts worth keeping: storage writes them, reports are built from them.

@@ -8,6 +8,8 @@ struct StrategySlot: Sendable {
     /// Read once: the hot loop asks for them on every event.
     let name: String
     let wantsBookUpdates: Bool
+    /// No filters and no order limits: nothing for ``TradingKernel`` to check.
+    let unfiltered: Bool
     var enabled = true
     var ordersPlaced = 0
     var ordersDenied = 0
@@ -22,6 +24,7 @@ struct StrategySlot: Sendable {
         self.strategy = strategy
         name = strategy.name
         wantsBookUpdates = strategy.wantsBookUpdates
+        unfiltered = strategy.filters == .none
     }
 }
 

@@ -224,7 +224,7 @@ public struct TradingKernel: Sendable {
                 slots[slot].detects += 1
                 slots[slot].lastDetect = detection
                 detects += 1
-                write(.info, detection.summary, into: &effects)
+                write(LogLine(time: now, level: .info, detection: detection), into: &effects)
                 effects.append(.record(.detect(detection)))
             }
         }
@@ -233,6 +233,7 @@ public struct TradingKernel: Sendable {
     /// Why the strategy's own filters and order limits stop an entry or a detect, if
     /// they do. Exits, cancels and replacements always pass.
     private mutating func refusal(of intent: StrategyIntent, slot: Int) -> String? {
+        if slots[slot].unfiltered { return nil }
         let filters = slots[slot].strategy.filters
         let symbol: String
         switch intent {
@@ -520,8 +521,11 @@ public struct TradingKernel: Sendable {
     }
 
     private mutating func write(_ level: LogLine.Level, _ text: String, into effects: inout [KernelEffect]) {
-        let line = LogLine(time: now, level: level, text: text)
-        if level != .info { alerts += 1 }
+        write(LogLine(time: now, level: level, text: text), into: &effects)
+    }
+
+    private mutating func write(_ line: LogLine, into effects: inout [KernelEffect]) {
+        if line.level != .info { alerts += 1 }
         if log.count == configuration.logLinesKept { log.removeFirst() }
         log.append(line)
         effects.append(.log(line))

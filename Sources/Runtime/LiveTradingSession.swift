@@ -199,7 +199,9 @@ extension LiveTradingSession {
 
 /// Where the time from a market frame to its order goes (nanoseconds each).
 public struct OrderStages: Sendable, Equatable {
-    /// The frame's arrival on the feed's thread to the session thread picking it up.
+    /// The frame's arrival on the feed's thread to the engine taking it up: next to
+    /// nothing when the feed's thread handles it at once, the session thread's wake-up
+    /// when the engine was busy and the frame had to wait.
     public var wake: Int64
     /// Parsing, the book, the kernel, the strategy and the risk gate.
     public var decide: Int64

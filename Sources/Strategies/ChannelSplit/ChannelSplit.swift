@@ -153,10 +153,10 @@ public struct ChannelSplit: Strategy {
         let trades = autoBuy && context.isFlat && context.openOrders.isEmpty
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
             .init("direction", direction.short ? "short" : "long"),
-            .init("channel_high", Price(units: Int64(channel.high.rounded())).formatted(fractionDigits: 0)),
-            .init("channel_low", Price(units: Int64(channel.low.rounded())).formatted(fractionDigits: 0)),
-            .init("width_pct", Detection.figure(channel.width, places: 3)),
-            .init("price", Price(units: Int64(price.rounded())).formatted(fractionDigits: 0)),
+            .init("channel_high", price: Price(units: Int64(channel.high.rounded()))),
+            .init("channel_low", price: Price(units: Int64(channel.low.rounded()))),
+            .init("width_pct", rounding: channel.width, places: 3),
+            .init("price", price: Price(units: Int64(price.rounded()))),
         ], trades: trades)
         guard trades else { return [.detect(detection)] }
         let touch = direction.short ? context.book?.bestBid?.price : context.book?.bestAsk?.price

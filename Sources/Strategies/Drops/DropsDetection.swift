@@ -81,10 +81,10 @@ public struct DropsDetection: Strategy {
         guard delta >= priceDelta else { return [] }
         quietUntil = now + penalty
         let detection = Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
-            .init("price_delta_pct", Detection.figure(delta, places: 2)),
-            .init(direction.short ? "low" : "high", Price(units: Int64(extreme.rounded())).formatted(fractionDigits: 0)),
-            .init("price", Price(units: Int64(current.rounded())).formatted(fractionDigits: 0)),
-            .init("window_s", String(maxTime)),
+            .init("price_delta_pct", rounding: delta, places: 2),
+            .init(direction.short ? "low" : "high", price: Price(units: Int64(extreme.rounded()))),
+            .init("price", price: Price(units: Int64(current.rounded()))),
+            .init("window_s", integer: maxTime),
         ], trades: autoBuy)
         return [.detect(detection)] + (autoBuy ? buy(context: context) : [])
     }

@@ -155,12 +155,12 @@ public struct MoonHook: Strategy {
             state.hooks[index] = Hook(depth: depth, detectPrice: price, corridor: corridor, size: size)
         }
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
-            .init("depth_pct", Detection.figure(depth, places: 2)),
-            .init("from", Price(units: Int64(start.rounded())).formatted(fractionDigits: 0)),
-            .init("price", Price(units: Int64(price.rounded())).formatted(fractionDigits: 0)),
-            .init("order_pct", Detection.figure(distance, places: 3)),
-            .init("corridor_pct", Detection.figure(width, places: 3)),
-            .init("order_size", size.formatted(fractionDigits: 2)),
+            .init("depth_pct", rounding: depth, places: 2),
+            .init("from", price: Price(units: Int64(start.rounded()))),
+            .init("price", price: Price(units: Int64(price.rounded()))),
+            .init("order_pct", rounding: distance, places: 3),
+            .init("corridor_pct", rounding: width, places: 3),
+            .init("order_size", money: size, fractionDigits: 2),
         ], trades: trades)
         return [.detect(detection)]
     }

@@ -152,11 +152,11 @@ public struct MoonStrike: Strategy {
         state.spike = nil
         if autoBuy { state.pending = Pending(reference: ema, extreme: spike.extreme, detectedAt: now) }
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
-            .init("depth_pct", Detection.figure(spikeDepth, places: 2)),
-            .init("needed_pct", Detection.figure(needed, places: 2)),
-            .init("volume", Detection.figure(spike.volume, places: 2)),
-            .init("smoothed", Price(units: Int64(ema.rounded())).formatted(fractionDigits: 0)),
-            .init(direction.short ? "high" : "low", Price(units: Int64(spike.extreme.rounded())).formatted(fractionDigits: 0)),
+            .init("depth_pct", rounding: spikeDepth, places: 2),
+            .init("needed_pct", rounding: needed, places: 2),
+            .init("volume", rounding: spike.volume, places: 2),
+            .init("smoothed", price: Price(units: Int64(ema.rounded()))),
+            .init(direction.short ? "high" : "low", price: Price(units: Int64(spike.extreme.rounded()))),
         ], trades: autoBuy)
         return [.detect(detection)]
     }

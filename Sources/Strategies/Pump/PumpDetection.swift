@@ -164,11 +164,11 @@ public struct PumpDetection: Strategy {
               buyersPerSecond >= buyersMin, buyersPerSecond <= buyersMax else { return [] }
         state.quietUntil = now + penalty
         let detection = Detection(strategy: name, symbol: context.symbol, time: context.now, figures: [
-            .init("price_delta_pct", Detection.figure(raise, places: 2)),
-            .init("vol_per_s", Detection.figure(state.smoothedVolume, places: 2)),
-            .init("buys_per_s", String(last.buys)),
-            .init("buyers_per_s", Detection.figure(buyersPerSecond, places: 2)),
-            .init("price_before", Price(units: Int64(low.rounded())).formatted(fractionDigits: 0)),
+            .init("price_delta_pct", rounding: raise, places: 2),
+            .init("vol_per_s", rounding: state.smoothedVolume, places: 2),
+            .init("buys_per_s", integer: last.buys),
+            .init("buyers_per_s", rounding: buyersPerSecond, places: 2),
+            .init("price_before", price: Price(units: Int64(low.rounded()))),
         ], trades: autoBuy)
         var intents: [StrategyIntent] = [.detect(detection)]
         if autoBuy, context.isFlat, context.openOrders.isEmpty {
