@@ -24,6 +24,8 @@ final class DirectHTTPConnection: @unchecked Sendable {
     private var tls: DirectTLSContext?
     private var socket: DirectSocket?
     private var parser = HTTPResponseParser()
+    /// The request being written (reused: its bytes are built in place).
+    private var request: [UInt8] = []
     /// Serialises requests from any thread (the session's, a keep-alive timer's).
     private let lock = NSLock()
 
@@ -44,7 +46,7 @@ final class DirectHTTPConnection: @unchecked Sendable {
     func send(_ method: HTTPMethod, path: String, headers extra: [(name: String, value: String)], body: String = "", timeout: Duration, onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> RESTClient.Response {
         lock.lock()
         defer { lock.unlock() }
-        let request = Self.encode(method, path: path, host: address.hostHeader, headers: extra, body: body)
+        Self.encode(method, path: path, host: address.hostHeader, headers: extra, body: body, into: &request)
         // Only on a failure: describing a request costs more than writing it.
         let what = { "\(method.rawValue) \(path.split(separator: "?").first ?? "") to \(self.address.host):\(self.address.port)" }
         // A connection kept from before may have been closed by the server meanwhile:
@@ -95,15 +97,32 @@ final class DirectHTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// The request's bytes, head and body, for one write.
-    static func encode(_ method: HTTPMethod, path: String, host: String, headers: [(name: String, value: String)], body: String) -> [UInt8] {
-        var head = "\(method.rawValue) \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: \(body.utf8.count)\r\n"
-        if !body.isEmpty { head += "Content-Type: application/json\r\n" }
-        head += "Connection: keep-alive\r\n"
-        for header in headers { head += "\(header.name): \(header.value)\r\n" }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
+    /// The request's bytes, head and body, for one write: appended in place, since
+    /// this is on every order's path.
+    static func encode(_ method: HTTPMethod, path: String, host: String, headers: [(name: String, value: String)], body: String, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: method.rawValue.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: path.utf8)
+        bytes.append(contentsOf: " HTTP/1.1\r\nHost: ".utf8)
+        bytes.append(contentsOf: host.utf8)
+        bytes.append(contentsOf: "\r\nContent-Length: ".utf8)
+        appendDecimal(body.utf8.count, to: &bytes)
+        bytes.append(contentsOf: "\r\n".utf8)
+        if !body.isEmpty { bytes.append(contentsOf: "Content-Type: application/json\r\n".utf8) }
+        bytes.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        for header in headers {
+            bytes.append(contentsOf: header.name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: header.value.utf8)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: body.utf8)
-        return bytes
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

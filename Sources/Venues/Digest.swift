@@ -41,14 +41,19 @@ public enum Digest {
     }
 
     static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
+        appendHex(bytes, to: &text)
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `bytes` as lowercase hex.
+    static func appendHex<Bytes: Collection<UInt8>>(_ bytes: Bytes, to text: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        for byte in bytes {
+            text.append(digits.utf8Start[Int(byte >> 4)])
+            text.append(digits.utf8Start[Int(byte & 0x0F)])
+        }
     }
 }
 

@@ -30,6 +30,19 @@ public final class HMACKey: @unchecked Sendable {
 
     deinit { cossl_hmac_key_free(prepared) }
 
+    /// Appends the signature of `bytes[..<count]`, lowercase hex, to `bytes`: a
+    /// signed query is built in one buffer.
+    public func appendSignature(ofFirst count: Int, of bytes: inout [UInt8]) {
+        let length = function.length
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { out in
+            let written = bytes.withUnsafeBufferPointer { data in
+                cossl_hmac_key_sign(prepared, data.baseAddress ?? UnsafePointer(bitPattern: 1), count, out.baseAddress)
+            }
+            precondition(written == length, "libcrypto gave a \(written)-byte HMAC-\(function.rawValue)")
+            Digest.appendHex(UnsafeBufferPointer(out), to: &bytes)
+        }
+    }
+
     /// The signature of `message`, lowercase hex.
     public func sign(_ message: String) -> String {
         var message = message
