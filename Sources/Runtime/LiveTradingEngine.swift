@@ -74,6 +74,10 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// anew when the exchange says it expired.
     private var listenKeys: ListenKeyHolder?
     private var lastKeepAlive: Int64 = 0
+    /// Market frames the feed's thread handled as they arrived, and those that
+    /// waited for the session thread because the engine was busy.
+    private var framesOnArrival = 0
+    private var framesWaited = 0
     private var fillsPushed = 0
     private var fillReports = 0
     private var fillsPolled = 0
@@ -215,7 +219,9 @@ public final class LiveTradingEngine: @unchecked Sendable {
         defer { exclusive.unlock() }
         // After `finish` the journal is closed: nothing more may reach the kernel.
         guard !finished else { return true }
-        handle(inbox.take())
+        let frames = inbox.take()
+        framesOnArrival += frames.count
+        handle(frames)
         return true
     }
 
@@ -236,7 +242,9 @@ public final class LiveTradingEngine: @unchecked Sendable {
         defer { exclusive.unlock() }
         guard !finished else { return }
         for report in inbox.takeReports() { apply(report) }
-        handle(inbox.take())
+        let frames = inbox.take()
+        framesWaited += frames.count
+        handle(frames)
         snapshotsAndTimers()
     }
 
@@ -386,7 +394,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
             feed.stop()
             userData?.stop()
         }
-        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled, fillReports: fillReports)
+        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled, fillReports: fillReports, framesOnArrival: framesOnArrival, framesWaited: framesWaited)
     }
 
     /// The connection and rate state for the header.

@@ -62,8 +62,8 @@ public final class LiveTradingSession {
         /// Per order sent: nanoseconds from the market frame's arrival (the kernel's
         /// time for it) to the order request handed to the socket.
         public var frameToOrder: [Int64]
-        /// The same orders split into stages (ns): the frame waiting for the session
-        /// thread, parse to the kernel's decision, the journal's intent commit, and
+        /// The same orders split into stages (ns): the frame waiting for the engine,
+        /// parse to the kernel's decision, the journal's intent commit, and
         /// signing to the request on the socket.
         public var orderStages: [OrderStages] = []
         /// The strategies with `EmulatorMode=YES`: their kernel on the simulated venue,
@@ -78,6 +78,11 @@ public final class LiveTradingSession {
         /// Fill reports the user-data stream brought for this session's orders, booked
         /// or already known from a poll (which of the two comes first is a race).
         public var fillReports = 0
+        /// Market frames the feed's thread ran through the kernel as they arrived, and
+        /// those that waited for the session thread because the engine was busy (a
+        /// fill poll, a snapshot, the terminal reading it).
+        public var framesOnArrival = 0
+        public var framesWaited = 0
     }
 
     /// Runs the session until `options.stopWhen` says so (headless).

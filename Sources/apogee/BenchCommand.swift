@@ -140,12 +140,15 @@ struct BenchCommand: ParsableCommand {
         let name = symbol.split(separator: "_").dropFirst().first.map { $0.uppercased() } ?? "BTCUSDT"
         var samples: [Int64] = []
         var stages: [OrderStages] = []
+        var (framesOnArrival, framesWaited) = (0, 0)
         let line = ProgressLine()
         for run in 1...max(1, runs) {
             line.show("run \(run) of \(max(1, runs)): \(file) at 10x, \(samples.count) orders so far")
             let outcome = try liveLatencyRun(symbol: name)
             samples += outcome.frameToOrder
             stages += outcome.orderStages
+            framesOnArrival += outcome.framesOnArrival
+            framesWaited += outcome.framesWaited
         }
         line.clear()
         samples.sort()
@@ -171,6 +174,8 @@ struct BenchCommand: ParsableCommand {
             print(stage("intent made durable (mapped intent log)", stages.map(\.commit)))
             print(stage("build, sign, write to the socket", stages.map(\.send)))
         }
+        let frames = framesOnArrival + framesWaited
+        print("  market frames handled on the feed's thread as they arrived: \(framesOnArrival) of \(frames) (\(frames == 0 ? 0 : framesOnArrival * 100 / frames) %); the rest found the engine busy and waited for the session thread")
     }
 
     /// One session against a fresh fake exchange, to the end of the recording.

@@ -67,6 +67,35 @@ struct LiveTradingTests {
         try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
     }
 
+    @Test("frames run through the kernel on the feed's thread as they arrive, and wait for the session thread while another thread holds the engine: every frame once, in order, and the journal still matches the exchange")
+    func framesOnArrivalAndWaiting() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [("drops", HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50))], stopWhen: { false })
+        options.database = database
+        let engine = try LiveTradingEngine(options: options)
+        // A terminal's engine thread reads the engine between frames; this one reads it
+        // without pause, so many frames find it busy.
+        let stop = Atomic<Bool>(false)
+        let contender = Thread {
+            while !stop.load(ordering: .relaxed) { _ = engine.feedHeader }
+        }
+        contender.start()
+        let settle = Settle()
+        while !(fake.finished && settle.passed(1.0)) { engine.pump(waitingUpTo: 0.05) }
+        stop.store(true, ordering: .relaxed)
+        let outcome = engine.finish()
+        #expect(outcome.framesOnArrival > 0, "frames handled as they arrived")
+        #expect(outcome.framesWaited > 0, "frames that found the engine busy waited for the session thread")
+        #expect(outcome.framesOnArrival + outcome.framesWaited == fake.messagesSent, "every frame the exchange sent, once: \(outcome.framesOnArrival) + \(outcome.framesWaited) of \(fake.messagesSent)")
+        let book = try #require(outcome.kernel.book(for: "ETHUSDT"))
+        #expect(book.statistics.gaps == 0, "no depth update out of order")
+        #expect(book.state == .synced)
+        let (_, accepted) = try expectConsistent(fake, outcome, database: database)
+        #expect(accepted.count >= 1, "the strategy traded")
+    }
+
     @Test("the journal cannot record an order's intent (its intent log cannot be written): the order is not sent")
     func journalFailureStopsOrders() throws {
         let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
