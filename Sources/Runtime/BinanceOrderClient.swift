@@ -255,7 +255,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         }
         let query = signer.signedQuery(parameters, timestamp: timestamp, recvWindow: recvWindow)
         do {
-            let response = try connection.send(method, path: pathPrefix + path + "?" + query, headers: signer.headers, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
+            let response = try connection.send(method, path: pathPrefix + path, query: query, headers: signer.headers, timeout: .seconds(3), onWritten: method == .POST ? onRequestWritten : nil)
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {

@@ -43,10 +43,12 @@ final class DirectHTTPConnection: @unchecked Sendable {
 
     /// Sends one request (with `body`, a JSON body) and waits for its answer.
     /// `onWritten` gets the wall time (ns) the whole request was handed to the socket.
-    func send(_ method: HTTPMethod, path: String, headers extra: [(name: String, value: String)], body: String = "", timeout: Duration, onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> RESTClient.Response {
+    /// `query`, if any, follows `path` after a `?` (kept apart so a long signed query
+    /// is copied once, into the request's bytes).
+    func send(_ method: HTTPMethod, path: String, query: String = "", headers extra: [(name: String, value: String)], body: String = "", timeout: Duration, onWritten: (@Sendable (Int64) -> Void)? = nil) throws -> RESTClient.Response {
         lock.lock()
         defer { lock.unlock() }
-        Self.encode(method, path: path, host: address.hostHeader, headers: extra, body: body, into: &request)
+        Self.encode(method, path: path, query: query, host: address.hostHeader, headers: extra, body: body, into: &request)
         // Only on a failure: describing a request costs more than writing it.
         let what = { "\(method.rawValue) \(path.split(separator: "?").first ?? "") to \(self.address.host):\(self.address.port)" }
         // A connection kept from before may have been closed by the server meanwhile:
@@ -99,15 +101,19 @@ final class DirectHTTPConnection: @unchecked Sendable {
 
     /// The request's bytes, head and body, for one write: appended in place, since
     /// this is on every order's path.
-    static func encode(_ method: HTTPMethod, path: String, host: String, headers: [(name: String, value: String)], body: String, into bytes: inout [UInt8]) {
+    static func encode(_ method: HTTPMethod, path: String, query: String, host: String, headers: [(name: String, value: String)], body: String, into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: method.rawValue.utf8)
         bytes.append(UInt8(ascii: " "))
         bytes.append(contentsOf: path.utf8)
+        if !query.isEmpty {
+            bytes.append(UInt8(ascii: "?"))
+            bytes.append(contentsOf: query.utf8)
+        }
         bytes.append(contentsOf: " HTTP/1.1\r\nHost: ".utf8)
         bytes.append(contentsOf: host.utf8)
         bytes.append(contentsOf: "\r\nContent-Length: ".utf8)
-        appendDecimal(body.utf8.count, to: &bytes)
+        bytes.appendDecimal(Int64(body.utf8.count))
         bytes.append(contentsOf: "\r\n".utf8)
         if !body.isEmpty { bytes.append(contentsOf: "Content-Type: application/json\r\n".utf8) }
         bytes.append(contentsOf: "Connection: keep-alive\r\n".utf8)
@@ -121,8 +127,4 @@ final class DirectHTTPConnection: @unchecked Sendable {
         bytes.append(contentsOf: body.utf8)
     }
 
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
-    }
 }

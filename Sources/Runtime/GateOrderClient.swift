@@ -244,7 +244,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         let signedPath = basePath + path
         let headers = signer.headers(method: method.rawValue, path: signedPath, query: query, body: body, timestamp: timestamp)
         do {
-            let response = try connection.send(method, path: signedPath + (query.isEmpty ? "" : "?" + query), headers: headers, body: body, timeout: .seconds(3), onWritten: method == .POST && path == ordersPath ? onRequestWritten : nil)
+            let response = try connection.send(method, path: signedPath, query: query, headers: headers, body: body, timeout: .seconds(3), onWritten: method == .POST && path == ordersPath ? onRequestWritten : nil)
             limiter.observe(status: response.status, headers: response.headers, at: Self.now())
             return response
         } catch let failure as RESTClient.Failure where failure.description.contains("unreachable") {

@@ -101,28 +101,22 @@ final class IntentLog {
         return text.split(separator: "\n")
     }
 
-    /// Fields separated by tabs (never inside a field: ids, symbols and origins hold
-    /// none, and any would be replaced by a space), one intent per line.
-    /// One line: ten tab-separated fields (a tab or newline inside a text becomes a
-    /// space), written as bytes: it is on every order's path.
+    /// One intent per line: ten fields separated by tabs (never inside a field: ids,
+    /// symbols and origins hold none, and any tab or newline becomes a space), written
+    /// as bytes: it is on every order's path.
     static func encode(_ row: OrderJournalRow, into line: inout [UInt8]) {
         func text(_ value: String) {
             for byte in value.utf8 { line.append(byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") ? UInt8(ascii: " ") : byte) }
             line.append(UInt8(ascii: "\t"))
         }
+        // Storage depends on none of Apogee's modules, so it has its own digits.
+        func digits(_ value: UInt64) {
+            if value >= 10 { digits(value / 10) }
+            line.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
         func number(_ value: Int64) {
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var magnitude = value.magnitude
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                    count += 1
-                } while magnitude > 0
-                if value < 0 { line.append(UInt8(ascii: "-")) }
-                for index in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[index]) }
-            }
+            if value < 0 { line.append(UInt8(ascii: "-")) }
+            digits(value.magnitude)
             line.append(UInt8(ascii: "\t"))
         }
         number(row.tradingSessionID)

@@ -11,9 +11,11 @@ public struct BinanceSigner: Sendable {
     public init(credentials: APICredentials) {
         self.credentials = credentials
         key = HMACKey(credentials.secret, function: .sha256)
+        headers = [("X-MBX-APIKEY", credentials.key)]
     }
 
-    public var headers: [(name: String, value: String)] { [("X-MBX-APIKEY", credentials.key)] }
+    /// Made once: they go with every request.
+    public let headers: [(name: String, value: String)]
 
     /// The signed query (or form body): parameters in the caller's order, then
     /// `recvWindow` (if any), `timestamp` (ms, corrected for the server's clock) and
@@ -23,8 +25,12 @@ public struct BinanceSigner: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
         Self.append(parameters, to: &bytes)
-        if let recvWindow { Self.append([("recvWindow", String(recvWindow))], to: &bytes) }
-        Self.append([("timestamp", String(timestamp))], to: &bytes)
+        if let recvWindow {
+            bytes.append(contentsOf: (bytes.isEmpty ? "recvWindow=" : "&recvWindow=").utf8)
+            bytes.appendDecimal(Int64(recvWindow))
+        }
+        bytes.append(contentsOf: (bytes.isEmpty ? "timestamp=" : "&timestamp=").utf8)
+        bytes.appendDecimal(timestamp)
         let payload = bytes.count
         bytes.append(contentsOf: "&signature=".utf8)
         key.appendSignature(ofFirst: payload, of: &bytes)
