@@ -30,7 +30,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// Held by whichever thread is using the engine (recursive: a terminal command
     /// reads the kernel and then places through ``user(_:)``).
     private let exclusive = NSRecursiveLock()
-    public private(set) var kernel: TradingKernel
+    /// Read only while holding `exclusive` (the session's outcome carries a copy).
+    private(set) var kernel: TradingKernel
     private let options: LiveTradingSession.Options
     private let configuration: KernelConfiguration
     private var emulator: BacktestRun?
@@ -61,8 +62,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private var cancelledLeftovers: [String] = []
     private var restoring: [PositionSnapshotRow] = []
     private var restoredFrom: Int64?
-    public private(set) var ordersSent = 0
-    public private(set) var recovered = 0
+    private var ordersSent = 0
+    private var recovered = 0
     /// What the terminal draws around the kernel (prices, tape, candles, equity).
     var history = ScreenHistory()
     private var finished = false
