@@ -50,7 +50,7 @@ final class DirectHTTPConnection: @unchecked Sendable {
         defer { lock.unlock() }
         Self.encode(method, path: path, query: query, host: address.hostHeader, headers: extra, body: body, into: &request)
         // Only on a failure: describing a request costs more than writing it.
-        let what = { "\(method.rawValue) \(path.split(separator: "?").first ?? "") to \(self.address.host):\(self.address.port)" }
+        let what = { "\(method.rawValue) \(path) to \(self.address.host):\(self.address.port)" }
         // A connection kept from before may have been closed by the server meanwhile:
         // then the request was not written, and goes out once more on a fresh one.
         for attempt in 0..<2 {
@@ -126,5 +126,4 @@ final class DirectHTTPConnection: @unchecked Sendable {
         bytes.append(contentsOf: "\r\n".utf8)
         bytes.append(contentsOf: body.utf8)
     }
-
 }

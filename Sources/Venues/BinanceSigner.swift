@@ -26,10 +26,10 @@ public struct BinanceSigner: Sendable {
         bytes.reserveCapacity(512)
         Self.append(parameters, to: &bytes)
         if let recvWindow {
-            bytes.append(contentsOf: (bytes.isEmpty ? "recvWindow=" : "&recvWindow=").utf8)
+            Self.appendName("recvWindow", to: &bytes)
             bytes.appendDecimal(Int64(recvWindow))
         }
-        bytes.append(contentsOf: (bytes.isEmpty ? "timestamp=" : "&timestamp=").utf8)
+        Self.appendName("timestamp", to: &bytes)
         bytes.appendDecimal(timestamp)
         let payload = bytes.count
         bytes.append(contentsOf: "&signature=".utf8)
@@ -55,11 +55,16 @@ public struct BinanceSigner: Sendable {
     /// Appends `k=v&k=v` to a query already in `bytes` (with a `&` before, if not empty).
     static func append(_ parameters: [(String, String)], to bytes: inout [UInt8]) {
         for (name, value) in parameters {
-            if !bytes.isEmpty { bytes.append(UInt8(ascii: "&")) }
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(UInt8(ascii: "="))
+            appendName(name, to: &bytes)
             appendPercentEncoded(value, to: &bytes)
         }
+    }
+
+    /// `name=`, after a `&` if the query has something already.
+    private static func appendName(_ name: String, to bytes: inout [UInt8]) {
+        if !bytes.isEmpty { bytes.append(UInt8(ascii: "&")) }
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "="))
     }
 
     static func percentEncoded(_ value: String) -> String {
