@@ -9,6 +9,9 @@ public enum KernelInput: Sendable {
     case order(OrderEvent, receivedAt: Timestamp)
     case timer(Timestamp)
     case user(UserCommand, at: Timestamp)
+    /// The exchange's order rules for a symbol (read at start, refreshed now and then):
+    /// every later order on it is fitted to them or not sent.
+    case rules(SymbolRules)
 }
 
 /// What the trader can ask for (keys, the command line).
@@ -93,4 +96,7 @@ public enum KernelRecord: Hashable, Sendable {
     case equity(Timestamp, Money)
     /// A detector fired (Drops, Pump): with AutoBuy off this is all the strategy does.
     case detect(Detection)
+    /// A symbol's exits were refused too often (`order` the last refused): nothing more
+    /// is placed on it until the trader acts.
+    case attention(symbol: String, order: ClientOrderID, reason: String)
 }

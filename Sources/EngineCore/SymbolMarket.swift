@@ -1,6 +1,7 @@
 import MarketModel
 import OrderBook
 import Strategies
+import Trading
 
 /// The kernel's view of one symbol's market.
 struct SymbolMarket: Sendable {
@@ -18,11 +19,15 @@ struct SymbolMarket: Sendable {
     /// Prices folded into the step so far: after enough of them the step is settled.
     var stepSamples = 0
 
+    /// The exchange's rules, once read: their tick and lot replace the inferred ones.
+    var rules: SymbolRules?
+
     init(symbol: String) { self.symbol = symbol }
 
     /// The price increment: the step the prices seen share, but never coarser than a
     /// thousandth of the price (a handful of round prints must not pass for the tick).
     var tick: Price {
+        if let rules, rules.tickSize.units > 0 { return rules.tickSize }
         var step = max(priceStep, 1)
         if let reference = lastPrice ?? bestBid, reference.units > 0 {
             while step > 1, step > reference.units / 1000 { step = max(step / 10, 1) }
@@ -30,7 +35,10 @@ struct SymbolMarket: Sendable {
         return Price(units: step)
     }
 
-    var lot: Quantity { Quantity(units: max(quantityStep, 1)) }
+    var lot: Quantity {
+        if let rules, rules.stepSize.units > 0 { return rules.stepSize }
+        return Quantity(units: max(quantityStep, 1))
+    }
 
     mutating func learnSteps(from levels: [BookLevel]) {
         guard stepSamples < 5000 else { return }

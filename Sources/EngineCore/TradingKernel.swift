@@ -51,6 +51,8 @@ public struct TradingKernel: Sendable {
     var openTrades: [String: OpenTrade] = [:]
     var nextEquitySample: Int64?
     var timerPending: Timestamp?
+    /// Why the last order ``send`` refused was refused.
+    private var lastDenial = ""
     /// Why the order that closed a position was sent, by symbol.
     var closingReason: [String: String] = [:]
 
@@ -115,6 +117,10 @@ public struct TradingKernel: Sendable {
         case .user(let command, let time):
             advanceClock(to: time, effects: &effects)
             handleUser(command, effects: &effects)
+        case .rules(let rules):
+            let index = marketSlot(rules.symbol)
+            markets[index].rules = rules
+            write(.info, "\(rules.symbol) exchange rules: tick \(rules.tickSize), lot \(rules.stepSize), min quantity \(rules.minQuantity), min notional \(rules.minNotional.roundedText(fractionDigits: 2))", into: &effects)
         }
         scheduleTimerIfNeeded(effects: &effects)
     }
@@ -258,15 +264,51 @@ public struct TradingKernel: Sendable {
         return filters.refusal(makeContext(symbol: symbol, market: market, strategy: slots[slot].strategy.name))
     }
 
-    /// Checks an order with the risk gate and sends it, or records the denial.
+    /// The symbols whose exits were refused too often, and why, by symbol: nothing is
+    /// placed on them until the trader acts (a panic sell, a cancel, or resuming).
+    public var attention: [(symbol: String, reason: String)] {
+        exits.keys.sorted().compactMap { symbol in exits[symbol]?.attention.map { (symbol, $0) } }
+    }
+
+    /// Positions too small to sell in one order under the exchange's rules, by symbol.
+    public var dust: [(symbol: String, quantity: Quantity)] {
+        exits.keys.sorted().compactMap { symbol in exits[symbol]?.dust.map { (symbol, $0) } }
+    }
+
+    /// The exchange's rules of `symbol`, when they were given.
+    public func rules(for symbol: String) -> SymbolRules? {
+        marketIndex[symbol].flatMap { markets[$0].rules }
+    }
+
+    /// Fits an order to the exchange's rules of its symbol: the price onto the tick
+    /// (down for a buy, up for a sell), the quantity down to the lot; then the filter
+    /// it still breaks, if any.
+    private func fitted(_ intent: OrderIntent) -> (OrderIntent, SymbolRules.Violation?) {
+        guard let index = marketIndex[intent.symbol], let rules = markets[index].rules else { return (intent, nil) }
+        var fitted = intent
+        fitted.quantity = rules.quantity(intent.quantity)
+        guard case .limit(let price) = intent.kind else { return (fitted, nil) }
+        let onTick = rules.price(price, for: intent.side)
+        fitted.kind = .limit(onTick)
+        return (fitted, rules.check(price: onTick, quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: markets[index].lastPrice))
+    }
+
+    /// Checks an order with the exchange's rules and the risk gate and sends it, or
+    /// records the denial.
     @discardableResult
-    mutating func send(_ intent: OrderIntent, origin: String, effects: inout [KernelEffect]) -> ClientOrderID {
+    mutating func send(_ given: OrderIntent, origin: String, effects: inout [KernelEffect]) -> ClientOrderID {
         let id = ClientOrderID(nextOrderID)
         nextOrderID += 1
+        let (intent, violation) = fitted(given)
         let request = OrderRequest(id: id, symbol: intent.symbol, side: intent.side, kind: intent.kind, quantity: intent.quantity, timeInForce: intent.timeInForce, reduceOnly: intent.reduceOnly, origin: origin, createdAt: now)
         var order = Order(request: request)
         let context = RiskGate.Context(account: account, openOrders: openOrders, lastPrice: lastPrice(of: intent.symbol), now: now)
-        if let denial = risk.check(request, context: context) {
+        var denial = violation.map { RiskGate.Denial(rule: "exchange-filter", message: "\($0.description); not sent") }
+        if denial == nil, !origin.hasPrefix("exits:"), let reason = exits[intent.symbol]?.attention {
+            denial = RiskGate.Denial(rule: "needs-attention", message: reason)
+        }
+        if let denial = denial ?? risk.check(request, context: context) {
+            lastDenial = denial.description
             let event = OrderEvent.denied(id, time: now, rule: denial.rule, reason: denial.message)
             try? order.apply(event)
             orders[id] = order
@@ -323,11 +365,15 @@ public struct TradingKernel: Sendable {
         switch event {
         case .accepted:
             risk.orderSucceeded()
+            if let symbol = exitOrders[id] { exits[symbol]?.orderAccepted(id) }
         case .filled(let fill):
             risk.orderSucceeded()
             bookFill(fill, origin: order.request.origin, effects: &effects)
         case .rejected(_, _, let reason):
             write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)
+            if let symbol = exitOrders[id], let attention = exits[symbol]?.refused(because: reason, at: now) {
+                raiseAttention(symbol, order: id, reason: attention, effects: &effects)
+            }
             if let reason = risk.orderRejected() { halt(because: reason, effects: &effects) }
         case .cancelled, .expired, .denied:
             break
@@ -357,6 +403,12 @@ public struct TradingKernel: Sendable {
         write(.warning, "restored \(side == .buy ? "long" : "short") \(quantity) \(symbol) at \(entryPrice): \(note)", into: &effects)
         bookFill(fill, origin: "restored", effects: &effects)
         scheduleTimerIfNeeded(effects: &effects)
+    }
+
+    /// A line from the driver (an exchange's refusal, a retry, the connection) into the
+    /// log the screen shows and the journal keeps, at the kernel's time.
+    public mutating func note(_ level: LogLine.Level, _ text: String, into effects: inout [KernelEffect]) {
+        write(level, text, into: &effects)
     }
 
     /// Books a fill into the account, and opens or closes the round trip and the exits.
@@ -434,9 +486,13 @@ public struct TradingKernel: Sendable {
         guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
               let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
         let panicBefore = manager.panic
-        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick)
+        let dustBefore = manager.dust
+        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick, rules: markets[index].rules)
         if panicBefore == nil, let reason = manager.panic {
             write(.warning, "\(reason.rawValue) hit on \(symbol) at \(last): panic sell", into: &effects)
+        }
+        if let dust = manager.dust, dust != dustBefore {
+            write(.warning, "\(symbol): \(position.absoluteQuantity) held is dust (under the exchange's minimum quantity or notional once rounded to the lot): shown, not traded", into: &effects)
         }
         exits[symbol] = manager
         for action in actions {
@@ -447,12 +503,31 @@ public struct TradingKernel: Sendable {
                 let intent = OrderIntent(symbol: symbol, side: side, kind: .limit(price), quantity: quantity, reduceOnly: configuration.account.kind.isFutures)
                 let id = send(intent, origin: "exits:\(purpose.rawValue)", effects: &effects)
                 if orders[id]?.status == .denied {
-                    exits[symbol]?.placementFailed()
+                    if let attention = exits[symbol]?.placementFailed(because: lastDenial, at: now) {
+                        raiseAttention(symbol, order: id, reason: attention, effects: &effects)
+                    }
                 } else {
                     exitOrders[id] = symbol
                     exits[symbol]?.placed(id, quantity: quantity)
                 }
             }
+        }
+    }
+
+    /// A symbol's exits need the trader: said loudly (an error line, a record the
+    /// journal and the mirror keep), once.
+    private mutating func raiseAttention(_ symbol: String, order: ClientOrderID, reason: String, effects: inout [KernelEffect]) {
+        write(.error, "NEEDS ATTENTION \(reason) (panic sell, cancel or resume to try again)", into: &effects)
+        effects.append(.record(.attention(symbol: symbol, order: order, reason: reason)))
+    }
+
+    /// The trader acted on `symbol` (or on every symbol): exits that needed attention
+    /// work again.
+    private mutating func acknowledgeAttention(_ symbol: String?, effects: inout [KernelEffect]) {
+        for name in exits.keys.sorted() where symbol == nil || name == symbol {
+            guard exits[name]?.attention != nil else { continue }
+            exits[name]?.acknowledge()
+            write(.info, "\(name): exits work again (the trader acted)", into: &effects)
         }
     }
 
@@ -492,6 +567,7 @@ public struct TradingKernel: Sendable {
     private mutating func handleUser(_ command: UserCommand, effects: inout [KernelEffect]) {
         switch command {
         case .setTradingState(let state):
+            if state != .halted { acknowledgeAttention(nil, effects: &effects) }
             if state != .halted, exitsSuspended {
                 exitsSuspended = false
                 write(.info, "exits of open positions work again", into: &effects)
@@ -500,9 +576,11 @@ public struct TradingKernel: Sendable {
             write(.info, "trading state \(state.rawValue) (user)", into: &effects)
             if state == .halted { halt(because: "set by the user", effects: &effects) }
         case .panicSell(let symbol):
+            acknowledgeAttention(symbol, effects: &effects)
             let symbols = symbol.map { [$0] } ?? account.openPositions.map(\.symbol)
             for symbol in symbols { startPanic(symbol, reason: .manual, effects: &effects) }
         case .cancelAll(let symbol):
+            acknowledgeAttention(symbol, effects: &effects)
             for id in openOrderIDs where symbol == nil || orders[id]?.request.symbol == symbol {
                 requestCancel(id, effects: &effects)
             }

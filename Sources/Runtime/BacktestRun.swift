@@ -183,7 +183,7 @@ struct BacktestRun {
                 equity.append((at, value))
             case .record(.detect):
                 detects += 1
-            case .record(.order):
+            case .record(.order), .record(.attention):
                 break
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import MarketModel
 import NIOHTTP1
+import Trading
 import Venues
 
 /// Binance spot (`/api/v3`) and USD-M futures (`/fapi/v1`) orders over signed REST,
@@ -98,9 +99,12 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
     }
 
     public func openOrders(symbol: String) throws(Failure) -> [OrderState] {
-        let response = try request(.GET, api + "/openOrders", [("symbol", symbol)], what: "open orders")
-        guard let response, response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
-            throw Failure(description: "open orders of \(symbol): unreadable answer from \(host):\(port)", code: nil)
+        let what = "open orders of \(symbol)"
+        guard let response = try request(.GET, api + "/openOrders", [("symbol", symbol)], what: what) else {
+            throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+        }
+        guard response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
+            throw refusal(response, what: what)
         }
         return list.compactMap(Self.state)
     }
@@ -112,7 +116,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
                 throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
             }
             guard response.status == 200, let list = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [[String: Any]] else {
-                throw Failure(description: credentials.redact("\(what): unreadable answer (HTTP \(response.status)): \(response.body.prefix(200))"), code: nil)
+                throw refusal(response, what: what)
             }
             // One-way mode: one entry per symbol (hedge mode would list LONG and SHORT).
             var total = Quantity.zero
@@ -131,7 +135,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         }
         guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
               let balances = object["balances"] as? [[String: Any]] else {
-            throw Failure(description: credentials.redact("\(what): unreadable answer (HTTP \(response.status)): \(response.body.prefix(200))"), code: nil)
+            throw refusal(response, what: what)
         }
         let row = balances.first { $0["asset"] as? String == asset }
         let free = (row?["free"] as? String).flatMap { try? Quantity(parsing: $0) } ?? .zero
@@ -206,6 +210,116 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         try expectOK(.POST, "/fapi/v1/countdownCancelAll", [("symbol", symbol), ("countdownTime", String(seconds * 1000))], what: "countdown cancel-all on \(symbol)")
     }
 
+    /// A refusal in the exchange's own words: its code and message (`-2015 Invalid
+    /// API-key, IP, or permissions for action.`), or the start of an answer that was
+    /// not the exchange's JSON.
+    private func refusal(_ response: RESTClient.Response, what: String) -> Failure {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any]
+        let code = object?["code"] as? Int
+        if let message = object?["msg"] as? String {
+            return Failure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code, retryAt: retryAt(status: response.status))
+        }
+        return Failure(description: credentials.redact("\(what): unreadable answer (HTTP \(response.status)): \(response.body.prefix(200))"), code: code, retryAt: retryAt(status: response.status))
+    }
+
+    /// After a 429 or 418: when the limiter lets requests go again.
+    private func retryAt(status: Int) -> Int64? {
+        guard status == 429 || status == 418 else { return nil }
+        if case .wait(let until) = limiter.decision(at: Self.now()) { return until }
+        return Self.now() + 1_000_000_000
+    }
+
+    // MARK: - Exchange rules and commission
+
+    /// The symbol's filters from exchangeInfo (spot `/api/v3/exchangeInfo?symbol=`,
+    /// USD-M `/fapi/v1/exchangeInfo`): PRICE_FILTER, LOT_SIZE, (MIN_)NOTIONAL,
+    /// PERCENT_PRICE(_BY_SIDE), MAX_NUM_ORDERS. Public: not signed.
+    public func symbolRules(symbol: String, at now: Timestamp) throws(Failure) -> SymbolRules? {
+        let what = "exchange rules of \(symbol)"
+        let response: RESTClient.Response
+        do {
+            response = try connection.send(.GET, path: pathPrefix + api + "/exchangeInfo", query: futures ? "" : "symbol=\(symbol)", headers: [], timeout: .seconds(5))
+        } catch {
+            throw Failure(description: "\(what): no answer from \(host):\(port) (\(error))", code: nil)
+        }
+        limiter.observe(status: response.status, headers: response.headers, at: Self.now())
+        guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any],
+              let symbols = object["symbols"] as? [[String: Any]] else {
+            throw refusal(response, what: what)
+        }
+        guard let entry = symbols.first(where: { $0["symbol"] as? String == symbol }) else {
+            throw Failure(description: "\(what): the exchange lists no symbol \(symbol)", code: nil)
+        }
+        return Self.rules(entry, symbol: symbol, futures: futures, at: now)
+    }
+
+    /// A symbol's filters as exchangeInfo lists them.
+    static func rules(_ entry: [String: Any], symbol: String, futures: Bool, at now: Timestamp) -> SymbolRules {
+        var rules = SymbolRules(symbol: symbol, tickSize: .zero, stepSize: .zero, fetchedAt: now)
+        rules.reduceOnlyIgnoresMinNotional = futures
+        func price(_ filter: [String: Any], _ key: String) -> Price? { (filter[key] as? String).flatMap { try? Price(parsing: $0) } }
+        func quantity(_ filter: [String: Any], _ key: String) -> Quantity? { (filter[key] as? String).flatMap { try? Quantity(parsing: $0) } }
+        func number(_ filter: [String: Any], _ key: String) -> Double? { (filter[key] as? String).flatMap(Double.init) ?? (filter[key] as? Double) }
+        for filter in entry["filters"] as? [[String: Any]] ?? [] {
+            switch filter["filterType"] as? String {
+            case "PRICE_FILTER":
+                rules.tickSize = price(filter, "tickSize") ?? .zero
+                rules.minPrice = price(filter, "minPrice") ?? .zero
+            case "LOT_SIZE":
+                rules.stepSize = quantity(filter, "stepSize") ?? .zero
+                rules.minQuantity = quantity(filter, "minQty") ?? .zero
+                rules.maxQuantity = quantity(filter, "maxQty").flatMap { $0.units > 0 ? $0 : nil }
+            case "NOTIONAL", "MIN_NOTIONAL":
+                // Spot says minNotional; USD-M's MIN_NOTIONAL says notional.
+                let text = filter["minNotional"] as? String ?? filter["notional"] as? String
+                rules.minNotional = text.flatMap { try? Money(parsing: $0) } ?? .zero
+            case "PERCENT_PRICE":
+                rules.percentUp = number(filter, "multiplierUp")
+                rules.percentDown = number(filter, "multiplierDown")
+            case "PERCENT_PRICE_BY_SIDE":
+                // The widest of the two sides' bands (a bid's and an ask's).
+                if let bidUp = number(filter, "bidMultiplierUp"), let askUp = number(filter, "askMultiplierUp") { rules.percentUp = max(bidUp, askUp) }
+                if let bidDown = number(filter, "bidMultiplierDown"), let askDown = number(filter, "askMultiplierDown") { rules.percentDown = min(bidDown, askDown) }
+            case "MAX_NUM_ORDERS":
+                rules.maxOpenOrders = (filter["maxNumOrders"] as? Int) ?? (filter["limit"] as? Int)
+            default:
+                break
+            }
+        }
+        return rules
+    }
+
+    /// The account's rates: spot `GET /api/v3/account/commission` (standard maker and
+    /// taker, with the discount when the account pays in BNB left out: Apogee books
+    /// fees in the coin it trades), USD-M `GET /fapi/v1/commissionRate`. Signed.
+    public func commissionRates(symbol: String) throws(Failure) -> FeeSchedule? {
+        let what = "commission rates of \(symbol)"
+        guard let response = try request(.GET, futures ? "/fapi/v1/commissionRate" : "/api/v3/account/commission", [("symbol", symbol)], what: what) else {
+            throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
+        }
+        guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] else {
+            throw refusal(response, what: what)
+        }
+        let rates: (maker: String?, taker: String?)
+        if futures {
+            rates = (object["makerCommissionRate"] as? String, object["takerCommissionRate"] as? String)
+        } else {
+            let standard = object["standardCommission"] as? [String: Any]
+            rates = (standard?["maker"] as? String, standard?["taker"] as? String)
+        }
+        guard let maker = rates.maker.flatMap(Self.partsPerMillion), let taker = rates.taker.flatMap(Self.partsPerMillion) else {
+            throw Failure(description: "\(what): unreadable answer: \(response.body.prefix(200))", code: nil)
+        }
+        return FeeSchedule(makerPartsPerMillion: maker, takerPartsPerMillion: taker)
+    }
+
+    /// A decimal rate ("0.00075000") in parts per million (750), exact to 10⁻⁸ of a rate
+    /// rounded to the nearest part.
+    static func partsPerMillion(_ text: String) -> Int64? {
+        guard let rate = try? Quantity(parsing: text), rate.units >= 0 else { return nil }
+        return (rate.units + 50) / 100
+    }
+
     private func expectOK(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: String) throws(Failure) {
         guard let response = try request(method, path, parameters, what: what) else {
             throw Failure(description: "\(what): no answer from \(host):\(port)", code: nil)
@@ -231,7 +345,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
             // -1021: our timestamp is outside the exchange's window: measure the clock again.
             if code == -1021 { syncClock(samples: 3) }
             let message = object?["msg"] as? String ?? response.body
-            throw Failure(description: credentials.redact("\(what()): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code)
+            throw Failure(description: credentials.redact("\(what()): the exchange refused it (HTTP \(response.status)\(code.map { ", code \($0)" } ?? ""): \(message))"), code: code, retryAt: retryAt(status: response.status))
         }
         return .answered(state)
     }
@@ -247,9 +361,9 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
     private func request(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)], what: @autoclosure () -> String) throws(Failure) -> RESTClient.Response? {
         switch limiter.decision(at: Self.now()) {
         case .wait(let until):
-            throw Failure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", code: nil)
+            throw Failure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", code: nil, retryAt: until)
         case .slowDown where method == .POST:
-            throw Failure(description: "\(what()): not sent, request weight \(limiter.usedWeight)/\(limiter.weightLimit) is past \(Int(limiter.slowDownAt * 100)) % of the minute's limit; only cancels and queries go", code: nil)
+            throw Failure(description: "\(what()): not sent, request weight \(limiter.usedWeight)/\(limiter.weightLimit) is past \(Int(limiter.slowDownAt * 100)) % of the minute's limit; only cancels and queries go", code: nil, retryAt: Self.now() + 1_000_000_000)
         case .slowDown, .go:
             break
         }

@@ -1,6 +1,7 @@
 import Foundation
 import MarketModel
 import NIOHTTP1
+import Trading
 import Venues
 
 /// Gate.io v4 orders, spot (`/spot/orders`) and USDT futures (`/futures/usdt/orders`),
@@ -76,6 +77,12 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
             return .resent(state)
         }
     }
+
+    /// Gate.io's pair and contract details are not read yet: the kernel keeps the tick
+    /// and lot it infers from the market (docs/live.md says so).
+    public func symbolRules(symbol: String, at now: Timestamp) throws(OrderVenueFailure) -> SymbolRules? { nil }
+
+    public func commissionRates(symbol: String) throws(OrderVenueFailure) -> FeeSchedule? { nil }
 
     public func configureFutures(symbol: String, leverage: Int, marginType: String) throws(OrderVenueFailure) {
         guard multipliers != nil else { return }

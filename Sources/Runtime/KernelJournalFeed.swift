@@ -62,6 +62,12 @@ final class KernelJournalFeed {
         }
     }
 
+    /// A symbol's exits need the trader: a row on the last refused order, with why.
+    func attention(_ request: OrderRequest, reason: String, at time: Timestamp) {
+        guard failure == nil else { return }
+        write { try journal.append(.order(row(request, event: "needs-attention", reason: reason, time: time))) }
+    }
+
     /// Snapshots the positions that fills changed since the last call.
     func sync(_ kernel: TradingKernel) {
         guard failure == nil, !touched.isEmpty else { return }

@@ -142,6 +142,11 @@ final class KernelMirrorFeed {
             for figure in detection.figures { event.value(figure.name, figure.value) }
             event.endObject()
             event.value("time_ns", Int(detection.time.nanoseconds))
+        case .attention(let symbol, let order, let reason):
+            event.value("type", "needs_attention")
+            event.value("symbol", symbol)
+            event.value("order", order.description)
+            event.value("reason", reason)
         case .equity(_, let equity):
             peakEquity = max(peakEquity ?? equity, equity)
             return

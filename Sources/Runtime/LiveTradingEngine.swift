@@ -64,6 +64,25 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private var restoredFrom: Int64?
     private var ordersSent = 0
     private var recovered = 0
+    /// Orders the exchange refused (answered with an error), by the refusal's code or
+    /// label (`-2010`, `INVALID_PARAM`, `other`).
+    private var refusals: [String: Int] = [:]
+    /// Orders held for the request rate and failed cancels, and when to try again.
+    private var retries = OrderRetries()
+    /// Submits the kernel asked for while handling one input: past
+    /// ``maximumOrdersPerInput`` the rest are refused locally (a loop would show here).
+    private var submitsThisInput = 0
+    static let maximumOrdersPerInput = 64
+    /// The account's commission rates per symbol, as the exchange said at start.
+    private var fees: [String: FeeSchedule] = [:]
+    /// The last problems the session met, newest last (the summary shows them).
+    private var lastErrors: [String] = []
+    /// When the last market frame arrived, and whether the silence was reported.
+    private var lastFrameAt = LiveTradingEngine.now()
+    private var silent = false
+    private var silences = 0
+    /// How long without a market frame before the session says so.
+    static let silenceLimit: Int64 = 10_000_000_000
     /// What the terminal draws around the kernel (prices, tape, candles, equity).
     var history = ScreenHistory()
     private var finished = false
@@ -118,6 +137,28 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 try client.configureFutures(symbol: symbol, leverage: options.leverage, marginType: options.marginType)
             } catch {
                 throw LiveFailure(description: "\(symbol): \(error); no order was sent")
+            }
+        }
+        // The exchange's own order rules and fee rates, before any order: an order that
+        // breaks a filter is refused by the exchange, and a refused exit re-sent is how
+        // order loops start.
+        for symbol in options.symbols {
+            do throws(OrderVenueFailure) {
+                if let rules = try client.symbolRules(symbol: symbol, at: Timestamp(nanoseconds: Self.now())) {
+                    kernel.handle(.rules(rules), into: &effects)
+                } else {
+                    kernel.note(.warning, "\(symbol): the exchange's order rules are not read on \(options.connection.venue.rawValue) yet; tick and lot are inferred from the market", into: &effects)
+                }
+            } catch {
+                throw LiveFailure(description: "\(symbol): \(error); no order was sent (without the exchange's filters, orders would be refused)")
+            }
+            do throws(OrderVenueFailure) {
+                if let rates = try client.commissionRates(symbol: symbol) {
+                    fees[symbol] = rates
+                    kernel.note(.info, "\(symbol) commission: maker \(Double(rates.makerPartsPerMillion) / 1e4) %, taker \(Double(rates.takerPartsPerMillion) / 1e4) % (the account's rates, from the exchange)", into: &effects)
+                }
+            } catch {
+                kernel.note(.warning, "\(symbol): commission rates not read (\(error)); fees estimated at the standard rates until fills report them", into: &effects)
             }
         }
         let written = self.written
@@ -237,7 +278,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// first, or until a timer or the fill poll is due), reports, snapshots, timers,
     /// the fill poll.
     public func pump(waitingUpTo seconds: Double) {
-        let wakeAt = exclusively { min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + pollInterval, Self.now() + Int64(seconds * 1e9)) }
+        let wakeAt = exclusively { min(timers.min()?.nanoseconds ?? Int64.max, lastPoll + pollInterval, retries.nextDue ?? Int64.max, Self.now() + Int64(seconds * 1e9)) }
         inbox.wait(upTo: max(0, Double(wakeAt - Self.now()) / 1e9))
         exclusive.lock()
         defer { exclusive.unlock() }
@@ -251,6 +292,13 @@ public final class LiveTradingEngine: @unchecked Sendable {
 
     /// Market frames, in the order they arrived, through the kernel (and the emulator's).
     private func handle(_ frames: [(String, Int64)]) {
+        if !frames.isEmpty {
+            lastFrameAt = Self.now()
+            if silent {
+                silent = false
+                note(.info, "market data flows again")
+            }
+        }
         for (text, received) in frames {
             framePickedUp = Self.now()
             frameEvents.removeAll(keepingCapacity: true)
@@ -291,6 +339,12 @@ public final class LiveTradingEngine: @unchecked Sendable {
         if current - lastPoll >= pollInterval {
             lastPoll = current
             poll()
+        }
+        retryDue(at: current)
+        if !silent, current - lastFrameAt >= Self.silenceLimit {
+            silent = true
+            silences += 1
+            note(.error, "NO MARKET DATA for \((current - lastFrameAt) / 1_000_000_000) s from \(options.connection.streams) (connection \(feed.status.connected ? "up" : "down")): strategies see nothing; check the endpoint")
         }
         armCountdown(at: current)
         keepListenKey(at: current)
@@ -395,7 +449,20 @@ public final class LiveTradingEngine: @unchecked Sendable {
             feed.stop()
             userData?.stop()
         }
-        return LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled, fillReports: fillReports, framesOnArrival: framesOnArrival, framesWaited: framesWaited)
+        var outcome = LiveTradingSession.Outcome(kernel: kernel, journalSession: journalFeed?.journal.sessionID, ordersSent: ordersSent, recovered: recovered, journalFailure: journalFeed?.failure ?? emulatorJournal?.failure, reconciliation: reconciliation, cancelledLeftovers: cancelledLeftovers, frameToOrder: frameToOrder, orderStages: orderStages, emulator: emulator?.kernel, emulatorJournalSession: emulatorJournal?.journal.sessionID, rateLimit: client.rateStatus, fillsPushed: fillsPushed, fillsPolled: fillsPolled, fillReports: fillReports, framesOnArrival: framesOnArrival, framesWaited: framesWaited)
+        outcome.refusals = refusals
+        outcome.ordersHeld = retries.ordersHeld
+        outcome.stillHeld = retries.held.count
+        outcome.cancelFailures = retries.cancelFailures
+        outcome.cancelsRetried = retries.cancelsRetried
+        outcome.cancelsPending = retries.cancels.count
+        outcome.marketDataSilences = silences
+        outcome.drops = feed.status.drops
+        outcome.countdownFailure = countdownFailure
+        outcome.lastErrors = lastErrors
+        outcome.attention = kernel.attention.map { "\($0.symbol): \($0.reason)" }
+        outcome.dust = kernel.dust.map { "\($0.symbol) \($0.quantity)" }
+        return outcome
     }
 
     /// The connection and rate state for the header.
@@ -406,17 +473,30 @@ public final class LiveTradingEngine: @unchecked Sendable {
         let state = status.connected ? "up" : "down"
         let stream = options.connection.userData == nil ? "" : userData?.isSubscribed == true ? ", orders pushed" : ", orders polled"
         let countdown = client.hasCountdownCancel && options.countdownSeconds != nil ? (countdownFailure == nil ? ", countdown armed" : ", COUNTDOWN FAILED") : ""
+        let pending = retries.cancels.isEmpty ? "" : ", \(retries.cancels.count) CANCEL\(retries.cancels.count == 1 ? "" : "S") PENDING"
+        let held = retries.held.isEmpty ? "" : ", \(retries.held.count) held for the rate"
+        let quiet = silent ? ", NO MARKET DATA" : ""
         let connection: String = status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))"
         let rate: String = client.rateStatus
         let clock: String = client.clockStatus
-        return "\(connection), \(rate), \(clock)\(stream)\(countdown)"
+        return "\(connection), \(rate), \(clock)\(stream)\(countdown)\(pending)\(held)\(quiet)"
     }
 
     public var reconciliationLines: [String] { reconciliation }
 
     private func deliver(_ input: KernelInput) {
+        submitsThisInput = 0
         kernel.handle(input, into: &effects)
         drainEffects()
+    }
+
+    /// A line of the driver's into the kernel's log (the screen, the journal's log),
+    /// kept for the summary when it is a problem.
+    private func note(_ level: LogLine.Level, _ text: String) {
+        kernel.note(level, text, into: &effects)
+        guard level != .info else { return }
+        if lastErrors.count == 8 { lastErrors.removeFirst() }
+        lastErrors.append(text)
     }
 
     private func drainEffects() {
@@ -440,40 +520,144 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 kernel.handle(.order(.rejected(request.id, time: time, reason: "not sent: the order journal cannot record it (\(failure))"), receivedAt: time), into: &effects)
                 return
             }
-            ordersSent += 1
-            byExchangeID[exchangeID(request.id)] = request.id
-            let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
-            do {
-                let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id), reduceOnly: request.reduceOnly)
-                // Strategy entries only: they are decided on a market frame, whose
-                // arrival is the order's creation time in the kernel.
-                let sentAt = written.take() ?? 0
-                if sentAt > 0, !request.origin.hasPrefix("exits:"), request.origin != "user" {
-                    frameToOrder.append(sentAt - request.createdAt.nanoseconds)
-                    orderStages.append(OrderStages(wake: framePickedUp - request.createdAt.nanoseconds, decide: time.nanoseconds - framePickedUp, commit: committed - time.nanoseconds, send: sentAt - committed))
-                }
-                if case .recovered = outcome { recovered += 1 }
-                if executed[request.id] == nil { executed[request.id] = .zero }
-                record(.accepted(request.id, time: time))
-            } catch {
-                record(.rejected(request.id, time: time, reason: error.description))
+            // However the kernel came to ask for them, this many orders from one input
+            // are a loop: the rest are refused here, each journaled as rejected.
+            submitsThisInput += 1
+            if submitsThisInput > Self.maximumOrdersPerInput {
+                record(.rejected(request.id, time: time, reason: "not sent: more than \(Self.maximumOrdersPerInput) orders asked for by one event"))
+                return
             }
+            transmit(request, decidedAt: time, committed: committed)
         case .cancel(let id, let symbol):
             journalFeed?.observe(.cancelRequested(id, at: time))
-            if let state = try? client.cancel(symbol: symbol, clientOrderID: exchangeID(id)), state.status == "CANCELED" {
-                // What the order executed before the cancel took is in the answer: book
-                // it first, or a part filled just before would never reach the kernel.
-                bookExecuted(id, total: state.executedQuantity, quote: state.executedQuote, price: nil)
-                record(.cancelled(id, time: time, reason: "cancelled by request"))
+            if retries.release(id) != nil {
+                // Held for the request rate, never sent: nothing to ask the exchange.
+                record(.cancelled(id, time: time, reason: "cancelled before it was sent (it was held for the request rate)"))
+                return
             }
+            attemptCancel(id, symbol: symbol)
         case .scheduleTimer(let at):
             timers.append(at)
         case .record(.order(let event)):
             // Orders the risk gate denied never reach the exchange; the journal still
             // keeps them (everything else is journaled where it happens).
             if case .denied = event { journalFeed?.observe(.orderChanged(event, order: kernel.order(event.orderID), at: time)) }
+        case .record(.attention(_, let order, let reason)):
+            if let request = kernel.order(order)?.request { journalFeed?.attention(request, reason: reason, at: time) }
         case .log, .record:
             break
+        }
+    }
+
+    /// Sends an order to the exchange. Held back by the request rate, it stays open in
+    /// the kernel and goes again, unchanged, when the wait is over; refused by the
+    /// exchange, it is rejected with the exchange's code and message.
+    private func transmit(_ request: OrderRequest, decidedAt time: Timestamp, committed: Int64, again: Bool = false) {
+        byExchangeID[exchangeID(request.id)] = request.id
+        let price = request.kind.limitPrice?.formatted(fractionDigits: 2) ?? "0"
+        do {
+            let outcome = try client.place(symbol: request.symbol, side: request.side == .buy ? "BUY" : "SELL", price: price, quantity: request.quantity.formatted(fractionDigits: 0), clientOrderID: exchangeID(request.id), reduceOnly: request.reduceOnly)
+            ordersSent += 1
+            retries.release(request.id)
+            // Strategy entries only: they are decided on a market frame, whose
+            // arrival is the order's creation time in the kernel.
+            let sentAt = written.take() ?? 0
+            if sentAt > 0, !again, !request.origin.hasPrefix("exits:"), request.origin != "user" {
+                frameToOrder.append(sentAt - request.createdAt.nanoseconds)
+                orderStages.append(OrderStages(wake: framePickedUp - request.createdAt.nanoseconds, decide: time.nanoseconds - framePickedUp, commit: committed - time.nanoseconds, send: sentAt - committed))
+            }
+            if case .recovered = outcome { recovered += 1 }
+            if executed[request.id] == nil { executed[request.id] = .zero }
+            record(.accepted(request.id, time: Timestamp(nanoseconds: Self.now())))
+        } catch {
+            if let retryAt = error.retryAt {
+                if retries.hold(request, until: retryAt, because: error.description) {
+                    note(.warning, "order \(exchangeID(request.id)) \(request.side.rawValue) \(request.quantity) \(request.symbol) held: \(error.description); sent again with the same client id in \(max(0, retryAt - Self.now()) / 1_000_000) ms")
+                }
+                return
+            }
+            retries.release(request.id)
+            ordersSent += 1
+            refusals[error.code.map { String($0) } ?? error.label ?? "other", default: 0] += 1
+            note(.warning, error.description)
+            record(.rejected(request.id, time: Timestamp(nanoseconds: Self.now()), reason: error.description))
+        }
+    }
+
+    /// Asks the exchange to cancel an order. An answer saying how the order ended
+    /// settles it; "unknown order" is resolved by looking the order up; any other
+    /// failure (429, 503, no answer) is tried again until the exchange confirms.
+    private func attemptCancel(_ id: ClientOrderID, symbol: String) {
+        guard kernel.order(id)?.isOpen == true else {
+            retries.cancelSettled(id)
+            return
+        }
+        let time = Timestamp(nanoseconds: Self.now())
+        var failure: OrderVenueFailure
+        do throws(OrderVenueFailure) {
+            let state = try client.cancel(symbol: symbol, clientOrderID: exchangeID(id))
+            settle(id, symbol: symbol, state, at: time)
+            return
+        } catch {
+            failure = error
+        }
+        if failure.isUnknownOrder {
+            // Filled, or cancelled, meanwhile; or it never reached the exchange.
+            do throws(OrderVenueFailure) {
+                if let state = try client.query(symbol: symbol, clientOrderID: exchangeID(id)) {
+                    settle(id, symbol: symbol, state, at: time)
+                } else {
+                    retries.cancelSettled(id)
+                    record(.cancelled(id, time: time, reason: "the exchange does not know the order: it never got there"))
+                }
+                return
+            } catch {
+                failure = error
+            }
+        }
+        let attempts = (retries.cancels.first { $0.id == id }?.attempts ?? 0) + 1
+        if retries.cancelFailed(id, symbol: symbol, error: failure.description, retryAt: failure.retryAt, now: Self.now()) {
+            note(.warning, "cancel of \(exchangeID(id)) on \(symbol) failed: \(failure.description); tried again until the exchange confirms")
+        } else if attempts % 10 == 0 {
+            note(.error, "cancel of \(exchangeID(id)) on \(symbol) still failing after \(attempts) attempts: \(failure.description)")
+        }
+    }
+
+    /// How the exchange says an order stands after a cancel: what it executed is booked
+    /// first (a part filled just before the cancel must reach the kernel), then its end.
+    /// Still open on the exchange, the cancel is tried again.
+    private func settle(_ id: ClientOrderID, symbol: String, _ state: ExchangeOrderState, at time: Timestamp) {
+        bookExecuted(id, total: state.executedQuantity, quote: state.executedQuote, price: nil)
+        switch state.status {
+        case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH":
+            let retried = retries.isCancelPending(id)
+            retries.cancelSettled(id)
+            if kernel.order(id)?.isOpen == true { record(.cancelled(id, time: time, reason: retried ? "cancelled after retries" : "cancelled by request")) }
+        case "REJECTED":
+            retries.cancelSettled(id)
+            if kernel.order(id)?.isOpen == true { record(.rejected(id, time: time, reason: "rejected by the exchange")) }
+        case "FILLED":
+            retries.cancelSettled(id)
+        default:
+            _ = retries.cancelFailed(id, symbol: symbol, error: "the order is still \(state.status) after the cancel", retryAt: nil, now: Self.now())
+        }
+    }
+
+    /// Held orders and failed cancels whose time has come, tried again.
+    private func retryDue(at now: Int64) {
+        for request in retries.dueOrders(at: now) {
+            guard kernel.order(request.id)?.isOpen == true else {
+                retries.release(request.id)
+                continue
+            }
+            submitsThisInput = 0
+            transmit(request, decidedAt: Timestamp(nanoseconds: now), committed: now, again: true)
+            drainEffects()
+        }
+        for pending in retries.dueCancels(at: now) {
+            submitsThisInput = 0
+            attemptCancel(pending.id, symbol: pending.symbol)
+            drainEffects()
         }
     }
 
@@ -491,7 +675,12 @@ public final class LiveTradingEngine: @unchecked Sendable {
         guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
         let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }
-        if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price, maker: report.isMaker) {
+        // The report's commission is its last fill's: it fits when that fill is all
+        // that is new.
+        let new = (try? Quantity(parsing: report.cumulativeQuantity)).map { $0 - (executed[id] ?? .zero) }
+        let single = new != nil && new == (try? Quantity(parsing: report.lastQuantity))
+        let commission = single ? report.commission.flatMap { amount in report.commissionAsset.map { (amount, $0) } } : nil
+        if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price, maker: report.isMaker, commission: commission) {
             fillsPushed += 1
             drainEffects()
         }
@@ -514,7 +703,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// fill), else the order's limit. Pushed reports, polls and cancel answers all come
     /// through here, so no part is booked twice.
     @discardableResult
-    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?, maker: Bool? = nil) -> Bool {
+    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?, maker: Bool? = nil, commission: (amount: String, asset: String)? = nil) -> Bool {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
               total > (executed[id] ?? .zero) else { return false }
         let quantity = total - (executed[id] ?? .zero)
@@ -537,9 +726,34 @@ public final class LiveTradingEngine: @unchecked Sendable {
         let limit = order.request.kind.limitPrice
         let improved = limit.map { order.request.side == .buy ? price < $0 : price > $0 } ?? false
         let liquidity: Liquidity = (maker.map { !$0 } ?? improved) ? .taker : .maker
-        let fee = configuration.account.fees.fee(on: .notional(price, quantity), as: liquidity)
-        record(.filled(Fill(orderID: id, symbol: order.request.symbol, side: order.request.side, price: price, quantity: quantity, fee: fee, liquidity: liquidity, time: Timestamp(nanoseconds: Self.now()))))
+        let symbol = order.request.symbol
+        let rates = fees[symbol] ?? configuration.account.fees
+        var fill = Fill(orderID: id, symbol: symbol, side: order.request.side, price: price, quantity: quantity, fee: rates.fee(on: .notional(price, quantity), as: liquidity), liquidity: liquidity, time: Timestamp(nanoseconds: Self.now()))
+        let base = ExchangeHolding.baseAsset(of: symbol)
+        if let commission, let amount = try? Quantity(parsing: commission.amount) {
+            // The exchange's own figure for this fill, in the asset it took it in.
+            if commission.asset == base {
+                fill.feeInBase = configuration.account.kind == .spot ? amount : .zero
+                fill.fee = .notional(price, amount)
+            } else if symbol.hasSuffix(commission.asset) || symbol.hasSuffix("_" + commission.asset) {
+                fill.fee = Money(units: amount.units)
+            }
+            // Another asset (BNB): its value in the quote is the rate's estimate above.
+        } else if configuration.account.kind == .spot, order.request.side == .buy {
+            // Spot exchanges take a buy's fee out of the coin bought: what is held, and
+            // so what an exit may sell, is the quantity less the fee.
+            fill.feeInBase = Self.feeInCoin(quantity, partsPerMillion: liquidity == .maker ? rates.makerPartsPerMillion : rates.takerPartsPerMillion)
+            fill.fee = .notional(price, fill.feeInBase)
+        }
+        record(.filled(fill))
         return true
+    }
+
+    /// A fee in the coin: `quantity` × the rate, rounded up to 10⁻⁸ (an estimate that
+    /// is never smaller than the exchange's, so a sell never exceeds what is held).
+    static func feeInCoin(_ quantity: Quantity, partsPerMillion: Int64) -> Quantity {
+        let product = Int128(quantity.units) * Int128(partsPerMillion)
+        return Quantity(units: Int64((product + 999_999) / 1_000_000))
     }
 
     /// Fills by polling: an order's executed quantity grew since the last look.

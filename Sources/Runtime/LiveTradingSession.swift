@@ -83,6 +83,26 @@ public final class LiveTradingSession {
         /// fill poll, a snapshot, the terminal reading it).
         public var framesOnArrival = 0
         public var framesWaited = 0
+        /// Orders the exchange refused, by its code or label.
+        public var refusals: [String: Int] = [:]
+        /// Orders held back by the request rate (each once), and those still held at the end.
+        public var ordersHeld = 0
+        public var stillHeld = 0
+        /// Cancel attempts that failed, cancels that needed retries, and cancels the
+        /// exchange had not confirmed at the end.
+        public var cancelFailures = 0
+        public var cancelsRetried = 0
+        public var cancelsPending = 0
+        /// Times the market data stopped for 10 s or more.
+        public var marketDataSilences = 0
+        /// Market-data connections lost.
+        public var drops = 0
+        public var countdownFailure: String?
+        /// The session's last warnings and errors, newest last.
+        public var lastErrors: [String] = []
+        /// Symbols whose exits need the trader, and positions too small to trade.
+        public var attention: [String] = []
+        public var dust: [String] = []
     }
 
     /// Runs the session until `options.stopWhen` says so (headless).

@@ -39,6 +39,12 @@ public protocol OrderVenue: AnyObject {
     var rateStatus: String { get }
     /// Called with the wall time (ns) each order request was handed to the socket.
     var onRequestWritten: (@Sendable (Int64) -> Void)? { get set }
+    /// The exchange's order rules for `symbol` (tick, lot, minimums, price band), nil
+    /// when this venue's client cannot read them.
+    func symbolRules(symbol: String, at now: Timestamp) throws(OrderVenueFailure) -> SymbolRules?
+    /// The account's commission rates on `symbol` as the exchange charges them (its
+    /// tier and discounts included), nil when this venue's client cannot read them.
+    func commissionRates(symbol: String) throws(OrderVenueFailure) -> FeeSchedule?
 }
 
 /// An order as the exchange reports it, in the common vocabulary of ``OrderVenue``.
@@ -111,12 +117,21 @@ public struct OrderVenueFailure: Error, Sendable, CustomStringConvertible {
     public var code: Int?
     /// Gate.io's error label, when it gave one (INVALID_SIGNATURE, ORDER_NOT_FOUND…).
     public var label: String?
+    /// The request was not carried out because of the request rate (the exchange's
+    /// 429/418, or Apogee's own guard before sending): it may be sent again, unchanged,
+    /// from this wall time (ns). Nil for every other failure.
+    public var retryAt: Int64?
 
-    public init(description: String, code: Int? = nil, label: String? = nil) {
+    public init(description: String, code: Int? = nil, label: String? = nil, retryAt: Int64? = nil) {
         self.description = description
         self.code = code
         self.label = label
+        self.retryAt = retryAt
     }
+
+    /// The exchange does not know the order (Binance -2011 on a cancel, -2013 on a
+    /// query; Gate.io ORDER_NOT_FOUND).
+    public var isUnknownOrder: Bool { code == -2011 || code == -2013 || label == "ORDER_NOT_FOUND" }
 }
 
 /// The order client of a live session's venue; Gate.io futures need each contract's

@@ -21,6 +21,9 @@ public struct ExecutionReport: Sendable, Equatable {
     public var cumulativeQuote: String? = nil
     /// Binance's `m`: whether the last fill was on the maker side (nil: not said).
     public var isMaker: Bool? = nil
+    /// Binance's `n` and `N`: the last fill's commission and the asset it was taken in.
+    public var commission: String? = nil
+    public var commissionAsset: String? = nil
 
     /// `{"subscriptionId":N,"event":{"e":"executionReport",…}}`; nil for anything else.
     static func parse(_ text: String) -> ExecutionReport? {
@@ -31,7 +34,7 @@ public struct ExecutionReport: Sendable, Equatable {
               let type = event["x"] as? String, let status = event["X"] as? String else { return nil }
         let original = event["C"] as? String
         let client = (type == "CANCELED" && !(original ?? "").isEmpty) ? original! : (event["c"] as? String ?? "")
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String, cumulativeQuote: event["Z"] as? String, isMaker: type == "TRADE" ? event["m"] as? Bool : nil)
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: event["l"] as? String ?? "0", lastPrice: event["L"] as? String ?? "0", cumulativeQuantity: event["z"] as? String ?? "0", rejectReason: event["r"] as? String, cumulativeQuote: event["Z"] as? String, isMaker: type == "TRADE" ? event["m"] as? Bool : nil, commission: type == "TRADE" ? event["n"] as? String : nil, commissionAsset: type == "TRADE" ? event["N"] as? String : nil)
     }
 
     /// USD-M's `ORDER_TRADE_UPDATE` (the order under `o`); nil for anything else.
@@ -40,7 +43,7 @@ public struct ExecutionReport: Sendable, Equatable {
               let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               object["e"] as? String == "ORDER_TRADE_UPDATE", let order = object["o"] as? [String: Any],
               let client = order["c"] as? String, let type = order["x"] as? String, let status = order["X"] as? String else { return nil }
-        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil, cumulativeQuote: ExchangeOrderState.quote(averagePrice: order["ap"] as? String, executed: order["z"] as? String), isMaker: type == "TRADE" ? order["m"] as? Bool : nil)
+        return ExecutionReport(clientOrderID: client, executionType: type, status: status, lastQuantity: order["l"] as? String ?? "0", lastPrice: order["L"] as? String ?? "0", cumulativeQuantity: order["z"] as? String ?? "0", rejectReason: nil, cumulativeQuote: ExchangeOrderState.quote(averagePrice: order["ap"] as? String, executed: order["z"] as? String), isMaker: type == "TRADE" ? order["m"] as? Bool : nil, commission: type == "TRADE" ? order["n"] as? String : nil, commissionAsset: type == "TRADE" ? order["N"] as? String : nil)
     }
 
     /// Gate.io's `spot.orders` (or `futures.orders`) update: one report per order in

@@ -80,10 +80,10 @@ public struct VenueConnection: Sendable {
     /// fails). Gate.io has no such cut.
     public var rolloverAfter: Duration? = nil
 
-    /// USD-M mainnet splits its streams by route since 2026: book data on `/public`,
-    /// trades on `/market` (exchanges.md). The testnet and the fake exchange serve
-    /// every stream on `/stream`.
-    public var routedStreams: Bool { venue == .binanceFutures && environment == .mainnet }
+    /// USD-M splits its streams by route since 2026-04-23: book data on `/public`,
+    /// trades on `/market` (exchanges.md); the unrouted URLs were retired. Every USD-M
+    /// endpoint is asked on the routed paths (the fake exchange serves them too).
+    public var routedStreams: Bool { venue == .binanceFutures }
 
     /// The WebSocket addresses (path and query) that carry the symbols' diff depth,
     /// trades and best bid/ask: one combined stream, or two on a routed venue.

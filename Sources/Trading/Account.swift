@@ -78,7 +78,15 @@ public struct Account: Hashable, Sendable {
         if terms.kind == .spot, fill.side == .sell, fill.quantity > position.quantity {
             throw AccountError(description: "\(fill.symbol): sell of \(fill.quantity) exceeds the holding of \(position.quantity) (order \(fill.orderID))")
         }
-        let change = position.apply(fill)
+        var held = fill
+        if terms.kind == .spot, fill.side == .buy, fill.feeInBase.units > 0 {
+            // The coin taken as the fee never reaches the holding; its value is in `fee`.
+            guard fill.feeInBase < fill.quantity else {
+                throw AccountError(description: "\(fill.symbol): a fee of \(fill.feeInBase) in the coin takes all of the \(fill.quantity) bought (order \(fill.orderID))")
+            }
+            held.quantity = fill.quantity - fill.feeInBase
+        }
+        let change = position.apply(held)
         var fee = fill.fee
         if fill.isLiquidation {
             // The exchange keeps what is left of the isolated margin: the whole margin is lost.

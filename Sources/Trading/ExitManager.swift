@@ -49,6 +49,24 @@ public struct ExitManager: Sendable {
     /// entry).
     public let takeProfitPrice: Price?
 
+    /// Exit orders refused in a row (by the exchange, or not sent by the risk gate or
+    /// the exchange's filters); an accepted one starts the count again.
+    public private(set) var failures = 0
+    /// No exit order is placed before this time after a refusal (exponential backoff).
+    public private(set) var retryAt: Timestamp?
+    /// Set once ``failureLimit`` refusals came in a row: no more exit orders for this
+    /// position until the trader acts (``acknowledge()``). Says why.
+    public private(set) var attention: String?
+    /// The holding rounded down to the lot, when it is too small to sell in one order
+    /// (under the exchange's minimum quantity or notional): shown, not traded.
+    public private(set) var dust: Quantity?
+
+    /// Refusals in a row before the position needs the trader.
+    public static let failureLimit = 5
+    /// The first wait after a refusal; each further refusal doubles it, up to the cap.
+    public static let firstRetryDelay: Int64 = 1_000_000_000
+    public static let maximumRetryDelay: Int64 = 30_000_000_000
+
     public init(symbol: String, settings: ExitSettings, entryTime: Timestamp, takeProfitPrice: Price? = nil) {
         self.symbol = symbol
         self.settings = settings
@@ -72,9 +90,39 @@ public struct ExitManager: Sendable {
         return (stop, trailing, order?.price)
     }
 
-    /// Starts a panic sell now (user, risk, or a strategy's own decision).
+    /// Starts a panic sell now (user, risk, or a strategy's own decision). A new panic
+    /// gets one attempt at once, whatever wait an earlier refusal set.
     public mutating func startPanic(_ reason: PanicReason) {
-        if panic == nil { panic = reason }
+        if panic == nil {
+            panic = reason
+            retryAt = nil
+        }
+    }
+
+    /// The exchange took the exit order: refusals are counted from zero again.
+    public mutating func orderAccepted(_ id: ClientOrderID) {
+        if order?.id == id { failures = 0 }
+    }
+
+    /// An exit order was refused (`reason`): the next one waits 1 s, 2 s, 4 s … (at
+    /// most 30 s), and after ``failureLimit`` refusals in a row none is placed until
+    /// the trader acts. Returns the attention message when this refusal set it.
+    @discardableResult
+    public mutating func refused(because reason: String, at now: Timestamp) -> String? {
+        failures += 1
+        let delay = min(Self.firstRetryDelay << min(failures - 1, 30), Self.maximumRetryDelay)
+        retryAt = Timestamp(nanoseconds: now.nanoseconds + delay)
+        guard failures >= Self.failureLimit, attention == nil else { return nil }
+        attention = "\(symbol): \(failures) exit orders refused in a row (last: \(reason)); no exit order is placed until the trader acts"
+        return attention
+    }
+
+    /// The trader took note (a panic sell, a cancel, trading resumed): exits work again,
+    /// with a fresh count.
+    public mutating func acknowledge() {
+        attention = nil
+        failures = 0
+        retryAt = nil
     }
 
     /// The kernel placed the order asked for, under this id.
@@ -84,9 +132,12 @@ public struct ExitManager: Sendable {
         self.placing = nil
     }
 
-    /// The order asked for was not sent (the risk gate denied it): try again later.
-    public mutating func placementFailed() {
+    /// The order asked for was not sent (the risk gate or the exchange's filters
+    /// refused it): counted as a refusal, tried again after the backoff.
+    @discardableResult
+    public mutating func placementFailed(because reason: String, at now: Timestamp) -> String? {
         placing = nil
+        return refused(because: reason, at: now)
     }
 
     /// An exit order reached a final state (filled, cancelled, rejected, expired).
@@ -96,10 +147,20 @@ public struct ExitManager: Sendable {
     }
 
     /// Evaluates the exits at `now` with the latest print, for the position as it is.
-    public mutating func evaluate(position: Position, lastPrice: Price, bestBid: Price?, bestAsk: Price?, now: Timestamp, tick: Price) -> [ExitAction] {
+    ///
+    /// With the exchange's `rules`, orders go for the position rounded down to the lot
+    /// (the rest stays as dust), and a position too small to sell is marked ``dust``
+    /// and given no order.
+    public mutating func evaluate(position: Position, lastPrice: Price, bestBid: Price?, bestAsk: Price?, now: Timestamp, tick: Price, rules: SymbolRules? = nil) -> [ExitAction] {
         guard !position.isFlat, let entry = position.entryPrice else { return [] }
         let long = position.isLong
-        let quantity = position.absoluteQuantity
+        let quantity = rules?.quantity(position.absoluteQuantity) ?? position.absoluteQuantity
+        if let rules, order == nil, placing == nil, cancelling == nil,
+           rules.isDust(position.absoluteQuantity, at: lastPrice, reduceOnly: position.kind.isFutures) {
+            dust = quantity
+            return []
+        }
+        dust = nil
         let exitSide: Side = long ? .sell : .buy
         // Percent moves in the position's favour are up for a long, down for a short.
         func level(_ percent: Double, from price: Price) -> Price {
@@ -131,6 +192,10 @@ public struct ExitManager: Sendable {
         var actions: [ExitAction] = []
         // An order is on its way or being cancelled: wait for the venue.
         if placing != nil || cancelling != nil { return actions }
+        // Refused too often: the trader decides. Refused lately: wait out the backoff
+        // (nothing is placed again at the same instant, so a refusal cannot loop).
+        if attention != nil { return actions }
+        if let retryAt, now < retryAt, order == nil { return actions }
 
         if panic != nil {
             let reference = (long ? bestBid : bestAsk) ?? lastPrice

@@ -7,8 +7,13 @@ public struct Fill: Hashable, Sendable {
     public var side: Side
     public var price: Price
     public var quantity: Quantity
-    /// Fee charged, in the account currency.
+    /// Fee charged, valued in the account currency (the whole fee, whichever asset it
+    /// was paid in).
     public var fee: Money
+    /// The part of the fee the exchange took out of the coin bought (Binance spot
+    /// charges a buy's commission in the base asset): the holding grows by
+    /// `quantity - feeInBase`. Zero when the fee was paid in the quote currency.
+    public var feeInBase: Quantity = .zero
     public var liquidity: Liquidity
     /// When the exchange executed it.
     public var time: Timestamp

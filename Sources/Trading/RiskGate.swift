@@ -26,6 +26,11 @@ public struct RiskGate: Sendable {
         public var rule: String
         public var message: String
         public var description: String { "\(rule): \(message)" }
+
+        public init(rule: String, message: String) {
+            self.rule = rule
+            self.message = message
+        }
     }
 
     /// What the gate needs to know about the account and the market.

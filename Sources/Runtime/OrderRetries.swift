@@ -1,0 +1,117 @@
+import MarketModel
+import Trading
+
+/// What the live session could not get the exchange to take yet, and when to try
+/// each again: orders held back by the request rate (the exchange's 429/418 with its
+/// `Retry-After`, or Apogee's own guard), and cancels that failed.
+///
+/// A held order was never carried out, so it goes again unchanged, with the same
+/// client id, once its time comes: it is not a new order and is not journaled again.
+/// A failed cancel is retried with a growing wait (0.25 s, 0.5 s, 1 s … at most 10 s)
+/// until the exchange says how the order ended: a cancel is never dropped.
+/// Times are wall-clock nanoseconds, passed in.
+struct OrderRetries {
+    struct HeldOrder {
+        var request: OrderRequest
+        var due: Int64
+        var attempts: Int
+        var reason: String
+    }
+
+    struct PendingCancel {
+        var id: ClientOrderID
+        var symbol: String
+        var due: Int64
+        var attempts: Int
+        var lastError: String
+    }
+
+    private(set) var held: [HeldOrder] = []
+    private(set) var cancels: [PendingCancel] = []
+    /// Orders held at least once (each counted once, however often it was held).
+    private(set) var ordersHeld = 0
+    /// Cancel attempts that failed, and cancels that needed more than one attempt.
+    private(set) var cancelFailures = 0
+    private(set) var cancelsRetried = 0
+
+    static let firstCancelRetry: Int64 = 250_000_000
+    static let longestCancelRetry: Int64 = 10_000_000_000
+
+    /// The wait before attempt `attempts + 1` of a cancel.
+    static func cancelDelay(afterAttempts attempts: Int) -> Int64 {
+        min(firstCancelRetry << min(max(attempts - 1, 0), 20), longestCancelRetry)
+    }
+
+    /// The earliest time something is due (the pump wakes for it).
+    var nextDue: Int64? {
+        let orders = held.map(\.due).min()
+        let pending = cancels.map(\.due).min()
+        switch (orders, pending) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b?): return b
+        case (nil, nil): return nil
+        }
+    }
+
+    var isEmpty: Bool { held.isEmpty && cancels.isEmpty }
+
+    // MARK: - Orders
+
+    /// Holds `request` until `due`; true the first time this order is held.
+    mutating func hold(_ request: OrderRequest, until due: Int64, because reason: String) -> Bool {
+        if let index = held.firstIndex(where: { $0.request.id == request.id }) {
+            held[index].due = due
+            held[index].attempts += 1
+            held[index].reason = reason
+            return false
+        }
+        held.append(HeldOrder(request: request, due: due, attempts: 1, reason: reason))
+        ordersHeld += 1
+        return true
+    }
+
+    /// The held orders whose time has come, in the order they were held (they stay
+    /// held until ``release(_:)``).
+    func dueOrders(at now: Int64) -> [OrderRequest] {
+        held.filter { $0.due <= now }.map(\.request)
+    }
+
+    func isHeld(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id } }
+
+    /// The order went out, or ended otherwise: no longer held.
+    @discardableResult
+    mutating func release(_ id: ClientOrderID) -> OrderRequest? {
+        guard let index = held.firstIndex(where: { $0.request.id == id }) else { return nil }
+        return held.remove(at: index).request
+    }
+
+    // MARK: - Cancels
+
+    /// A cancel attempt failed: it is tried again at `retryAt` (the exchange's wait)
+    /// or after the backoff. True on the cancel's first failure.
+    mutating func cancelFailed(_ id: ClientOrderID, symbol: String, error: String, retryAt: Int64?, now: Int64) -> Bool {
+        cancelFailures += 1
+        if let index = cancels.firstIndex(where: { $0.id == id }) {
+            cancels[index].attempts += 1
+            cancels[index].lastError = error
+            cancels[index].due = max(retryAt ?? 0, now + Self.cancelDelay(afterAttempts: cancels[index].attempts))
+            return false
+        }
+        cancelsRetried += 1
+        cancels.append(PendingCancel(id: id, symbol: symbol, due: max(retryAt ?? 0, now + Self.cancelDelay(afterAttempts: 1)), attempts: 1, lastError: error))
+        return true
+    }
+
+    /// The cancels due for another attempt.
+    func dueCancels(at now: Int64) -> [PendingCancel] {
+        cancels.filter { $0.due <= now }
+    }
+
+    func isCancelPending(_ id: ClientOrderID) -> Bool { cancels.contains { $0.id == id } }
+
+    /// The exchange said how the order ended (or the order ended otherwise).
+    mutating func cancelSettled(_ id: ClientOrderID) {
+        cancels.removeAll { $0.id == id }
+    }
+}
