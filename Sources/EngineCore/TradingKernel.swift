@@ -270,9 +270,17 @@ public struct TradingKernel: Sendable {
         exits.keys.sorted().compactMap { symbol in exits[symbol]?.attention.map { (symbol, $0) } }
     }
 
-    /// Positions too small to sell in one order under the exchange's rules, by symbol.
+    /// Positions too small to sell in one order under the exchange's rules (at the
+    /// last price), by symbol.
     public var dust: [(symbol: String, quantity: Quantity)] {
-        exits.keys.sorted().compactMap { symbol in exits[symbol]?.dust.map { (symbol, $0) } }
+        account.openPositions.filter { isDust($0) }.map { ($0.symbol, $0.absoluteQuantity) }
+    }
+
+    /// Whether `position` is too small to sell under its symbol's rules.
+    func isDust(_ position: Position) -> Bool {
+        guard let index = marketIndex[position.symbol], let rules = markets[index].rules,
+              let price = markets[index].lastPrice ?? position.entryPrice else { return false }
+        return rules.isDust(position.absoluteQuantity, at: price, reduceOnly: position.kind.isFutures)
     }
 
     /// The exchange's rules of `symbol`, when they were given.
@@ -414,7 +422,9 @@ public struct TradingKernel: Sendable {
     /// Books a fill into the account, and opens or closes the round trip and the exits.
     private mutating func bookFill(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
         let before = account.position(fill.symbol)
-        let wasFlat = before?.isFlat ?? true
+        // Dust left by an earlier round trip counts as flat: a new entry opens a trade
+        // of its own, with its own exits.
+        let wasFlat = (before?.isFlat ?? true) || openTrades[fill.symbol] == nil
         let feesBefore = account.fees
         do {
             try account.apply(fill)
@@ -437,8 +447,12 @@ public struct TradingKernel: Sendable {
         if exitOrders[fill.orderID] != nil || fill.isLiquidation {
             closingReason[fill.symbol] = fill.isLiquidation ? "liquidation" : exits[fill.symbol]?.panic?.rawValue ?? "take-profit"
         }
-        if !wasFlat, position.isFlat, let trade = openTrades.removeValue(forKey: fill.symbol) {
+        // An exit that sold all that can be sold closes the round trip; what is left is
+        // dust under the exchange's minimums, kept in the account and not traded.
+        let leftDust = !position.isFlat && (exitOrders[fill.orderID] != nil || fill.isLiquidation) && isDust(position)
+        if !wasFlat, position.isFlat || leftDust, let trade = openTrades.removeValue(forKey: fill.symbol) {
             closeTrade(trade, position: position, exitFill: fill, effects: &effects)
+            if leftDust { write(.info, "\(fill.symbol): \(position.absoluteQuantity) left as dust (under the exchange's minimums)", into: &effects) }
         } else if !position.isFlat {
             evaluateExits(fill.symbol, effects: &effects)
         }

@@ -32,17 +32,21 @@ public final class FakeExchange: @unchecked Sendable {
     public enum Dialect: Sendable { case binance, gate, gateFutures }
     public let dialect: Dialect
 
-    public convenience init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
-        try self.init(recordings: [recording], speed: speed, faults: faults, account: account, shiftTimesToNow: shiftTimesToNow, dialect: dialect)
+    public convenience init(recording: String, speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance, rules: FakeExchangeRules = FakeExchangeRules()) throws {
+        try self.init(recordings: [recording], speed: speed, faults: faults, account: account, shiftTimesToNow: shiftTimesToNow, dialect: dialect, rules: rules)
     }
 
     /// Several recordings, one symbol each, played as one market (merged by receive
     /// time): every stream, book and order endpoint serves each symbol.
-    public init(recordings: [String], speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance) throws {
+    /// `rules`: the filters, commission rates and balance of the Binance dialect (Gate's
+    /// orders are not held to them yet).
+    public init(recordings: [String], speed: Double = 1, faults: FakeExchangeFaults = FakeExchangeFaults(), account: APICredentials? = nil, shiftTimesToNow: Bool = false, dialect: Dialect = .binance, rules: FakeExchangeRules = FakeExchangeRules()) throws {
         self.dialect = dialect
         market = try FakeMarket(recordings: recordings, speed: speed, faults: faults)
         market.shiftTimesToNow = shiftTimesToNow
-        orders = FakeOrders(credentials: account, faults: faults)
+        var rules = rules
+        if dialect != .binance { rules.enforced = false }
+        orders = FakeOrders(credentials: account, faults: faults, rules: rules)
         market.onTrade = { [orders] trade in
             // Gate's orders name the pair as Gate spells it.
             var trade = trade
@@ -65,6 +69,7 @@ public final class FakeExchange: @unchecked Sendable {
         orders.onExecution = { [weak self] order, type, last, price in self?.pushExecution(order, type: type, last: last, price: price) }
         let market = self.market
         // The books are kept under the recording's names (ETHUSDT for Gate's ETH_USDT).
+        orders.lastPrice = { symbol in market.bestPrice(of: symbol, against: "BUY") }
         orders.bestOpposite = { symbol, side in
             market.bestPrice(of: dialect == .binance ? symbol : symbol.replacingOccurrences(of: "_", with: ""), against: side)
         }
@@ -91,6 +96,15 @@ public final class FakeExchange: @unchecked Sendable {
         orders.all.map { ($0.clientOrderID, $0.executed, $0.executedQuote, $0.price, $0.taker) }
     }
 
+    /// Each order's commission as the exchange charged it (10⁻⁸ units of `asset`: the
+    /// coin for a spot buy, USDT otherwise).
+    public var commissions: [(clientOrderID: String, amount: Int64, asset: String)] {
+        orders.all.map { ($0.clientOrderID, $0.commission, $0.commissionAsset) }
+    }
+
+    /// Client ids of the orders the rate-limit faults answered 429 (not carried out).
+    public var rateLimitedOrders: [String] { orders.state.withLock { $0.rateLimited } }
+
     /// Listens on 127.0.0.1 (`port` 0: a free one); returns the port. With `tls`, REST
     /// and streams are served over TLS with that certificate (https, wss).
     @discardableResult
@@ -107,7 +121,13 @@ public final class FakeExchange: @unchecked Sendable {
                     let known = self?.listenKeys.withLock { $0.contains(String(head.uri.dropFirst("/private/ws/".count))) } ?? false
                     return channel.eventLoop.makeSucceededFuture(known ? HTTPHeaders() : nil)
                 }
-                return channel.eventLoop.makeSucceededFuture(head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") || head.uri.hasPrefix("/v4/ws/usdt") ? HTTPHeaders() : nil)
+                // USD-M retired its unrouted stream URLs on 2026-04-23: its streams (depth
+                // at 0ms) are served on /public and /market only, as the exchange does.
+                if head.uri.hasPrefix("/stream"), head.uri.contains("@depth@0ms") {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                let routed = head.uri.hasPrefix("/public/stream") || head.uri.hasPrefix("/market/stream")
+                return channel.eventLoop.makeSucceededFuture(routed || head.uri.hasPrefix("/stream") || head.uri.hasPrefix("/ws") || head.uri.hasPrefix("/v4/ws/usdt") ? HTTPHeaders() : nil)
             },
             upgradePipelineHandler: { [weak self] channel, head in
                 guard let self else { return channel.eventLoop.makeSucceededVoidFuture() }
@@ -283,7 +303,7 @@ public final class FakeExchange: @unchecked Sendable {
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let cancel = type == "CANCELED"
-        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"Z\":\"\(order.executedQuoteText)\",\"n\":\"0\",\"N\":null,\"T\":\(now),\"m\":\(!order.taker)}}"
+        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"Z\":\"\(order.executedQuoteText)\",\"n\":\"\(Quantity(units: type == "TRADE" ? order.lastCommission : 0).formatted(fractionDigits: 8))\",\"N\":\(type == "TRADE" ? "\"\(order.commissionAsset)\"" : "null"),\"T\":\(now),\"m\":\(!order.taker)}}"
         for channel in channels {
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
         }
@@ -433,7 +453,7 @@ public final class FakeExchange: @unchecked Sendable {
         let channels = futuresUserChannels.withLock { Array($0.values) }
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(order.symbol)\",\"c\":\"\(order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"LIMIT\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 3))\",\"p\":\"\(order.price.formatted(fractionDigits: 2))\",\"ap\":\"\(order.averagePrice.formatted(fractionDigits: 8))\",\"sp\":\"0\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 3))\",\"z\":\"\(order.executed.formatted(fractionDigits: 3))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 2) : "0")\",\"n\":\"0\",\"N\":\"USDT\",\"T\":\(now),\"t\":0,\"b\":\"0\",\"a\":\"0\",\"m\":\(!order.taker),\"R\":false,\"wt\":\"CONTRACT_PRICE\",\"ot\":\"LIMIT\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\"}}"
+        let text = "{\"e\":\"ORDER_TRADE_UPDATE\",\"E\":\(now),\"T\":\(now),\"o\":{\"s\":\"\(order.symbol)\",\"c\":\"\(order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"LIMIT\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 3))\",\"p\":\"\(order.price.formatted(fractionDigits: 2))\",\"ap\":\"\(order.averagePrice.formatted(fractionDigits: 8))\",\"sp\":\"0\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 3))\",\"z\":\"\(order.executed.formatted(fractionDigits: 3))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 2) : "0")\",\"n\":\"\(Quantity(units: type == "TRADE" ? order.lastCommission : 0).formatted(fractionDigits: 8))\",\"N\":\"USDT\",\"T\":\(now),\"t\":0,\"b\":\"0\",\"a\":\"0\",\"m\":\(!order.taker),\"R\":false,\"wt\":\"CONTRACT_PRICE\",\"ot\":\"LIMIT\",\"ps\":\"BOTH\",\"cp\":false,\"rp\":\"0\"}}"
         for channel in channels {
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
         }
@@ -463,7 +483,15 @@ public final class FakeExchange: @unchecked Sendable {
         }
         let apiKey = headers["x-mbx-apikey"]
         if path == "/fapi/v1/listenKey" { return answerListenKey(method: method, apiKey: apiKey) }
-        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll", "/fapi/v3/positionRisk", "/api/v3/account"].contains(path) {
+        if path == "/api/v3/exchangeInfo" || path == "/fapi/v1/exchangeInfo" {
+            // Spot lists the symbol asked for; USD-M lists every symbol.
+            let futures = path.hasPrefix("/fapi")
+            let asked = query.split(separator: "&").first { $0.hasPrefix("symbol=") }.map { String($0.dropFirst(7)) }
+            let symbols = futures ? market.symbols.sorted() : asked.map { [$0] } ?? market.symbols.sorted()
+            if let asked, !futures, !market.symbols.contains(asked) { return .respond(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}") }
+            return .respond(200, orders.rules.exchangeInfo(symbols: symbols, futures: futures, now: Int64(Date().timeIntervalSince1970 * 1000)))
+        }
+        if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll", "/fapi/v3/positionRisk", "/api/v3/account", "/api/v3/account/commission", "/fapi/v1/commissionRate"].contains(path) {
             return orders.handle(method: method.rawValue, path: path, query: query, apiKey: apiKey)
         }
         let (status, body) = publicAnswer(method: method, uri: uri, path: path)
@@ -549,6 +577,10 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
                 case .rateLimited(let seconds):
                     status = .tooManyRequests
                     body = "{\"code\":-1003,\"msg\":\"Too many requests; current limit is 6000 request weight per 1 MINUTE.\"}"
+                    headers.add(name: "Retry-After", value: String(seconds))
+                case .banned(let seconds):
+                    status = HTTPResponseStatus(statusCode: 418)
+                    body = "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until \(Int64(Date().timeIntervalSince1970 * 1000) + Int64(seconds) * 1000).\"}"
                     headers.add(name: "Retry-After", value: String(seconds))
                 case .respond(let code, let text):
                     status = HTTPResponseStatus(statusCode: code)

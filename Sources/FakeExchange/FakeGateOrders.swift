@@ -50,6 +50,7 @@ extension FakeOrders {
             case .rateLimited: return .rateLimited(retryAfter: 1)
             case .duplicate: return .respond(400, gateError("INVALID_PARAM_VALUE", "an open order with text \(text) exists"))
             case .serverError: return .respond(503, gateError("SERVER_ERROR", "Internal server error"))
+            case .insufficientBalance: return .respond(400, gateError("BALANCE_NOT_ENOUGH", "Not enough balance"))
             case .accepted(let order, let loseAnswer): return loseAnswer ? .dropConnection : .respond(201, order.gateJSON)
             }
         case "POST" where path == "/api/v4/spot/countdown_cancel_all":
@@ -96,6 +97,7 @@ extension FakeOrders {
             case .rateLimited: return .rateLimited(retryAfter: 1)
             case .duplicate: return .respond(400, gateError("INVALID_PARAM_VALUE", "an open order with text \(text) exists"))
             case .serverError: return .respond(503, gateError("SERVER_ERROR", "Internal server error"))
+            case .insufficientBalance: return .respond(400, gateError("BALANCE_NOT_ENOUGH", "Not enough balance"))
             case .accepted(let order, let loseAnswer): return loseAnswer ? .dropConnection : .respond(201, order.gateFuturesJSON)
             }
         case "POST" where path == "/countdown_cancel_all":

@@ -242,6 +242,8 @@ public struct FakeExchangeFaults: Sendable {
     public var loseResponseOfOrder: Int?
     /// Answer the order with this number 429 with `Retry-After: 1`, not carrying it out.
     public var rateLimitOrder: Int?
+    /// The same for the n-th SELL order (on a spot account, the first take profit).
+    public var rateLimitSell: Int?
     /// Carry out the order with this number but answer 503 (the outcome unknown to the
     /// client, as Binance documents for 5xx).
     public var serverErrorOfOrder: Int?
@@ -260,6 +262,10 @@ public struct FakeExchangeFaults: Sendable {
     /// Send REST answers with `Transfer-Encoding: chunked` (in two chunks) instead of a
     /// `Content-Length`.
     public var chunkedRESTAnswers = false
+    /// The answers to the first cancel requests, one each (429 and 418: not carried
+    /// out, with `Retry-After`; 503: not carried out; anything else: answered as usual):
+    /// `[429, 503]` fails the first two cancels and lets the third through.
+    public var failCancels: [Int] = []
 
     public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages

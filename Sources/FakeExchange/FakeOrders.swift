@@ -27,6 +27,14 @@ final class FakeOrders: @unchecked Sendable {
         var taker = false
         /// The quote currency its fills came to (price × quantity, summed), in 10⁻⁸ units.
         var executedQuote: Int64 = 0
+        /// The commission charged so far (10⁻⁸ units): in the coin bought for a spot
+        /// buy, in USDT otherwise; and the last fill's.
+        var commission: Int64 = 0
+        var lastCommission: Int64 = 0
+
+        /// The asset its commission is taken in (Binance's `N`).
+        var commissionAsset: String { !futures && side == "BUY" ? FakeOrders.baseAsset(of: symbol) : "USDT" }
+        var isOpen: Bool { status == "NEW" || status == "PARTIALLY_FILLED" }
 
         /// The average price of its fills (zero before any).
         var averagePrice: Price {
@@ -51,21 +59,31 @@ final class FakeOrders: @unchecked Sendable {
         /// USD-M countdown cancel-all deadlines (ms), per symbol.
         var countdowns: [String: Int64] = [:]
         var countdownsFired: [String] = []
+        /// Cancel requests so far (the cancel faults hit the n-th).
+        var cancelRequests = 0
+        var sellPlacements = 0
+        /// Client ids of orders answered 429 by the rate-limit faults.
+        var rateLimited: [String] = []
     }
 
     let credentials: APICredentials?
     let faults: FakeExchangeFaults
+    let rules: FakeExchangeRules
     /// Told of every change to an order (outside the lock): the order after it, the
     /// execution type (NEW, TRADE, CANCELED), and the last fill's quantity and price.
     var onExecution: (@Sendable (Order, String, Quantity, Price) -> Void)?
+    /// The symbol's last trade price, the reference of the percent-price filter; set by
+    /// the exchange.
+    var lastPrice: (@Sendable (_ symbol: String) -> Price?)?
     /// The market's best price against a new order of `side` on `symbol` (the best ask
     /// for a BUY), to tell a taker from a resting order; set by the exchange.
     var bestOpposite: (@Sendable (_ symbol: String, _ side: String) -> Price?)?
     let state = Mutex(State())
 
-    init(credentials: APICredentials?, faults: FakeExchangeFaults) {
+    init(credentials: APICredentials?, faults: FakeExchangeFaults, rules: FakeExchangeRules = FakeExchangeRules()) {
         self.credentials = credentials
         self.faults = faults
+        self.rules = rules
     }
 
     var all: [Order] { state.withLock { $0.orders } }
@@ -74,6 +92,8 @@ final class FakeOrders: @unchecked Sendable {
         case respond(Int, String)
         /// Too many requests: 429 with `Retry-After` seconds.
         case rateLimited(retryAfter: Int)
+        /// The IP is banned for repeated violations: 418 with `Retry-After` seconds.
+        case banned(retryAfter: Int)
         /// The request was carried out but the connection closes before the answer.
         case dropConnection
     }
@@ -123,12 +143,19 @@ final class FakeOrders: @unchecked Sendable {
             let (amount, entry) = holding(of: symbol)
             return .respond(200, "[{\"symbol\":\"\(symbol)\",\"positionSide\":\"BOTH\",\"positionAmt\":\"\(amount)\",\"entryPrice\":\"\(entry)\",\"breakEvenPrice\":\"\(entry)\",\"markPrice\":\"\(entry)\",\"unRealizedProfit\":\"0\",\"liquidationPrice\":\"0\",\"isolatedMargin\":\"0\",\"notional\":\"0\",\"marginAsset\":\"USDT\",\"updateTime\":\(now)}]")
         case ("GET", "/api/v3/account"):
-            // Base currencies: what the account's orders bought less what they sold.
-            let symbols = state.withLock { Set($0.orders.map(\.symbol)) }.sorted()
-            let balances = symbols.map { symbol in
-                "{\"asset\":\"\(Self.baseAsset(of: symbol))\",\"free\":\"\(holding(of: symbol).quantity)\",\"locked\":\"0\"}"
+            // Base currencies: what the account's orders bought, less the fees taken in
+            // the coin and what they sold; USDT: the starting balance moved by the trades.
+            let symbols = state.withLock { Set($0.orders.filter { !$0.futures }.map(\.symbol)) }.sorted()
+            var balances = symbols.map { symbol in
+                let base = state.withLock { Self.baseBalance(of: symbol, in: $0) }
+                return "{\"asset\":\"\(Self.baseAsset(of: symbol))\",\"free\":\"\(base.free.formatted(fractionDigits: 8))\",\"locked\":\"\(base.locked.formatted(fractionDigits: 8))\"}"
             }
-            return .respond(200, "{\"makerCommission\":10,\"takerCommission\":10,\"canTrade\":true,\"accountType\":\"SPOT\",\"balances\":[\(balances.joined(separator: ","))]}")
+            let quote = state.withLock { quoteBalance(in: $0) }
+            balances.append("{\"asset\":\"USDT\",\"free\":\"\(Quantity(units: quote.free).formatted(fractionDigits: 8))\",\"locked\":\"\(Quantity(units: quote.locked).formatted(fractionDigits: 8))\"}")
+            return .respond(200, "{\"makerCommission\":\(rules.spotMakerPartsPerMillion / 100),\"takerCommission\":\(rules.spotTakerPartsPerMillion / 100),\"canTrade\":true,\"accountType\":\"SPOT\",\"balances\":[\(balances.joined(separator: ","))]}")
+        case ("GET", "/api/v3/account/commission"), ("GET", "/fapi/v1/commissionRate"):
+            guard let symbol = parameters["symbol"] else { return .respond(400, error(-1102, "Mandatory parameter 'symbol' was not sent.")) }
+            return .respond(200, rules.commission(symbol: symbol, futures: path.hasPrefix("/fapi")))
         case ("GET", "/api/v3/order"), ("GET", "/fapi/v1/order"):
             guard let client = parameters["origClientOrderId"], let order = state.withLock({ $0.orders.last { $0.clientOrderID == client } }) else {
                 return .respond(400, error(-2013, "Order does not exist."))
@@ -136,6 +163,20 @@ final class FakeOrders: @unchecked Sendable {
             return .respond(200, order.json)
         case ("DELETE", "/api/v3/order"), ("DELETE", "/fapi/v1/order"):
             guard let client = parameters["origClientOrderId"] else { return .respond(400, error(-1102, "Mandatory parameter 'origClientOrderId' was not sent.")) }
+            // The cancel faults: the n-th cancel request answered 429/418 (not carried
+            // out, with Retry-After) or 503 (not carried out either).
+            let number = state.withLock { state in
+                state.cancelRequests += 1
+                return state.cancelRequests
+            }
+            if number <= faults.failCancels.count {
+                switch faults.failCancels[number - 1] {
+                case 429: return .rateLimited(retryAfter: 1)
+                case 418: return .banned(retryAfter: 2)
+                case 503: return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again."))
+                default: break
+                }
+            }
             let cancelled: Order? = state.withLock { state in
                 guard let index = state.orders.lastIndex(where: { $0.clientOrderID == client && $0.status == "NEW" || $0.clientOrderID == client && $0.status == "PARTIALLY_FILLED" }) else { return nil }
                 state.orders[index].status = "CANCELED"
@@ -161,8 +202,13 @@ final class FakeOrders: @unchecked Sendable {
             return .respond(400, error(-1116, "Invalid orderType (the fake exchange takes LIMIT with a price)."))
         }
         let client = parameters["newClientOrderId"] ?? "fake-\(now)"
-        switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now, futures: futures) {
+        let reduceOnly = parameters["reduceOnly"] == "true"
+        if let (code, message) = rules.violation(price: price, quantity: quantity, futures: futures, reduceOnly: reduceOnly, lastPrice: lastPrice?(symbol)) {
+            return .respond(400, error(code, message))
+        }
+        switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now, futures: futures, reduceOnly: reduceOnly, checkBalance: !futures && rules.enforced) {
         case .rateLimited: return .rateLimited(retryAfter: 1)
+        case .insufficientBalance: return .respond(400, error(-2010, "Account has insufficient balance for requested action."))
         case .duplicate: return .respond(400, error(-2010, "Duplicate order sent."))
         case .serverError: return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again."))
         case .accepted(let order, let loseAnswer): return loseAnswer ? .dropConnection : .respond(200, order.json)
@@ -177,23 +223,36 @@ final class FakeOrders: @unchecked Sendable {
         case rateLimited
         /// The 5xx fault: carried out, answered with an error.
         case serverError
+        /// Spot: the account lacks the coin to sell or the USDT to buy.
+        case insufficientBalance
     }
 
     /// A new limit order into the book, in either dialect, with the faults that hit
     /// the n-th placement applied.
-    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64, futures: Bool = false, reduceOnly: Bool = false) -> Acceptance {
+    func accept(symbol: String, side: String, price: Price, quantity: Quantity, clientOrderID client: String, now: Int64, futures: Bool = false, reduceOnly: Bool = false, checkBalance: Bool = false) -> Acceptance {
         var lose = false
         var serverError = false
         var limited = false
+        var short = false
         // Asked before taking the account's lock: the market's lock is never taken inside it.
         let opposite = bestOpposite?(symbol, side)
         let taker = opposite.map { side == "BUY" ? price >= $0 : price <= $0 } ?? false
         let placed: Order? = state.withLock { state in
             if state.orders.contains(where: { $0.clientOrderID == client && ($0.status == "NEW" || $0.status == "PARTIALLY_FILLED") }) { return nil }
             state.placements += 1
-            if state.placements == faults.rateLimitOrder {
+            if side == "SELL" { state.sellPlacements += 1 }
+            if state.placements == faults.rateLimitOrder || (side == "SELL" && state.sellPlacements == faults.rateLimitSell) {
                 limited = true
+                state.rateLimited.append(client)
                 return nil
+            }
+            if checkBalance {
+                // What the order would lock must be free: the coin for a sell, USDT for a buy.
+                let enough = side == "SELL" ? Self.baseBalance(of: symbol, in: state).free >= quantity : quoteBalance(in: state).free >= Money.notional(price, quantity).units
+                if !enough {
+                    short = true
+                    return nil
+                }
             }
             lose = state.placements == faults.loseResponseOfOrder
             serverError = state.placements == faults.serverErrorOfOrder
@@ -203,14 +262,48 @@ final class FakeOrders: @unchecked Sendable {
             return order
         }
         if limited { return .rateLimited }
+        if short { return .insufficientBalance }
         guard let placed else { return .duplicate }
         onExecution?(placed, "NEW", .zero, placed.price)
         if serverError { return .serverError }
         return .accepted(placed, loseAnswer: lose)
     }
 
-    /// What the account holds of `symbol`: the executed buys less the executed sells,
-    /// and the average price of the side it holds (0 when flat).
+    /// A spot account's coin of `symbol`: what its buys got (less the fees taken in the
+    /// coin) less what its sells gave; locked, what open sells hold.
+    static func baseBalance(of symbol: String, in state: State) -> (free: Quantity, locked: Quantity) {
+        var held: Int64 = 0
+        var locked: Int64 = 0
+        for order in state.orders where order.symbol == symbol && !order.futures {
+            if order.side == "BUY" {
+                held += order.executed.units - order.commission
+            } else {
+                held -= order.executed.units
+                if order.isOpen { locked += (order.quantity - order.executed).units }
+            }
+        }
+        return (Quantity(units: held - locked), Quantity(units: locked))
+    }
+
+    /// The spot account's USDT (10⁻⁸ units): the starting balance, less what buys paid,
+    /// plus what sells got less their fees; locked, what open buys hold.
+    func quoteBalance(in state: State) -> (free: Int64, locked: Int64) {
+        var total = rules.quoteBalance.units
+        var locked: Int64 = 0
+        for order in state.orders where !order.futures && !order.clientOrderID.hasPrefix("web-") {
+            if order.side == "BUY" {
+                total -= order.executedQuote
+                if order.isOpen { locked += Money.notional(order.price, order.quantity - order.executed).units }
+            } else {
+                total += order.executedQuote - order.commission
+            }
+        }
+        return (total - locked, locked)
+    }
+
+    /// What the account holds of `symbol`: the executed buys (less the fees taken in the
+    /// coin) less the executed sells, and the average price of the side it holds (0
+    /// when flat).
     func holding(of symbol: String) -> (quantity: Quantity, entry: Price) {
         state.withLock { state in
             var net = Quantity.zero
@@ -218,7 +311,7 @@ final class FakeOrders: @unchecked Sendable {
             var sold = (quantity: Int64(0), value: Double(0))
             for order in state.orders where order.symbol == symbol && !order.executed.isZero {
                 if order.side == "BUY" {
-                    net = net + order.executed
+                    net = net + order.executed - (order.futures ? .zero : Quantity(units: order.commission))
                     bought.quantity += order.executed.units
                     bought.value += Double(order.executedQuote) / 1e8
                 } else {
@@ -314,6 +407,10 @@ final class FakeOrders: @unchecked Sendable {
                 let price = order.taker ? trade.price : order.price
                 state.orders[index].executed = order.executed + filled
                 state.orders[index].executedQuote += Money.notional(price, filled).units
+                // Gate's dialect keeps no commission yet (Apogee reads no Gate rates).
+                let charged = rules.enforced ? rules.commission(quantity: filled, price: price, side: order.side, taker: order.taker, futures: order.futures).amount : 0
+                state.orders[index].commission += charged
+                state.orders[index].lastCommission = charged
                 state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
                 fills.append((state.orders[index], filled, price))
             }

@@ -46,7 +46,9 @@ final class KernelJournalFeed {
                 entry.price = fill.price.units
                 entry.quantity = fill.quantity.units
                 write { try journal.append(.order(entry)) }
-                write { try journal.append(.fill(FillRow(tradingSessionID: journal.sessionID, clientOrderID: idPrefix + fill.orderID.description, symbol: fill.symbol, side: fill.side.rawValue, price: fill.price.units, quantity: fill.quantity.units, fee: fill.fee.units, liquidity: fill.liquidity.rawValue, liquidation: fill.isLiquidation, timeNanoseconds: fill.time.nanoseconds))) }
+                var row = FillRow(tradingSessionID: journal.sessionID, clientOrderID: idPrefix + fill.orderID.description, symbol: fill.symbol, side: fill.side.rawValue, price: fill.price.units, quantity: fill.quantity.units, fee: fill.fee.units, liquidity: fill.liquidity.rawValue, liquidation: fill.isLiquidation, timeNanoseconds: fill.time.nanoseconds)
+                row.feeInBase = fill.feeInBase.units
+                write { try journal.append(.fill(row)) }
                 if !touched.contains(fill.symbol) { touched.append(fill.symbol) }
                 return
             case .cancelled(_, _, let reason), .rejected(_, _, let reason):

@@ -91,12 +91,15 @@ public struct FillRow: Codable, FetchableRecord, PersistableRecord, Sendable, Eq
     public var liquidity: String
     public var liquidation: Bool
     public var timeNanoseconds: Int64
+    /// The part of the fee taken out of the coin bought (10⁻⁸ units; spot buys).
+    public var feeInBase: Int64 = 0
 
     enum CodingKeys: String, CodingKey {
         case id, symbol, side, price, quantity, fee, liquidity, liquidation
         case tradingSessionID = "trading_session_id"
         case clientOrderID = "client_order_id"
         case timeNanoseconds = "time_ns"
+        case feeInBase = "fee_in_base"
     }
 
     public init(tradingSessionID: Int64, clientOrderID: String, symbol: String, side: String, price: Int64, quantity: Int64, fee: Int64, liquidity: String, liquidation: Bool, timeNanoseconds: Int64) {

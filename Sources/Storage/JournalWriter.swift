@@ -13,7 +13,7 @@ final class JournalWriter {
     let path: String
 
     private static let insertOrder = "INSERT INTO order_journal (trading_session_id, client_order_id, event, symbol, side, order_kind, price, quantity, reduce_only, origin, reason, time_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    private static let insertFill = "INSERT INTO fill (trading_session_id, client_order_id, symbol, side, price, quantity, fee, liquidity, liquidation, time_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    private static let insertFill = "INSERT INTO fill (trading_session_id, client_order_id, symbol, side, price, quantity, fee, liquidity, liquidation, time_ns, fee_in_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     private static let insertPosition = "INSERT INTO position_snapshot (trading_session_id, symbol, quantity, entry_price, realized_pnl, unrealized_pnl, reason, time_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     private static let touchSession = "UPDATE trading_session SET first_ns = COALESCE(first_ns, ?), last_ns = MAX(COALESCE(last_ns, ?), ?) WHERE id = ?"
 
@@ -50,7 +50,7 @@ final class JournalWriter {
                 case .order(let entry):
                     try step(Self.insertOrder, [.integer(entry.tradingSessionID), .text(entry.clientOrderID), .text(entry.event), .text(entry.symbol), .text(entry.side), .text(entry.orderKind), entry.price.map { .integer($0) } ?? .null, .integer(entry.quantity), .integer(entry.reduceOnly ? 1 : 0), .text(entry.origin), entry.reason.map { .text($0) } ?? .null, .integer(entry.timeNanoseconds)])
                 case .fill(let entry):
-                    try step(Self.insertFill, [.integer(entry.tradingSessionID), .text(entry.clientOrderID), .text(entry.symbol), .text(entry.side), .integer(entry.price), .integer(entry.quantity), .integer(entry.fee), .text(entry.liquidity), .integer(entry.liquidation ? 1 : 0), .integer(entry.timeNanoseconds)])
+                    try step(Self.insertFill, [.integer(entry.tradingSessionID), .text(entry.clientOrderID), .text(entry.symbol), .text(entry.side), .integer(entry.price), .integer(entry.quantity), .integer(entry.fee), .text(entry.liquidity), .integer(entry.liquidation ? 1 : 0), .integer(entry.timeNanoseconds), .integer(entry.feeInBase)])
                 case .position(let entry):
                     try step(Self.insertPosition, [.integer(entry.tradingSessionID), .text(entry.symbol), .integer(entry.quantity), entry.entryPrice.map { .integer($0) } ?? .null, .integer(entry.realizedPnL), entry.unrealizedPnL.map { .integer($0) } ?? .null, .text(entry.reason), .integer(entry.timeNanoseconds)])
                 }

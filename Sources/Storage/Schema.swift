@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal", "v5-fill-fee-in-base"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -131,6 +131,13 @@ enum Schema {
                 table.column("time_ns", .integer).notNull()
             }
             try db.create(index: "position_snapshot_by_session", on: "position_snapshot", columns: ["trading_session_id"])
+        }
+        migrator.registerMigration("v5-fill-fee-in-base") { db in
+            // The part of a fill's fee the exchange took out of the coin bought (spot
+            // buys): the holding grew by quantity - fee_in_base. 10⁻⁸ units.
+            try db.alter(table: "fill") { table in
+                table.add(column: "fee_in_base", .integer).notNull().defaults(to: 0)
+            }
         }
         return migrator
     }

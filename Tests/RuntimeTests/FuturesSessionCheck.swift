@@ -41,7 +41,7 @@ enum FuturesSessionCheck {
             let filled = journal.fills.filter { $0.clientOrderID == order.clientOrderID }.reduce(Int64(0)) { $0 + $1.quantity }
             #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
         }
-        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity - $1.feeInBase : -$1.quantity) }
         #expect(net == outcome.kernel.account.position(symbol)?.quantity.units ?? 0)
         #expect(fake.userDataSubscriptions >= 1, "the order-update stream was opened")
         #expect(outcome.fillReports >= 1, "fills reported on the stream: \(outcome.fillReports); booked from it first \(outcome.fillsPushed), by a poll first \(outcome.fillsPolled)")

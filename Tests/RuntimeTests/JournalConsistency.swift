@@ -26,7 +26,8 @@ enum JournalConsistency {
             #expect(Quantity(units: filled) == (try? Quantity(parsing: order.executed)), "\(order.clientOrderID): journal \(filled), exchange \(order.executed)")
         }
         expectPricedAsExecuted(fake, fills: journal.fills, clientID: clientID)
-        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity : -$1.quantity) }
+        // What is held: the fills, less the fees the exchange took out of the coin bought.
+        let net = journal.fills.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity - $1.feeInBase : -$1.quantity) }
         #expect(net == outcome.kernel.account.position(symbol)?.quantity.units ?? 0)
         return (journal, accepted)
     }

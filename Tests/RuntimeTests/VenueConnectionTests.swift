@@ -25,11 +25,14 @@ struct VenueConnectionTests {
         #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/fapi/v1/depth?symbol=BTCUSDT&limit=1000")
     }
 
-    @Test("loopback is plain and unrouted; a custom https address serves everything with TLS; Gate.io spot on /ws/v4/ with subscribe messages; Gate.io USDT futures on /v4/ws/usdt with its contract order book")
+    @Test("loopback is plain (USD-M routed as everywhere); a custom https address serves everything with TLS; Gate.io spot on /ws/v4/ with subscribe messages; Gate.io USDT futures on /v4/ws/usdt with its contract order book")
     func loopbackCustomGate() throws {
         let loopback = try VenueConnection(venue: .binanceFutures, environment: .loopback(port: 18080))
-        #expect(loopback.tls == nil && !loopback.routedStreams)
-        #expect(loopback.marketStreams(for: ["BTCUSDT"]).count == 1)
+        #expect(loopback.tls == nil && loopback.routedStreams, "USD-M is asked on the routed paths on every endpoint")
+        #expect(loopback.marketStreams(for: ["BTCUSDT"]).map(\.description) == [
+            "ws://127.0.0.1:18080/public/stream?streams=btcusdt@depth@0ms/btcusdt@bookTicker",
+            "ws://127.0.0.1:18080/market/stream?streams=btcusdt@trade",
+        ])
         #expect(loopback.label == "binance-futures@127.0.0.1:18080")
         let custom = try VenueConnection(venue: .binance, environment: .custom(try ServiceAddress(parsing: "https://127.0.0.1:8443")))
         #expect(custom.tls != nil && custom.streams.tls && custom.rest.port == 8443)

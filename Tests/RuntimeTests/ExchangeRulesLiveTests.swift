@@ -1,0 +1,118 @@
+import FakeExchange
+import Foundation
+import MarketModel
+import Runtime
+import Storage
+import Strategies
+import Testing
+import Trading
+import Venues
+
+/// The live order path against a fake exchange that holds Apogee to Binance's rules:
+/// filters, balances, fees taken in the coin bought, 429s and failing cancels.
+@Suite("Live trading under the exchange's rules", .serialized)
+struct ExchangeRulesLiveTests {
+    let account = APICredentials(key: "fake-key-0123456789", secret: "fake-secret-abcdefghijklmnop")
+
+    func run(_ fake: FakeExchange, parameters: [(key: String, value: ParameterValue, source: String)], database: String) throws -> LiveTradingSession.Outcome {
+        let settle = Settle()
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [("drops", parameters)], stopWhen: { fake.finished && settle.passed(1.5) })
+        options.database = database
+        return try LiveTradingSession.run(options)
+    }
+
+    @Test("a fresh spot account buys and the exchange takes the fee in ETH: every take profit sells what is held, rounded down to the lot, and none is refused for balance; the account's ETH, the journal's fees and the exchange's agree")
+    func takeProfitSellsWhatIsHeld() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try run(fake, parameters: HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50), database: database)
+        let (journal, accepted) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
+        let refused = journal.orders.filter { $0.event == "rejected" }
+        #expect(refused.isEmpty, "\(refused.map { $0.reason ?? "" })")
+        let takeProfits = journal.orders.filter { $0.event == "intent" && $0.origin == "exits:take-profit" }
+        #expect(!takeProfits.isEmpty, "the strategy's buys filled and were given take profits")
+        for order in takeProfits { #expect(order.quantity % 10_000 == 0, "\(order.clientOrderID): \(Quantity(units: order.quantity)) is not on the 0.0001 lot") }
+        let ids = Set(takeProfits.map(\.clientOrderID))
+        #expect(accepted.contains { ids.contains($0.clientOrderID) && $0.status == "FILLED" }, "a take profit filled")
+        // Fees as the exchange charged them: buys in ETH, sells in USDT (each fill's
+        // own figure when pushed, else the account's rate, rounded up per part).
+        let fills = Dictionary(grouping: journal.fills, by: \.clientOrderID)
+        for charged in fake.commissions where charged.amount > 0 {
+            let parts = fills[charged.clientOrderID] ?? []
+            let booked = charged.asset == "ETH" ? parts.reduce(Int64(0)) { $0 + $1.feeInBase } : parts.reduce(Int64(0)) { $0 + $1.fee }
+            #expect(abs(booked - charged.amount) <= Int64(parts.count), "\(charged.clientOrderID): journal \(booked), exchange \(charged.amount) \(charged.asset)")
+        }
+        #expect(journal.fills.contains { $0.feeInBase > 0 })
+        let held = outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0
+        #expect(abs(held - fake.holding(of: "ETHUSDT").units) <= Int64(journal.fills.count), "Apogee holds \(Quantity(units: held)), the exchange \(fake.holding(of: "ETHUSDT"))")
+        #expect(outcome.kernel.log.contains { $0.text.contains("commission: maker 0.075 %") }, "the account's rates were read")
+        #expect(outcome.kernel.rules(for: "ETHUSDT")?.stepSize == Quantity(units: 10_000), "the exchange's filters were read")
+    }
+
+    @Test("429 on a take profit: held, sent once more after Retry-After with the same client id, and it fills; nothing else is sent for it")
+    func takeProfitRateLimited() throws {
+        var faults = FakeExchangeFaults()
+        faults.rateLimitSell = 1
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try run(fake, parameters: HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50), database: database)
+        let (journal, accepted) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
+        let limited = try #require(fake.rateLimitedOrders.first)
+        #expect(fake.rateLimitedOrders == [limited])
+        let rows = journal.orders.filter { $0.clientOrderID == limited }
+        #expect(rows.first?.origin == "exits:take-profit")
+        #expect(rows.filter { $0.event == "intent" }.count == 1)
+        #expect(!rows.contains { $0.event == "rejected" }, "\(rows.map(\.event))")
+        // Others decided during the wait are held by Apogee's own guard, not sent.
+        #expect(outcome.ordersHeld >= 1)
+        #expect(outcome.stillHeld == 0)
+        // Either it went out once the wait was over, or the exits replaced it before
+        // (the entry filled further): then it was cancelled without ever being sent.
+        let intent = try #require(rows.first { $0.event == "intent" }?.timeNanoseconds)
+        if let taken = rows.first(where: { $0.event == "accepted" })?.timeNanoseconds {
+            #expect(accepted.filter { $0.clientOrderID == limited }.count == 1, "carried out once: the retry")
+            #expect(taken - intent >= 900_000_000, "sent again only after the second Retry-After asked for: \(Double(taken - intent) / 1e9) s")
+        } else {
+            #expect(rows.last?.event == "cancelled" && (rows.last?.reason ?? "").contains("before it was sent"), "\(rows.map { "\($0.event) \($0.reason ?? "")" })")
+            #expect(!accepted.contains { $0.clientOrderID == limited })
+        }
+        let takeProfits = Set(journal.orders.filter { $0.event == "intent" && $0.origin == "exits:take-profit" }.map(\.clientOrderID))
+        #expect(accepted.contains { takeProfits.contains($0.clientOrderID) && $0.status == "FILLED" }, "a take profit filled")
+    }
+
+    @Test("the take profit's cancel is answered 429, then 503, then taken: it ends cancelled after retries, and the stop loss that asked for it still sells the position")
+    func cancelRetriedThenStopLossActs() throws {
+        var faults = FakeExchangeFaults()
+        faults.failCancels = [429, 503]
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        // Buys that cross the market (filled at once), a take profit far away, a stop
+        // 0.01 % under the entry: the first cancel is the take profit's, for the stop.
+        var parameters = HairTrigger.drops(buyPrice: 0.05, sellPrice: 3, orderSize: 50, penalty: 3600, autoCancelBuy: 0)
+        parameters.append(("StopLoss", .number(-0.01), "test"))
+        let outcome = try run(fake, parameters: parameters, database: database)
+        let (journal, _) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
+        let firstCancel = try #require(journal.orders.first { $0.event == "cancel-requested" })
+        #expect(firstCancel.origin == "exits:take-profit")
+        let rows = journal.orders.filter { $0.clientOrderID == firstCancel.clientOrderID }
+        let end = try #require(rows.last)
+        #expect(end.event == "cancelled" && (end.reason ?? "").contains("after retries"), "\(rows.map { "\($0.event) \($0.reason ?? "")" })")
+        #expect(fake.acceptedOrders.first { $0.clientOrderID == firstCancel.clientOrderID }?.status == "CANCELED")
+        #expect(outcome.cancelFailures == 2)
+        #expect(outcome.cancelsRetried == 1)
+        #expect(outcome.cancelsPending == 0)
+        // Cancel first, then the panic sell: it went out after the cancel was confirmed, and filled.
+        let panic = try #require(journal.orders.first { $0.event == "intent" && $0.origin == "exits:panic-sell" })
+        #expect(panic.timeNanoseconds >= end.timeNanoseconds)
+        #expect(outcome.kernel.journal.contains { $0.exitReason == "stop loss" }, "\(outcome.kernel.journal.map(\.exitReason)) \(journal.orders.map { "\($0.clientOrderID) \($0.origin) \($0.event) \($0.reason ?? "")" })")
+        // What the panic sell could not sell (under the lot) is dust: shown, not traded.
+        let left = outcome.kernel.account.position("ETHUSDT")?.absoluteQuantity ?? .zero
+        #expect(left < Quantity(units: 10_000))
+        #expect(left.isZero || outcome.dust.count == 1)
+        #expect(!journal.orders.contains { $0.event == "intent" && $0.timeNanoseconds > panic.timeNanoseconds && $0.origin.hasPrefix("exits:") && $0.clientOrderID != panic.clientOrderID }, "no order for the dust")
+        #expect(outcome.kernel.log.contains { $0.text.contains("cancel of") && $0.text.contains("failed") })
+    }
+}
