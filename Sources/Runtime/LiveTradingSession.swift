@@ -133,38 +133,81 @@ public final class LiveTradingSession {
         var result = Reconciliation()
         let sessions = try database.tradingSessions().filter { $0.session.kind == "live" && $0.session.venue == venue }
         var known: [String: Int64] = [:]
+        // Each earlier order's journal entries, to write what the restart did to it.
+        var entries: [String: [OrderJournalRow]] = [:]
         for entry in sessions where !entry.session.complete {
             guard let id = entry.session.id, let journal = try database.journal(session: id) else { continue }
-            for row in journal.orders { known[row.clientOrderID] = id }
+            for row in journal.orders {
+                known[row.clientOrderID] = id
+                entries[row.clientOrderID, default: []].append(row)
+            }
             let positions = Dictionary(grouping: journal.positions, by: \.symbol).compactMap { $0.value.last }.filter { $0.quantity != 0 }.sorted { $0.symbol < $1.symbol }
             result.lines.append("session \(id) did not close: \(entry.orders) orders journaled" + (positions.isEmpty ? ", flat" : ", last positions " + positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")))
         }
+        if let latest = sessions.last, let id = latest.session.id, latest.session.complete, let journal = try database.journal(session: id) {
+            for row in journal.orders {
+                known[row.clientOrderID] = id
+                entries[row.clientOrderID, default: []].append(row)
+            }
+        }
         if let latest = sessions.last, let id = latest.session.id, let journal = try database.journal(session: id) {
-            for row in journal.orders { known[row.clientOrderID] = id }
             result.positions = Dictionary(grouping: journal.positions, by: \.symbol).compactMap { $0.value.last }
                 .filter { $0.quantity != 0 && $0.entryPrice != nil && symbols.contains($0.symbol) }.sorted { $0.symbol < $1.symbol }
             if !result.positions.isEmpty { result.fromSession = id }
         }
         let takenOver = Set(cancelBuys ? result.positions.map(\.symbol) : [])
+        var written: [OrderJournalRow] = []
+        let now = LiveTradingEngine.now()
+        /// An entry in the earlier session's journal for `client`: what the restart did.
+        func note(_ client: String, event: String, reason: String) {
+            guard var row = entries[client]?.first else { return }
+            row.id = nil
+            row.event = event
+            row.reason = reason
+            row.timeNanoseconds = now
+            written.append(row)
+        }
+        var openOnExchange = Set<String>()
         for symbol in symbols {
-            for order in try client.openOrders(symbol: symbol) {
+            let open = try client.openOrders(symbol: symbol)
+            openOnExchange.formUnion(open.map(\.clientOrderID))
+            for order in open {
                 guard let session = known[order.clientOrderID] else {
                     result.lines.append("open order \(order.clientOrderID) on \(symbol) is not in any journal: left alone")
                     continue
                 }
                 let closedSession = sessions.first { $0.session.id == session }?.session.complete ?? false
                 if order.side == "BUY", cancelBuys, !closedSession {
-                    _ = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
+                    let state = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
                     result.cancelled.append(order.clientOrderID)
                     result.lines.append("cancelled buy \(order.clientOrderID) on \(symbol) left open by session \(session)")
+                    note(order.clientOrderID, event: "cancelled", reason: "cancelled at restart: left open by a session that did not close (executed \(state.executedQuantity))")
                 } else if takenOver.contains(symbol), session == result.fromSession {
-                    _ = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
+                    let state = try client.cancel(symbol: symbol, clientOrderID: order.clientOrderID)
                     result.lines.append("cancelled \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session): this session's exits take its position over")
+                    note(order.clientOrderID, event: "cancelled", reason: "cancelled at restart: the next session's exits took the position over (executed \(state.executedQuantity))")
                 } else {
                     result.lines.append("kept \(order.side.lowercased()) \(order.clientOrderID) on \(symbol) from session \(session)")
                 }
             }
         }
+        // Orders of sessions that did not close, open in their journal and no longer
+        // open on the exchange: how they ended there, written to their journal.
+        for (id, rows) in entries.sorted(by: { $0.key < $1.key }) where !openOnExchange.contains(id) {
+            guard let last = rows.last, ["intent", "accepted", "partially-filled", "cancel-requested"].contains(last.event),
+                  symbols.contains(last.symbol), let state = try? client.query(symbol: last.symbol, clientOrderID: id) else { continue }
+            let event: String
+            switch state.status {
+            case "FILLED": event = "filled"
+            case "CANCELED": event = "cancelled"
+            case "EXPIRED", "EXPIRED_IN_MATCH": event = "expired"
+            case "REJECTED": event = "rejected"
+            default: continue
+            }
+            note(id, event: event, reason: "final status on the exchange, read at restart: \(state.status), executed \(state.executedQuantity)")
+            result.lines.append("order \(id) of an earlier session ended on the exchange as \(state.status) (executed \(state.executedQuantity)): journaled")
+        }
+        try database.appendToEarlierSession(written)
         if cancelBuys { compareWithExchange(&result, client: client, symbols: symbols) }
         if let from = result.fromSession {
             let listed = result.positions.map { "\($0.symbol) \(Quantity(units: $0.quantity))" }.joined(separator: ", ")

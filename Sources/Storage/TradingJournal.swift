@@ -191,6 +191,19 @@ extension ApogeeDatabase {
         }
     }
 
+    /// Adds order entries to an earlier session's journal (what a restart found and did
+    /// about that session's orders), in one transaction.
+    public func appendToEarlierSession(_ rows: [OrderJournalRow]) throws(StorageError) {
+        guard !rows.isEmpty else { return }
+        do {
+            try pool.write { db in
+                for row in rows { try row.insert(db) }
+            }
+        } catch {
+            throw StorageError("cannot add the reconciliation's entries to the journal of \(path): \(error)")
+        }
+    }
+
     /// One session's journal: order entries, fills and position snapshots, each in
     /// the order written.
     public func journal(session: Int64) throws(StorageError) -> (session: TradingSessionRecord, orders: [OrderJournalRow], fills: [FillRow], positions: [PositionSnapshotRow])? {

@@ -63,7 +63,7 @@ struct LiveOrderTests {
     func fillFromTheTape() throws {
         let fake = try exchange()
         let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
-        _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0010", clientOrderID: "apg-2")
+        _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0020", clientOrderID: "apg-2")
         fake.startPlayback()
         var status = "NEW"
         for _ in 0..<300 where status != "FILLED" {
@@ -71,7 +71,7 @@ struct LiveOrderTests {
             status = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-2")?.status ?? "?"
         }
         #expect(status == "FILLED")
-        #expect(fake.acceptedOrders.first?.executed == "0.001")
+        #expect(fake.acceptedOrders.first?.executed == "0.002")
     }
 
     @Test("the server closes the kept connection while it is idle: the next order goes once, on a fresh connection, answered")

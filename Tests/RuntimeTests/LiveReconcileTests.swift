@@ -60,7 +60,10 @@ struct LiveReconcileTests {
         let half = Quantity(units: journaled.units / 2)
         fake.tradeOutside(symbol: "ETH_USDT", side: "SELL", quantity: half, price: try Price(parsing: "2500"))
         let second = try restart(fake, symbol: "ETH_USDT", connection: connection, database: database)
-        #expect(second.kernel.account.position("ETH_USDT")?.quantity == journaled - half, "only what the account holds")
+        // The journal's position is the buy less the fee Apogee expects in the coin; the
+        // fake's Gate dialect takes none, so the account holds a little more of it.
+        #expect(fake.holding(of: "ETH_USDT") < journaled, "the account holds less than the journal after the sale outside")
+        #expect(second.kernel.account.position("ETH_USDT")?.quantity == fake.holding(of: "ETH_USDT"), "only what the account holds")
         #expect(second.reconciliation.contains { $0.contains("but the account only") }, "\(second.reconciliation)")
     }
 
