@@ -6,4 +6,7 @@ enum ExitStatus {
     static let failure = ExitCode(1)
     /// `--strict` met a malformed line.
     static let malformedInput = ExitCode(2)
+    /// A trading session ended with a problem a trader must look at: market data went
+    /// silent, a cancel was never confirmed, a symbol needs attention.
+    static let unclean = ExitCode(3)
 }

@@ -78,7 +78,7 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds (default: until Ctrl-C, or q in the terminal).")
     var duration: Double?
 
-    @Flag(help: "Print the report as one JSON object (market data only).")
+    @Flag(help: "Print the report as one JSON object (market data; with --trade, the trading summary: orders sent, held and refused by code, fills, cancels, drops, silences, dust, attention, last errors).")
     var json = false
 
     @Flag(help: "Trade for real without the screen (with --headless): the strategies' signed orders, journaled to --db.")
@@ -250,21 +250,31 @@ extension LiveCommand {
             }
             return
         }
+        var unclean = false
         do throws(LiveFailure) {
             let outcome = try LiveTradingSession.run(options)
-            for line in outcome.reconciliation { print("reconcile: \(line)") }
-            let positions = outcome.kernel.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
-            print("trading session \(outcome.journalSession.map(String.init) ?? "-"): \(outcome.ordersSent) orders sent, \(outcome.recovered) recovered after a lost answer; positions: \(positions.isEmpty ? "flat" : positions); \(outcome.rateLimit)")
+            let summary = LiveTradingSummary(outcome)
+            if json {
+                print(summary.json)
+            } else {
+                for line in outcome.reconciliation { print("reconcile: \(line)") }
+                for line in summary.text { print(line) }
+            }
             if let emulator = outcome.emulator {
                 let emulated = emulator.account.openPositions.map { "\($0.symbol) \($0.quantity)" }.joined(separator: ", ")
                 let net = emulator.journal.reduce(Money.zero) { $0 + $1.netPnL }
                 print("emulator session \(outcome.emulatorJournalSession.map(String.init) ?? "-") (EmulatorMode strategies, simulated): \(emulator.orderCount) orders, \(emulator.journal.count) round trips, net P&L \(net.roundedText(fractionDigits: 2)) USDT; positions: \(emulated.isEmpty ? "flat" : emulated)")
             }
             if let failure = outcome.journalFailure { StandardError.write("apogee: warning: order journal stopped: \(failure)\n") }
+            // A session that went blind, left a cancel unconfirmed or a symbol needing the
+            // trader did not end cleanly: say so in the exit status too.
+            for problem in summary.problems { StandardError.write("apogee: \(problem)\n") }
+            unclean = !summary.problems.isEmpty
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
+        if unclean { throw ExitStatus.unclean }
     }
 }
 
