@@ -102,6 +102,18 @@ public final class FakeExchange: @unchecked Sendable {
         orders.all.map { ($0.clientOrderID, $0.commission, $0.commissionAsset) }
     }
 
+    /// How long the recording plays at 1x, in seconds.
+    public var recordingSeconds: Double {
+        guard let first = market.messages.first?.received, let last = market.messages.last?.received else { return 0 }
+        return Double(last - first) / 1e9
+    }
+
+    /// Requests the random faults hit.
+    public var faultsInjected: Int { orders.state.withLock { $0.faultsInjected } }
+
+    /// The account's USDT, free and locked (10⁻⁸ units), as the exchange has it.
+    public var quoteBalance: (free: Int64, locked: Int64) { orders.state.withLock { orders.quoteBalance(in: $0) } }
+
     /// Client ids of the orders the rate-limit faults answered 429 (not carried out).
     public var rateLimitedOrders: [String] { orders.state.withLock { $0.rateLimited } }
 

@@ -266,6 +266,11 @@ public struct FakeExchangeFaults: Sendable {
     /// out, with `Retry-After`; 503: not carried out; anything else: answered as usual):
     /// `[429, 503]` fails the first two cancels and lets the third through.
     public var failCancels: [Int] = []
+    /// The share (0…1) of order, cancel and query requests hit by a random fault: a
+    /// quarter each 429 (not carried out), 503 (not carried out), carried out but
+    /// answered 503, carried out with the answer lost. Seeded: the same run, the same
+    /// faults.
+    public var randomFaultRate = 0.0
 
     public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages

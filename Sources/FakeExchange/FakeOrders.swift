@@ -64,6 +64,9 @@ final class FakeOrders: @unchecked Sendable {
         var sellPlacements = 0
         /// Client ids of orders answered 429 by the rate-limit faults.
         var rateLimited: [String] = []
+        /// The random faults' generator state (seeded) and how many were injected.
+        var random: UInt64 = 0x5DEECE66D
+        var faultsInjected = 0
     }
 
     let credentials: APICredentials?
@@ -114,6 +117,26 @@ final class FakeOrders: @unchecked Sendable {
         guard timestamp < now + 1000, now - timestamp <= window else { return .respond(400, error(-1021, "Timestamp for this request is outside of the recvWindow.")) }
 
         expireCountdowns(now: now)
+        guard faults.randomFaultRate > 0, path.hasSuffix("/order") else { return route(method: method, path: path, parameters: parameters, now: now) }
+        // The random faults of a soak: an order, a cancel or a query answered 429 or 503
+        // without being carried out, or carried out and answered 503, or carried out
+        // with its answer lost.
+        let draw = state.withLock { state -> Double in
+            state.random = state.random &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state.random >> 11) / Double(1 << 53)
+        }
+        let rate = faults.randomFaultRate
+        guard draw < rate else { return route(method: method, path: path, parameters: parameters, now: now) }
+        state.withLock { $0.faultsInjected += 1 }
+        if draw < rate / 4 { return .rateLimited(retryAfter: 1) }
+        if draw < rate / 2 { return .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) }
+        let answer = route(method: method, path: path, parameters: parameters, now: now)
+        guard case .respond(200, _) = answer else { return answer }
+        return draw < rate * 3 / 4 ? .respond(503, error(-1001, "Internal error; unable to process your request. Please try again.")) : .dropConnection
+    }
+
+    /// A signed request whose signature and time were checked, by method and path.
+    private func route(method: String, path: String, parameters: [String: String], now: Int64) -> Answer {
         switch (method, path) {
         case ("POST", "/api/v3/order"), ("POST", "/fapi/v1/order"):
             return place(parameters, now: now, futures: path.hasPrefix("/fapi"))

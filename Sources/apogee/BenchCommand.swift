@@ -47,6 +47,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds each phase of --live-idle is measured.")
     var seconds = 20.0
 
+    @Flag(name: .customLong("live-soak"), help: "Soak the order path instead: a strategy trading FILE (spot ETHUSDT) live against the fake exchange for --minutes, with random faults on the order, cancel and query endpoints; memory, journal growth, SIGTERM and the journal against the exchange.")
+    var liveSoak = false
+
+    @Option(help: "Minutes of --live-soak.")
+    var minutes = 10.0
+
+    @Option(name: .customLong("fault-rate"), help: "With --live-soak: the share of order, cancel and query requests hit by a fault (0…1).")
+    var faultRate = 0.1
+
     @Option(name: .customLong("db"), help: "Database for a session id given as FILE (with --hot-loop).")
     var database: String?
 
@@ -58,6 +67,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if liveSoak {
+            try benchmarkSoak()
+            return
+        }
         if liveIdle {
             do {
                 print("apogee live --headless --trade (ema-reversal) on ETHUSDT,BTCUSDT against the fake exchange, CPU of the session's process over \(Int(seconds)) s per phase:")
@@ -240,6 +253,36 @@ struct BenchCommand: ParsableCommand {
                   replay, mirror on    \(ms(figures.onSeconds))  (\(url), \(figures.status.writes) pipelines, \(figures.status.tradesWritten) trades, \(figures.status.eventsDropped) events dropped)
                   throughput on/off    \(round3(figures.ratio))
                 """)
+        } catch {
+            line.clear()
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
+
+    private func benchmarkSoak() throws {
+        let line = ProgressLine()
+        let soakFile = file.contains("usdm") ? "../shared/data/binance/spot_ethusdt_20240808.gz" : file
+        do {
+            let result = try LiveSoakBenchmark.run(file: soakFile, seconds: minutes * 60, faultRate: faultRate) { line.show($0) }
+            line.clear()
+            let first = result.samples.first
+            let last = result.samples.last
+            let minutesRun = (last?.seconds ?? 0) / 60
+            print("""
+                soak: \(round1(minutesRun)) min of \(soakFile) at \(round3(result.speed))x, faults on \(Int(faultRate * 100)) % of order/cancel/query requests (\(result.faultsInjected) injected)
+                  orders on the exchange      \(result.exchangeOrders) (journal intents \(result.journalIntents), rejected \(result.rejected)), fills \(result.fills)
+                  exit orders                 \(result.exitIntents); longest run without a fill between: \(result.longestExitRunWithoutFill)
+                  resident memory             \((first?.residentKiB ?? 0) / 1024) MiB at \(Int(first?.seconds ?? 0)) s -> \((last?.residentKiB ?? 0) / 1024) MiB at \(Int(last?.seconds ?? 0)) s
+                  journal + intent log        \((first?.journalBytes ?? 0) / 1024) KiB -> \((last?.journalBytes ?? 0) / 1024) KiB (\(Int(Double((last?.journalBytes ?? 0) - (first?.journalBytes ?? 0)) / 1024 / max(minutesRun - (first?.seconds ?? 0) / 60, 0.01))) KiB/min)
+                  SIGTERM to exit             \(Int(result.sigtermSeconds * 1000)) ms (exit status \(result.exitStatus))
+                  journal vs exchange         \(result.mismatches.isEmpty ? "equal: orders, fills, fees and the holding" : "\(result.mismatches.count) MISMATCHES")
+                """)
+            for mismatch in result.mismatches.prefix(20) { print("    \(mismatch)") }
+            if !result.summary.isEmpty { print("  session summary: \(result.summary.trimmingCharacters(in: .whitespacesAndNewlines))") }
+            if !result.mismatches.isEmpty { throw ExitStatus.failure }
+        } catch let code as ExitCode {
+            throw code
         } catch {
             line.clear()
             StandardError.write("apogee: \(error)\n")
