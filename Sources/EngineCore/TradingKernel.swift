@@ -187,11 +187,15 @@ public struct TradingKernel: Sendable {
         for id in openOrderIDs {
             if let order = orders[id], order.request.symbol == symbol, order.request.origin == strategy { own.append(order) }
         }
+        // Dust a round trip left (no trade open on it) is not a position to a strategy:
+        // it cannot be sold, and must not keep the strategy from its next entry.
+        var position = account.position(symbol)
+        if let held = position, !held.isFlat, openTrades[symbol] == nil, isDust(held) { position = nil }
         // Field by field: copying the whole SymbolMarket would retain every buffer it holds.
         return StrategyContext(
             symbol: symbol, now: now, kind: configuration.marketKind, book: markets[index].book,
             lastPrice: markets[index].lastPrice, recentTrades: markets[index].recentTrades, candles: markets[index].candles,
-            position: account.position(symbol), availableCash: account.availableCash,
+            position: position, availableCash: account.availableCash,
             openOrders: own, tick: markets[index].tick, lot: markets[index].lot)
     }
 

@@ -66,10 +66,17 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
         case .answered(let state):
             return .placed(state)
         case .unknown:
-            // The order may or may not exist: ask before sending anything again.
-            if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
+            // The order may or may not exist: ask before sending anything again. A look-up
+            // that fails leaves it unknown (never refused: it may be on the book).
+            let found: OrderState?
+            do throws(Failure) {
+                found = try query(symbol: symbol, clientOrderID: clientOrderID)
+            } catch {
+                throw Failure(description: "order \(clientOrderID): the answer was lost and the look-up failed (\(error.description)); it is looked up again", code: nil, outcomeUnknown: true)
+            }
+            if let found { return .recovered(found) }
             guard case .answered(let state) = try send(.POST, api + "/order", parameters, what: "order \(clientOrderID) (resent)") else {
-                throw Failure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on", code: nil)
+                throw Failure(description: "order \(clientOrderID): no answer twice from \(host):\(port); it is looked up until the exchange says whether it has it", code: nil, outcomeUnknown: true)
             }
             return .resent(state)
         }

@@ -70,9 +70,15 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
             return .placed(state)
         case .unknown:
             // The order may or may not exist: ask before sending anything again.
-            if let found = try query(symbol: symbol, clientOrderID: clientOrderID) { return .recovered(found) }
+            let found: ExchangeOrderState?
+            do throws(OrderVenueFailure) {
+                found = try query(symbol: symbol, clientOrderID: clientOrderID)
+            } catch {
+                throw OrderVenueFailure(description: "order \(clientOrderID): the answer was lost and the look-up failed (\(error.description)); it is looked up again", outcomeUnknown: true)
+            }
+            if let found { return .recovered(found) }
             guard case .answered(let state) = try send(.POST, ordersPath, query: "", body: body, what: "order \(clientOrderID) (resent)") else {
-                throw OrderVenueFailure(description: "order \(clientOrderID): no answer twice from \(host):\(port); check the exchange's open orders before trading on")
+                throw OrderVenueFailure(description: "order \(clientOrderID): no answer twice from \(host):\(port); it is looked up until the exchange says whether it has it", outcomeUnknown: true)
             }
             return .resent(state)
         }

@@ -69,6 +69,9 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private var refusals: [String: Int] = [:]
     /// Orders held for the request rate and failed cancels, and when to try again.
     private var retries = OrderRetries()
+    /// Orders whose answers were lost and whose look-up failed: open in the kernel and
+    /// looked up by the poll until the exchange says whether it has them.
+    private var unconfirmed = Set<ClientOrderID>()
     /// Submits the kernel asked for while handling one input: past
     /// ``maximumOrdersPerInput`` the rest are refused locally (a loop would show here).
     private var submitsThisInput = 0
@@ -570,6 +573,15 @@ public final class LiveTradingEngine: @unchecked Sendable {
             if executed[request.id] == nil { executed[request.id] = .zero }
             record(.accepted(request.id, time: Timestamp(nanoseconds: Self.now())))
         } catch {
+            if error.outcomeUnknown {
+                // Maybe on the book: never refused, never sent anew; the poll finds out.
+                unconfirmed.insert(request.id)
+                retries.release(request.id)
+                ordersSent += 1
+                if executed[request.id] == nil { executed[request.id] = .zero }
+                note(.warning, error.description)
+                return
+            }
             if let retryAt = error.retryAt {
                 if retries.hold(request, until: retryAt, because: error.description) {
                     note(.warning, "order \(exchangeID(request.id)) \(request.side.rawValue) \(request.quantity) \(request.symbol) held: \(error.description); sent again with the same client id in \(max(0, retryAt - Self.now()) / 1_000_000) ms")
@@ -759,10 +771,42 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// Fills by polling: an order's executed quantity grew since the last look.
     private func poll() {
         for order in kernel.openOrders where executed[order.id] != nil {
-            guard let state = try? client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id)) else { continue }
+            let found: ExchangeOrderState?
+            do throws(OrderVenueFailure) {
+                found = try client.query(symbol: order.request.symbol, clientOrderID: exchangeID(order.id))
+            } catch {
+                continue
+            }
+            let time = Timestamp(nanoseconds: Self.now())
+            guard let state = found else {
+                // An order whose answers were lost and that the exchange does not know:
+                // it never got there.
+                if unconfirmed.remove(order.id) != nil {
+                    record(.rejected(order.id, time: time, reason: "not on the exchange: its answers were lost and it never got there"))
+                    drainEffects()
+                }
+                continue
+            }
+            if unconfirmed.remove(order.id) != nil, kernel.order(order.id)?.status == .new {
+                note(.info, "order \(exchangeID(order.id)) is on the exchange (\(state.status)) after its answers were lost")
+                record(.accepted(order.id, time: time))
+                drainEffects()
+            }
             if bookExecuted(order.id, total: state.executedQuantity, quote: state.executedQuote, price: nil) {
                 fillsPolled += 1
                 drainEffects()
+            }
+            // An end the pushed reports did not bring (a lost event, no stream).
+            guard kernel.order(order.id)?.isOpen == true, !retries.isCancelPending(order.id) else { continue }
+            switch state.status {
+            case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH":
+                record(.cancelled(order.id, time: time, reason: "\(state.status.lowercased()) on the exchange"))
+                drainEffects()
+            case "REJECTED":
+                record(.rejected(order.id, time: time, reason: "rejected by the exchange"))
+                drainEffects()
+            default:
+                break
             }
         }
     }

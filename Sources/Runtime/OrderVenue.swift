@@ -121,12 +121,16 @@ public struct OrderVenueFailure: Error, Sendable, CustomStringConvertible {
     /// 429/418, or Apogee's own guard before sending): it may be sent again, unchanged,
     /// from this wall time (ns). Nil for every other failure.
     public var retryAt: Int64?
+    /// The order may or may not be on the exchange (its answers were lost and the look-up
+    /// failed): it must be looked up again, never taken as refused or sent anew.
+    public var outcomeUnknown = false
 
-    public init(description: String, code: Int? = nil, label: String? = nil, retryAt: Int64? = nil) {
+    public init(description: String, code: Int? = nil, label: String? = nil, retryAt: Int64? = nil, outcomeUnknown: Bool = false) {
         self.description = description
         self.code = code
         self.label = label
         self.retryAt = retryAt
+        self.outcomeUnknown = outcomeUnknown
     }
 
     /// The exchange does not know the order (Binance -2011 on a cancel, -2013 on a

@@ -60,8 +60,8 @@ enum LiveSoakBenchmark {
         let output = folder + "/summary.json"
         let pid = try spawn([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "live", "--exchange", "binance", "--symbols", "ETHUSDT",
                              "--endpoint", "loopback:\(exchange.port)", "--headless", "--trade", "--json", "--strategy", "drops",
-                             "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=1",
-                             "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=0.02", "--param", "OrderSize=50", "--param", "AutoCancelBuy=2",
+                             "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=0.3",
+                             "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=0.02", "--param", "OrderSize=50", "--param", "AutoCancelBuy=1",
                              "--keys", keys, "--db", database], output: output)
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
