@@ -196,6 +196,9 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 }
             } catch let error as LiveFailure {
                 throw error
+            } catch let error as OrderVenueFailure {
+                // The exchange's own words (a wrong key: -2015 …), not the journal's.
+                throw LiveFailure(description: "the start-up check against the exchange failed: \(error); no order was sent")
             } catch {
                 throw LiveFailure(description: "order journal: \(error)")
             }

@@ -115,4 +115,21 @@ struct ExchangeRulesLiveTests {
         #expect(!journal.orders.contains { $0.event == "intent" && $0.timeNanoseconds > panic.timeNanoseconds && $0.origin.hasPrefix("exits:") && $0.clientOrderID != panic.clientOrderID }, "no order for the dust")
         #expect(outcome.kernel.log.contains { $0.text.contains("cancel of") && $0.text.contains("failed") })
     }
+
+    @Test("a wrong API key: the session does not start, says the exchange's own code and message, and sends nothing")
+    func wrongKey() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: APICredentials(key: "wrong-key-0123456789", secret: "fake-secret-abcdefghijklmnop"), strategies: [], stopWhen: { true })
+        options.database = try Support.scratchDirectory() + "/live.sqlite"
+        do {
+            _ = try LiveTradingSession.run(options)
+            Issue.record("the session started with a wrong key")
+        } catch {
+            #expect(error.description.contains("code -2015") && error.description.contains("Invalid API-key"), "\(error)")
+            #expect(!error.description.contains("order journal"), "\(error)")
+            #expect(!error.description.contains("wrong-key-0123456789"), "the key is never printed")
+        }
+        #expect(fake.acceptedOrders.isEmpty)
+    }
 }
