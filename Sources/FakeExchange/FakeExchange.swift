@@ -268,6 +268,8 @@ public final class FakeExchange: @unchecked Sendable {
     public var userDataSubscriptions: Int { userDataCount.load(ordering: .relaxed) }
     let userDataCount = Atomic<Int>(0)
     private let userDataChannels = Mutex<[ObjectIdentifier: Channel]>([:])
+    /// A report held back by the reorder fault.
+    private let heldUserData = Mutex<String?>(nil)
 
     /// A trade made outside Apogee (the exchange's website): a filled order no journal
     /// knows, which changes what the account holds.
@@ -315,10 +317,31 @@ public final class FakeExchange: @unchecked Sendable {
         guard !channels.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let cancel = type == "CANCELED"
-        let text = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"Z\":\"\(order.executedQuoteText)\",\"n\":\"\(Quantity(units: type == "TRADE" ? order.lastCommission : 0).formatted(fractionDigits: 8))\",\"N\":\(type == "TRADE" ? "\"\(order.commissionAsset)\"" : "null"),\"T\":\(now),\"m\":\(!order.taker)}}"
-        for channel in channels {
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+        let report = "{\"subscriptionId\":1,\"event\":{\"e\":\"executionReport\",\"E\":\(now),\"s\":\"\(order.symbol)\",\"c\":\"\(cancel ? "web_cancel" : order.clientOrderID)\",\"S\":\"\(order.side)\",\"o\":\"\(order.type)\",\"f\":\"GTC\",\"q\":\"\(order.quantity.formatted(fractionDigits: 8))\",\"p\":\"\(order.price.formatted(fractionDigits: 8))\",\"C\":\"\(cancel ? order.clientOrderID : "")\",\"x\":\"\(type)\",\"X\":\"\(order.status)\",\"r\":\"NONE\",\"i\":\(order.orderID),\"l\":\"\(last.formatted(fractionDigits: 8))\",\"z\":\"\(order.executed.formatted(fractionDigits: 8))\",\"L\":\"\(type == "TRADE" ? price.formatted(fractionDigits: 8) : "0.00000000")\",\"Z\":\"\(order.executedQuoteText)\",\"n\":\"\(Quantity(units: type == "TRADE" ? order.lastCommission : 0).formatted(fractionDigits: 8))\",\"N\":\(type == "TRADE" ? "\"\(order.commissionAsset)\"" : "null"),\"T\":\(now),\"m\":\(!order.taker)}}"
+        for text in userDataFaults(report) {
+            for channel in channels {
+                channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+            }
         }
+    }
+
+    /// The user-data faults on one report: what goes out now, in order. Duplicated:
+    /// the report twice. Reordered: every other report is held back and sent after the
+    /// one that follows it.
+    private func userDataFaults(_ report: String) -> [String] {
+        let faults = market.faults
+        var out: [String] = []
+        if faults.reorderUserData {
+            let held = heldUserData.withLock { held -> String? in
+                defer { held = held == nil ? report : nil }
+                return held
+            }
+            guard let held else { return [] }
+            out = [report, held]
+        } else {
+            out = [report]
+        }
+        return faults.duplicateUserData ? out.flatMap { [$0, $0] } : out
     }
 
     /// Answers a WebSocket API request: only `userDataStream.subscribe.signature`,

@@ -271,6 +271,11 @@ public struct FakeExchangeFaults: Sendable {
     /// answered 503, carried out with the answer lost. Seeded: the same run, the same
     /// faults.
     public var randomFaultRate = 0.0
+    /// Binance spot's user-data reports each sent twice.
+    public var duplicateUserData = false
+    /// Binance spot's user-data reports swapped in pairs (the first of each pair sent
+    /// after the second).
+    public var reorderUserData = false
 
     public init(dropAfterMessages: Int? = nil, gapAtDepthMessage: Int? = nil, loseResponseOfOrder: Int? = nil) {
         self.dropAfterMessages = dropAfterMessages

@@ -132,4 +132,21 @@ struct ExchangeRulesLiveTests {
         }
         #expect(fake.acceptedOrders.isEmpty)
     }
+
+    @Test("user-data reports sent twice and swapped in pairs: every fill booked once, at the exchange's price and fee; the journal equals the exchange", arguments: [(true, false), (false, true), (true, true)])
+    func duplicatedAndReorderedReports(duplicate: Bool, reorder: Bool) throws {
+        var faults = FakeExchangeFaults()
+        faults.duplicateUserData = duplicate
+        faults.reorderUserData = reorder
+        faults.partialFills = true
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        let outcome = try run(fake, parameters: HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50), database: database)
+        let (journal, accepted) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
+        #expect(accepted.contains { $0.status == "FILLED" || $0.status == "PARTIALLY_FILLED" }, "something filled")
+        #expect(outcome.fillReports >= 1, "reports came on the stream")
+        let held = outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0
+        #expect(abs(held - fake.holding(of: "ETHUSDT").units) <= Int64(journal.fills.count), "Apogee holds \(Quantity(units: held)), the exchange \(fake.holding(of: "ETHUSDT"))")
+    }
 }
