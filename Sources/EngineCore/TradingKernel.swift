@@ -423,6 +423,22 @@ public struct TradingKernel: Sendable {
         write(level, text, into: &effects)
     }
 
+    /// The exchange holds less of a spot coin than the kernel books (coins sold outside
+    /// Apogee, a fee it did not know of): the difference is booked as a sale at the
+    /// last price, without a fee, origin `reconciled`, so the exits sell what is there
+    /// instead of being refused for balance again and again.
+    public mutating func reconcileHolding(symbol: String, held: Quantity, at time: Timestamp, into effects: inout [KernelEffect]) {
+        advanceClock(to: time, effects: &effects)
+        guard configuration.account.kind == .spot, let position = account.position(symbol), position.isLong, held < position.quantity,
+              let price = lastPrice(of: symbol) ?? position.entryPrice else { return }
+        let missing = position.quantity - Quantity(units: max(held.units, 0))
+        write(.warning, "\(symbol): the exchange holds \(held), the journal \(position.quantity): \(missing) booked as gone (sold outside Apogee, or a fee not known) at \(price)", into: &effects)
+        closingReason[symbol] = "reconciled with the exchange"
+        let fill = Fill(orderID: ClientOrderID(0), symbol: symbol, side: .sell, price: price, quantity: missing, fee: .zero, liquidity: .maker, time: time)
+        bookFill(fill, origin: "reconciled", effects: &effects)
+        scheduleTimerIfNeeded(effects: &effects)
+    }
+
     /// Books a fill into the account, and opens or closes the round trip and the exits.
     private mutating func bookFill(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
         let before = account.position(fill.symbol)

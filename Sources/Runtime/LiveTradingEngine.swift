@@ -596,6 +596,16 @@ public final class LiveTradingEngine: @unchecked Sendable {
             refusals[error.code.map { String($0) } ?? error.label ?? "other", default: 0] += 1
             note(.warning, error.description)
             record(.rejected(request.id, time: Timestamp(nanoseconds: Self.now()), reason: error.description))
+            // Refused for balance: what does the account hold? A spot sell the exchange
+            // cannot cover means the kernel books more coin than there is.
+            if error.code == -2010 || error.label == "BALANCE_NOT_ENOUGH", request.side == .sell, configuration.account.kind == .spot {
+                do throws(OrderVenueFailure) {
+                    let holding = try client.holding(symbol: request.symbol)
+                    kernel.reconcileHolding(symbol: request.symbol, held: holding.quantity, at: Timestamp(nanoseconds: Self.now()), into: &effects)
+                } catch {
+                    note(.warning, "\(request.symbol): the balance could not be read after a refusal for balance (\(error))")
+                }
+            }
         }
     }
 

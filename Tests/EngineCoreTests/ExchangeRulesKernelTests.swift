@@ -148,6 +148,23 @@ struct ExchangeRulesKernelTests {
         _ = engine
     }
 
+    @Test("the exchange holds less coin than booked (a refusal for balance): the difference is booked as gone, and the next take profit sells what is there")
+    func reconcileHolding() throws {
+        var (engine, first) = try holding("0.0572", rules: rules())
+        let takeProfit = try #require(first)
+        _ = engine.handle(.order(.rejected(takeProfit.id, time: at(3), reason: "-2010 Account has insufficient balance for requested action."), receivedAt: at(3)))
+        var effects: [KernelEffect] = []
+        engine.reconcileHolding(symbol: "BTCUSDT", held: quantity("0.05"), at: at(3), into: &effects)
+        #expect(engine.account.position("BTCUSDT")?.quantity == quantity("0.05"))
+        #expect(engine.log.contains { $0.text.contains("booked as gone") })
+        // After the backoff, the take profit goes out for what is held.
+        let next = try #require(submitted(engine.handle(.timer(at(4.5)))).first)
+        #expect(next.quantity == quantity("0.05"))
+        // More coin than booked is the trader's own: nothing changes.
+        engine.reconcileHolding(symbol: "BTCUSDT", held: quantity("1"), at: at(5), into: &effects)
+        #expect(engine.account.position("BTCUSDT")?.quantity == quantity("0.05"))
+    }
+
     @Test("property: for any price and quantity, a sent order sits on the tick and the lot, and a buy never pays more than asked")
     func gridProperty() {
         var generator = SplitMix(seed: 7)
