@@ -445,6 +445,11 @@ public final class LiveTradingEngine: @unchecked Sendable {
         defer { exclusive.unlock() }
         if !finished {
             finished = true
+            // One last try for the cancels still failing (the order client itself refuses
+            // at once during a wait the exchange asked for): a clean end should leave
+            // none unconfirmed.
+            for pending in retries.cancels { attemptCancel(pending.id, symbol: pending.symbol) }
+            drainEffects()
             poll()
             // A clean end: the orders stay (as on spot), the dead-man switch is disarmed.
             if client.hasCountdownCancel, options.countdownSeconds != nil {

@@ -275,6 +275,7 @@ struct BenchCommand: ParsableCommand {
                   exit orders                 \(result.exitIntents); longest run without a fill between: \(result.longestExitRunWithoutFill)
                   resident memory             \((first?.residentKiB ?? 0) / 1024) MiB at \(Int(first?.seconds ?? 0)) s -> \((last?.residentKiB ?? 0) / 1024) MiB at \(Int(last?.seconds ?? 0)) s
                   journal + intent log        \((first?.journalBytes ?? 0) / 1024) KiB -> \((last?.journalBytes ?? 0) / 1024) KiB (\(Int(Double((last?.journalBytes ?? 0) - (first?.journalBytes ?? 0)) / 1024 / max(minutesRun - (first?.seconds ?? 0) / 60, 0.01))) KiB/min)
+                  journal rows per order      \(result.exchangeOrders == 0 ? 0 : round1(Double(result.journalRows) / Double(result.exchangeOrders))) (\(result.journalRows) rows: order entries, fills, position snapshots)
                   SIGTERM to exit             \(Int(result.sigtermSeconds * 1000)) ms (exit status \(result.exitStatus))
                   journal vs exchange         \(result.mismatches.isEmpty ? "equal: orders, fills, fees and the holding" : "\(result.mismatches.count) MISMATCHES")
                 """)

@@ -34,6 +34,8 @@ enum LiveSoakBenchmark {
         var longestExitRunWithoutFill = 0
         var exitIntents = 0
         var rejected = 0
+        /// Order journal entries and fill rows at the end.
+        var journalRows = 0
         var mismatches: [String] = []
         var summary = ""
     }
@@ -61,7 +63,7 @@ enum LiveSoakBenchmark {
         let pid = try spawn([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "live", "--exchange", "binance", "--symbols", "ETHUSDT",
                              "--endpoint", "loopback:\(exchange.port)", "--headless", "--trade", "--json", "--strategy", "drops",
                              "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=0.3",
-                             "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=0.02", "--param", "OrderSize=50", "--param", "AutoCancelBuy=1",
+                             "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=0.01", "--param", "StopLoss=-0.02", "--param", "OrderSize=50", "--param", "AutoCancelBuy=1",
                              "--keys", keys, "--db", database], output: output)
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
@@ -103,6 +105,7 @@ enum LiveSoakBenchmark {
         result.journalIntents = intents.count
         result.fills = journal.fills.count
         result.rejected = journal.orders.filter { $0.event == "rejected" }.count
+        result.journalRows = journal.orders.count + journal.fills.count + journal.positions.count
         for order in accepted where !intents.contains(order.clientOrderID) { result.mismatches.append("\(order.clientOrderID) is on the exchange but not journaled") }
         var byOrder: [String: [FillRow]] = [:]
         for fill in journal.fills { byOrder[fill.clientOrderID, default: []].append(fill) }
