@@ -549,6 +549,15 @@ public final class FakeExchange: @unchecked Sendable {
             let contract = query.split(separator: "&").first { $0.hasPrefix("contract=") }.map { String($0.dropFirst(9)) } ?? ""
             guard let body = market.gateFuturesDepthResponse(limit: 100, contract: contract) else { return (.serviceUnavailable, "{\"label\":\"SERVER_ERROR\",\"message\":\"no book yet\"}") }
             return (.ok, body)
+        case (.GET, _) where path.hasPrefix("/api/v4/spot/currency_pairs/"):
+            // Gate.io's ETH_USDT: prices to 2 decimals, amounts to 4, at least 0.0001
+            // ETH and 1 USDT an order.
+            let pair = String(path.dropFirst("/api/v4/spot/currency_pairs/".count))
+            guard market.symbols.contains(where: { GateDialect.pair($0) == pair }) else {
+                return (.badRequest, "{\"label\":\"INVALID_CURRENCY_PAIR\",\"message\":\"Invalid currency pair \(pair)\"}")
+            }
+            let base = pair.split(separator: "_").first.map(String.init) ?? pair
+            return (.ok, "{\"id\":\"\(pair)\",\"base\":\"\(base)\",\"quote\":\"USDT\",\"fee\":\"0.2\",\"min_base_amount\":\"0.0001\",\"min_quote_amount\":\"1\",\"amount_precision\":4,\"precision\":2,\"trade_status\":\"tradable\",\"sell_start\":0,\"buy_start\":0}")
         case (.GET, _) where path.hasPrefix("/api/v4/futures/usdt/contracts/"):
             let contract = String(path.dropFirst("/api/v4/futures/usdt/contracts/".count))
             guard market.symbols.contains(where: { GateDialect.pair($0) == contract }) else {

@@ -84,9 +84,45 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         }
     }
 
-    /// Gate.io's pair and contract details are not read yet: the kernel keeps the tick
-    /// and lot it infers from the market (docs/live.md says so).
-    public func symbolRules(symbol: String, at now: Timestamp) throws(OrderVenueFailure) -> SymbolRules? { nil }
+    /// The pair's details (spot `GET /spot/currency_pairs/{pair}`: `precision` and
+    /// `amount_precision` decimals, `min_base_amount`, `min_quote_amount`) or the
+    /// contract's (`GET /futures/usdt/contracts/{contract}`: `order_price_round`, whole
+    /// contracts of `quanto_multiplier`, `order_size_min` contracts). Public: not signed.
+    public func symbolRules(symbol: String, at now: Timestamp) throws(OrderVenueFailure) -> SymbolRules? {
+        let what = "exchange rules of \(symbol)"
+        let path = basePath + (multipliers == nil ? "/spot/currency_pairs/" : "/futures/usdt/contracts/") + symbol
+        let response: RESTClient.Response
+        do {
+            response = try connection.send(.GET, path: path, headers: [], timeout: .seconds(5))
+        } catch {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port) (\(error))")
+        }
+        guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] else {
+            throw refusal(response, what: what)
+        }
+        func decimal(_ key: String) -> Quantity? { (object[key] as? String).flatMap { try? Quantity(parsing: $0) } }
+        /// 10^-digits as a fixed-point step (digits above 8 are finer than Apogee keeps).
+        func step(_ digits: Int?) -> Int64 {
+            guard let digits, digits >= 0, digits <= 8 else { return 1 }
+            var units: Int64 = FixedPoint.unitsPerWhole
+            for _ in 0..<digits { units /= 10 }
+            return units
+        }
+        if let multipliers {
+            guard let multiplier = multipliers[symbol] ?? decimal("quanto_multiplier"), multiplier.units > 0 else {
+                throw OrderVenueFailure(description: "\(what): no quanto_multiplier in the contract's details")
+            }
+            var rules = SymbolRules(symbol: symbol, tickSize: Price(units: decimal("order_price_round")?.units ?? 0), stepSize: multiplier, fetchedAt: now)
+            let minimumContracts = (object["order_size_min"] as? Int).map(Int64.init) ?? 1
+            rules.minQuantity = Quantity(units: max(1, minimumContracts) * multiplier.units)
+            rules.reduceOnlyIgnoresMinNotional = true
+            return rules
+        }
+        var rules = SymbolRules(symbol: symbol, tickSize: Price(units: step(object["precision"] as? Int)), stepSize: Quantity(units: step(object["amount_precision"] as? Int)), fetchedAt: now)
+        rules.minQuantity = decimal("min_base_amount") ?? .zero
+        rules.minNotional = Money(units: decimal("min_quote_amount")?.units ?? 0)
+        return rules
+    }
 
     public func commissionRates(symbol: String) throws(OrderVenueFailure) -> FeeSchedule? { nil }
 
@@ -238,7 +274,12 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         // Our Timestamp is more than 60 s off the exchange's: measure the clock again.
         if label == "REQUEST_EXPIRED" { syncClock(samples: 3) }
         let message = object?["message"] as? String ?? response.body
-        return OrderVenueFailure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(label.map { ", \($0)" } ?? ""): \(message))"), label: label)
+        // 429: not carried out; the limiter knows until when.
+        var retryAt: Int64?
+        if response.status == 429 || response.status == 418 {
+            if case .wait(let until) = limiter.decision(at: Self.now()) { retryAt = until } else { retryAt = Self.now() + 1_000_000_000 }
+        }
+        return OrderVenueFailure(description: credentials.redact("\(what): the exchange refused it (HTTP \(response.status)\(label.map { ", \($0)" } ?? ""): \(message))"), label: label, retryAt: retryAt)
     }
 
     /// Nil when no answer came. Nothing is sent while a 429's window runs, and no new
@@ -247,9 +288,9 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
     private func request(_ method: HTTPMethod, _ path: String, query: String, body: String, what: @autoclosure () -> String) throws(OrderVenueFailure) -> RESTClient.Response? {
         switch limiter.decision(at: Self.now()) {
         case .wait(let until):
-            throw OrderVenueFailure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))")
+            throw OrderVenueFailure(description: "\(what()): not sent, the exchange asked to wait another \(max(1, (until - Self.now()) / 1_000_000)) ms (HTTP \(limiter.lastStatus ?? 429))", retryAt: until)
         case .slowDown where method == .POST && path == ordersPath:
-            throw OrderVenueFailure(description: "\(what()): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go")
+            throw OrderVenueFailure(description: "\(what()): not sent, \(limiter.usedWeight) of the endpoint's \(limiter.weightLimit) requests used (past \(Int(limiter.slowDownAt * 100)) %); only cancels and queries go", retryAt: Self.now() + 1_000_000_000)
         case .slowDown, .go:
             break
         }

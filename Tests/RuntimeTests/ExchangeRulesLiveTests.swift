@@ -1,7 +1,7 @@
+@testable import Runtime
 import FakeExchange
 import Foundation
 import MarketModel
-import Runtime
 import Storage
 import Strategies
 import Testing
@@ -41,7 +41,9 @@ struct ExchangeRulesLiveTests {
         for charged in fake.commissions where charged.amount > 0 {
             let parts = fills[charged.clientOrderID] ?? []
             let booked = charged.asset == "ETH" ? parts.reduce(Int64(0)) { $0 + $1.feeInBase } : parts.reduce(Int64(0)) { $0 + $1.fee }
-            #expect(abs(booked - charged.amount) <= Int64(parts.count), "\(charged.clientOrderID): journal \(booked), exchange \(charged.amount) \(charged.asset)")
+            // Exact when a pushed report carried the fill's own commission; an estimate
+            // at the account's rate (a rounding per fill apart) when a poll found it.
+            #expect(abs(booked - charged.amount) <= 2 * Int64(parts.count) + 2, "\(charged.clientOrderID): journal \(booked), exchange \(charged.amount) \(charged.asset)")
         }
         #expect(journal.fills.contains { $0.feeInBase > 0 })
         let held = outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0
@@ -82,38 +84,48 @@ struct ExchangeRulesLiveTests {
         #expect(accepted.contains { takeProfits.contains($0.clientOrderID) && $0.status == "FILLED" }, "a take profit filled")
     }
 
-    @Test("the take profit's cancel is answered 429, then 503, then taken: it ends cancelled after retries, and the stop loss that asked for it still sells the position")
-    func cancelRetriedThenStopLossActs() throws {
+    @Test("the take profit's cancel is answered 429, then 503, then taken: it ends cancelled after retries, and the panic sell that asked for it still sells the position")
+    func cancelRetriedThenPanicSellActs() throws {
         var faults = FakeExchangeFaults()
         faults.failCancels = [429, 503]
-        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account)
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 10, faults: faults, account: account)
         try fake.start()
         let database = try Support.scratchDirectory() + "/live.sqlite"
-        // Buys that cross the market (filled at once), a take profit far away, a stop
-        // 0.01 % under the entry: the first cancel is the take profit's, for the stop.
-        var parameters = HairTrigger.drops(buyPrice: 0.05, sellPrice: 3, orderSize: 50, penalty: 3600, autoCancelBuy: 0)
-        parameters.append(("StopLoss", .number(-0.01), "test"))
-        let outcome = try run(fake, parameters: parameters, database: database)
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: .loopback(port: fake.port), credentials: account, strategies: [], stopWhen: { false })
+        options.database = database
+        let engine = try LiveTradingEngine(options: options)
+        func pump(until done: () -> Bool, seconds: Double) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while !done(), Date() < deadline { engine.pump(waitingUpTo: 0.05) }
+        }
+        // A buy at the touch (it crosses: filled at once); the default exits rest a take profit.
+        pump(until: { engine.exclusively { engine.kernel.book(for: "ETHUSDT")?.bestAsk != nil } }, seconds: 20)
+        #expect(engine.user(.place(OrderIntent(symbol: "ETHUSDT", side: .buy, kind: .market, quantity: Quantity(units: 2_000_000)))) == nil)
+        pump(until: { engine.exclusively { engine.kernel.openOrders.contains { $0.request.origin == "exits:take-profit" && $0.status == .accepted } } }, seconds: 20)
+        let takeProfit = try #require(engine.exclusively { engine.kernel.openOrders.first { $0.request.origin == "exits:take-profit" } }, "the buy filled and its take profit rests")
+        // The trader's panic sell: the take profit must be cancelled first, and that
+        // cancel fails twice.
+        _ = engine.user(.panicSell(symbol: "ETHUSDT"))
+        pump(until: { engine.exclusively { engine.kernel.journal.count == 1 } }, seconds: 20)
+        let outcome = engine.finish()
         let (journal, _) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
-        let firstCancel = try #require(journal.orders.first { $0.event == "cancel-requested" })
-        #expect(firstCancel.origin == "exits:take-profit")
-        let rows = journal.orders.filter { $0.clientOrderID == firstCancel.clientOrderID }
+        let id = "s1-" + takeProfit.id.description
+        let rows = journal.orders.filter { $0.clientOrderID == id }
         let end = try #require(rows.last)
         #expect(end.event == "cancelled" && (end.reason ?? "").contains("after retries"), "\(rows.map { "\($0.event) \($0.reason ?? "")" })")
-        #expect(fake.acceptedOrders.first { $0.clientOrderID == firstCancel.clientOrderID }?.status == "CANCELED")
+        #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED")
         #expect(outcome.cancelFailures == 2)
         #expect(outcome.cancelsRetried == 1)
         #expect(outcome.cancelsPending == 0)
         // Cancel first, then the panic sell: it went out after the cancel was confirmed, and filled.
         let panic = try #require(journal.orders.first { $0.event == "intent" && $0.origin == "exits:panic-sell" })
         #expect(panic.timeNanoseconds >= end.timeNanoseconds)
-        #expect(outcome.kernel.journal.contains { $0.exitReason == "stop loss" }, "\(outcome.kernel.journal.map(\.exitReason)) \(journal.orders.map { "\($0.clientOrderID) \($0.origin) \($0.event) \($0.reason ?? "")" })")
-        // What the panic sell could not sell (under the lot) is dust: shown, not traded.
+        #expect(outcome.kernel.journal.first?.exitReason == "panic sell", "\(outcome.kernel.journal.map(\.exitReason))")
+        #expect(outcome.kernel.log.contains { $0.text.contains("cancel of") && $0.text.contains("failed") })
+        // What the panic sell could not sell (under the lot) is dust: no order for it.
         let left = outcome.kernel.account.position("ETHUSDT")?.absoluteQuantity ?? .zero
         #expect(left < Quantity(units: 10_000))
-        #expect(left.isZero || outcome.dust.count == 1)
-        #expect(!journal.orders.contains { $0.event == "intent" && $0.timeNanoseconds > panic.timeNanoseconds && $0.origin.hasPrefix("exits:") && $0.clientOrderID != panic.clientOrderID }, "no order for the dust")
-        #expect(outcome.kernel.log.contains { $0.text.contains("cancel of") && $0.text.contains("failed") })
+        #expect(!journal.orders.contains { $0.event == "intent" && $0.timeNanoseconds > panic.timeNanoseconds && $0.clientOrderID != panic.clientOrderID }, "no order for the dust")
     }
 
     @Test("a wrong API key: the session does not start, says the exchange's own code and message, and sends nothing")
