@@ -53,7 +53,7 @@ final class DirectSocket {
                 tls = try context.secure(descriptor, to: address)
             } catch {
                 Glibc.close(descriptor)
-                throw Failure(description: "\(place): TLS handshake failed: \(error.description)")
+                throw Failure(description: "\(place): TLS handshake failed: \(TLSFailureExplanation.isPlainTextServer(error.description) ? TLSFailureExplanation.explain(error.description) : error.description)")
             }
         }
     }

@@ -61,8 +61,8 @@ public final class MarketStreamSet: @unchecked Sendable {
     /// NIO's connection errors, in words a trader can act on.
     static func explain(_ error: Error) -> String {
         let text = "\(error)"
-        if text.contains("handshakeFailed") || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate") {
-            return "the TLS handshake failed, the server's certificate was not trusted (\(text)); for a test exchange with its own certificate, pass --ca-file"
+        if text.contains("handshakeFailed") || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate") || TLSFailureExplanation.isPlainTextServer(text) {
+            return TLSFailureExplanation.explain(text)
         }
         return text
     }

@@ -161,4 +161,20 @@ struct ExchangeRulesLiveTests {
         let held = outcome.kernel.account.position("ETHUSDT")?.quantity.units ?? 0
         #expect(abs(held - fake.holding(of: "ETHUSDT").units) <= Int64(journal.fills.count), "Apogee holds \(Quantity(units: held)), the exchange \(fake.holding(of: "ETHUSDT"))")
     }
+
+    @Test("https:// to a plain-text server: the session says the server does not speak TLS, not that its certificate is untrusted")
+    func tlsToPlainServer() throws {
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, account: account)
+        try fake.start()
+        let connection = try VenueConnection(venue: .binance, environment: .custom(ServiceAddress(tls: true, host: "127.0.0.1", port: fake.port)))
+        var options = LiveTradingSession.Options(symbols: ["ETHUSDT"], connection: connection, credentials: account, strategies: [], stopWhen: { true })
+        options.database = try Support.scratchDirectory() + "/live.sqlite"
+        do {
+            _ = try LiveTradingSession.run(options)
+            Issue.record("a TLS session started against a plain-text server")
+        } catch {
+            #expect(error.description.contains("does not speak TLS"), "\(error)")
+            #expect(!error.description.contains("not trusted"), "\(error)")
+        }
+    }
 }
