@@ -513,7 +513,7 @@ public final class FakeExchange: @unchecked Sendable {
         let path = String(uri.split(separator: "?").first ?? "")
         let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let gateFuturesPrivate = path.hasPrefix("/api/v4/futures/usdt/") && !path.hasPrefix("/api/v4/futures/usdt/order_book") && !path.hasPrefix("/api/v4/futures/usdt/contracts")
-        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" || path == "/api/v4/spot/accounts" || gateFuturesPrivate {
+        if path.hasPrefix("/api/v4/spot/orders") || path == "/api/v4/spot/countdown_cancel_all" || path == "/api/v4/spot/accounts" || path == "/api/v4/spot/fee" || gateFuturesPrivate {
             return orders.handleGate(method: method.rawValue, path: path, query: query, body: body, headers: headers)
         }
         let apiKey = headers["x-mbx-apikey"]

@@ -31,6 +31,10 @@ extension FakeOrders {
             return handleGateFutures(method: method, path: String(path.dropFirst("/api/v4/futures/usdt".count)), parameters: parameters, fields: fields, now: now)
         }
         switch method {
+        case "GET" where path == "/api/v4/spot/fee":
+            // The Gate dialect takes no commission on its fills (FakeExchangeRules holds
+            // Binance's only), and says so: the account's rates are zero.
+            return .respond(200, "{\"user_id\":1,\"taker_fee\":\"0\",\"maker_fee\":\"0\",\"gt_discount\":false,\"gt_taker_fee\":\"0\",\"gt_maker_fee\":\"0\",\"currency_pair\":\"\(parameters["currency_pair"] ?? "")\"}")
         case "GET" where path == "/api/v4/spot/accounts":
             let currency = parameters["currency"]
             let symbols = state.withLock { Set($0.orders.map(\.symbol)) }.sorted().filter { currency == nil || Self.baseAsset(of: $0) == currency }
@@ -83,6 +87,9 @@ extension FakeOrders {
     private func handleGateFutures(method: String, path: String, parameters: [String: String], fields: [String: Any], now: Int64) -> Answer {
         let multiplier = GateDialect.futuresMultiplier
         switch method {
+        case "GET" where path == "/fee":
+            let contract = parameters["contract"] ?? ""
+            return .respond(200, "{\"\(contract)\":{\"taker_fee\":\"0\",\"maker_fee\":\"0\"}}")
         case "POST" where path == "/orders":
             guard let contract = fields["contract"] as? String, let size = (fields["size"] as? NSNumber)?.int64Value, size != 0 else {
                 return .respond(400, gateError("INVALID_PARAM_VALUE", "contract and a size other than 0 are required"))

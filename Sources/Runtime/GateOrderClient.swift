@@ -124,7 +124,28 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         return rules
     }
 
-    public func commissionRates(symbol: String) throws(OrderVenueFailure) -> FeeSchedule? { nil }
+    /// The account's rates: spot `GET /spot/fee?currency_pair=` (`maker_fee`,
+    /// `taker_fee` as rates: 0.002 is 0.2 %), futures `GET /futures/usdt/fee?contract=`
+    /// (the contract's `maker_fee`, which may be negative: a rebate). Signed.
+    public func commissionRates(symbol: String) throws(OrderVenueFailure) -> FeeSchedule? {
+        let what = "commission rates of \(symbol)"
+        let futures = multipliers != nil
+        guard let response = try request(.GET, futures ? "/futures/usdt/fee" : "/spot/fee", query: futures ? "contract=\(symbol)" : "currency_pair=\(symbol)", body: "", what: what) else {
+            throw OrderVenueFailure(description: "\(what): no answer from \(host):\(port)")
+        }
+        guard response.status == 200, var object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] else {
+            throw refusal(response, what: what)
+        }
+        if futures { object = object[symbol] as? [String: Any] ?? [:] }
+        func rate(_ key: String) -> Int64? {
+            guard let units = (object[key] as? String).flatMap({ try? Quantity(parsing: $0) })?.units else { return nil }
+            return (units + (units >= 0 ? 50 : -50)) / 100
+        }
+        guard let maker = rate("maker_fee"), let taker = rate("taker_fee") else {
+            throw OrderVenueFailure(description: "\(what): unreadable answer: \(response.body.prefix(200))")
+        }
+        return FeeSchedule(makerPartsPerMillion: maker, takerPartsPerMillion: taker)
+    }
 
     public func configureFutures(symbol: String, leverage: Int, marginType: String) throws(OrderVenueFailure) {
         guard multipliers != nil else { return }
