@@ -63,21 +63,11 @@ public struct LiveTradingSummary: Sendable {
             out.endObject()
         }
         out.endArray()
-        out.beginArray("dust")
-        for line in outcome.dust { out.value(nil, line) }
-        out.endArray()
-        out.beginArray("needs_attention")
-        for line in outcome.attention { out.value(nil, line) }
-        out.endArray()
-        out.beginArray("reconciliation")
-        for line in outcome.reconciliation { out.value(nil, line) }
-        out.endArray()
-        out.beginArray("last_errors")
-        for line in outcome.lastErrors { out.value(nil, line) }
-        out.endArray()
-        out.beginArray("problems")
-        for line in problems { out.value(nil, line) }
-        out.endArray()
+        for (key, lines) in [("dust", outcome.dust), ("needs_attention", outcome.attention), ("reconciliation", outcome.reconciliation), ("last_errors", outcome.lastErrors), ("problems", problems)] {
+            out.beginArray(key)
+            for line in lines { out.value(nil, line) }
+            out.endArray()
+        }
         out.endObject()
         return out.text
     }

@@ -22,10 +22,7 @@ enum LiveIdleBenchmark {
         let folder = NSTemporaryDirectory() + "apogee-bench-idle-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"bench-key-0123456789\"\nsecret = \"bench-secret-0123456789\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = APICredentials(key: "bench-key-0123456789", secret: "bench-secret-0123456789")
+        let (keys, account) = try BenchChildProcess.keys(in: folder)
         var phases: [Phase] = []
         let files = file.split(separator: ",").map(String.init)
         var plan = [("quiet market (connected, no frames)", [files[0]], true), ("one symbol streaming at 1x, one silent", [files[0]], false)]
@@ -35,7 +32,7 @@ enum LiveIdleBenchmark {
             exchange.playsOnSubscribe = !quiet
             try exchange.start()
             defer { exchange.stop() }
-            let pid = try spawn([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "live", "--exchange", "binance", "--symbols", "ETHUSDT,BTCUSDT",
+            let pid = try BenchChildProcess.spawn([BenchChildProcess.executable, "live", "--exchange", "binance", "--symbols", "ETHUSDT,BTCUSDT",
                                  "--endpoint", "loopback:\(exchange.port)", "--headless", "--trade", "--strategy", "ema-reversal", "--keys", keys, "--db", folder + "/\(phases.count).sqlite"])
             defer {
                 kill(pid, SIGTERM)
@@ -61,19 +58,5 @@ enum LiveIdleBenchmark {
         // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { throw CocoaError(.fileReadCorruptFile) }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
-    static func spawn(_ arguments: [String]) throws -> pid_t {
-        var pid = pid_t()
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        defer { for pointer in cArguments { free(pointer) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        guard posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ) == 0 else { throw CocoaError(.executableLoad) }
-        return pid
     }
 }

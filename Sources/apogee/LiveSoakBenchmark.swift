@@ -44,10 +44,7 @@ enum LiveSoakBenchmark {
         let folder = NSTemporaryDirectory() + "apogee-bench-soak-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let keys = folder + "/keys.toml"
-        try "[binance]\nkey = \"bench-key-0123456789\"\nsecret = \"bench-secret-0123456789\"\n".write(toFile: keys, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys)
-        let account = APICredentials(key: "bench-key-0123456789", secret: "bench-secret-0123456789")
+        let (keys, account) = try BenchChildProcess.keys(in: folder)
         var result = Result()
         var faults = FakeExchangeFaults()
         faults.randomFaultRate = faultRate
@@ -60,7 +57,7 @@ enum LiveSoakBenchmark {
         defer { exchange.stop() }
         let database = folder + "/soak.sqlite"
         let output = folder + "/summary.json"
-        let pid = try spawn([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "live", "--exchange", "binance", "--symbols", "ETHUSDT",
+        let pid = try BenchChildProcess.spawn([BenchChildProcess.executable, "live", "--exchange", "binance", "--symbols", "ETHUSDT",
                              "--endpoint", "loopback:\(exchange.port)", "--headless", "--trade", "--json", "--strategy", "drops",
                              "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=0.3",
                              "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=0.01", "--param", "StopLoss=-0.02", "--param", "OrderSize=50", "--param", "AutoCancelBuy=1",
@@ -151,19 +148,5 @@ enum LiveSoakBenchmark {
     static func intentLogBytes(_ folder: String) -> Int64 {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.contains("intents") }.reduce(Int64(0)) { $0 + bytes(folder + "/" + $1) }
-    }
-
-    static func spawn(_ arguments: [String], output: String) throws -> pid_t {
-        var pid = pid_t()
-        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        cArguments.append(nil)
-        defer { for pointer in cArguments { free(pointer) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        guard posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ) == 0 else { throw CocoaError(.executableLoad) }
-        return pid
     }
 }
