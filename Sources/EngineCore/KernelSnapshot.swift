@@ -39,6 +39,8 @@ public struct KernelSnapshot: Sendable {
         public var lastDetect: Detection?
         public var trades: Int
         public var netPnL: Money
+        /// Entries held back after a refusal (the strategy's backoff).
+        public var entriesHeldBack = 0
     }
 
     public var time: Timestamp
@@ -89,7 +91,7 @@ extension TradingKernel {
             },
             openOrders: openOrders,
             strategies: slots.map { slot in
-                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, lastDetect: slot.lastDetect, trades: slot.trades, netPnL: slot.netPnL)
+                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, lastDetect: slot.lastDetect, trades: slot.trades, netPnL: slot.netPnL, entriesHeldBack: slot.entriesHeldBack)
             },
             recentTrades: Array(journal.suffix(20)),
             log: Array(log.suffix(50)))

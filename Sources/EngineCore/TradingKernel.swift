@@ -212,9 +212,17 @@ public struct TradingKernel: Sendable {
             }
             switch intent {
             case .place(let order):
+                // A strategy whose entry was refused lately waits before the next one:
+                // asking again on every trade would flood the journal (and, rejected by
+                // the exchange, the exchange).
+                if !order.reduceOnly, !slots[slot].entryBackoff.isEmpty, slots[slot].entryWaits(on: order.symbol, at: now.nanoseconds) {
+                    slots[slot].entriesHeldBack += 1
+                    continue
+                }
                 let id = send(order, origin: origin, effects: &effects)
                 if orders[id]?.status == .denied {
                     slots[slot].ordersDenied += 1
+                    if !order.reduceOnly { slots[slot].entryRefused(on: order.symbol, at: now.nanoseconds) }
                 } else {
                     slots[slot].ordersPlaced += 1
                 }
@@ -378,6 +386,7 @@ public struct TradingKernel: Sendable {
         case .accepted:
             risk.orderSucceeded()
             if let symbol = exitOrders[id] { exits[symbol]?.orderAccepted(id) }
+            if let slot = slotIndex[order.request.origin], !slots[slot].entryBackoff.isEmpty { slots[slot].entryBackoff[order.request.symbol] = nil }
         case .filled(let fill):
             risk.orderSucceeded()
             bookFill(fill, origin: order.request.origin, effects: &effects)
@@ -385,6 +394,8 @@ public struct TradingKernel: Sendable {
             write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)
             if let symbol = exitOrders[id], let attention = exits[symbol]?.refused(because: reason, at: now) {
                 raiseAttention(symbol, order: id, reason: attention, effects: &effects)
+            } else if !order.request.reduceOnly, let slot = slotIndex[order.request.origin] {
+                slots[slot].entryRefused(on: order.request.symbol, at: now.nanoseconds)
             }
             if let reason = risk.orderRejected() { halt(because: reason, effects: &effects) }
         case .cancelled, .expired, .denied:

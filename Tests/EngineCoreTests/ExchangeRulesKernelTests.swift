@@ -92,6 +92,22 @@ struct ExchangeRulesKernelTests {
         #expect(denials >= 2)
     }
 
+    @Test("an entry the risk gate denies is not asked for again on every trade: the strategy waits 1 s, 2 s, 4 s …, and the waits are counted, not journaled")
+    func deniedEntryBacksOff() throws {
+        var risk = RiskSettings()
+        risk.priceBandPercent = 1
+        var engine = TradingKernel(configuration: KernelConfiguration(account: .spot, initialCash: money("10000"), risk: risk, marketKind: .spot), strategies: [EagerStrategy()])
+        _ = engine.handle(snapshot(bid: "99.99", ask: "100.01"))
+        var denials = 0
+        for step in 0..<800 {
+            let effects = engine.handle(tradeInput("100", 1 + Double(step) * 0.01))
+            denials += effects.filter { if case .record(.order(.denied)) = $0 { return true } else { return false } }.count
+        }
+        // 800 trades over 8 s: denied at 1, 2, 4 and 8 s, not 800 times.
+        #expect(denials >= 3 && denials <= 4, "\(denials) denials")
+        #expect(engine.snapshot(depth: 1).strategies.first?.entriesHeldBack ?? 0 >= 790)
+    }
+
     @Test("orders are fitted to the exchange's grid: a buy's price rounded down to the tick, a sell's up, quantities down to the lot")
     func fittedToTheGrid() throws {
         var engine = kernel(ScriptedStrategy(script: [buy("0.12345678", at: "100.0049")]))
@@ -183,6 +199,17 @@ struct ExchangeRulesKernelTests {
                 if side == .buy { #expect(sent.units <= priceUnits) } else { #expect(sent.units >= priceUnits) }
             }
         }
+    }
+}
+
+/// A strategy that asks for an entry 5 % under the market on every trade.
+struct EagerStrategy: Strategy {
+    let name = "eager"
+    var exits = ExitSettings()
+    var filters: StrategyFilters = .none
+    mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
+        guard case .market(.trade(let trade)) = input else { return [] }
+        return [.place(OrderIntent(symbol: trade.symbol, side: .buy, kind: .limit(Price(units: trade.price.units / 100 * 95)), quantity: Quantity(units: 1_000_000)))]
     }
 }
 
