@@ -86,6 +86,10 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private var silences = 0
     /// How long without a market frame before the session says so.
     static let silenceLimit: Int64 = 10_000_000_000
+    /// When the exchange's rules and the account's rates were last read; they are read
+    /// again every ``rulesRefreshInterval`` (exchanges change ticks and fee tiers).
+    private var rulesReadAt = LiveTradingEngine.now()
+    static let rulesRefreshInterval: Int64 = 3_600_000_000_000
     /// What the terminal draws around the kernel (prices, tape, candles, equity).
     var history = ScreenHistory()
     private var finished = false
@@ -347,6 +351,10 @@ public final class LiveTradingEngine: @unchecked Sendable {
             poll()
         }
         retryDue(at: current)
+        if current - rulesReadAt >= Self.rulesRefreshInterval {
+            rulesReadAt = current
+            refreshRules(at: current)
+        }
         if !silent, current - lastFrameAt >= Self.silenceLimit {
             silent = true
             silences += 1
@@ -365,6 +373,25 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// How often open orders are queried by client id: every 100 ms, or with the
     /// user-data stream taken, once a second as its safety net.
     private var pollInterval: Int64 { userData?.isSubscribed == true ? 1_000_000_000 : 100_000_000 }
+
+    /// The exchange's rules and the account's rates, read again; a failure keeps the
+    /// ones known (with a warning), it does not stop trading.
+    private func refreshRules(at current: Int64) {
+        for symbol in options.symbols {
+            do throws(OrderVenueFailure) {
+                if let rules = try client.symbolRules(symbol: symbol, at: Timestamp(nanoseconds: current)), rules != kernel.rules(for: symbol).map({ var known = $0; known.fetchedAt = rules.fetchedAt; return known }) {
+                    kernel.handle(.rules(rules), into: &effects)
+                }
+                if let rates = try client.commissionRates(symbol: symbol), rates != fees[symbol] {
+                    fees[symbol] = rates
+                    note(.info, "\(symbol) commission now: maker \(Double(rates.makerPartsPerMillion) / 1e4) %, taker \(Double(rates.takerPartsPerMillion) / 1e4) %")
+                }
+            } catch {
+                note(.warning, "\(symbol): the exchange's rules or rates could not be read again (\(error)); the ones read before stay")
+            }
+        }
+        drainEffects()
+    }
 
     /// USD-M and Gate.io spot: re-arms the exchange's countdown cancel-all every third of its time.
     private func armCountdown(at current: Int64) {
@@ -487,10 +514,11 @@ public final class LiveTradingEngine: @unchecked Sendable {
         let pending = retries.cancels.isEmpty ? "" : ", \(retries.cancels.count) CANCEL\(retries.cancels.count == 1 ? "" : "S") PENDING"
         let held = retries.held.isEmpty ? "" : ", \(retries.held.count) held for the rate"
         let quiet = silent ? ", NO MARKET DATA" : ""
+        let attention = kernel.attention.isEmpty ? "" : ", NEEDS ATTENTION: " + kernel.attention.map(\.symbol).joined(separator: " ")
         let connection: String = status.drops == 0 ? state : "\(state) (\(status.drops) drop\(status.drops == 1 ? "" : "s"))"
         let rate: String = client.rateStatus
         let clock: String = client.clockStatus
-        return "\(connection), \(rate), \(clock)\(stream)\(countdown)\(pending)\(held)\(quiet)"
+        return "\(connection), \(rate), \(clock)\(stream)\(countdown)\(pending)\(held)\(quiet)\(attention)"
     }
 
     public var reconciliationLines: [String] { reconciliation }
