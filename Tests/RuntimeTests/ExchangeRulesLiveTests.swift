@@ -177,4 +177,28 @@ struct ExchangeRulesLiveTests {
             #expect(!error.description.contains("not trusted"), "\(error)")
         }
     }
+
+    @Test("an entry filling in parts: while what is held is under the exchange's minimum notional it is dust, and no take profit is placed for it; one goes out once the holding can be sold")
+    func partialFillUnderMinimumNotional() throws {
+        var faults = FakeExchangeFaults()
+        faults.partialFills = true
+        var rules = FakeExchangeRules()
+        rules.spotMinNotional = Money(whole: 40)
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 30, faults: faults, account: account, rules: rules)
+        try fake.start()
+        let database = try Support.scratchDirectory() + "/live.sqlite"
+        // 50 USDT buys: the first part (half) is worth about 25 USDT, under the 40 minimum.
+        let outcome = try run(fake, parameters: HairTrigger.drops(buyPrice: 0.05, sellPrice: 0.02, orderSize: 50, autoCancelBuy: 0), database: database)
+        let (journal, _) = try JournalConsistency.check(fake, outcome, database: database, symbol: "ETHUSDT")
+        #expect(!journal.orders.contains { $0.event == "rejected" && ($0.reason ?? "").contains("NOTIONAL") }, "nothing under the minimum reached the exchange")
+        let parts = journal.fills.sorted { $0.timeNanoseconds < $1.timeNanoseconds }
+        #expect(parts.count >= 2, "the entry filled in parts")
+        #expect(outcome.kernel.log.contains { $0.text.contains("dust") }, "the small holding was shown as dust")
+        // Every take profit went out for a holding worth at least the minimum.
+        for order in journal.orders where order.event == "intent" && order.origin == "exits:take-profit" {
+            let held = parts.filter { $0.timeNanoseconds <= order.timeNanoseconds }.reduce(Int64(0)) { $0 + ($1.side == "buy" ? $1.quantity - $1.feeInBase : -$1.quantity) }
+            let worth = Money.notional(Price(units: order.price ?? 0), Quantity(units: held))
+            #expect(worth >= Money(whole: 40), "take profit \(order.clientOrderID) for a holding of \(Quantity(units: held)) worth \(worth)")
+        }
+    }
 }
