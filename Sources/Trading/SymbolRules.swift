@@ -72,44 +72,50 @@ public struct SymbolRules: Hashable, Sendable {
     /// (under the lot minimum or the minimum notional once rounded down to the lot):
     /// dust, which is shown and not traded.
     public func isDust(_ quantity: Quantity, at price: Price, reduceOnly: Bool) -> Bool {
-        guard let violation = check(price: self.price(price, for: .sell), quantity: self.quantity(quantity), reduceOnly: reduceOnly, reference: nil) else { return false }
-        return violation.filter == "LOT_SIZE" || violation.filter == "NOTIONAL"
+        let filter = brokenFilter(price: self.price(price, for: .sell), quantity: self.quantity(quantity), reduceOnly: reduceOnly, reference: nil)
+        return filter == "LOT_SIZE" || filter == "NOTIONAL"
     }
 
-    /// The filter a limit order at `price` for `quantity` breaks, if any. Both are
-    /// expected on the grid already (``price(_:for:)``, ``quantity(_:)``); `reference`
-    /// is the price the percent band is measured from.
-    public func check(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> Violation? {
-        if quantity.units <= 0 || quantity < minQuantity {
-            return Violation(filter: "LOT_SIZE", message: "\(symbol): quantity \(quantity) is under the minimum \(minQuantity) (step \(stepSize))")
-        }
-        if let maxQuantity, quantity > maxQuantity {
-            return Violation(filter: "LOT_SIZE", message: "\(symbol): quantity \(quantity) is over the maximum \(maxQuantity)")
-        }
-        if stepSize.units > 1, quantity.units % stepSize.units != 0 {
-            return Violation(filter: "LOT_SIZE", message: "\(symbol): quantity \(quantity) is not a multiple of the step \(stepSize)")
-        }
-        if price.units <= 0 || price < minPrice {
-            return Violation(filter: "PRICE_FILTER", message: "\(symbol): price \(price) is under the minimum \(minPrice)")
-        }
-        if tickSize.units > 1, price.units % tickSize.units != 0 {
-            return Violation(filter: "PRICE_FILTER", message: "\(symbol): price \(price) is not on the tick \(tickSize)")
-        }
-        if minNotional.units > 0, !(reduceOnly && reduceOnlyIgnoresMinNotional) {
-            let notional = Money.notional(price, quantity)
-            if notional < minNotional {
-                return Violation(filter: "NOTIONAL", message: "\(symbol): \(quantity) at \(price) is worth \(notional.roundedText(fractionDigits: 4)), under the minimum \(minNotional.roundedText(fractionDigits: 4))")
-            }
-        }
+    /// The name of the filter a limit order at `price` for `quantity` breaks, if any,
+    /// without writing out why (the kernel asks this on hot paths). Both are expected on
+    /// the grid already (``price(_:for:)``, ``quantity(_:)``); `reference` is the price
+    /// the percent band is measured from.
+    public func brokenFilter(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> String? {
+        if quantity.units <= 0 || quantity < minQuantity { return "LOT_SIZE" }
+        if let maxQuantity, quantity > maxQuantity { return "LOT_SIZE" }
+        if stepSize.units > 1, quantity.units % stepSize.units != 0 { return "LOT_SIZE" }
+        if price.units <= 0 || price < minPrice { return "PRICE_FILTER" }
+        if tickSize.units > 1, price.units % tickSize.units != 0 { return "PRICE_FILTER" }
+        if minNotional.units > 0, !(reduceOnly && reduceOnlyIgnoresMinNotional), Money.notional(price, quantity) < minNotional { return "NOTIONAL" }
         if let reference, reference.units > 0 {
             let ratio = Double(price.units) / Double(reference.units)
-            if let up = percentUp, ratio > up {
-                return Violation(filter: "PERCENT_PRICE", message: "\(symbol): price \(price) is over \(up)× the reference \(reference)")
-            }
-            if let down = percentDown, ratio < down {
-                return Violation(filter: "PERCENT_PRICE", message: "\(symbol): price \(price) is under \(down)× the reference \(reference)")
-            }
+            if let up = percentUp, ratio > up { return "PERCENT_PRICE" }
+            if let down = percentDown, ratio < down { return "PERCENT_PRICE" }
         }
         return nil
+    }
+
+    /// The filter a limit order breaks, with why in words, if it breaks one.
+    public func check(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> Violation? {
+        guard let filter = brokenFilter(price: price, quantity: quantity, reduceOnly: reduceOnly, reference: reference) else { return nil }
+        let message: String
+        switch filter {
+        case "LOT_SIZE":
+            if let maxQuantity, quantity > maxQuantity {
+                message = "\(symbol): quantity \(quantity) is over the maximum \(maxQuantity)"
+            } else if quantity.units > 0, quantity >= minQuantity {
+                message = "\(symbol): quantity \(quantity) is not a multiple of the step \(stepSize)"
+            } else {
+                message = "\(symbol): quantity \(quantity) is under the minimum \(minQuantity) (step \(stepSize))"
+            }
+        case "PRICE_FILTER":
+            message = price.units <= 0 || price < minPrice ? "\(symbol): price \(price) is under the minimum \(minPrice)" : "\(symbol): price \(price) is not on the tick \(tickSize)"
+        case "NOTIONAL":
+            message = "\(symbol): \(quantity) at \(price) is worth \(Money.notional(price, quantity).roundedText(fractionDigits: 4)), under the minimum \(minNotional.roundedText(fractionDigits: 4))"
+        default:
+            let ratio = reference.map { Double(price.units) / Double(max($0.units, 1)) } ?? 1
+            message = ratio > 1 ? "\(symbol): price \(price) is over \(percentUp ?? 0)× the reference \(reference ?? .zero)" : "\(symbol): price \(price) is under \(percentDown ?? 0)× the reference \(reference ?? .zero)"
+        }
+        return Violation(filter: filter, message: message)
     }
 }
