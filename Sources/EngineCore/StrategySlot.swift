@@ -29,7 +29,7 @@ struct StrategySlot: Sendable {
     /// An entry on `symbol` was refused at `now`: the next waits 1 s, 2 s, 4 s … 30 s.
     mutating func entryRefused(on symbol: String, at now: Int64) {
         let refusals = (entryBackoff[symbol]?.refusals ?? 0) + 1
-        entryBackoff[symbol] = (now + min(ExitManager.firstRetryDelay << min(refusals - 1, 30), ExitManager.maximumRetryDelay), refusals)
+        entryBackoff[symbol] = (now + Backoff.refusedOrder.delay(after: refusals), refusals)
     }
 
     /// Whether an entry on `symbol` must wait at `now`.

@@ -379,8 +379,11 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private func refreshRules(at current: Int64) {
         for symbol in options.symbols {
             do throws(OrderVenueFailure) {
-                if let rules = try client.symbolRules(symbol: symbol, at: Timestamp(nanoseconds: current)), rules != kernel.rules(for: symbol).map({ var known = $0; known.fetchedAt = rules.fetchedAt; return known }) {
-                    kernel.handle(.rules(rules), into: &effects)
+                if let rules = try client.symbolRules(symbol: symbol, at: Timestamp(nanoseconds: current)) {
+                    // Told to the kernel (and logged) only when they changed.
+                    var known = kernel.rules(for: symbol)
+                    known?.fetchedAt = rules.fetchedAt
+                    if rules != known { kernel.handle(.rules(rules), into: &effects) }
                 }
                 if let rates = try client.commissionRates(symbol: symbol), rates != fees[symbol] {
                     fees[symbol] = rates
@@ -673,8 +676,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 failure = error
             }
         }
-        let attempts = (retries.cancels.first { $0.id == id }?.attempts ?? 0) + 1
-        if retries.cancelFailed(id, symbol: symbol, error: failure.description, retryAt: failure.retryAt, now: Self.now()) {
+        let attempts = retries.cancelFailed(id, symbol: symbol, error: failure.description, retryAt: failure.retryAt, now: Self.now())
+        if attempts == 1 {
             note(.warning, "cancel of \(exchangeID(id)) on \(symbol) failed: \(failure.description); tried again until the exchange confirms")
         } else if attempts % 10 == 0 {
             note(.error, "cancel of \(exchangeID(id)) on \(symbol) still failing after \(attempts) attempts: \(failure.description)")
@@ -686,18 +689,18 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// Still open on the exchange, the cancel is tried again.
     private func settle(_ id: ClientOrderID, symbol: String, _ state: ExchangeOrderState, at time: Timestamp) {
         bookExecuted(id, total: state.executedQuantity, quote: state.executedQuote, price: nil)
-        switch state.status {
-        case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH":
+        switch ExchangeOrderState.end(of: state.status) {
+        case .cancelled:
             let retried = retries.isCancelPending(id)
             retries.cancelSettled(id)
             if kernel.order(id)?.isOpen == true { record(.cancelled(id, time: time, reason: retried ? "cancelled after retries" : "cancelled by request")) }
-        case "REJECTED":
+        case .rejected:
             retries.cancelSettled(id)
             if kernel.order(id)?.isOpen == true { record(.rejected(id, time: time, reason: "rejected by the exchange")) }
-        case "FILLED":
+        case .filled:
             retries.cancelSettled(id)
-        default:
-            _ = retries.cancelFailed(id, symbol: symbol, error: "the order is still \(state.status) after the cancel", retryAt: nil, now: Self.now())
+        case nil:
+            retries.cancelFailed(id, symbol: symbol, error: "the order is still \(state.status) after the cancel", retryAt: nil, now: Self.now())
         }
     }
 
@@ -742,15 +745,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
             fillsPushed += 1
             drainEffects()
         }
-        switch report.status {
-        case "CANCELED", "EXPIRED", "REJECTED", "EXPIRED_IN_MATCH":
-            guard kernel.order(id)?.isOpen == true else { return }
-            let reason = report.status == "REJECTED" ? "rejected by the exchange: \(report.rejectReason ?? "-")" : "\(report.status.lowercased()) on the exchange"
-            record(report.status == "REJECTED" ? .rejected(id, time: time, reason: reason) : .cancelled(id, time: time, reason: reason))
-            drainEffects()
-        default:
-            break
-        }
+        endOnTheExchange(id, status: report.status, detail: report.rejectReason, at: time)
     }
 
     /// Books what an order executed beyond what the kernel has (the exchange's
@@ -800,18 +795,11 @@ public final class LiveTradingEngine: @unchecked Sendable {
         } else if configuration.account.kind == .spot, order.request.side == .buy {
             // Spot exchanges take a buy's fee out of the coin bought: what is held, and
             // so what an exit may sell, is the quantity less the fee.
-            fill.feeInBase = Self.feeInCoin(quantity, partsPerMillion: liquidity == .maker ? rates.makerPartsPerMillion : rates.takerPartsPerMillion)
+            fill.feeInBase = rates.feeInCoin(on: quantity, as: liquidity)
             fill.fee = .notional(price, fill.feeInBase)
         }
         record(.filled(fill))
         return true
-    }
-
-    /// A fee in the coin: `quantity` × the rate, rounded up to 10⁻⁸ (an estimate that
-    /// is never smaller than the exchange's, so a sell never exceeds what is held).
-    static func feeInCoin(_ quantity: Quantity, partsPerMillion: Int64) -> Quantity {
-        let product = Int128(quantity.units) * Int128(partsPerMillion)
-        return Quantity(units: Int64((product + 999_999) / 1_000_000))
     }
 
     /// Fills by polling: an order's executed quantity grew since the last look.
@@ -843,17 +831,23 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 drainEffects()
             }
             // An end the pushed reports did not bring (a lost event, no stream).
-            guard kernel.order(order.id)?.isOpen == true, !retries.isCancelPending(order.id) else { continue }
-            switch state.status {
-            case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH":
-                record(.cancelled(order.id, time: time, reason: "\(state.status.lowercased()) on the exchange"))
-                drainEffects()
-            case "REJECTED":
-                record(.rejected(order.id, time: time, reason: "rejected by the exchange"))
-                drainEffects()
-            default:
-                break
-            }
+            if !retries.isCancelPending(order.id) { endOnTheExchange(order.id, status: state.status, detail: nil, at: time) }
         }
+    }
+
+    /// An order that ended on the exchange without Apogee asking (a cancel from
+    /// elsewhere, the countdown, an expiry, a rejection) told to the kernel, once; its
+    /// fills are booked before.
+    private func endOnTheExchange(_ id: ClientOrderID, status: String, detail: String?, at time: Timestamp) {
+        guard kernel.order(id)?.isOpen == true else { return }
+        switch ExchangeOrderState.end(of: status) {
+        case .cancelled:
+            record(.cancelled(id, time: time, reason: "\(status.lowercased()) on the exchange"))
+        case .rejected:
+            record(.rejected(id, time: time, reason: "rejected by the exchange: \(detail ?? "-")"))
+        case .filled, nil:
+            return
+        }
+        drainEffects()
     }
 }

@@ -34,13 +34,8 @@ struct OrderRetries {
     private(set) var cancelFailures = 0
     private(set) var cancelsRetried = 0
 
-    static let firstCancelRetry: Int64 = 250_000_000
-    static let longestCancelRetry: Int64 = 10_000_000_000
-
-    /// The wait before attempt `attempts + 1` of a cancel.
-    static func cancelDelay(afterAttempts attempts: Int) -> Int64 {
-        min(firstCancelRetry << min(max(attempts - 1, 0), 20), longestCancelRetry)
-    }
+    /// The wait before the next attempt of a failing cancel: 0.25 s, 0.5 s … 10 s.
+    static let cancelBackoff = Backoff(first: 250_000_000, longest: 10_000_000_000)
 
     /// The earliest time something is due (the pump wakes for it).
     var nextDue: Int64? {
@@ -89,18 +84,19 @@ struct OrderRetries {
     // MARK: - Cancels
 
     /// A cancel attempt failed: it is tried again at `retryAt` (the exchange's wait)
-    /// or after the backoff. True on the cancel's first failure.
-    mutating func cancelFailed(_ id: ClientOrderID, symbol: String, error: String, retryAt: Int64?, now: Int64) -> Bool {
+    /// or after the backoff. Returns how many attempts of it failed so far (1: the first).
+    @discardableResult
+    mutating func cancelFailed(_ id: ClientOrderID, symbol: String, error: String, retryAt: Int64?, now: Int64) -> Int {
         cancelFailures += 1
         if let index = cancels.firstIndex(where: { $0.id == id }) {
             cancels[index].attempts += 1
             cancels[index].lastError = error
-            cancels[index].due = max(retryAt ?? 0, now + Self.cancelDelay(afterAttempts: cancels[index].attempts))
-            return false
+            cancels[index].due = max(retryAt ?? 0, now + Self.cancelBackoff.delay(after: cancels[index].attempts))
+            return cancels[index].attempts
         }
         cancelsRetried += 1
-        cancels.append(PendingCancel(id: id, symbol: symbol, due: max(retryAt ?? 0, now + Self.cancelDelay(afterAttempts: 1)), attempts: 1, lastError: error))
-        return true
+        cancels.append(PendingCancel(id: id, symbol: symbol, due: max(retryAt ?? 0, now + Self.cancelBackoff.delay(after: 1)), attempts: 1, lastError: error))
+        return 1
     }
 
     /// The cancels due for another attempt.

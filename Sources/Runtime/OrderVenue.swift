@@ -64,6 +64,25 @@ public struct ExchangeOrderState: Sendable, Equatable {
     /// prices each newly booked part by it instead of by the order's limit.
     public var executedQuote: String? = nil
 
+    /// How an order ended on the exchange.
+    public enum End: Sendable {
+        case filled
+        /// Cancelled or expired (by us, the countdown, the trader elsewhere, its time).
+        case cancelled
+        case rejected
+    }
+
+    /// How an order with this status ended; nil while it is open (NEW,
+    /// PARTIALLY_FILLED, PENDING_CANCEL …).
+    public static func end(of status: String) -> End? {
+        switch status {
+        case "FILLED": return .filled
+        case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH": return .cancelled
+        case "REJECTED": return .rejected
+        default: return nil
+        }
+    }
+
     /// Average price × executed quantity as a quote amount (8 decimals), nil when
     /// either is unreadable or nothing executed.
     public static func quote(averagePrice: String?, executed: String?) -> String? {

@@ -63,9 +63,6 @@ public struct ExitManager: Sendable {
 
     /// Refusals in a row before the position needs the trader.
     public static let failureLimit = 5
-    /// The first wait after a refusal; each further refusal doubles it, up to the cap.
-    public static let firstRetryDelay: Int64 = 1_000_000_000
-    public static let maximumRetryDelay: Int64 = 30_000_000_000
 
     public init(symbol: String, settings: ExitSettings, entryTime: Timestamp, takeProfitPrice: Price? = nil) {
         self.symbol = symbol
@@ -110,8 +107,7 @@ public struct ExitManager: Sendable {
     @discardableResult
     public mutating func refused(because reason: String, at now: Timestamp) -> String? {
         failures += 1
-        let delay = min(Self.firstRetryDelay << min(failures - 1, 30), Self.maximumRetryDelay)
-        retryAt = Timestamp(nanoseconds: now.nanoseconds + delay)
+        retryAt = Timestamp(nanoseconds: now.nanoseconds + Backoff.refusedOrder.delay(after: failures))
         guard failures >= Self.failureLimit, attention == nil else { return nil }
         attention = "\(symbol): \(failures) exit orders refused in a row (last: \(reason)); no exit order is placed until the trader acts"
         return attention

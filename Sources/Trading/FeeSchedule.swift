@@ -1,3 +1,5 @@
+import MarketModel
+
 /// Who provided liquidity in a fill.
 public enum Liquidity: String, Sendable, Hashable {
     /// The order rested in the book and was hit.
@@ -23,5 +25,13 @@ public struct FeeSchedule: Hashable, Sendable {
     /// The fee on `notional` for the given side of the liquidity.
     public func fee(on notional: Money, as liquidity: Liquidity) -> Money {
         notional.scaled(partsPerMillion: liquidity == .maker ? makerPartsPerMillion : takerPartsPerMillion)
+    }
+
+    /// The fee on a spot buy of `quantity` taken out of the coin bought, rounded up to
+    /// 10⁻⁸: an estimate never smaller than the exchange's, so a sell of what is left
+    /// never exceeds what is held.
+    public func feeInCoin(on quantity: Quantity, as liquidity: Liquidity) -> Quantity {
+        let rate = liquidity == .maker ? makerPartsPerMillion : takerPartsPerMillion
+        return Quantity(units: Int64((Int128(quantity.units) * Int128(rate) + 999_999) / 1_000_000))
     }
 }

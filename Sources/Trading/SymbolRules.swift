@@ -44,12 +44,19 @@ public struct SymbolRules: Hashable, Sendable {
         self.fetchedAt = fetchedAt
     }
 
-    /// Which filter an order breaks, and how, in the exchange's own filter names.
+    /// A filter, by the exchange's own name for it.
+    public enum Filter: String, Hashable, Sendable {
+        case lotSize = "LOT_SIZE"
+        case priceFilter = "PRICE_FILTER"
+        case notional = "NOTIONAL"
+        case percentPrice = "PERCENT_PRICE"
+    }
+
+    /// Which filter an order breaks, and how.
     public struct Violation: Error, Hashable, Sendable, CustomStringConvertible {
-        /// LOT_SIZE, NOTIONAL, PRICE_FILTER, PERCENT_PRICE, MAX_NUM_ORDERS.
-        public var filter: String
+        public var filter: Filter
         public var message: String
-        public var description: String { "\(filter): \(message)" }
+        public var description: String { "\(filter.rawValue): \(message)" }
     }
 
     /// `price` on the tick grid, rounded down for a buy and up for a sell.
@@ -73,24 +80,24 @@ public struct SymbolRules: Hashable, Sendable {
     /// dust, which is shown and not traded.
     public func isDust(_ quantity: Quantity, at price: Price, reduceOnly: Bool) -> Bool {
         let filter = brokenFilter(price: self.price(price, for: .sell), quantity: self.quantity(quantity), reduceOnly: reduceOnly, reference: nil)
-        return filter == "LOT_SIZE" || filter == "NOTIONAL"
+        return filter == .lotSize || filter == .notional
     }
 
     /// The name of the filter a limit order at `price` for `quantity` breaks, if any,
     /// without writing out why (the kernel asks this on hot paths). Both are expected on
     /// the grid already (``price(_:for:)``, ``quantity(_:)``); `reference` is the price
     /// the percent band is measured from.
-    public func brokenFilter(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> String? {
-        if quantity.units <= 0 || quantity < minQuantity { return "LOT_SIZE" }
-        if let maxQuantity, quantity > maxQuantity { return "LOT_SIZE" }
-        if stepSize.units > 1, quantity.units % stepSize.units != 0 { return "LOT_SIZE" }
-        if price.units <= 0 || price < minPrice { return "PRICE_FILTER" }
-        if tickSize.units > 1, price.units % tickSize.units != 0 { return "PRICE_FILTER" }
-        if minNotional.units > 0, !(reduceOnly && reduceOnlyIgnoresMinNotional), Money.notional(price, quantity) < minNotional { return "NOTIONAL" }
+    public func brokenFilter(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> Filter? {
+        if quantity.units <= 0 || quantity < minQuantity { return .lotSize }
+        if let maxQuantity, quantity > maxQuantity { return .lotSize }
+        if stepSize.units > 1, quantity.units % stepSize.units != 0 { return .lotSize }
+        if price.units <= 0 || price < minPrice { return .priceFilter }
+        if tickSize.units > 1, price.units % tickSize.units != 0 { return .priceFilter }
+        if minNotional.units > 0, !(reduceOnly && reduceOnlyIgnoresMinNotional), Money.notional(price, quantity) < minNotional { return .notional }
         if let reference, reference.units > 0 {
             let ratio = Double(price.units) / Double(reference.units)
-            if let up = percentUp, ratio > up { return "PERCENT_PRICE" }
-            if let down = percentDown, ratio < down { return "PERCENT_PRICE" }
+            if let up = percentUp, ratio > up { return .percentPrice }
+            if let down = percentDown, ratio < down { return .percentPrice }
         }
         return nil
     }
@@ -100,7 +107,7 @@ public struct SymbolRules: Hashable, Sendable {
         guard let filter = brokenFilter(price: price, quantity: quantity, reduceOnly: reduceOnly, reference: reference) else { return nil }
         let message: String
         switch filter {
-        case "LOT_SIZE":
+        case .lotSize:
             if let maxQuantity, quantity > maxQuantity {
                 message = "\(symbol): quantity \(quantity) is over the maximum \(maxQuantity)"
             } else if quantity.units > 0, quantity >= minQuantity {
@@ -108,11 +115,11 @@ public struct SymbolRules: Hashable, Sendable {
             } else {
                 message = "\(symbol): quantity \(quantity) is under the minimum \(minQuantity) (step \(stepSize))"
             }
-        case "PRICE_FILTER":
+        case .priceFilter:
             message = price.units <= 0 || price < minPrice ? "\(symbol): price \(price) is under the minimum \(minPrice)" : "\(symbol): price \(price) is not on the tick \(tickSize)"
-        case "NOTIONAL":
+        case .notional:
             message = "\(symbol): \(quantity) at \(price) is worth \(Money.notional(price, quantity).roundedText(fractionDigits: 4)), under the minimum \(minNotional.roundedText(fractionDigits: 4))"
-        default:
+        case .percentPrice:
             let ratio = reference.map { Double(price.units) / Double(max($0.units, 1)) } ?? 1
             message = ratio > 1 ? "\(symbol): price \(price) is over \(percentUp ?? 0)× the reference \(reference ?? .zero)" : "\(symbol): price \(price) is under \(percentDown ?? 0)× the reference \(reference ?? .zero)"
         }
