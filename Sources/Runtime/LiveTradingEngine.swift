@@ -736,11 +736,11 @@ public final class LiveTradingEngine: @unchecked Sendable {
         guard let id = byExchangeID[report.clientOrderID], kernel.order(id)?.isOpen == true else { return }
         let time = Timestamp(nanoseconds: Self.now())
         let price = (try? Price(parsing: report.lastPrice)).flatMap { $0.units > 0 ? $0 : nil }
-        // The report's commission is its last fill's: it fits when that fill is all
-        // that is new.
-        let new = (try? Quantity(parsing: report.cumulativeQuantity)).map { $0 - (executed[id] ?? .zero) }
-        let single = new != nil && new == (try? Quantity(parsing: report.lastQuantity))
-        let commission = single ? report.commission.flatMap { amount in report.commissionAsset.map { (amount, $0) } } : nil
+        // The report's commission is its last fill's (`n` for `l`): exact for that
+        // fill; parts before it that this report also brings (a report lost or out of
+        // order) are estimated.
+        let last = try? Quantity(parsing: report.lastQuantity)
+        let commission = last.flatMap { covers in report.commission.flatMap { amount in report.commissionAsset.map { (amount, $0, covers) } } }
         if bookExecuted(id, total: report.cumulativeQuantity, quote: report.cumulativeQuote, price: price, maker: report.isMaker, commission: commission) {
             fillsPushed += 1
             drainEffects()
@@ -756,7 +756,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// fill), else the order's limit. Pushed reports, polls and cancel answers all come
     /// through here, so no part is booked twice.
     @discardableResult
-    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?, maker: Bool? = nil, commission: (amount: String, asset: String)? = nil) -> Bool {
+    private func bookExecuted(_ id: ClientOrderID, total text: String, quote quoteText: String?, price: Price?, maker: Bool? = nil, commission: (amount: String, asset: String, covers: Quantity)? = nil) -> Bool {
         guard let order = kernel.order(id), order.isOpen, let total = try? Quantity(parsing: text),
               total > (executed[id] ?? .zero) else { return false }
         let quantity = total - (executed[id] ?? .zero)
@@ -783,16 +783,20 @@ public final class LiveTradingEngine: @unchecked Sendable {
         let rates = fees[symbol] ?? configuration.account.fees
         var fill = Fill(orderID: id, symbol: symbol, side: order.request.side, price: price, quantity: quantity, fee: rates.fee(on: .notional(price, quantity), as: liquidity), liquidity: liquidity, time: Timestamp(nanoseconds: Self.now()))
         let base = ExchangeHolding.baseAsset(of: symbol)
-        if let commission, let amount = try? Quantity(parsing: commission.amount) {
-            // The exchange's own figure for this fill, in the asset it took it in.
+        let spotBuy = configuration.account.kind == .spot && order.request.side == .buy
+        if let commission, let amount = try? Quantity(parsing: commission.amount), commission.covers.units > 0, commission.covers <= quantity {
+            // The exchange's own figure for its last fill, in the asset it took it in;
+            // the rest of the new quantity (fills this report does not itemise) estimated.
+            let rest = quantity - commission.covers
             if commission.asset == base {
-                fill.feeInBase = configuration.account.kind == .spot ? amount : .zero
-                fill.fee = .notional(price, amount)
+                let inCoin = amount + (spotBuy ? rates.feeInCoin(on: rest, as: liquidity) : .zero)
+                fill.feeInBase = configuration.account.kind == .spot ? inCoin : .zero
+                fill.fee = .notional(price, inCoin)
             } else if symbol.hasSuffix(commission.asset) || symbol.hasSuffix("_" + commission.asset) {
-                fill.fee = Money(units: amount.units)
+                fill.fee = Money(units: amount.units) + rates.fee(on: .notional(price, rest), as: liquidity)
             }
             // Another asset (BNB): its value in the quote is the rate's estimate above.
-        } else if configuration.account.kind == .spot, order.request.side == .buy {
+        } else if spotBuy {
             // Spot exchanges take a buy's fee out of the coin bought: what is held, and
             // so what an exit may sell, is the quantity less the fee.
             fill.feeInBase = rates.feeInCoin(on: quantity, as: liquidity)
