@@ -15,7 +15,7 @@ let package = Package(
     name: "apogee",
     products: [
         .executable(name: "apogee", targets: ["apogee"]),
-        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "Runtime"]),
+        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore", "Runtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +57,10 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ], swiftSettings: hotLoop),
 
+        // The live session's decisions as a state machine (typed venue answers in,
+        // actions out), and an in-memory venue that speaks its boundary: pure.
+        .target(name: "LiveCore", dependencies: ["MarketModel", "Trading", "EngineCore", "Strategies"], swiftSettings: hotLoop),
+
         // Drivers and I/O edges.
         .target(name: "Storage", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,7 +76,7 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         .target(name: "Runtime", dependencies: [
-            "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
+            "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore",
             "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -110,6 +114,7 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
+        .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],

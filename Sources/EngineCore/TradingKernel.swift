@@ -398,6 +398,12 @@ public struct TradingKernel: Sendable {
                 slots[slot].entryRefused(on: order.request.symbol, at: now.nanoseconds)
             }
             if let reason = risk.orderRejected() { halt(because: reason, effects: &effects) }
+        case .cancelRejected(_, _, let reason, let attempt):
+            // The screen's log says so every time it matters: the first failure, then
+            // every tenth (the driver keeps trying; a stuck cancel must stay visible).
+            if attempt == 1 || attempt % 10 == 0 {
+                write(attempt == 1 ? .warning : .error, "CANCEL FAILED \(id) \(order.request.symbol) (attempt \(attempt)): \(reason); tried again until the exchange confirms", into: &effects)
+            }
         case .cancelled, .expired, .denied:
             break
         }

@@ -1,3 +1,4 @@
+import LiveCore
 import Foundation
 import MarketModel
 import NIOHTTP1

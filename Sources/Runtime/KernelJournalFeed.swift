@@ -53,6 +53,8 @@ final class KernelJournalFeed {
                 return
             case .cancelled(_, _, let reason), .rejected(_, _, let reason):
                 entry.reason = reason
+            case .cancelRejected(_, _, let reason, let attempt):
+                entry.reason = "attempt \(attempt): \(reason)"
             case .denied(_, _, let rule, let reason):
                 entry.reason = "\(rule): \(reason)"
             case .accepted, .expired:
@@ -99,6 +101,7 @@ final class KernelJournalFeed {
         case .rejected: return "rejected"
         case .expired: return "expired"
         case .denied: return "denied"
+        case .cancelRejected: return "cancel-rejected"
         }
     }
 

@@ -116,7 +116,7 @@ final class KernelMirrorFeed {
                 event.value("type", "order")
                 event.value("order", id.description)
                 event.value("status", orderEvent.name)
-            case .cancelled(let id, _, let reason), .rejected(let id, _, let reason):
+            case .cancelled(let id, _, let reason), .rejected(let id, _, let reason), .cancelRejected(let id, _, let reason, _):
                 event.value("type", "order")
                 event.value("order", id.description)
                 event.value("status", orderEvent.name)

@@ -1,3 +1,4 @@
+import LiveCore
 import EngineCore
 import Feeds
 import Foundation

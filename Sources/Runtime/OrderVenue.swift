@@ -1,5 +1,6 @@
 import MarketModel
 import Trading
+import LiveCore
 import Venues
 
 /// What a live trading session asks of an exchange's order API, whichever exchange it
@@ -64,24 +65,8 @@ public struct ExchangeOrderState: Sendable, Equatable {
     /// prices each newly booked part by it instead of by the order's limit.
     public var executedQuote: String? = nil
 
-    /// How an order ended on the exchange.
-    public enum End: Sendable {
-        case filled
-        /// Cancelled or expired (by us, the countdown, the trader elsewhere, its time).
-        case cancelled
-        case rejected
-    }
-
-    /// How an order with this status ended; nil while it is open (NEW,
-    /// PARTIALLY_FILLED, PENDING_CANCEL …).
-    public static func end(of status: String) -> End? {
-        switch status {
-        case "FILLED": return .filled
-        case "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH": return .cancelled
-        case "REJECTED": return .rejected
-        default: return nil
-        }
-    }
+    /// The status in the common vocabulary, typed.
+    public var typedStatus: ExchangeOrderStatus { ExchangeOrderStatus(exchangeWord: status) }
 
     /// Average price × executed quantity as a quote amount (8 decimals), nil when
     /// either is unreadable or nothing executed.
@@ -108,15 +93,8 @@ public struct ExchangeHolding: Sendable, Equatable {
         self.isPosition = isPosition
     }
 
-    /// The base currency of a symbol: `ETH_USDT` → ETH (Gate.io), `ETHUSDT` → ETH
-    /// (Binance, by its quote currencies).
-    public static func baseAsset(of symbol: String) -> String {
-        if let underscore = symbol.firstIndex(of: "_") { return String(symbol[..<underscore]) }
-        for quote in ["USDT", "USDC", "FDUSD", "BUSD", "TUSD", "BTC", "ETH", "BNB", "EUR", "TRY"] where symbol.hasSuffix(quote) && symbol.count > quote.count {
-            return String(symbol.dropLast(quote.count))
-        }
-        return symbol
-    }
+    /// The base currency of a symbol: `ETH_USDT` → ETH, `ETHUSDT` → ETH.
+    public static func baseAsset(of symbol: String) -> String { LiveOrderMachine.baseAsset(of: symbol) }
 }
 
 public enum PlaceOutcome: Sendable, Equatable {
@@ -126,35 +104,6 @@ public enum PlaceOutcome: Sendable, Equatable {
     case recovered(ExchangeOrderState)
     /// The answer was lost and the exchange had no such order: sent once more.
     case resent(ExchangeOrderState)
-}
-
-/// Why an order request failed, in words a trader reads (never with the key or the
-/// secret in them).
-public struct OrderVenueFailure: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    /// Binance's error code, when it gave one (-1022 bad signature, -2010 rejected…).
-    public var code: Int?
-    /// Gate.io's error label, when it gave one (INVALID_SIGNATURE, ORDER_NOT_FOUND…).
-    public var label: String?
-    /// The request was not carried out because of the request rate (the exchange's
-    /// 429/418, or Apogee's own guard before sending): it may be sent again, unchanged,
-    /// from this wall time (ns). Nil for every other failure.
-    public var retryAt: Int64?
-    /// The order may or may not be on the exchange (its answers were lost and the look-up
-    /// failed): it must be looked up again, never taken as refused or sent anew.
-    public var outcomeUnknown = false
-
-    public init(description: String, code: Int? = nil, label: String? = nil, retryAt: Int64? = nil, outcomeUnknown: Bool = false) {
-        self.description = description
-        self.code = code
-        self.label = label
-        self.retryAt = retryAt
-        self.outcomeUnknown = outcomeUnknown
-    }
-
-    /// The exchange does not know the order (Binance -2011 on a cancel, -2013 on a
-    /// query; Gate.io ORDER_NOT_FOUND).
-    public var isUnknownOrder: Bool { code == -2011 || code == -2013 || label == "ORDER_NOT_FOUND" }
 }
 
 /// The order client of a live session's venue; Gate.io futures need each contract's

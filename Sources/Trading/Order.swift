@@ -90,6 +90,9 @@ public struct Order: Hashable, Sendable {
             guard status == .new else { throw refuse }
             status = .denied
             lastUpdate = time
+        case .cancelRejected(_, let time, _, _):
+            // The order is as it was: open, with a cancel still wanted.
+            lastUpdate = time
         }
     }
 }

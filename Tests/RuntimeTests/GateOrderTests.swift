@@ -1,3 +1,4 @@
+import LiveCore
 import FakeExchange
 import Foundation
 import MarketModel

@@ -10,35 +10,35 @@ import Trading
 /// A failed cancel is retried with a growing wait (0.25 s, 0.5 s, 1 s … at most 10 s)
 /// until the exchange says how the order ended: a cancel is never dropped.
 /// Times are wall-clock nanoseconds, passed in.
-struct OrderRetries {
-    struct HeldOrder {
-        var request: OrderRequest
-        var due: Int64
-        var attempts: Int
-        var reason: String
+public struct OrderRetries: Sendable {
+    public struct HeldOrder: Sendable {
+        public var request: OrderRequest
+        public var due: Int64
+        public var attempts: Int
+        public var reason: String
     }
 
-    struct PendingCancel {
-        var id: ClientOrderID
-        var symbol: String
-        var due: Int64
-        var attempts: Int
-        var lastError: String
+    public struct PendingCancel: Sendable {
+        public var id: ClientOrderID
+        public var symbol: String
+        public var due: Int64
+        public var attempts: Int
+        public var lastError: String
     }
 
-    private(set) var held: [HeldOrder] = []
-    private(set) var cancels: [PendingCancel] = []
+    public private(set) var held: [HeldOrder] = []
+    public private(set) var cancels: [PendingCancel] = []
     /// Orders held at least once (each counted once, however often it was held).
-    private(set) var ordersHeld = 0
+    public private(set) var ordersHeld = 0
     /// Cancel attempts that failed, and cancels that needed more than one attempt.
-    private(set) var cancelFailures = 0
-    private(set) var cancelsRetried = 0
+    public private(set) var cancelFailures = 0
+    public private(set) var cancelsRetried = 0
 
     /// The wait before the next attempt of a failing cancel: 0.25 s, 0.5 s … 10 s.
-    static let cancelBackoff = Backoff(first: 250_000_000, longest: 10_000_000_000)
+    public static let cancelBackoff = Backoff(first: 250_000_000, longest: 10_000_000_000)
 
     /// The earliest time something is due (the pump wakes for it).
-    var nextDue: Int64? {
+    public var nextDue: Int64? {
         let orders = held.map(\.due).min()
         let pending = cancels.map(\.due).min()
         switch (orders, pending) {
@@ -49,12 +49,12 @@ struct OrderRetries {
         }
     }
 
-    var isEmpty: Bool { held.isEmpty && cancels.isEmpty }
+    public var isEmpty: Bool { held.isEmpty && cancels.isEmpty }
 
     // MARK: - Orders
 
     /// Holds `request` until `due`; true the first time this order is held.
-    mutating func hold(_ request: OrderRequest, until due: Int64, because reason: String) -> Bool {
+    public mutating func hold(_ request: OrderRequest, until due: Int64, because reason: String) -> Bool {
         if let index = held.firstIndex(where: { $0.request.id == request.id }) {
             held[index].due = due
             held[index].attempts += 1
@@ -68,15 +68,15 @@ struct OrderRetries {
 
     /// The held orders whose time has come, in the order they were held (they stay
     /// held until ``release(_:)``).
-    func dueOrders(at now: Int64) -> [OrderRequest] {
+    public func dueOrders(at now: Int64) -> [OrderRequest] {
         held.filter { $0.due <= now }.map(\.request)
     }
 
-    func isHeld(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id } }
+    public func isHeld(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id } }
 
     /// The order went out, or ended otherwise: no longer held.
     @discardableResult
-    mutating func release(_ id: ClientOrderID) -> OrderRequest? {
+    public mutating func release(_ id: ClientOrderID) -> OrderRequest? {
         guard let index = held.firstIndex(where: { $0.request.id == id }) else { return nil }
         return held.remove(at: index).request
     }
@@ -86,7 +86,7 @@ struct OrderRetries {
     /// A cancel attempt failed: it is tried again at `retryAt` (the exchange's wait)
     /// or after the backoff. Returns how many attempts of it failed so far (1: the first).
     @discardableResult
-    mutating func cancelFailed(_ id: ClientOrderID, symbol: String, error: String, retryAt: Int64?, now: Int64) -> Int {
+    public mutating func cancelFailed(_ id: ClientOrderID, symbol: String, error: String, retryAt: Int64?, now: Int64) -> Int {
         cancelFailures += 1
         if let index = cancels.firstIndex(where: { $0.id == id }) {
             cancels[index].attempts += 1
@@ -100,14 +100,14 @@ struct OrderRetries {
     }
 
     /// The cancels due for another attempt.
-    func dueCancels(at now: Int64) -> [PendingCancel] {
+    public func dueCancels(at now: Int64) -> [PendingCancel] {
         cancels.filter { $0.due <= now }
     }
 
-    func isCancelPending(_ id: ClientOrderID) -> Bool { cancels.contains { $0.id == id } }
+    public func isCancelPending(_ id: ClientOrderID) -> Bool { cancels.contains { $0.id == id } }
 
     /// The exchange said how the order ended (or the order ended otherwise).
-    mutating func cancelSettled(_ id: ClientOrderID) {
+    public mutating func cancelSettled(_ id: ClientOrderID) {
         cancels.removeAll { $0.id == id }
     }
 }
