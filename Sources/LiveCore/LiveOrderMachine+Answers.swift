@@ -14,6 +14,13 @@ extension LiveOrderMachine {
             if recovered { counts.recovered += 1 }
             if executed[id] == nil { executed[id] = .zero }
             if kernel.order(id)?.status == .new { record(.accepted(id, time: time), into: &actions) }
+            if let order = kernel.order(id), !order.isOpen, order.status != .filled {
+                // Closed here while it was on its way: it rests on the exchange with
+                // nobody watching it. Cancelled there too (a last guard; the queue
+                // order of sends and cancels should make this unreachable).
+                note(.error, "order \(exchangeID(id)) reached the exchange after it was closed here (\(order.status.rawValue)): cancelling it there")
+                actions.append(.cancel(id, symbol: order.request.symbol, clientOrderID: exchangeID(id)))
+            }
 
         case .placeFailed(let id, let failure):
             placeFailed(id, failure, at: now, into: &actions)

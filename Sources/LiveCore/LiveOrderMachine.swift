@@ -254,6 +254,7 @@ public struct LiveOrderMachine: Sendable {
                 retries.release(request.id)
                 continue
             }
+            retries.sending(request.id)
             actions.append(.place(request, clientOrderID: exchangeID(request.id), resend: true))
         }
         for pending in retries.dueCancels(at: now) {
@@ -296,8 +297,10 @@ public struct LiveOrderMachine: Sendable {
             actions.append(.place(request, clientOrderID: exchangeID(request.id), resend: false))
         case .cancel(let id, let symbol):
             actions.append(.journal(.cancelRequested(id, at: time)))
-            if retries.release(id) != nil {
+            if retries.isHeldBack(id) {
                 // Held for the request rate, never sent: nothing to ask the exchange.
+                // (A resend already on its way is cancelled on the exchange, after it.)
+                retries.release(id)
                 record(.cancelled(id, time: time, reason: "cancelled before it was sent (it was held for the request rate)"), into: &actions)
                 return
             }

@@ -16,6 +16,9 @@ public struct OrderRetries: Sendable {
         public var due: Int64
         public var attempts: Int
         public var reason: String
+        /// Its resend is on its way to the exchange (asked for, not yet answered): a
+        /// cancel must now go to the exchange too, after it.
+        public var sending = false
     }
 
     public struct PendingCancel: Sendable {
@@ -59,6 +62,7 @@ public struct OrderRetries: Sendable {
             held[index].due = due
             held[index].attempts += 1
             held[index].reason = reason
+            held[index].sending = false
             return false
         }
         held.append(HeldOrder(request: request, due: due, attempts: 1, reason: reason))
@@ -69,8 +73,16 @@ public struct OrderRetries: Sendable {
     /// The held orders whose time has come, in the order they were held (they stay
     /// held until ``release(_:)``).
     public func dueOrders(at now: Int64) -> [OrderRequest] {
-        held.filter { $0.due <= now }.map(\.request)
+        held.filter { $0.due <= now && !$0.sending }.map(\.request)
     }
+
+    /// The held order's resend was asked for: it stays held until the exchange answers.
+    public mutating func sending(_ id: ClientOrderID) {
+        if let index = held.firstIndex(where: { $0.request.id == id }) { held[index].sending = true }
+    }
+
+    /// Whether the order is held and not on its way: cancelling it needs no exchange.
+    public func isHeldBack(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id && !$0.sending } }
 
     public func isHeld(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id } }
 

@@ -124,7 +124,8 @@ extension LiveTradingTests {
             let panic = try #require(journal.orders.first { $0.event == "intent" && $0.origin == "exits:panic-sell" })
             #expect(panic.timeNanoseconds >= end.timeNanoseconds)
             #expect(outcome.kernel.journal.first?.exitReason == "panic sell", "\(outcome.kernel.journal.map(\.exitReason))")
-            #expect(outcome.kernel.log.contains { $0.text.contains("cancel of") && $0.text.contains("failed") })
+            #expect(outcome.kernel.log.contains { $0.text.contains("CANCEL FAILED") && $0.text.contains("attempt 1") }, "the screen said the cancel failed")
+            #expect(rows.filter { $0.event == "cancel-rejected" }.count == 2, "the journal shows both failed attempts")
             // What the panic sell could not sell (under the lot) is dust: no order for it.
             let left = outcome.kernel.account.position("ETHUSDT")?.absoluteQuantity ?? .zero
             #expect(left < Quantity(units: 10_000))
