@@ -75,9 +75,19 @@ let package = Package(
             "CHiredis", "MarketModel",
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // Everything that talks to an exchange: TCP and TLS, REST and WebSocket clients,
+        // the order clients and user-data streams, the market streams.
+        .target(name: "VenueClients", dependencies: [
+            "MarketModel", "Trading", "LiveCore", "Venues", "COpenSSL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "COpenSSL",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -91,7 +101,7 @@ let package = Package(
         // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
         // tests of the live path and `apogee fake-exchange`.
         .target(name: "FakeExchange", dependencies: [
-            "Runtime", "Feeds", "MarketModel", "OrderBook", "Trading", "Venues",
+            "Runtime", "VenueClients", "Feeds", "MarketModel", "OrderBook", "Trading", "Venues",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +111,7 @@ let package = Package(
         // Test support: a real redis-server on a free loopback port.
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "VenueClients", "LiveCore", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -114,9 +124,10 @@ let package = Package(
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
+        .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "VenueClients", "LiveCore", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import VenueClients
 import Feeds
 import Foundation
 import MarketModel
@@ -31,13 +32,6 @@ public struct LiveOptions: Sendable {
         self.symbols = symbols
         self.environment = environment
     }
-}
-
-/// Why a live session could not run.
-public struct LiveFailure: Error, Sendable, CustomStringConvertible {
-    public var description: String
-
-    public init(description: String) { self.description = description }
 }
 
 /// How the live connection fared, beside the replay-style report of the books.

@@ -1,3 +1,4 @@
+import VenueClients
 import Foundation
 import MarketModel
 import Storage
@@ -30,7 +31,7 @@ public enum HeadlessPaper {
         if let database {
             let opened: ApogeeDatabase
             do { opened = try ApogeeDatabase(path: database) } catch { throw LiveFailure(description: "order journal: \(error)") }
-            let record = TradingSessionRecord(kind: "paper", venue: "simulator", source: "\(source.venue.rawValue)@\(source.endpoint) " + source.symbols.joined(separator: ","), strategies: strategies.map(\.entry.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: LiveMarketFeed.now()).description)
+            let record = TradingSessionRecord(kind: "paper", venue: "simulator", source: "\(source.venue.rawValue)@\(source.endpoint) " + source.symbols.joined(separator: ","), strategies: strategies.map(\.entry.name).joined(separator: ","), createdAt: Timestamp(nanoseconds: WallClock.now()).description)
             var failure: String?
             session.openJournal = {
                 do { return try TradingJournal(database: opened, session: record) } catch {
@@ -40,10 +41,10 @@ public enum HeadlessPaper {
             }
             if let failure { throw LiveFailure(description: "order journal: \(failure)") }
         }
-        var last = LiveMarketFeed.now()
+        var last = WallClock.now()
         while !stopWhen() {
             usleep(2_000)
-            let now = LiveMarketFeed.now()
+            let now = WallClock.now()
             session.advance(wallNanoseconds: now - last)
             last = now
         }

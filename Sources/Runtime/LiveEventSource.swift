@@ -1,3 +1,4 @@
+import VenueClients
 import Dispatch
 import Feeds
 import Foundation
@@ -76,7 +77,7 @@ public final class LiveEventSource: @unchecked Sendable {
             }
         }
         for (symbol, body) in snapshots.takeAll() {
-            guard let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: LiveMarketFeed.now())) else {
+            guard let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: WallClock.now())) else {
                 malformed += 1
                 continue
             }
@@ -89,7 +90,7 @@ public final class LiveEventSource: @unchecked Sendable {
     /// Asks for a REST snapshot of `symbol` in the background, at most once a second
     /// per symbol; it arrives through ``drain()``.
     public func requestSnapshot(of symbol: String) {
-        let now = LiveMarketFeed.now()
+        let now = WallClock.now()
         if let last = lastSnapshotTry[symbol], now - last < 1_000_000_000 { return }
         guard fetching.insert(symbol) else { return }
         lastSnapshotTry[symbol] = now

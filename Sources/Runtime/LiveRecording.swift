@@ -1,3 +1,4 @@
+import VenueClients
 import Feeds
 import Foundation
 import MarketModel

@@ -1,3 +1,4 @@
+import VenueClients
 import EngineCore
 import Feeds
 import Foundation
@@ -225,7 +226,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
 
     deinit { feed.stop() }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+    static func now() -> Int64 { WallClock.now() }
 
     /// On the feed's thread, as a frame arrives: handles the frames waiting if nothing
     /// else holds the engine; false (the session thread will) if something does.

@@ -1,3 +1,4 @@
+import VenueClients
 import DequeModule
 import EngineCore
 import MarketModel
@@ -123,7 +124,7 @@ public final class ReplaySession {
         live = source
         makeRun = Self.runMaker(market: source.market, strategies: strategies, cash: cash, risk: risk)
         run = makeRun()
-        firstTime = Timestamp(nanoseconds: LiveMarketFeed.now())
+        firstTime = Timestamp(nanoseconds: WallClock.now())
         clock = firstTime
     }
 
@@ -177,7 +178,7 @@ public final class ReplaySession {
     private func followLive(_ live: LiveEventSource, wallNanoseconds: Int64) {
         let before = eventsFed
         for event in live.drain() { consume(event) }
-        let now = Timestamp(nanoseconds: LiveMarketFeed.now())
+        let now = Timestamp(nanoseconds: WallClock.now())
         if now > clock { clock = now }
         run.advanceClock(to: clock)
         mirrorFeed?.sync(run.kernel)

@@ -1,3 +1,4 @@
+import VenueClients
 import ArgumentParser
 import Foundation
 import Runtime

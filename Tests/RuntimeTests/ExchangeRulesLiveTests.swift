@@ -1,4 +1,5 @@
 @testable import Runtime
+import VenueClients
 import FakeExchange
 import Foundation
 import MarketModel

@@ -1,3 +1,4 @@
+import VenueClients
 import LiveCore
 import FakeExchange
 import Foundation

@@ -1,3 +1,4 @@
+import VenueClients
 import FakeExchange
 import Foundation
 import MarketModel

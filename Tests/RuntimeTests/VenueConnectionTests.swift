@@ -1,3 +1,4 @@
+import VenueClients
 import Runtime
 import Testing
 import Venues

@@ -6,10 +6,10 @@ import Venues
 /// Gate.io USDT futures' contract sizes: each contract is `quanto_multiplier` of the
 /// base currency (`GET /futures/usdt/contracts/{contract}`), read once per session so
 /// the feed can turn sizes in contracts into quantities.
-enum GateContracts {
+public enum GateContracts {
     /// Empty for every other venue. Throws when a contract is unknown or unreadable:
     /// a guessed multiplier would misstate every size on the screen and in orders.
-    static func multipliers(_ connection: VenueConnection, symbols: [String]) throws(LiveFailure) -> [String: Quantity] {
+    public static func multipliers(_ connection: VenueConnection, symbols: [String]) throws(LiveFailure) -> [String: Quantity] {
         guard connection.venue == .gateFutures else { return [:] }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { group.shutdownGracefully(queue: .global()) { _ in } }

@@ -266,7 +266,7 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         limiter.weightLimit == 0 ? "requests ok" : limiter.summary(at: Self.now()).replacingOccurrences(of: "weight", with: "requests")
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+    static func now() -> Int64 { WallClock.now() }
 
     enum Sent {
         case answered(ExchangeOrderState)

@@ -361,7 +361,7 @@ public final class BinanceOrderClient: OrderVenue, @unchecked Sendable {
     /// The rate limit as the status line shows it: `weight 12/6000`, `rate-limited 1 s`.
     public var rateStatus: String { limiter.summary(at: Self.now()) }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+    static func now() -> Int64 { WallClock.now() }
 
     /// Nil when no answer came (the connection closed or timed out). Nothing is sent
     /// while the exchange asked to wait (429/418 with `Retry-After`), and no new order

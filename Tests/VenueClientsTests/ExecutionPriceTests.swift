@@ -1,4 +1,4 @@
-@testable import Runtime
+@testable import VenueClients
 import MarketModel
 import Testing
 

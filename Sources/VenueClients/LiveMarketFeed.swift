@@ -103,7 +103,7 @@ public final class LiveMarketFeed: @unchecked Sendable {
         for channel in open { try? channel.close().wait() }
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+    static func now() -> Int64 { WallClock.now() }
 
     /// One attempt: TCP, TLS when asked, the WebSocket upgrade. The future completes
     /// when the stream is open (upgrade done), or fails with the reason: refused, the

@@ -7,7 +7,7 @@ import Trading
 /// numbers do not read is an error with the text in it, never a silent zero.
 extension VenueOrderReport {
     /// A placement's, look-up's or cancel's answer.
-    init(_ state: ExchangeOrderState) throws(OrderVenueFailure) {
+    public init(_ state: ExchangeOrderState) throws(OrderVenueFailure) {
         guard let executed = try? Quantity(parsing: state.executedQuantity) else {
             throw OrderVenueFailure(description: "order \(state.clientOrderID): the exchange's executed quantity '\(state.executedQuantity)' does not read as a number")
         }
@@ -16,7 +16,7 @@ extension VenueOrderReport {
 
     /// An update pushed on the user-data stream. A fill's own figures (`TRADE`) come
     /// with it: price, quantity, maker side, commission.
-    init(_ report: ExecutionReport) throws(OrderVenueFailure) {
+    public init(_ report: ExecutionReport) throws(OrderVenueFailure) {
         guard let executed = try? Quantity(parsing: report.cumulativeQuantity) else {
             throw OrderVenueFailure(description: "order update \(report.clientOrderID): the cumulative quantity '\(report.cumulativeQuantity)' does not read as a number; the next poll books it")
         }

@@ -1,4 +1,4 @@
-@testable import Runtime
+@testable import VenueClients
 import Testing
 
 /// The order path's HTTP/1.1 answer reader, fed byte by byte as a socket may deliver.
