@@ -85,9 +85,18 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
+        // Recorded market data: files (gzip, CSV) and stored sessions read into
+        // events, imports into SQLite, the bundled demo data.
+        .target(name: "Recording", dependencies: [
+            "MarketModel", "Feeds", "Storage", "Simulation",
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // Child processes started and reaped (benchmarks, the fake exchange, redis-server in tests).
+        .target(name: "Processes"),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "COpenSSL",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "Recording", "Processes", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -101,7 +110,7 @@ let package = Package(
         // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
         // tests of the live path and `apogee fake-exchange`.
         .target(name: "FakeExchange", dependencies: [
-            "Runtime", "VenueClients", "Feeds", "MarketModel", "OrderBook", "Trading", "Venues",
+            "Recording", "Processes", "VenueClients", "Feeds", "MarketModel", "OrderBook", "Trading", "Venues",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -109,9 +118,11 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Test support: a real redis-server on a free loopback port.
-        .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Runtime"]),
+        // Test support: the shared recordings' paths, scratch directories, shell fixtures.
+        .target(name: "TestFixtures", dependencies: ["Recording", "Processes"]),
+        .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Processes"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "VenueClients", "LiveCore", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -126,8 +137,9 @@ let package = Package(
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "VenueClients", "LiveCore", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
+import Processes
 import Foundation
 import MarketModel
-import Runtime
 import NIOCore
 import NIOHTTP1
 import NIOPosix

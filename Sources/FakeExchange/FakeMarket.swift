@@ -1,8 +1,8 @@
+import Recording
 import Feeds
 import Foundation
 import MarketModel
 import OrderBook
-import Runtime
 import Synchronization
 
 /// A recording played as a live market: its stream messages go out at the recorded

@@ -1,7 +1,7 @@
+import Processes
 import Foundation
 import Glibc
 import RedisMirror
-import Runtime
 
 /// A real `redis-server` on a free loopback port, for tests: started daemonised with
 /// no persistence, killed (SIGKILL, as a crash would) on demand or when released.

@@ -1,3 +1,4 @@
+import Recording
 import VenueClients
 import Feeds
 import Foundation

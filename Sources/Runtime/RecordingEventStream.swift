@@ -1,3 +1,4 @@
+import Recording
 import Feeds
 import MarketModel
 import Storage

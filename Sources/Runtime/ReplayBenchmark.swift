@@ -1,4 +1,6 @@
 #if canImport(Glibc)
+import Processes
+import Recording
 import Glibc
 #endif
 

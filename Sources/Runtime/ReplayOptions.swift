@@ -1,3 +1,4 @@
+import Recording
 import MarketModel
 
 /// What to replay and how.

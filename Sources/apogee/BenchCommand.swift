@@ -1,3 +1,4 @@
+import Recording
 import VenueClients
 import ArgumentParser
 import FakeExchange

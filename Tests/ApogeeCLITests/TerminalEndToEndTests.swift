@@ -1,3 +1,4 @@
+import Processes
 import Foundation
 import Runtime
 import Testing
@@ -97,6 +98,6 @@ struct TerminalEndToEndTests {
 
 enum ChildProcessShim {
     static func kill(_ pid: Int32, _ signal: String) throws -> Int32 {
-        try Runtime.ChildProcess.run(["kill", "-\(signal)", "\(pid)"])
+        try Processes.ChildProcess.run(["kill", "-\(signal)", "\(pid)"])
     }
 }

@@ -1,3 +1,5 @@
+import TestFixtures
+import Recording
 import Foundation
 import MarketModel
 import Strategies

@@ -1,4 +1,5 @@
 @testable import Runtime
+import TestFixtures
 import VenueClients
 import FakeExchange
 import Foundation

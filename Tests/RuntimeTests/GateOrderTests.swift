@@ -1,3 +1,4 @@
+import TestFixtures
 import VenueClients
 import LiveCore
 import FakeExchange

@@ -1,3 +1,4 @@
+import TestFixtures
 import FakeExchange
 import Foundation
 import MarketModel

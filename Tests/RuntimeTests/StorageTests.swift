@@ -1,3 +1,5 @@
+import TestFixtures
+import Processes
 import Foundation
 import MarketModel
 import Runtime

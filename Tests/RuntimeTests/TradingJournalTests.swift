@@ -1,3 +1,4 @@
+import TestFixtures
 import EngineCore
 import Foundation
 import MarketModel

@@ -5,12 +5,12 @@ import Darwin
 #endif
 
 /// A file opened for reading, closed when the value goes away.
-final class FileDescriptor {
-    let path: String
-    let fd: Int32
-    let size: Int
+public final class FileDescriptor {
+    public let path: String
+    public let fd: Int32
+    public let size: Int
 
-    init(path: String) throws(RecordingError) {
+    public init(path: String) throws(RecordingError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
@@ -31,7 +31,7 @@ final class FileDescriptor {
     deinit { close(fd) }
 
     /// Reads up to `buffer.count` bytes; 0 at the end of the file.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             let count = Glibc.read(fd, base, buffer.count)
@@ -43,13 +43,13 @@ final class FileDescriptor {
 }
 
 /// Bytes of an uncompressed file.
-final class PlainFileSource: ByteSource {
+public final class PlainFileSource: ByteSource {
     private let file: FileDescriptor
-    private(set) var fileBytesRead = 0
+    public private(set) var fileBytesRead = 0
 
-    init(file: FileDescriptor) { self.file = file }
+    public init(file: FileDescriptor) { self.file = file }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
         let count = try file.read(into: buffer)
         fileBytesRead += count
         return count

@@ -1,4 +1,5 @@
-@testable import Runtime
+@testable import Recording
+import TestFixtures
 import Testing
 
 @Suite("Session chunker")

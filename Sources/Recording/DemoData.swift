@@ -59,7 +59,7 @@ public enum DemoData {
         return path
     }
 
-    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    public static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let allocator = ByteBufferAllocator()
         var input = allocator.buffer(capacity: bytes.count)
         input.writeBytes(bytes)

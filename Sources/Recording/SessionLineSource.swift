@@ -6,13 +6,13 @@ import MarketModel
 import Storage
 
 /// The lines of a stored session, chunk by chunk, as a replay reads a file.
-final class SessionLineSource: LineSource {
-    let path: String
-    let fileSize: Int
+public final class SessionLineSource: LineSource {
+    public let path: String
+    public let fileSize: Int
     /// The market recorded with the session.
-    let market: MarketKind?
-    private(set) var fileBytesRead = 0
-    private(set) var lineNumber = 0
+    public let market: MarketKind?
+    public private(set) var fileBytesRead = 0
+    public private(set) var lineNumber = 0
     private let database: ApogeeDatabase
     private let session: Int64
     private var sequence = 0
@@ -22,7 +22,7 @@ final class SessionLineSource: LineSource {
     private var offset = 0
     private var exhausted = false
 
-    init(database: ApogeeDatabase, session: Int64) throws(RecordingError) {
+    public init(database: ApogeeDatabase, session: Int64) throws(RecordingError) {
         self.database = database
         self.session = session
         path = "session:\(session)"
@@ -42,7 +42,7 @@ final class SessionLineSource: LineSource {
         }
     }
 
-    func nextLine() throws(RecordingError) -> UnsafeRawBufferPointer? {
+    public func nextLine() throws(RecordingError) -> UnsafeRawBufferPointer? {
         while offset >= chunk.count {
             guard !exhausted else { return nil }
             let data: Data?

@@ -1,5 +1,6 @@
+import TestFixtures
+import Recording
 import Foundation
-import Runtime
 import Testing
 
 @Suite("Recording reader")

@@ -9,11 +9,11 @@ import MarketModel
 /// aggTrades `agg_trade_id, price, quantity, first_trade_id, last_trade_id,
 /// transact_time, is_buyer_maker[, is_best_match]`. Times are milliseconds, or
 /// microseconds in spot files from 2025 on (told apart by their size).
-enum BinanceCSV {
-    enum Kind { case trades, aggTrades }
+public enum BinanceCSV {
+    public enum Kind { case trades, aggTrades }
 
     /// The kind and symbol a file name announces, if it is one of these files.
-    static func recognise(_ path: String) -> (kind: Kind, symbol: String)? {
+    public static func recognise(_ path: String) -> (kind: Kind, symbol: String)? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") else { return nil }
         let parts = name.split(separator: "-")
@@ -26,10 +26,10 @@ enum BinanceCSV {
         }
     }
 
-    struct RowError: Error { var reason: String }
+    public struct RowError: Error { public var reason: String }
 
     /// The recording line for one CSV row; `nil` for a header row.
-    static func line(_ row: Substring, kind: Kind, symbol: String) throws(RowError) -> (received: Int64, text: String)? {
+    public static func line(_ row: Substring, kind: Kind, symbol: String) throws(RowError) -> (received: Int64, text: String)? {
         let fields = row.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed(of: " \r") }
         guard let first = fields.first, UInt64(first) != nil else {
             if fields.first?.lowercased().contains("id") == true { return nil }
@@ -77,7 +77,7 @@ enum BinanceCSV {
 }
 
 extension String {
-    func trimmed(of characters: String) -> String {
+    public func trimmed(of characters: String) -> String {
         var text = Substring(self)
         while let first = text.first, characters.contains(first) { text = text.dropFirst() }
         while let last = text.last, characters.contains(last) { text = text.dropLast() }

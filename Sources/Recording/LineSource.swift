@@ -1,5 +1,5 @@
 /// Where a replay's lines come from: a recording file, or a session in the database.
-protocol LineSource: AnyObject {
+public protocol LineSource: AnyObject {
     /// How reports name it: a file path, or `session:ID`.
     var path: String { get }
     /// Size of the source, and how much of it was consumed (for progress).

@@ -8,7 +8,7 @@ import NIOCore
 /// `../shared/reference/toolchain.md`). Several members (`cat a.gz b.gz`) are read like
 /// `gzip -dc` reads them. A file that ends inside compressed data is reported as
 /// truncated, never passed off as a short recording.
-final class GzipFileSource: ByteSource {
+public final class GzipFileSource: ByteSource {
     private enum MemberState {
         /// zlib wants more input, or has more output.
         case inside
@@ -23,15 +23,15 @@ final class GzipFileSource: ByteSource {
     private var output: ByteBuffer
     private var state = MemberState.inside
     private var endOfFile = false
-    private(set) var fileBytesRead = 0
+    public private(set) var fileBytesRead = 0
     /// Set once the end of the data is known; reads after it return 0 or rethrow.
     private var finished: Result<Void, RecordingError>?
     /// Line number hook for error messages: the reader keeps it current.
-    var currentLine = 0
+    public var currentLine = 0
     /// Bytes of an incomplete last line, for the truncation message.
-    var pendingLineBytes = 0
+    public var pendingLineBytes = 0
 
-    init(file: FileDescriptor) throws(RecordingError) {
+    public init(file: FileDescriptor) throws(RecordingError) {
         self.file = file
         do {
             decompressor = try ZlibDecompressor(algorithm: .gzip)
@@ -43,7 +43,7 @@ final class GzipFileSource: ByteSource {
         output = allocator.buffer(capacity: 1 << 18)
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(RecordingError) -> Int {
         while true {
             if output.readableBytes > 0 {
                 let count = min(output.readableBytes, buffer.count)

@@ -7,11 +7,11 @@ import Storage
 /// once its first line has waited `maxAge` by the clock the caller passes (wall time),
 /// so a recording that trickles in is on disk within that long: with the recorder
 /// committing every chunk handed over, a crash loses at most `maxAge` of data.
-struct SessionChunker {
-    let session: Int64
-    var maxLines = 4096
-    var maxBytes = 2_000_000
-    var maxAge: Int64 = 1_000_000_000
+public struct SessionChunker {
+    public let session: Int64
+    public var maxLines = 4096
+    public var maxBytes = 2_000_000
+    public var maxAge: Int64 = 1_000_000_000
     private(set) var buffer = Data()
     private(set) var lines = 0
     private(set) var sequence = 0
@@ -21,11 +21,11 @@ struct SessionChunker {
     private var openedAt: Int64?
     private var trades: [ApogeeDatabase.TradeRow] = []
 
-    init(session: Int64) { self.session = session }
+    public init(session: Int64) { self.session = session }
 
     /// Adds one line (without its newline). `received` is its receive time when it has
     /// one; `now` is the wall clock in nanoseconds.
-    mutating func add(_ line: UnsafeRawBufferPointer, received: Int64?, now: Int64) {
+    public mutating func add(_ line: UnsafeRawBufferPointer, received: Int64?, now: Int64) {
         if lines == 0 {
             openedAt = now
             firstReceived = received ?? (lastReceived == 0 ? nil : lastReceived)
@@ -40,16 +40,16 @@ struct SessionChunker {
     }
 
     /// Notes a trade of the line just added, for the `trade` table.
-    mutating func add(_ trade: ApogeeDatabase.TradeRow) { trades.append(trade) }
+    public mutating func add(_ trade: ApogeeDatabase.TradeRow) { trades.append(trade) }
 
     /// Whether the open chunk should close now.
-    func isDue(now: Int64) -> Bool {
+    public func isDue(now: Int64) -> Bool {
         guard lines > 0 else { return false }
         return lines >= maxLines || buffer.count > maxBytes || now - (openedAt ?? now) >= maxAge
     }
 
     /// Closes the open chunk and returns it (nil when it holds no line).
-    mutating func close() -> ChunkWrite? {
+    public mutating func close() -> ChunkWrite? {
         guard lines > 0 else { return nil }
         let chunk = ChunkWrite(session: session, sequence: sequence, firstLine: firstLine, lineCount: lines, firstReceived: firstReceived ?? lastReceived, lastReceived: lastReceived, data: buffer, trades: trades)
         sequence += 1
