@@ -94,9 +94,21 @@ let package = Package(
         ]),
         // Child processes started and reaped (benchmarks, the fake exchange, redis-server in tests).
         .target(name: "Processes"),
+        // Where a kernel's story goes, whichever driver runs it: the order journal
+        // (SQLite) and the Redis mirror.
+        .target(name: "Sinks", dependencies: ["MarketModel", "OrderBook", "Trading", "EngineCore", "Storage", "RedisMirror"]),
+        // Replays and backtests of recorded data: the simulation driver, Monte Carlo,
+        // reports, imports, strategy files.
+        .target(name: "Backtesting", dependencies: [
+            "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
+            "Storage", "RedisMirror", "Recording", "Sinks",
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "Runtime", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore",
-            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "Recording", "Processes", "COpenSSL",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "Recording", "Processes", "Sinks", "Backtesting", "LiveCore", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,7 +134,7 @@ let package = Package(
         .target(name: "TestFixtures", dependencies: ["Recording", "Processes"]),
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Processes"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Backtesting", "Sinks", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -138,8 +150,8 @@ let package = Package(
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

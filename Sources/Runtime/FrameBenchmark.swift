@@ -1,3 +1,4 @@
+import Backtesting
 import Strategies
 import TUIKit
 import TradingUI

@@ -1,3 +1,4 @@
+import Backtesting
 import VenueClients
 import Feeds
 import Foundation
@@ -31,30 +32,6 @@ public struct LiveOptions: Sendable {
         self.venue = venue
         self.symbols = symbols
         self.environment = environment
-    }
-}
-
-/// How the live connection fared, beside the replay-style report of the books.
-public struct LiveFeedSummary: Sendable, Equatable {
-    public var endpoint: String
-    public var connections: Int
-    public var drops: Int
-    public var messages: Int
-    public var snapshots: Int
-    /// Connections handed over before the exchange's 24-hour cut.
-    public var rollovers = 0
-    public var lastError: String?
-
-    func write(into out: inout JSONWriter) {
-        out.beginObject("live")
-        out.value("endpoint", endpoint)
-        out.value("connections", connections)
-        out.value("drops", drops)
-        out.value("messages", messages)
-        out.value("snapshots", snapshots)
-        out.value("rollovers", rollovers)
-        out.value("last_error", lastError)
-        out.endObject()
     }
 }
 

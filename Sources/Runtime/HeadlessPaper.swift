@@ -1,3 +1,4 @@
+import Backtesting
 import VenueClients
 import Foundation
 import MarketModel

@@ -1,3 +1,4 @@
+import Backtesting
 import EngineCore
 import MarketModel
 import Trading

@@ -1,3 +1,4 @@
+import Backtesting
 import RedisMirror
 
 /// Replay throughput with the Redis mirror on against off, runs alternating so both

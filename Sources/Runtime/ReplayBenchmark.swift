@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Backtesting
 import Processes
 import Recording
 import Glibc

@@ -1,3 +1,5 @@
+import Backtesting
+import Sinks
 import VenueClients
 import DequeModule
 import EngineCore

@@ -1,3 +1,4 @@
+import Backtesting
 import EngineCore
 import Foundation
 import MarketModel

@@ -1,3 +1,4 @@
+import Backtesting
 import Strategies
 
 /// The strategies a terminal session runs: those named with `--strategy` (default

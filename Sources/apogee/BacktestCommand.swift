@@ -1,3 +1,4 @@
+import Backtesting
 import ArgumentParser
 import Foundation
 import MarketModel

@@ -1,3 +1,4 @@
+import Backtesting
 import VenueClients
 import ArgumentParser
 import FakeExchange

@@ -1,4 +1,5 @@
 @testable import Runtime
+import Backtesting
 import EngineCore
 import MarketModel
 import OrderBook

@@ -1,3 +1,4 @@
+import Backtesting
 import TestFixtures
 import Recording
 import Foundation

@@ -1,3 +1,4 @@
+import Backtesting
 import TestFixtures
 import VenueClients
 import FakeExchange

@@ -1,3 +1,4 @@
+import Backtesting
 import Recording
 import Foundation
 import Runtime

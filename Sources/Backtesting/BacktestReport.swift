@@ -33,7 +33,7 @@ public struct BacktestReport: Sendable {
     /// How the Redis mirror fared, when the run had one.
     public var mirror: MirrorReport?
 
-    init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
+    public init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
         strategy = options.strategy
         files = options.files
         seed = options.seed
@@ -61,7 +61,7 @@ public struct BacktestReport: Sendable {
     public var eventsPerSecond: Double { runSeconds > 0 ? Double(events) / runSeconds : 0 }
 
     /// The equity curve on minute boundaries (and the final value).
-    var minuteEquity: [(time: Timestamp, value: Money)] {
+    public var minuteEquity: [(time: Timestamp, value: Money)] {
         var points = equity.filter { $0.time.nanoseconds % 60_000_000_000 == 0 }
         if let last = equity.last { points.append(last) }
         return points
@@ -153,7 +153,7 @@ public struct BacktestReport: Sendable {
         out.endObject()
     }
 
-    var queueName: String {
+    public var queueName: String {
         switch queue {
         case .conservative: return "conservative"
         case .probabilistic(let power): return "probabilistic(power \(power))"

@@ -63,7 +63,7 @@ public enum HeadlessReplay {
         return report
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    public static func seconds(_ duration: Duration) -> Double {
         let parts = duration.components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
@@ -71,19 +71,19 @@ public enum HeadlessReplay {
 
 /// Reports progress at most five times a second, checking the clock only every few
 /// thousand lines.
-struct ProgressMeter {
-    let clock: ContinuousClock
-    let started: ContinuousClock.Instant
-    var nextCheck = 16_384
-    var last: ContinuousClock.Instant
+public struct ProgressMeter {
+    public let clock: ContinuousClock
+    public let started: ContinuousClock.Instant
+    public var nextCheck = 16_384
+    public var last: ContinuousClock.Instant
 
-    init(clock: ContinuousClock, started: ContinuousClock.Instant) {
+    public init(clock: ContinuousClock, started: ContinuousClock.Instant) {
         self.clock = clock
         self.started = started
         last = started
     }
 
-    mutating func tick(stream: RecordingEventStream, report: (ReplayProgress) -> Void) {
+    public mutating func tick(stream: RecordingEventStream, report: (ReplayProgress) -> Void) {
         guard stream.lines >= nextCheck else { return }
         nextCheck = stream.lines + 16_384
         let now = clock.now

@@ -1,3 +1,4 @@
+import Sinks
 import DequeModule
 import EngineCore
 import HeapModule
@@ -15,45 +16,37 @@ import Trading
 /// at or before a market event's time are handled before it. With no extra
 /// market-data delay the venue reads the kernel's own book (they are the same
 /// replayed book); with one, the venue keeps its own, ahead of the kernel's.
-struct BacktestRun {
-    private(set) var kernel: TradingKernel
-    private(set) var venue: SimulatedExchange
+public struct BacktestRun {
+    public private(set) var kernel: TradingKernel
+    public private(set) var venue: SimulatedExchange
     private var queue = Heap<Scheduled>()
     private var sequence: UInt64 = 0
     fileprivate(set) var effects: [KernelEffect] = []
     private let marketDataDelay: Int64
     private var venueBooks: [String: OrderBook] = [:]
-    private(set) var fills = 0
-    private(set) var detects = 0
-    private(set) var equity: [(time: Timestamp, value: Money)] = []
-    private(set) var logTail: Deque<LogLine> = []
-    private(set) var warnings = 0
-    private(set) var firstTime: Timestamp?
-    private(set) var lastTime = Timestamp(nanoseconds: 0)
-    private(set) var events = 0
+    public private(set) var fills = 0
+    public private(set) var detects = 0
+    public private(set) var equity: [(time: Timestamp, value: Money)] = []
+    public private(set) var logTail: Deque<LogLine> = []
+    public private(set) var warnings = 0
+    public private(set) var firstTime: Timestamp?
+    public private(set) var lastTime = Timestamp(nanoseconds: 0)
+    public private(set) var events = 0
     /// Sees what happens, in order (tests check their invariants through it).
-    var observer: ((Observation) -> Void)?
+    public var observer: ((Observation) -> Void)?
     /// Receives every log line (the terminal writes them to its log file).
-    var logSink: ((LogLine) -> Void)?
+    public var logSink: ((LogLine) -> Void)?
 
-    enum Observation {
-        case market(MarketEvent)
-        case submitted(OrderRequest, arrivesAt: Timestamp)
-        case cancelRequested(ClientOrderID, at: Timestamp)
-        /// An order event with the order after it (nil for an order the kernel does
-        /// not know, such as a liquidation).
-        case orderChanged(OrderEvent, order: Order?, at: Timestamp)
-        case delivered(KernelRecord, at: Timestamp)
-    }
+    public typealias Observation = KernelObservation
 
-    init(kernel: TradingKernel, venue: SimulatedExchange) {
+    public init(kernel: TradingKernel, venue: SimulatedExchange) {
         self.kernel = kernel
         self.venue = venue
         marketDataDelay = venue.settings.latency.marketDataNanoseconds
         effects.reserveCapacity(16)
     }
 
-    mutating func feed(_ event: MarketEvent) {
+    public mutating func feed(_ event: MarketEvent) {
         let time = event.time.received
         if firstTime == nil { firstTime = time }
         if time > lastTime { lastTime = time }
@@ -84,14 +77,14 @@ struct BacktestRun {
 
     /// Moves time on without a market event (a live session's wall clock): orders,
     /// reports and timers due by then are handled.
-    mutating func advanceClock(to time: Timestamp) {
+    public mutating func advanceClock(to time: Timestamp) {
         drain(upTo: time)
         if time > lastTime { lastTime = time }
     }
 
     /// Lets what is in flight land (a few seconds past the last event) and takes the
     /// final equity.
-    mutating func finish() {
+    public mutating func finish() {
         drain(upTo: Timestamp(nanoseconds: lastTime.nanoseconds + 5_000_000_000))
         equity.append((lastTime, kernel.equity))
     }
@@ -197,8 +190,8 @@ struct BacktestRun {
 }
 
 /// Something due at a time: ordered by time, then by when it was scheduled.
-struct Scheduled: Comparable {
-    enum Action {
+public struct Scheduled: Comparable {
+    public enum Action {
         case arrive(OrderRequest)
         case cancel(ClientOrderID)
         case deliver(OrderEvent)
@@ -206,15 +199,15 @@ struct Scheduled: Comparable {
         case market(MarketEvent)
     }
 
-    var time: Int64
-    var sequence: UInt64
-    var action: Action
+    public var time: Int64
+    public var sequence: UInt64
+    public var action: Action
 
-    static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
+    public static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
         lhs.time != rhs.time ? lhs.time < rhs.time : lhs.sequence < rhs.sequence
     }
 
-    static func == (lhs: Scheduled, rhs: Scheduled) -> Bool {
+    public static func == (lhs: Scheduled, rhs: Scheduled) -> Bool {
         lhs.time == rhs.time && lhs.sequence == rhs.sequence
     }
 }
@@ -223,7 +216,7 @@ extension BacktestRun {
     /// The kernel on a simulated venue with the terminal's account terms (spot, or USD-M
     /// at 5x), default latency and a conservative queue: the engine of a replay in the
     /// terminal, of a paper session, and of the emulated strategies of a live one.
-    static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money, risk: RiskSettings = RiskSettings()) -> BacktestRun {
+    public static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money, risk: RiskSettings = RiskSettings()) -> BacktestRun {
         let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
         var configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
         configuration.risk = risk
@@ -232,7 +225,7 @@ extension BacktestRun {
     }
 
     /// A command from the trader at the current replay time.
-    mutating func user(_ command: UserCommand) {
+    public mutating func user(_ command: UserCommand) {
         let at = lastTime
         kernel.handle(.user(command, at: at), into: &effects)
         apply(at: at)

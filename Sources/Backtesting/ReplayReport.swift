@@ -8,6 +8,10 @@ public struct MalformedLine: Hashable, Sendable {
     public var line: Int
     public var reason: String
 
+    public init(file: String, line: Int, reason: String) {
+        (self.file, self.line, self.reason) = (file, line, reason)
+    }
+
     public var description: String { "\(file):\(line): \(reason)" }
 }
 
@@ -15,6 +19,9 @@ public struct MalformedLine: Hashable, Sendable {
 public struct ReplayReport: Sendable {
     public var files: [String]
     public var lines = 0
+
+    public init(files: [String]) { self.files = files }
+
     public var counts = EventCounts()
     public var malformed = 0
     public var malformedSamples: [MalformedLine] = []
@@ -35,7 +42,7 @@ public struct ReplayReport: Sendable {
     public var auditChecks: Int { symbols.reduce(0) { $0 + $1.audit.checks } }
     public var auditMismatches: Int { symbols.reduce(0) { $0 + $1.audit.mismatches } }
 
-    func places(_ symbol: String) -> DecimalPlaces { decimals[symbol] ?? DecimalPlaces(price: 2, quantity: 3) }
+    public func places(_ symbol: String) -> DecimalPlaces { decimals[symbol] ?? DecimalPlaces(price: 2, quantity: 3) }
 
     // MARK: - JSON
 

@@ -11,22 +11,22 @@ import Trading
 /// order; ``sync(_:)``, called after each event is fed, adds the position snapshots.
 /// A journal that cannot be written stops journaling and says why once (``failure``);
 /// it never stops the engine of a replay (a live session refuses to trade instead).
-final class KernelJournalFeed {
-    let journal: TradingJournal
+public final class KernelJournalFeed {
+    public let journal: TradingJournal
     /// Prepended to the kernel's client ids (`apg-3` → `s12-apg-3`): a live session's
     /// ids must not repeat an earlier session's orders still open on the exchange.
-    var idPrefix = ""
+    public var idPrefix = ""
     /// Open orders' requests, for the rows of cancel requests.
     private var requests: [ClientOrderID: OrderRequest] = [:]
     /// Symbols whose position a fill changed since the last ``sync(_:)``.
     private var touched: [String] = []
-    private(set) var failure: StorageError?
+    public private(set) var failure: StorageError?
 
-    init(journal: TradingJournal) {
+    public init(journal: TradingJournal) {
         self.journal = journal
     }
 
-    func observe(_ observation: BacktestRun.Observation) {
+    public func observe(_ observation: KernelObservation) {
         guard failure == nil else { return }
         switch observation {
         case .submitted(let request, _):
@@ -67,13 +67,13 @@ final class KernelJournalFeed {
     }
 
     /// A symbol's exits need the trader: a row on the last refused order, with why.
-    func attention(_ request: OrderRequest, reason: String, at time: Timestamp) {
+    public func attention(_ request: OrderRequest, reason: String, at time: Timestamp) {
         guard failure == nil else { return }
         write { try journal.append(.order(row(request, event: "needs-attention", reason: reason, time: time))) }
     }
 
     /// Snapshots the positions that fills changed since the last call.
-    func sync(_ kernel: TradingKernel) {
+    public func sync(_ kernel: TradingKernel) {
         guard failure == nil, !touched.isEmpty else { return }
         for symbol in touched { snapshot(symbol, kernel, reason: "fill") }
         touched.removeAll(keepingCapacity: true)
@@ -81,19 +81,19 @@ final class KernelJournalFeed {
 
     /// Snapshots the positions taken over from an earlier session, so this session's
     /// journal carries them if it ends too (reason `restored`).
-    func restored(_ kernel: TradingKernel) {
+    public func restored(_ kernel: TradingKernel) {
         for position in kernel.account.openPositions { snapshot(position.symbol, kernel, reason: "restored") }
     }
 
     /// Snapshots the open positions and closes the session's record.
-    func finish(_ kernel: TradingKernel, complete: Bool) {
+    public func finish(_ kernel: TradingKernel, complete: Bool) {
         sync(kernel)
         for position in kernel.account.openPositions { snapshot(position.symbol, kernel, reason: "end") }
         write { try journal.finish(complete: complete) }
     }
 
     /// The journal's word for an order event (docs/storage.md).
-    static func name(of event: OrderEvent) -> String {
+    public static func name(of event: OrderEvent) -> String {
         switch event {
         case .accepted: return "accepted"
         case .filled: return "filled"

@@ -12,7 +12,7 @@ public struct MirrorReport: Sendable, Equatable {
         self.status = status
     }
 
-    func write(into out: inout JSONWriter) {
+    public func write(into out: inout JSONWriter) {
         out.beginObject("redis")
         out.value("url", url)
         out.value("instance", instance)
@@ -29,7 +29,7 @@ public struct MirrorReport: Sendable, Equatable {
     }
 
     /// One line for the text report.
-    var summary: String {
+    public var summary: String {
         var text = "redis \(url) (instance \(instance)): \(status.state.rawValue), \(status.writes) pipelines, \(status.tradesWritten) trades, \(status.eventsPublished) events published, \(status.eventsDropped) dropped"
         if status.outages > 0 { text += ", \(status.outages) outage(s), \(status.reconnects) reconnect(s)" }
         if let error = status.lastError { text += "; last error: \(error)" }

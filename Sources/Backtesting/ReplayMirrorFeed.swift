@@ -6,8 +6,8 @@ import RedisMirror
 /// the mirror is ready for one), metrics, and events when a book's sync state changes.
 /// Costs the replay a lock per event at most; everything else happens on the mirror's
 /// own thread.
-struct ReplayMirrorFeed {
-    let mirror: RedisMirror
+public struct ReplayMirrorFeed {
+    public let mirror: RedisMirror
     private var handles: [Int] = []
     private var bookRounds: [Int] = []
     private var states: [BookSyncState?] = []
@@ -17,7 +17,7 @@ struct ReplayMirrorFeed {
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
 
-    init(mirror: RedisMirror, files: [String]) {
+    public init(mirror: RedisMirror, files: [String]) {
         self.mirror = mirror
         started = clock.now
         var event = JSONWriter()
@@ -31,7 +31,7 @@ struct ReplayMirrorFeed {
         mirror.publish(event.text)
     }
 
-    mutating func observe(_ event: MarketEvent, slot: Int, symbol: SymbolReplay) {
+    public mutating func observe(_ event: MarketEvent, slot: Int, symbol: SymbolReplay) {
         events += 1
         while handles.count <= slot {
             handles.append(-1)
@@ -62,7 +62,7 @@ struct ReplayMirrorFeed {
     }
 
     /// Writes the final books and metrics and says the replay is over.
-    mutating func finish(_ report: ReplayReport) {
+    public mutating func finish(_ report: ReplayReport) {
         for symbol in report.symbols {
             guard let book = symbol.book else { continue }
             mirror.book(Self.top(of: book, time: symbol.lastReceived ?? Timestamp(nanoseconds: 0)), symbol: mirror.symbol(symbol.symbol))
@@ -117,7 +117,7 @@ struct ReplayMirrorFeed {
         return fields
     }
 
-    static func top(of book: OrderBook, time: Timestamp, levels: Int = 20) -> MirrorBook {
+    public static func top(of book: OrderBook, time: Timestamp, levels: Int = 20) -> MirrorBook {
         MirrorBook(bids: book.bids.top(levels), asks: book.asks.top(levels), updateID: book.lastUpdateID, time: time, state: book.state.rawValue)
     }
 }

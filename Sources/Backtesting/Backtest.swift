@@ -98,7 +98,7 @@ public enum Backtest {
         return report
     }
 
-    static func inferMarket(_ events: [MarketEvent]) -> MarketKind {
+    public static func inferMarket(_ events: [MarketEvent]) -> MarketKind {
         for event in events {
             if case .bookDelta(let delta) = event { return delta.previousFinalUpdateID == nil ? .spot : .usdMargined }
         }
@@ -108,7 +108,7 @@ public enum Backtest {
     /// N runs with randomised latency and queue assumptions, both cores, each run from
     /// its own generator derived from the seed (so the result does not depend on which
     /// core ran which run).
-    static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> any Strategy, initialCash: Money) -> MonteCarloSummary {
+    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> any Strategy, initialCash: Money) -> MonteCarloSummary {
         let outcomes = MonteCarloOutcomes(count: runs)
         DispatchQueue.concurrentPerform(iterations: runs) { index in
             var generator = SeededGenerator.derived(from: seed, index: UInt64(index))
@@ -132,17 +132,17 @@ public enum Backtest {
 }
 
 /// Results of the Monte Carlo runs, written by index from both cores.
-final class MonteCarloOutcomes: @unchecked Sendable {
+public final class MonteCarloOutcomes: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var netPnL: [Double]
-    private(set) var maxDrawdown: [Double]
+    public private(set) var netPnL: [Double]
+    public private(set) var maxDrawdown: [Double]
 
-    init(count: Int) {
+    public init(count: Int) {
         netPnL = Array(repeating: 0, count: count)
         maxDrawdown = Array(repeating: 0, count: count)
     }
 
-    func set(_ index: Int, netPnL value: Double, maxDrawdown drawdown: Double) {
+    public func set(_ index: Int, netPnL value: Double, maxDrawdown drawdown: Double) {
         lock.lock()
         netPnL[index] = value
         maxDrawdown[index] = drawdown

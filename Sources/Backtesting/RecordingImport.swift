@@ -134,7 +134,7 @@ public enum RecordingImport {
     }
 
     /// FNV-1a over the file's bytes, with its size: the same content is the same import.
-    static func contentHash(_ path: String) throws(RecordingError) -> String {
+    public static func contentHash(_ path: String) throws(RecordingError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .cannotOpen(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read it" : "No such file or directory")
         }

@@ -25,7 +25,7 @@ public final class RecordingEventStream {
     public private(set) var counts = EventCounts()
     public private(set) var malformed = 0
     public private(set) var malformedSamples: [MalformedLine] = []
-    let inputs: [ReplayInput]
+    public let inputs: [ReplayInput]
     private var ready: [Item] = []
     private var started = false
 
@@ -193,20 +193,20 @@ public final class RecordingEventStream {
 }
 
 /// One recording being read: its reader, its parser, and the line waiting its turn.
-final class ReplayInput {
-    let reader: any LineSource
-    var parser: BinanceFeedParser
+public final class ReplayInput {
+    public let reader: any LineSource
+    public var parser: BinanceFeedParser
     /// The symbol this file's stream messages name: REST snapshots in the file belong to it.
-    var symbol: String?
+    public var symbol: String?
     /// Snapshots read before any message named the symbol.
-    var unassignedSnapshots: [(snapshot: BookSnapshot, line: Int)] = []
-    var pendingReceived: Timestamp?
-    var pendingMessage = UnsafeRawBufferPointer(start: nil, count: 0)
-    var pendingLine = 0
+    public var unassignedSnapshots: [(snapshot: BookSnapshot, line: Int)] = []
+    public var pendingReceived: Timestamp?
+    public var pendingMessage = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var pendingLine = 0
     /// Appended to symbol names when files of different markets are replayed together.
-    var qualifier = ""
+    public var qualifier = ""
 
-    init(source: any LineSource, market: MarketKind?) {
+    public init(source: any LineSource, market: MarketKind?) {
         reader = source
         parser = BinanceFeedParser(market: market)
     }

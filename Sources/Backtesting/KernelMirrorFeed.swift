@@ -1,3 +1,4 @@
+import Sinks
 import EngineCore
 import MarketModel
 import RedisMirror
@@ -10,8 +11,8 @@ import Trading
 ///
 /// ``observe(_:)`` is the run's observer and only notes what happened; ``sync(_:)``,
 /// called after each event is fed, reads the kernel and hands the changes over.
-final class KernelMirrorFeed {
-    let mirror: RedisMirror
+public final class KernelMirrorFeed {
+    public let mirror: RedisMirror
     private let mode: String
     private var handles: [String: Int] = [:]
     private var bookRound = 0
@@ -24,7 +25,7 @@ final class KernelMirrorFeed {
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
 
-    init(mirror: RedisMirror, mode: String) {
+    public init(mirror: RedisMirror, mode: String) {
         self.mirror = mirror
         self.mode = mode
         started = clock.now
@@ -37,7 +38,7 @@ final class KernelMirrorFeed {
         return handle
     }
 
-    func observe(_ observation: BacktestRun.Observation) {
+    public func observe(_ observation: KernelObservation) {
         switch observation {
         case .market(let event):
             events += 1
@@ -51,7 +52,7 @@ final class KernelMirrorFeed {
 
     /// Hands over what changed since the last call; reads book tops and metrics only
     /// when the mirror is ready for them.
-    func sync(_ kernel: TradingKernel, force: Bool = false) {
+    public func sync(_ kernel: TradingKernel, force: Bool = false) {
         let round = mirror.bookRound
         if force || round != bookRound {
             bookRound = round
@@ -77,7 +78,7 @@ final class KernelMirrorFeed {
     }
 
     /// Says the run is over, with its headline figures.
-    func finished(_ kernel: TradingKernel) {
+    public func finished(_ kernel: TradingKernel) {
         var out = JSONWriter()
         out.beginObject()
         out.value("type", "state")
@@ -203,7 +204,7 @@ final class KernelMirrorFeed {
         ]
     }
 
-    static func json(_ order: Order) -> String {
+    public static func json(_ order: Order) -> String {
         var out = JSONWriter()
         out.beginObject()
         out.value("id", order.id.description)
