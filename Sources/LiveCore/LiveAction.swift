@@ -1,3 +1,4 @@
+import EngineCore
 import MarketModel
 import Trading
 
@@ -39,6 +40,10 @@ public enum LiveJournalEntry: Hashable, Sendable {
     case orderChanged(OrderEvent, order: Order?)
     /// A symbol needs the trader: its exits were refused too often.
     case attention(OrderRequest, reason: String, at: Timestamp)
+    /// A fact the kernel recorded (an order event, a closed trade, an equity sample, a
+    /// detect), for the sinks that show state (the Redis mirror); only when
+    /// ``LiveOrderMachine/Configuration/passesRecords`` is set.
+    case delivered(KernelRecord, at: Timestamp)
 }
 
 /// The exchange's answer to a ``LiveAction`` (or an update it pushed), typed: the

@@ -38,6 +38,9 @@ public struct LiveOrderMachine: Sendable {
         public var silenceLimit: Int64 = 10_000_000_000
         /// How often the exchange's rules and the account's rates are read again.
         public var rulesRefreshInterval: Int64 = 3_600_000_000_000
+        /// Hand every record of the kernel to the shell (`.journal(.delivered)`), for
+        /// a mirror of the session's state; off, records cost nothing on the order path.
+        public var passesRecords = false
 
         public init(idPrefix: String, symbols: [String], streams: String) {
             (self.idPrefix, self.symbols, self.streams) = (idPrefix, symbols, streams)
@@ -316,6 +319,7 @@ public struct LiveOrderMachine: Sendable {
         case .log, .record:
             break
         }
+        if configuration.passesRecords, case .record(let record) = effect { actions.append(.journal(.delivered(record, at: time))) }
     }
 
     /// An order event into the kernel and the journal.

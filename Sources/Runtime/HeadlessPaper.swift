@@ -2,6 +2,7 @@ import Backtesting
 import VenueClients
 import Foundation
 import MarketModel
+import RedisMirror
 import Storage
 import Strategies
 import Trading
@@ -25,10 +26,11 @@ public enum HeadlessPaper {
 
     /// Runs the strategies named (`--strategy`, with `parameters` for the one named) and
     /// those of `file`, as the terminal would; `ema-reversal` when none is given.
-    public static func run(source: LiveEventSource, strategyNames: [String], file: StrategyFile?, parameters: [(key: String, value: ParameterValue, source: String)], risk: RiskSettings = RiskSettings(), database: String?, stopWhen: @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
+    public static func run(source: LiveEventSource, strategyNames: [String], file: StrategyFile?, parameters: [(key: String, value: ParameterValue, source: String)], risk: RiskSettings = RiskSettings(), database: String?, mirror: RedisMirror? = nil, stopWhen: @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
         let strategies: [(entry: StrategyCatalog.Entry, parameters: ParameterSet)]
         do { strategies = try TerminalStrategies.resolve(names: strategyNames, file: file, parameters: parameters) } catch { throw LiveFailure(description: error.description) }
         let session = ReplaySession(live: source, strategies: { strategies.map { $0.entry.make($0.parameters) } }, risk: risk)
+        session.mirror = mirror
         if let database {
             let opened: ApogeeDatabase
             do { opened = try ApogeeDatabase(path: database) } catch { throw LiveFailure(description: "order journal: \(error)") }

@@ -1,6 +1,6 @@
-import Backtesting
 import Sinks
 import VenueClients
+import Backtesting
 import EngineCore
 import Feeds
 import Foundation
@@ -48,6 +48,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// When the last order request was handed to the socket (the latency figure).
     private let written = Mailbox<Int64>()
     private var journalFeed: KernelJournalFeed?
+    /// The Redis mirror's feed, when the session mirrors (`--redis`).
+    private var mirrorFeed: KernelMirrorFeed?
     private let inbox = FrameInbox()
     private let feed: MarketStreamSet
     private var parser: VenueFeedParser
@@ -172,7 +174,12 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 throw LiveFailure(description: "order journal: \(error)")
             }
         }
-        machine = LiveOrderMachine(kernel: kernel, configuration: .init(idPrefix: journalFeed?.idPrefix ?? "s0-", symbols: options.symbols, streams: "\(options.connection.streams)"), startedAt: Self.now())
+        var machineConfiguration = LiveOrderMachine.Configuration(idPrefix: journalFeed?.idPrefix ?? "s0-", symbols: options.symbols, streams: "\(options.connection.streams)")
+        if let mirror = options.mirror {
+            mirrorFeed = KernelMirrorFeed(mirror: mirror, mode: "live")
+            machineConfiguration.passesRecords = true
+        }
+        machine = LiveOrderMachine(kernel: kernel, configuration: machineConfiguration, startedAt: Self.now())
 
         // The feed's thread hands frames over and wakes the session at once: a frame
         // must not wait for a polling tick before the kernel sees it.
@@ -282,6 +289,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
             for event in frameEvents {
                 eventsSinceRate += 1
                 run(.market(event, at: received))
+                mirrorFeed?.observe(.market(event))
                 // After the kernel: the screen's history is off the frame-to-order path.
                 history.record(event)
                 if emulator != nil {
@@ -382,7 +390,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         snapshot.time = Timestamp(nanoseconds: Self.now())
         return ScreenData(
             mode: .live, exchange: options.connection.venue.rawValue, snapshot: snapshot, replay: nil, feed: feedHeader,
-            feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: "off",
+            feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: options.mirror?.status.headerText ?? "off",
             priceHistory: history.priceHistory.mapValues { Array($0) }, tape: history.tape.mapValues { Array($0) },
             equityHistory: Array(history.equityHistory), volume: history.volume, candles: history.candleBars)
     }
@@ -402,6 +410,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
                 for symbol in options.symbols { try? client.armCountdown(symbol: symbol, seconds: 0) }
             }
             journalFeed?.finish(kernel, complete: true)
+            mirrorFeed?.sync(kernel, force: true)
             if let emulator { emulatorJournal?.finish(emulator.kernel, complete: true) }
             feed.stop()
             userData?.stop()
@@ -452,6 +461,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private func run(_ input: LiveOrderMachine.Input) {
         machine.run(input) { action in perform(action) }
         journalFeed?.sync(machine.kernel)
+        mirrorFeed?.sync(machine.kernel)
     }
 
     /// Actions decided outside an input (at start), carried out the same way.
@@ -515,6 +525,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         }
     }
 
+    /// A journal entry to the sinks: the order journal, and the mirror when on.
     private func write(_ entry: LiveJournalEntry) {
         switch entry {
         case .submitted(let request, let at):
@@ -527,6 +538,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
             journalFeed?.observe(.orderChanged(event, order: order, at: event.time))
         case .attention(let request, let reason, let at):
             journalFeed?.attention(request, reason: reason, at: at)
+        case .delivered(let record, let at):
+            mirrorFeed?.observe(.delivered(record, at: at))
         }
     }
 

@@ -5,6 +5,7 @@ import Feeds
 import Foundation
 import MarketModel
 import OrderBook
+import RedisMirror
 import Storage
 import Strategies
 import Synchronization
@@ -39,6 +40,9 @@ public final class LiveTradingSession {
         /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so
         /// positions can still exit.
         public var cancelLeftoverBuys = true
+        /// The Redis mirror of the session's state (`--redis`), nil when off; the caller
+        /// finishes it after the session.
+        public var mirror: RedisMirror?
         /// Checked every few milliseconds; true ends the session.
         public var stopWhen: @Sendable () -> Bool
 

@@ -53,7 +53,7 @@ public final class ReplaySession {
     private var mirrorFeed: KernelMirrorFeed?
 
     private func attachMirror() {
-        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
+        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: live == nil ? "replay" : "paper") }
         attachObservers()
     }
 
@@ -221,7 +221,7 @@ public final class ReplaySession {
         closeJournal()
         run = makeRun()
         attachLog()
-        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: "replay") }
+        mirrorFeed = mirror.map { KernelMirrorFeed(mirror: $0, mode: live == nil ? "replay" : "paper") }
         journalFeed = openJournal?().map(KernelJournalFeed.init)
         attachObservers()
         if let reopened = try? RecordingEventStream(options: replayOptions) {

@@ -115,6 +115,8 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var risk: RiskOptions
 
+    @OptionGroup var redis: RedisOption
+
     @Option(help: "Futures (Binance USD-M, Gate.io USDT): leverage set on each symbol at start.")
     var leverage = 5
 
@@ -140,6 +142,7 @@ struct LiveCommand: ParsableCommand {
         guard countdownCancel == 0 || (5...3600).contains(countdownCancel) else { throw ValidationError("--countdown-cancel takes 0 (off) or 5 to 3600 seconds (got \(countdownCancel))") }
         if !params.isEmpty, strategies.count != 1 { throw ValidationError("--param sets a parameter of the one --strategy named (\(strategies.count) named); use a --config file for several") }
         if config != nil, !paper, !trade { throw ValidationError("--config names strategies to run: add --paper or --trade") }
+        if redis.url != nil, headless, !paper, !trade { throw ValidationError("--redis mirrors a trading session's state: add --paper or --trade") }
     }
 
     var symbolList: [String] { symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
@@ -238,6 +241,8 @@ extension LiveCommand {
         options.leverage = leverage
         options.marginType = marginType.uppercased()
         options.countdownSeconds = countdownCancel == 0 ? nil : countdownCancel
+        options.mirror = try redis.start()
+        defer { options.mirror?.finish() }
         if inTerminal {
             var view = TerminalApp.Options(files: [])
             view.liveTrading = options

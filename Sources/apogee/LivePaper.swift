@@ -18,6 +18,8 @@ extension LiveCommand {
             throw ExitStatus.failure
         }
         defer { source.stop() }
+        let mirror = try redis.start()
+        defer { mirror?.finish() }
         guard headless else {
             var options = TerminalApp.Options(files: [])
             options.live = source
@@ -30,6 +32,7 @@ extension LiveCommand {
             options.journal = !noJournal
             options.database = database
             options.risk = risk.applied()
+            options.mirror = mirror
             do {
                 try TerminalApp.run(options)
             } catch {
@@ -42,7 +45,7 @@ extension LiveCommand {
         let started = Date()
         let limit = duration
         do throws(LiveFailure) {
-            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, risk: risk.applied(), database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath)) {
+            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, risk: risk.applied(), database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath), mirror: mirror) {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             }
             let session = outcome.journalSession.map { "paper session \($0)" } ?? "paper session (not journaled)"

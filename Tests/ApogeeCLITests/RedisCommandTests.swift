@@ -1,7 +1,9 @@
+import FakeExchange
 import Foundation
 import RedisMirror
 import RedisTestSupport
 import Runtime
+import Storage
 import Testing
 
 /// `--redis` on the command line, against a real redis-server on loopback.
@@ -26,6 +28,55 @@ struct RedisCommandTests {
         let client = try server.connect()
         #expect(try client.command(["LLEN", "apogee:cli:ticks:ETHUSDT"]) == .integer(1000))
         #expect(try client.command(["HGET", "apogee:cli:metrics", "audit_mismatches"]) == .string("0"))
+    }
+
+    @Test("live --paper --headless --redis mirrors like a replay: the tape, the metrics (mode paper), the fills the summary counts")
+    func paperMirrors() throws {
+        let server = try RedisTestServer()
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/spot_ethusdt_20240808.gz", speed: 10, shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--paper", "--headless", "--duration", "6",
+                                         "--strategy", "ema-reversal", "--param", "EMAPeriod=3", "--param", "StretchPercent=0.01", "--param", "TurnPercent=0.002", "--param", "EntryOrder=market",
+                                         "--no-journal", "--redis", server.urlText, "--redis-instance", "paper"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let client = try server.connect()
+        let fields = try Self.hash(client, "apogee:paper:metrics")
+        #expect(fields["mode"] == "paper")
+        let words = run.standardOutput.replacingOccurrences(of: ",", with: "").split(separator: " ").map(String.init)
+        let fills = words.firstIndex(of: "fills").map { words[$0 - 1] }
+        #expect(fields["fills"] == fills, "the mirror's fills are the summary's: \(run.standardOutput)")
+        let ticks = try client.command(["LLEN", "apogee:paper:ticks:ETHUSDT"])
+        #expect(ticks != .integer(0) && ticks != .null, "the live trades reach the tape")
+    }
+
+    @Test("live --trade --headless --redis mirrors the real session: mode live, the orders the exchange saw, a fill event per fill")
+    func tradeMirrors() throws {
+        let server = try RedisTestServer()
+        let (folder, keys, account) = try TestKeys.make()
+        let fake = try FakeExchange(recording: ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz", speed: 10, account: account)
+        try fake.start()
+        defer { fake.stop() }
+        let run = try ApogeeProcess.run(["live", "--exchange", "binance-futures", "--symbols", "BTCUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade", "--json",
+                                         "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=1",
+                                         "--param", "AutoBuy=YES", "--param", "BuyPrice=0.02", "--param", "SellPrice=0.01", "--param", "OrderSize=100", "--param", "AutoCancelBuy=2",
+                                         "--duration", "10", "--keys", keys, "--db", folder + "/journal.sqlite", "--redis", server.urlText, "--redis-instance", "real"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run.standardOutput)")
+        #expect(object["fills"] is [String: Any])
+        let journaled = try #require(try ApogeeDatabase(path: folder + "/journal.sqlite").tradingSessions().first { $0.session.kind == "live" })
+        let client = try server.connect()
+        let fields = try Self.hash(client, "apogee:real:metrics")
+        #expect(fields["mode"] == "live")
+        #expect(fields["fills"] == String(journaled.fills), "the mirror's fills are the journal's")
+        #expect(!fake.acceptedOrders.isEmpty, "the strategy traded")
+        let ticks = try client.command(["LLEN", "apogee:real:ticks:BTCUSDT"])
+        #expect(ticks != .integer(0) && ticks != .null, "the live trades reach the tape")
+    }
+
+    static func hash(_ client: RedisConnection, _ key: String) throws -> [String: String] {
+        let items = try client.command(["HGETALL", key]).elements.compactMap(\.text)
+        return Dictionary(uniqueKeysWithValues: stride(from: 0, to: items.count - 1, by: 2).map { (items[$0], items[$0 + 1]) })
     }
 
     @Test("a wrong password stops at once with a clear message that does not echo it")

@@ -92,6 +92,7 @@ struct LiveSessionHarness {
             case .cancelRequested(let id, _): return machine.exchangeID(id) == clientID ? "cancel-requested" : nil
             case .orderChanged(let event, _): return machine.exchangeID(event.orderID) == clientID ? event.name : nil
             case .attention(let request, _, _): return machine.exchangeID(request.id) == clientID ? "needs-attention" : nil
+            case .delivered: return nil
             }
         }
     }
