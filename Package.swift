@@ -119,6 +119,12 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The benchmarks `apogee bench` runs (hot loop, replay, frames, mirror, the live
+        // path's latency, idle cost and soak against the fake exchange).
+        .target(name: "Bench", dependencies: [
+            "MarketModel", "OrderBook", "Trading", "Strategies", "Simulation", "EngineCore", "TUIKit", "TradingUI",
+            "Storage", "RedisMirror", "Venues", "Recording", "Processes", "Backtesting", "Runtime", "FakeExchange",
+        ]),
         // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
         // tests of the live path and `apogee fake-exchange`.
         .target(name: "FakeExchange", dependencies: [
@@ -134,7 +140,7 @@ let package = Package(
         .target(name: "TestFixtures", dependencies: ["Recording", "Processes"]),
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Processes"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Backtesting", "Sinks", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Bench", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Backtesting", "Sinks", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,3 +1,4 @@
+import Bench
 import Backtesting
 import Recording
 import VenueClients

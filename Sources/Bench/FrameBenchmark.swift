@@ -1,3 +1,4 @@
+import Runtime
 import Backtesting
 import Strategies
 import TUIKit
@@ -48,7 +49,7 @@ public enum FrameBenchmark {
         return Figures(width: width, height: height, frames: frames, renderMedian: ReplayBenchmark.median(renders), diffMedian: ReplayBenchmark.median(diffs), frameMedian: ReplayBenchmark.median(totals))
     }
 
-    static func micro(_ duration: Duration) -> Double {
+    public static func micro(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
     }
 }

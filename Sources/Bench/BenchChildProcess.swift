@@ -3,9 +3,9 @@ import Venues
 
 /// What the live benchmarks share: an API key file for the fake exchange's account,
 /// and `apogee` itself spawned as the measured process.
-enum BenchChildProcess {
+public enum BenchChildProcess {
     /// A 0600 keys file in `folder` and the account the fake exchange accepts for it.
-    static func keys(in folder: String) throws -> (path: String, account: APICredentials) {
+    public static func keys(in folder: String) throws -> (path: String, account: APICredentials) {
         let path = folder + "/keys.toml"
         try "[binance]\nkey = \"bench-key-0123456789\"\nsecret = \"bench-secret-0123456789\"\n".write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
@@ -13,10 +13,10 @@ enum BenchChildProcess {
     }
 
     /// This executable's own path (the child runs the same build).
-    static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+    public static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
 
     /// Starts `arguments` without waiting: standard output to `output`, errors dropped.
-    static func spawn(_ arguments: [String], output: String = "/dev/null") throws -> pid_t {
+    public static func spawn(_ arguments: [String], output: String = "/dev/null") throws -> pid_t {
         var pid = pid_t()
         var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         cArguments.append(nil)

@@ -105,7 +105,7 @@ public struct ReplayBenchmark {
             peakResidentBytes: Int(usage.ru_maxrss) * 1024)
     }
 
-    static func median(_ values: [Double]) -> Double {
+    public static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         let middle = sorted.count / 2

@@ -10,15 +10,15 @@ import Venues
 /// pace (the other symbol silent), and with two recordings (`FILE,FILE2`, the first
 /// one's symbol and ETHUSDT or BTCUSDT) both streaming. CPU is the child's user +
 /// system time from /proc between two readings `seconds` apart, after a 3 s start-up.
-enum LiveIdleBenchmark {
-    struct Phase {
-        var name: String
-        var cpuSeconds: Double
-        var wallSeconds: Double
-        var percentOfOneCore: Double { cpuSeconds / wallSeconds * 100 }
+public enum LiveIdleBenchmark {
+    public struct Phase {
+        public var name: String
+        public var cpuSeconds: Double
+        public var wallSeconds: Double
+        public var percentOfOneCore: Double { cpuSeconds / wallSeconds * 100 }
     }
 
-    static func run(file: String, seconds: Double) throws -> [Phase] {
+    public static func run(file: String, seconds: Double) throws -> [Phase] {
         let folder = NSTemporaryDirectory() + "apogee-bench-idle-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -50,7 +50,7 @@ enum LiveIdleBenchmark {
     }
 
     /// User + system CPU time of a running process, from /proc/PID/stat.
-    static func cpuSeconds(of pid: pid_t) throws -> Double {
+    public static func cpuSeconds(of pid: pid_t) throws -> Double {
         let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
         // The command name (field 2) may hold spaces; fields are counted after its ')'.
         guard let close = text.lastIndex(of: ")") else { throw CocoaError(.fileReadCorruptFile) }

@@ -12,35 +12,35 @@ import Venues
 /// size, and the exchange's order count every 10 s; at the end sends SIGTERM and times
 /// the exit, then compares the journal with the exchange: orders, fills, fees taken in
 /// the coin, and the holding.
-enum LiveSoakBenchmark {
-    struct Sample {
-        var seconds: Double
-        var residentKiB: Int
-        var journalBytes: Int64
-        var exchangeOrders: Int
+public enum LiveSoakBenchmark {
+    public struct Sample {
+        public var seconds: Double
+        public var residentKiB: Int
+        public var journalBytes: Int64
+        public var exchangeOrders: Int
     }
 
-    struct Result {
-        var samples: [Sample] = []
-        var speed = 1.0
-        var sigtermSeconds = 0.0
-        var exitStatus: Int32 = 0
-        var exchangeOrders = 0
-        var journalIntents = 0
-        var fills = 0
-        var faultsInjected = 0
+    public struct Result {
+        public var samples: [Sample] = []
+        public var speed = 1.0
+        public var sigtermSeconds = 0.0
+        public var exitStatus: Int32 = 0
+        public var exchangeOrders = 0
+        public var journalIntents = 0
+        public var fills = 0
+        public var faultsInjected = 0
         /// Exit orders sent in a row on the symbol with no fill between them: a loop
         /// would make this grow without bound.
-        var longestExitRunWithoutFill = 0
-        var exitIntents = 0
-        var rejected = 0
+        public var longestExitRunWithoutFill = 0
+        public var exitIntents = 0
+        public var rejected = 0
         /// Order journal entries and fill rows at the end.
-        var journalRows = 0
-        var mismatches: [String] = []
-        var summary = ""
+        public var journalRows = 0
+        public var mismatches: [String] = []
+        public var summary = ""
     }
 
-    static func run(file: String, seconds: Double, faultRate: Double, progress: (String) -> Void) throws -> Result {
+    public static func run(file: String, seconds: Double, faultRate: Double, progress: (String) -> Void) throws -> Result {
         let folder = NSTemporaryDirectory() + "apogee-bench-soak-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -90,7 +90,7 @@ enum LiveSoakBenchmark {
     }
 
     /// The journal against the exchange, order by order.
-    static func compare(_ exchange: FakeExchange, database: String, into result: inout Result) throws {
+    public static func compare(_ exchange: FakeExchange, database: String, into result: inout Result) throws {
         let journal = try ApogeeDatabase(path: database).journal(session: 1)
         guard let journal else {
             result.mismatches.append("no journal session 1 in \(database)")
@@ -135,17 +135,17 @@ enum LiveSoakBenchmark {
         }
     }
 
-    static func residentKiB(of pid: pid_t) -> Int {
+    public static func residentKiB(of pid: pid_t) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
-    static func bytes(_ path: String) -> Int64 {
+    public static func bytes(_ path: String) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
-    static func intentLogBytes(_ folder: String) -> Int64 {
+    public static func intentLogBytes(_ folder: String) -> Int64 {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.contains("intents") }.reduce(Int64(0)) { $0 + bytes(folder + "/" + $1) }
     }
