@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
         .testTarget(name: "RuntimeTests", dependencies: ["TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -79,6 +79,16 @@ public final class FakeExchange: @unchecked Sendable {
     // threads (a reconnect task), where NIO forbids a blocking shutdown.
     deinit { group.shutdownGracefully(queue: .global()) { _ in } }
 
+    let changes = StateChanges()
+
+    /// Waits until `condition` (on this exchange's state: its orders, countdowns,
+    /// messages) holds, looking again each time the exchange's clock ticks (20 ms);
+    /// false if `seconds` pass first.
+    @discardableResult
+    public func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        changes.wait(until: Date().addingTimeInterval(seconds), for: condition)
+    }
+
     /// Messages sent so far, and whether the recording is over.
     public var messagesSent: Int { market.sent }
     public var finished: Bool { market.finished }
@@ -187,8 +197,10 @@ public final class FakeExchange: @unchecked Sendable {
         let channel = try bootstrap.bind(host: "127.0.0.1", port: port).wait()
         // The countdowns run out whether or not anyone calls.
         let orders = self.orders
+        let changes = self.changes
         countdownTask = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
             orders.expireCountdowns(now: Int64(Date().timeIntervalSince1970 * 1000))
+            changes.broadcast()
         }
         serverChannel = channel
         self.port = channel.localAddress?.port ?? port
@@ -390,6 +402,9 @@ public final class FakeExchange: @unchecked Sendable {
     /// connection alive makes one).
     public var restConnectionsServed: Int { restConnections.load(ordering: .relaxed) }
     let restConnections = Atomic<Int>(0)
+    /// Kept REST connections the exchange closed for idleness (`closeIdleRESTAfterMilliseconds`).
+    public var idleRESTConnectionsClosed: Int { idleRESTClosures.load(ordering: .relaxed) }
+    let idleRESTClosures = Atomic<Int>(0)
 
     /// REST requests in the last minute: the fake's `X-MBX-USED-WEIGHT-1M` (weight 1
     /// each).
@@ -671,7 +686,10 @@ final class RESTHandler: ChannelInboundHandler, RemovableChannelHandler, @unchec
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
-            if handler.value.answered == mark, handler.value.head == nil { bound.value.close(promise: nil) }
+            if handler.value.answered == mark, handler.value.head == nil {
+                bound.value.close(promise: nil)
+                handler.value.exchange?.idleRESTClosures.add(1, ordering: .relaxed)
+            }
         }
     }
 }

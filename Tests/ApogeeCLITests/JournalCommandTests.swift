@@ -1,3 +1,5 @@
+import Storage
+import TestFixtures
 import Foundation
 import Runtime
 import Testing
@@ -18,12 +20,12 @@ struct JournalCommandTests {
         try session.wait { $0.contains("Book BTCUSDT") }
         try session.send("b")
         try session.wait { $0.contains("BTCUSDT   LONG") }
-        // Past the journal's 200 ms flush.
-        usleep(600_000)
+        // Until the journal's flush has the fill on disk.
+        Poll.until(seconds: 10) { ((try? ApogeeDatabase(path: db).tradingSessions().first?.fills) ?? 0) >= 1 }
         let pid = try #require(try session.childPID(named: "apogee"))
         kill(pid, SIGKILL)
         // kill -9 leaves the screen as it was: wait for the process to be gone instead.
-        for _ in 0..<500 where kill(pid, 0) == 0 { usleep(10_000) }
+        Poll.until(seconds: 5) { kill(pid, 0) != 0 }
 
         let list = try ApogeeProcess.run(["journal", "--db", db, "--json"])
         #expect(list.status == 0, "\(list.standardError)")

@@ -1,3 +1,4 @@
+import TestFixtures
 import FakeExchange
 import Foundation
 import Runtime
@@ -19,8 +20,7 @@ struct LiveRestartTests {
         let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
                                                    "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=1",
                                                    "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--keys", keys, "--db", db])
-        let deadline = Date().addingTimeInterval(30)
-        while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        fake.waitUntil(seconds: 30) { fake.acceptedOrders.contains { $0.status == "NEW" } }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -60,9 +60,10 @@ struct LiveRestartTests {
         let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", exchange, "--symbols", symbol, "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
                                                    "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
                                                    "--param", "AutoBuy=YES", "--param", "BuyPrice=0.05", "--param", "SellPrice=5", "--param", "AutoCancelBuy=0", "--countdown-cancel", "0", "--keys", keys, "--db", db])
-        let deadline = Date().addingTimeInterval(40)
-        while !(fake.acceptedOrders.contains { $0.status == "FILLED" } && fake.acceptedOrders.contains { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
-        usleep(300_000)
+        fake.waitUntil(seconds: 40) { fake.acceptedOrders.contains { $0.status == "FILLED" } && fake.acceptedOrders.contains { $0.status == "NEW" } }
+        // The crashed session's journal holds the position before the kill (its
+        // snapshots are written within 200 ms of the fill).
+        Poll.until(seconds: 10) { ((try? ApogeeDatabase(path: db).journal(session: 1)?.positions.contains { $0.symbol == symbol }) ?? nil) == true }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -111,8 +112,7 @@ struct LiveRestartTests {
         let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "live", "--exchange", exchange, "--symbols", symbol, "--endpoint", "loopback:\(fake.port)", "--headless", "--trade",
                                                    "--strategy", "drops", "--param", "DropsMaxTime=2", "--param", "DropsPriceMA=0", "--param", "DropsPriceDelta=0.01", "--param", "NextDetectPenalty=3600",
                                                    "--param", "AutoBuy=YES", "--param", "BuyPrice=-3", "--param", "AutoCancelBuy=0", "--countdown-cancel", "5", "--keys", keys, "--db", folder + "/journal.sqlite"])
-        let deadline = Date().addingTimeInterval(40)
-        while !fake.acceptedOrders.contains(where: { $0.status == "NEW" }), Date() < deadline { usleep(50_000) }
+        fake.waitUntil(seconds: 40) { fake.acceptedOrders.contains { $0.status == "NEW" } }
         #expect(fake.countdownsArmed == [symbol], "armed while the session runs")
         kill(pid, SIGKILL)
         var status: Int32 = 0
@@ -120,7 +120,7 @@ struct LiveRestartTests {
         let resting = fake.acceptedOrders.filter { $0.status == "NEW" }.map(\.clientOrderID)
         #expect(!resting.isEmpty)
         let killedAt = Date()
-        while !fake.countdownsFired.contains(symbol), Date().timeIntervalSince(killedAt) < 10 { usleep(100_000) }
+        fake.waitUntil(seconds: 10) { fake.countdownsFired.contains(symbol) }
         #expect(fake.countdownsFired == [symbol])
         #expect(Date().timeIntervalSince(killedAt) <= 6.5, "within the 5 s countdown (re-armed at most 5/3 s before the kill)")
         for id in resting { #expect(fake.acceptedOrders.first { $0.clientOrderID == id }?.status == "CANCELED", "\(id)") }

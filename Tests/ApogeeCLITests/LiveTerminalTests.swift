@@ -47,8 +47,7 @@ struct LiveTerminalTests {
         try session.send("f")
         try session.wait { self.header($0).contains("HALTED") }
         // The take profit is cancelled on the exchange and a panic sell goes out.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, !(fake.acceptedOrders.contains { $0.status == "CANCELED" } && fake.acceptedOrders.count >= 3) { usleep(100_000) }
+        fake.waitUntil(seconds: 20) { fake.acceptedOrders.contains { $0.status == "CANCELED" } && fake.acceptedOrders.count >= 3 }
         let orders = fake.acceptedOrders
         #expect(orders.contains { $0.status == "CANCELED" }, "\(orders)")
         #expect(orders.count >= placed.count + 1, "a panic sell went out: \(orders)")

@@ -1,3 +1,4 @@
+import TestFixtures
 import FakeExchange
 import Foundation
 import RedisMirror
@@ -127,9 +128,9 @@ struct RedisCommandTests {
         try session.wait { $0.contains("BTCUSDT   LONG") }
         let client = try server.connect()
         var position: RedisReply = .null
-        for _ in 0..<200 where position == .null {
+        try Poll.until(seconds: 5) {
             position = try client.command(["HGET", "apogee:default:positions", "BTCUSDT"])
-            usleep(20_000)
+            return position != .null
         }
         #expect(position.text?.contains("\"qty\":\"0.02\"") == true, "\(position)")
         server.kill()

@@ -1,3 +1,4 @@
+import TestFixtures
 import Foundation
 import Runtime
 import Testing
@@ -62,7 +63,8 @@ struct StorageCommandTests {
         let db = try scratch() + "/killed.sqlite"
         _ = try ApogeeProcess.run(["sessions", "--db", db])
         let pid = try ApogeeProcess.spawnDetached([ApogeeProcess.executable, "import", usdm, "--db", db])
-        usleep(400_000)
+        // Killed mid-write: once the import has put a megabyte into the database's log.
+        Poll.until(seconds: 10, every: 0.01) { Poll.size(of: db + "-wal") > 1_000_000 }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -85,8 +87,7 @@ struct StorageCommandTests {
         #expect(try ApogeeProcess.run(["import", spotETH, "--db", db]).status == 0)
         let holder = try ApogeeProcess.spawnDetached(["/usr/bin/env", "python3", "-c", "import sqlite3, time; c = sqlite3.connect('\(db)', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); open('\(db).held', 'w').close(); time.sleep(12)"])
         defer { kill(holder, SIGKILL); var status: Int32 = 0; waitpid(holder, &status, 0) }
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: db + ".held"), waited < 100 { usleep(100_000); waited += 1 }
+        Poll.until(seconds: 10) { FileManager.default.fileExists(atPath: db + ".held") }
         let blocked = try ApogeeProcess.run(["import", usdm, "--db", db])
         #expect(blocked.status == 1)
         #expect(blocked.standardError.contains("locked by another writer"), "\(blocked.standardError)")

@@ -1,3 +1,4 @@
+import TestFixtures
 import Processes
 import Foundation
 import Runtime
@@ -59,13 +60,8 @@ final class TmuxSession {
     /// Polls the screen until `condition` holds (10 s at most); returns the last screen.
     @discardableResult
     func wait(timeout: Double = 15, _ condition: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
         var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if condition(last) { return last }
-            usleep(100_000)
-        }
+        if try Poll.until(seconds: timeout, every: 0.1, { last = try screen(); return condition(last) }) { return last }
         throw TmuxFailure(description: "timed out; the screen was:\n\(last)")
     }
 }

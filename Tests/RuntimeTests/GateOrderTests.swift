@@ -120,8 +120,7 @@ struct GateOrderTests {
         try client.armCountdown(symbol: "ETH_USDT", seconds: 0)
         #expect(fake.countdownsArmed.isEmpty)
         try client.armCountdown(symbol: "ETH_USDT", seconds: 5)
-        let deadline = Date().addingTimeInterval(7)
-        while fake.countdownsFired.isEmpty, Date() < deadline { usleep(50_000) }
+        fake.waitUntil(seconds: 7) { !fake.countdownsFired.isEmpty }
         #expect(fake.countdownsFired == ["ETH_USDT"])
         #expect(fake.acceptedOrders.first?.status == "CANCELED")
     }

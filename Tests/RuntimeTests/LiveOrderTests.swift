@@ -67,12 +67,8 @@ struct LiveOrderTests {
         let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
         _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0020", clientOrderID: "apg-2")
         fake.startPlayback()
-        var status = "NEW"
-        for _ in 0..<300 where status != "FILLED" {
-            usleep(20_000)
-            status = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-2")?.status ?? "?"
-        }
-        #expect(status == "FILLED")
+        fake.waitUntil(seconds: 6) { fake.acceptedOrders.first?.status == "FILLED" }
+        #expect(try client.query(symbol: "ETHUSDT", clientOrderID: "apg-2")?.status == "FILLED")
         #expect(fake.acceptedOrders.first?.executed == "0.002")
     }
 
@@ -85,7 +81,7 @@ struct LiveOrderTests {
         guard case .placed = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.00", quantity: "0.0100", clientOrderID: "apg-1") else {
             Issue.record("the first order was not answered"); return
         }
-        usleep(300_000)
+        #expect(fake.waitUntil(seconds: 5) { fake.idleRESTConnectionsClosed == 1 }, "the exchange closed the idle connection")
         let second = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2001.00", quantity: "0.0100", clientOrderID: "apg-2")
         guard case .placed(let state) = second else { Issue.record("expected a plain answer on a fresh connection, got \(second)"); return }
         #expect(state.clientOrderID == "apg-2")
@@ -140,14 +136,11 @@ struct LiveOrderTests {
         let fake = try exchange()
         fake.startPlayback()
         // The fake knows the market once the recording's first lines have played.
-        for _ in 0..<200 where fake.messagesSent < 20 { usleep(10_000) }
+        fake.waitUntil(seconds: 2) { fake.messagesSent >= 20 }
         let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
         _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "4000.00", quantity: "0.0100", clientOrderID: "apg-6")
-        var state = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-6")
-        for _ in 0..<300 where state?.status != "FILLED" {
-            usleep(20_000)
-            state = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-6")
-        }
+        fake.waitUntil(seconds: 6) { fake.acceptedOrders.first { $0.clientOrderID == "apg-6" }?.status == "FILLED" }
+        let state = try client.query(symbol: "ETHUSDT", clientOrderID: "apg-6")
         #expect(state?.status == "FILLED")
         #expect(fake.executions.first?.taker == true, "it crossed the market when it arrived")
         let quote = try #require(state?.executedQuote.flatMap { try? Quantity(parsing: $0) })

@@ -192,8 +192,7 @@ struct RedisMirrorTests {
     }
 
     static func waitFor(_ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(15)
-        while !condition(), Date() < deadline { usleep(10_000) }
+        Poll.until(seconds: 15, every: 0.01, condition)
     }
 }
 
