@@ -2,7 +2,7 @@
 //
 // Apogee: a MoonBot-style trading terminal. The module graph follows ../shared/DESIGN.md:
 // pure modules (MarketModel, OrderBook, Feeds, ...) at the bottom, I/O at the edges
-// (Runtime, the apogee executable), and small system-library shims for ncursesw,
+// (VenueClients, Recording, Backtesting, LiveEngine, Terminal, the apogee executable), and small system-library shims for ncursesw,
 // hiredis and libcrypto.
 import PackageDescription
 
@@ -15,7 +15,7 @@ let package = Package(
     name: "apogee",
     products: [
         .executable(name: "apogee", targets: ["apogee"]),
-        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore", "Runtime"]),
+        .library(name: "ApogeeCore", targets: ["MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore", "LiveEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -106,7 +106,7 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        .target(name: "Runtime", dependencies: [
+        .target(name: "LiveEngine", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore", "LiveCore",
             "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror", "Venues", "VenueClients", "Recording", "Processes", "Sinks", "Backtesting", "LiveCore", "COpenSSL",
             .product(name: "CompressNIO", package: "compress-nio"),
@@ -119,11 +119,16 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The full-screen terminal: binds TradingUI to a replay, paper or live engine.
+        .target(name: "Terminal", dependencies: [
+            "LiveEngine", "Backtesting", "Recording", "EngineCore", "MarketModel", "Strategies", "Trading",
+            "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror",
+        ]),
         // The benchmarks `apogee bench` runs (hot loop, replay, frames, mirror, the live
         // path's latency, idle cost and soak against the fake exchange).
         .target(name: "Bench", dependencies: [
             "MarketModel", "OrderBook", "Trading", "Strategies", "Simulation", "EngineCore", "TUIKit", "TradingUI",
-            "Storage", "RedisMirror", "Venues", "Recording", "Processes", "Backtesting", "Runtime", "FakeExchange",
+            "Storage", "RedisMirror", "Venues", "Recording", "Processes", "Backtesting", "LiveEngine", "Terminal", "FakeExchange",
         ]),
         // A fake exchange on 127.0.0.1 speaking Binance's market-data protocol, for the
         // tests of the live path and `apogee fake-exchange`.
@@ -140,7 +145,7 @@ let package = Package(
         .target(name: "TestFixtures", dependencies: ["Recording", "Processes"]),
         .target(name: "RedisTestSupport", dependencies: ["RedisMirror", "Processes"]),
         .executableTarget(name: "apogee", dependencies: [
-            "Bench", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Backtesting", "Sinks", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
+            "Bench", "Terminal", "LiveEngine", "VenueClients", "LiveCore", "Recording", "Processes", "RedisMirror", "FakeExchange", "Backtesting", "Sinks", "Venues", "MarketModel", "Strategies", "Simulation", "Trading", "CNCurses", "CHiredis", "COpenSSL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -156,8 +161,8 @@ let package = Package(
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Runtime", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
+        .testTarget(name: "LiveEngineTests", dependencies: ["TestFixtures", "LiveEngine", "Terminal", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Terminal", "LiveEngine", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-import Runtime
+import LiveEngine
 import Backtesting
 import Strategies
 import TUIKit

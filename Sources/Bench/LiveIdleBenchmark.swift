@@ -1,6 +1,6 @@
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Venues
 
 /// `apogee bench --live-idle`: the CPU a live trading session uses while little

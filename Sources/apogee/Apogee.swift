@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `apogee` command tree. Only argument handling lives here; the work is in
-/// `Runtime` and the modules below it.
+/// `Terminal`, `LiveEngine`, `Bench` and the modules below them.
 @main
 struct Apogee: ParsableCommand {
     static let configuration = CommandConfiguration(

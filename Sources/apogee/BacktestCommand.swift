@@ -1,8 +1,9 @@
+import Terminal
 import Backtesting
 import ArgumentParser
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Simulation
 import Storage
 import Strategies

@@ -9,7 +9,7 @@ import RedisMirror
 import Strategies
 import Synchronization
 import Venues
-import Runtime
+import LiveEngine
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
+import Terminal
 import Backtesting
 import ArgumentParser
 import MarketModel
-import Runtime
+import LiveEngine
 import Storage
 
 /// `apogee journal`: the trading sessions, or one session's orders, fills and positions.
@@ -42,7 +43,7 @@ struct JournalCommand: ParsableCommand {
         print("trading session \(session): \(record.kind) on \(record.venue), \(record.strategies.isEmpty ? "no strategy" : record.strategies), \(record.complete ? "complete" : "INCOMPLETE")  \(record.source)")
         for row in journal.orders {
             let price = row.price.map { FixedPoint.format(units: $0, fractionDigits: 0) } ?? "market"
-            print("  \(Runtime.timestampText(row.timeNanoseconds))  \(row.clientOrderID)  \(row.event)  \(row.side) \(FixedPoint.format(units: row.quantity, fractionDigits: 0)) \(row.symbol) @ \(price)  (\(row.origin))\(row.reason.map { "  \($0)" } ?? "")")
+            print("  \(Terminal.timestampText(row.timeNanoseconds))  \(row.clientOrderID)  \(row.event)  \(row.side) \(FixedPoint.format(units: row.quantity, fractionDigits: 0)) \(row.symbol) @ \(price)  (\(row.origin))\(row.reason.map { "  \($0)" } ?? "")")
         }
         for fill in journal.fills {
             print("  fill \(fill.clientOrderID) \(fill.side) \(FixedPoint.format(units: fill.quantity, fractionDigits: 0)) \(fill.symbol) @ \(FixedPoint.format(units: fill.price, fractionDigits: 0)), fee \(FixedPoint.format(units: fill.fee, fractionDigits: 0)) (\(fill.liquidity))")

@@ -1,9 +1,10 @@
+import Terminal
 import Backtesting
 import VenueClients
 import ArgumentParser
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Storage
 import Strategies
 import Trading

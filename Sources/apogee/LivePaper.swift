@@ -1,7 +1,8 @@
+import Terminal
 import VenueClients
 import ArgumentParser
 import Foundation
-import Runtime
+import LiveEngine
 import Storage
 import Venues
 

@@ -1,7 +1,7 @@
 import Backtesting
 import ArgumentParser
 import MarketModel
-import Runtime
+import LiveEngine
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

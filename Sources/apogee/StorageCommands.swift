@@ -1,7 +1,8 @@
+import Terminal
 import Backtesting
 import ArgumentParser
 import Foundation
-import Runtime
+import LiveEngine
 import Storage
 
 /// `--db PATH`, shared by every command that uses the database.
@@ -113,8 +114,8 @@ struct SessionsCommand: ParsableCommand {
                 out.value("symbols", session.symbols)
                 out.value("lines", session.lines)
                 out.value("complete", session.complete)
-                out.value("first_received", session.firstReceivedNs.map { Runtime.timestampText($0) })
-                out.value("last_received", session.lastReceivedNs.map { Runtime.timestampText($0) })
+                out.value("first_received", session.firstReceivedNs.map { Terminal.timestampText($0) })
+                out.value("last_received", session.lastReceivedNs.map { Terminal.timestampText($0) })
                 out.endObject()
             }
             out.endArray()
@@ -123,7 +124,7 @@ struct SessionsCommand: ParsableCommand {
         }
         if sessions.isEmpty { print("no session in \(db.path) (import one with `apogee import FILE`)") }
         for session in sessions {
-            let span = session.firstReceivedNs.map { Runtime.timestampText($0) } ?? "-"
+            let span = session.firstReceivedNs.map { Terminal.timestampText($0) } ?? "-"
             print("\(session.id ?? 0)  \(session.kind)  \(session.exchange) \(session.market ?? "?") \(session.symbols)  \(session.lines) lines from \(span)\(session.complete ? "" : "  INCOMPLETE")  \(session.source)")
         }
     }

@@ -1,8 +1,9 @@
+import Terminal
 import Backtesting
 import Recording
 import Foundation
 import ArgumentParser
-import Runtime
+import LiveEngine
 
 /// Options shared by every command that opens the full-screen view.
 struct ViewOptions: ParsableArguments {

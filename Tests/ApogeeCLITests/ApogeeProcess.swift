@@ -1,6 +1,6 @@
 import Processes
 import Foundation
-import Runtime
+import LiveEngine
 
 /// Runs the built `apogee` executable as a user would, capturing what it prints.
 struct ApogeeProcess {

@@ -1,7 +1,7 @@
 import Storage
 import TestFixtures
 import Foundation
-import Runtime
+import LiveEngine
 import Testing
 
 /// The terminal's order journal, read back with `apogee journal`.

@@ -1,6 +1,6 @@
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Storage
 import Testing
 

@@ -1,7 +1,7 @@
 import TestFixtures
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import MarketModel
 import Storage
 import Testing

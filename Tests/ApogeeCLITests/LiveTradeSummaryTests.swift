@@ -1,6 +1,6 @@
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Testing
 
 /// `apogee live --headless --trade` as a trader scripts it: the routed USD-M streams

@@ -3,7 +3,7 @@ import FakeExchange
 import Foundation
 import RedisMirror
 import RedisTestSupport
-import Runtime
+import LiveEngine
 import Storage
 import Testing
 

@@ -1,6 +1,6 @@
 import TestFixtures
 import Foundation
-import Runtime
+import LiveEngine
 import Testing
 
 @Suite("apogee import, sessions and replay SESSION, as a user runs them")

@@ -1,7 +1,7 @@
 import TestFixtures
 import Processes
 import Foundation
-import Runtime
+import LiveEngine
 import Testing
 
 @Suite("The terminal in a real tmux", .serialized)

@@ -1,7 +1,7 @@
 import TestFixtures
 import Processes
 import Foundation
-import Runtime
+import LiveEngine
 
 /// A real terminal for end-to-end tests: the apogee binary in a tmux session on its own
 /// server socket, driven with send-keys and read with capture-pane.

@@ -3,11 +3,11 @@ import Foundation
 
 /// The engine's log, appended to a file: the screen belongs to the view.
 /// `$XDG_STATE_HOME/apogee/apogee.log`, else `~/.local/state/apogee/apogee.log`.
-final class LogFile {
-    let path: String
+public final class LogFile {
+    public let path: String
     private let handle: FileHandle
 
-    init?() {
+    public init?() {
         let environment = ProcessInfo.processInfo.environment
         guard let base = environment["XDG_STATE_HOME"] ?? environment["HOME"].map({ "\($0)/.local/state" }) else { return nil }
         let folder = "\(base)/apogee"
@@ -24,7 +24,7 @@ final class LogFile {
 
     deinit { try? handle.close() }
 
-    func write(_ line: LogLine) {
+    public func write(_ line: LogLine) {
         handle.write(Data((line.description + "\n").utf8))
     }
 }

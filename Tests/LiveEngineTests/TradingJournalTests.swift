@@ -1,8 +1,9 @@
+import Terminal
 import TestFixtures
 import EngineCore
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Storage
 import Strategies
 import Testing

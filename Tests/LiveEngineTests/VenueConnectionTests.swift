@@ -1,5 +1,5 @@
 import VenueClients
-import Runtime
+import LiveEngine
 import Testing
 import Venues
 

@@ -5,7 +5,7 @@ import Foundation
 import MarketModel
 import Strategies
 import Trading
-import Runtime
+import LiveEngine
 import Testing
 
 @Suite("The bundled demo")

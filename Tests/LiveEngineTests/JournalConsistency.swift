@@ -1,7 +1,7 @@
 import FakeExchange
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Storage
 import Testing
 

@@ -3,7 +3,7 @@ import TestFixtures
 import VenueClients
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Synchronization
 import Testing
 import Venues

@@ -3,7 +3,7 @@ import VenueClients
 import FakeExchange
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Testing
 import Venues
 

@@ -2,7 +2,7 @@ import Backtesting
 import TestFixtures
 import Foundation
 import OrderBook
-import Runtime
+import LiveEngine
 import Testing
 
 @Suite("Replay of the real Binance recordings")

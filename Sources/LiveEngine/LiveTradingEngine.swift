@@ -40,7 +40,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private let exclusive = NSRecursiveLock()
     /// The session's decisions; read only while holding `exclusive`.
     private(set) var machine: LiveOrderMachine
-    var kernel: TradingKernel { machine.kernel }
+    public var kernel: TradingKernel { machine.kernel }
     private let options: LiveTradingSession.Options
     private var emulator: BacktestRun?
     private var emulatorJournal: KernelJournalFeed?
@@ -251,7 +251,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     }
 
     /// Runs `body` while holding the engine.
-    func exclusively<Result>(_ body: () throws -> Result) rethrows -> Result {
+    public func exclusively<Result>(_ body: () throws -> Result) rethrows -> Result {
         exclusive.lock()
         defer { exclusive.unlock() }
         return try body()
@@ -383,7 +383,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
     }
 
     /// What the terminal draws now (LIVE mode).
-    func screenData() -> ScreenData {
+    public func screenData() -> ScreenData {
         exclusive.lock()
         defer { exclusive.unlock() }
         var snapshot = kernel.snapshot(depth: 30)

@@ -1,10 +1,11 @@
+import LiveEngine
 import Dispatch
 import Foundation
 import Synchronization
 import TradingUI
 
 /// What the terminal's engine thread drives: a replay, a paper or a live session.
-protocol TerminalEngine: AnyObject {
+public protocol TerminalEngine: AnyObject {
     /// Moves the session on by `wallNanoseconds` of real time.
     func advance(wallNanoseconds: Int64)
     func screenData() -> ScreenData
@@ -18,24 +19,24 @@ protocol TerminalEngine: AnyObject {
 /// order, moves the session's clock, and publishes the latest screen data into a
 /// mailbox (at most every 16 ms, and after every command). The UI thread never touches
 /// the session.
-final class EngineThread: @unchecked Sendable {
+public final class EngineThread: @unchecked Sendable {
     // The session is confined to the engine thread once `start` is called (a live
     // session also lets the feed's thread in, under its own lock); that is what makes
     // the unchecked Sendable safe.
     private let session: any TerminalEngine
-    let frames = Mailbox<ScreenData>()
-    let statuses = Mailbox<String>()
-    let commands = CommandQueue<AppCommand>()
+    public let frames = Mailbox<ScreenData>()
+    public let statuses = Mailbox<String>()
+    public let commands = CommandQueue<AppCommand>()
     private let stopping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(session: any TerminalEngine) {
+    public init(session: any TerminalEngine) {
         self.session = session
         frames.publish(session.screenData())
     }
 
-    func start() {
+    public func start() {
         let thread = Thread { [self] in
             self.loop()
             self.finished.signal()
@@ -45,13 +46,13 @@ final class EngineThread: @unchecked Sendable {
     }
 
     /// Hands a command to the engine and wakes it.
-    func post(_ command: AppCommand) {
+    public func post(_ command: AppCommand) {
         commands.post(command)
         wake.signal()
     }
 
     /// Stops the engine and waits for it (a second at most).
-    func stop() {
+    public func stop() {
         stopping.store(true, ordering: .relaxed)
         wake.signal()
         _ = finished.wait(timeout: .now() + .seconds(1))

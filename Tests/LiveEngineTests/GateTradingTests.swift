@@ -2,7 +2,7 @@ import TestFixtures
 import FakeExchange
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Storage
 import Strategies
 import Synchronization

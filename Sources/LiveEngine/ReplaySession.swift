@@ -42,7 +42,7 @@ public final class ReplaySession {
     private var history = ScreenHistory()
     private var recentRate: Double = 0
     /// Where the engine's log lines go (the terminal sets it).
-    var logFile: LogFile? {
+    public var logFile: LogFile? {
         didSet { attachLog() }
     }
 

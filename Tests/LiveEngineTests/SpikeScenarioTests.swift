@@ -1,7 +1,7 @@
 import Backtesting
 import Recording
 import Foundation
-import Runtime
+import LiveEngine
 import Simulation
 import Testing
 

@@ -3,7 +3,7 @@ import TestFixtures
 import Processes
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Storage
 import Testing
 

@@ -4,13 +4,13 @@ import Strategies
 /// The strategies a terminal session runs: those named with `--strategy` (default
 /// parameters) and every enabled entry of a `--config` file; `ema-reversal` when
 /// neither is given. Each name once: the kernel tells strategies apart by name.
-enum TerminalStrategies {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum TerminalStrategies {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// `parameters` (`--param KEY=VALUE`) go to the one strategy `names` holds.
-    static func resolve(names: [String], file: StrategyFile?, parameters: [(key: String, value: ParameterValue, source: String)] = []) throws(Failure) -> [(entry: StrategyCatalog.Entry, parameters: ParameterSet)] {
+    public static func resolve(names: [String], file: StrategyFile?, parameters: [(key: String, value: ParameterValue, source: String)] = []) throws(Failure) -> [(entry: StrategyCatalog.Entry, parameters: ParameterSet)] {
         if !parameters.isEmpty, names.count != 1 {
             throw Failure(description: "\(parameters[0].source): --param sets a parameter of the one --strategy named (\(names.count) named); use a --config file for several")
         }

@@ -4,7 +4,7 @@ import LiveCore
 import FakeExchange
 import Foundation
 import MarketModel
-import Runtime
+import LiveEngine
 import Testing
 import Venues
 

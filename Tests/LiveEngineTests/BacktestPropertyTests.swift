@@ -1,4 +1,4 @@
-@testable import Runtime
+@testable import LiveEngine
 import Backtesting
 import EngineCore
 import MarketModel

@@ -4,7 +4,7 @@ import Foundation
 import MarketModel
 @testable import RedisMirror
 import RedisTestSupport
-import Runtime
+import LiveEngine
 import Synchronization
 import Testing
 

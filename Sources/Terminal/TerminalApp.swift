@@ -1,3 +1,4 @@
+import LiveEngine
 import Backtesting
 import EngineCore
 import Foundation
@@ -131,7 +132,7 @@ public enum TerminalApp {
     /// The live trading session behind the terminal: real orders to the exchange,
     /// journaled by the session itself. What the start-up reconciliation found and
     /// the session's outcome are printed when the screen closes.
-    static func runLiveTrading(_ trading: LiveTradingSession.Options, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
+    public static func runLiveTrading(_ trading: LiveTradingSession.Options, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
         let session: LiveTradingEngine
         do {
             session = try LiveTradingEngine(options: trading)
@@ -153,7 +154,7 @@ public enum TerminalApp {
     }
 
     /// The UI thread: keys to commands, the engine's latest frame to the screen.
-    static func showScreen(_ engine: EngineThread, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
+    public static func showScreen(_ engine: EngineThread, theme: Theme, keymap: Keymap, orderSize: String) throws(Failure) {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, recordSignal) }
         let utf8 = (ProcessInfo.processInfo.environment["LC_ALL"] ?? ProcessInfo.processInfo.environment["LC_CTYPE"] ?? ProcessInfo.processInfo.environment["LANG"] ?? "").uppercased().contains("UTF-8")
         let screen = TerminalScreen(theme: theme)
@@ -197,7 +198,7 @@ public enum TerminalApp {
     }
 
     /// Carries out one screen command on the engine thread; returns a status line to show.
-    static func perform(_ command: AppCommand, on session: ReplaySession) -> String? {
+    public static func perform(_ command: AppCommand, on session: ReplaySession) -> String? {
         if session.live != nil, command.movesReplayClock {
             return "a live session runs on the wall clock: the replay controls do nothing here"
         }
@@ -239,17 +240,17 @@ public enum TerminalApp {
 }
 
 extension ReplaySession: TerminalEngine {
-    func perform(_ command: AppCommand) -> String? { TerminalApp.perform(command, on: self) }
-    var waitsBetweenSteps: Bool { speed != 0 || paused || finished }
+    public func perform(_ command: AppCommand) -> String? { TerminalApp.perform(command, on: self) }
+    public var waitsBetweenSteps: Bool { speed != 0 || paused || finished }
 }
 
 extension LiveTradingEngine: TerminalEngine {
     /// Waits for frames (up to 5 ms, so a command waits no longer than that).
-    func advance(wallNanoseconds: Int64) { pump(waitingUpTo: 0.005) }
+    public func advance(wallNanoseconds: Int64) { pump(waitingUpTo: 0.005) }
 
     /// The trader's commands go to the exchange through the kernel; the replay's
     /// controls do nothing on a live session.
-    func perform(_ command: AppCommand) -> String? {
+    public func perform(_ command: AppCommand) -> String? {
         if command.movesReplayClock { return "a live session runs on the wall clock: the replay controls do nothing here" }
         return exclusively { performHoldingEngine(command) }
     }
@@ -267,5 +268,5 @@ extension LiveTradingEngine: TerminalEngine {
         }
     }
 
-    var waitsBetweenSteps: Bool { false }
+    public var waitsBetweenSteps: Bool { false }
 }

@@ -3,14 +3,16 @@ import Synchronization
 /// A single slot holding the latest value: the writer replaces what is there, the
 /// reader takes it. The engine publishes snapshots into one; the UI draws from it at
 /// its own pace, so a fast engine never queues up frames.
-final class Mailbox<Value: Sendable>: Sendable {
+public final class Mailbox<Value: Sendable>: Sendable {
     private let slot = Mutex<Value?>(nil)
 
-    func publish(_ value: Value) {
+    public init() {}
+
+    public func publish(_ value: Value) {
         slot.withLock { $0 = value }
     }
 
-    func take() -> Value? {
+    public func take() -> Value? {
         slot.withLock { slot in
             defer { slot = nil }
             return slot
@@ -19,14 +21,16 @@ final class Mailbox<Value: Sendable>: Sendable {
 }
 
 /// Commands from the UI thread to the engine thread, in order.
-final class CommandQueue<Command: Sendable>: Sendable {
+public final class CommandQueue<Command: Sendable>: Sendable {
     private let items = Mutex<[Command]>([])
 
-    func post(_ command: Command) {
+    public init() {}
+
+    public func post(_ command: Command) {
         items.withLock { $0.append(command) }
     }
 
-    func takeAll() -> [Command] {
+    public func takeAll() -> [Command] {
         items.withLock { items in
             defer { items.removeAll() }
             return items
@@ -35,10 +39,12 @@ final class CommandQueue<Command: Sendable>: Sendable {
 }
 
 /// A set of keys shared between threads (what is being fetched in the background).
-final class SharedKeys: Sendable {
+public final class SharedKeys: Sendable {
     private let keys = Mutex<Set<String>>([])
 
+    public init() {}
+
     /// False when the key was there already.
-    func insert(_ key: String) -> Bool { keys.withLock { $0.insert(key).inserted } }
-    func remove(_ key: String) { _ = keys.withLock { $0.remove(key) } }
+    public func insert(_ key: String) -> Bool { keys.withLock { $0.insert(key).inserted } }
+    public func remove(_ key: String) { _ = keys.withLock { $0.remove(key) } }
 }

@@ -1,7 +1,7 @@
 import Backtesting
 import TestFixtures
 import Foundation
-import Runtime
+import LiveEngine
 import Simulation
 import Testing
 

@@ -2,7 +2,7 @@ import Backtesting
 import TestFixtures
 import FakeExchange
 import Foundation
-import Runtime
+import LiveEngine
 import Storage
 import Synchronization
 import Testing

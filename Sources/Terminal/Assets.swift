@@ -1,3 +1,4 @@
+import LiveEngine
 import Recording
 import Foundation
 import MarketModel
@@ -13,7 +14,7 @@ public enum Assets {
         public var description: String
     }
 
-    static func candidates(_ folder: String, _ name: String) -> [String] {
+    public static func candidates(_ folder: String, _ name: String) -> [String] {
         if name.contains("/") || name.hasSuffix(".toml") { return [name] }
         var places: [String] = []
         if let home = ProcessInfo.processInfo.environment["HOME"] { places.append("\(home)/.config/apogee/\(folder)") }
@@ -25,7 +26,7 @@ public enum Assets {
         return places.map { "\($0)/\(name).toml" }
     }
 
-    static func read(_ folder: String, _ name: String) -> (path: String, text: String)? {
+    public static func read(_ folder: String, _ name: String) -> (path: String, text: String)? {
         for path in candidates(folder, name) {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (path, text) }
         }
@@ -57,14 +58,14 @@ public enum Assets {
     }
 
     /// Used only when no theme file can be found: plain ANSI colours.
-    static let builtInTheme = Theme(name: "built-in", foreground: [
+    public static let builtInTheme = Theme(name: "built-in", foreground: [
         .bid: .ansi(2, bright: true), .ask: .ansi(1, bright: true), .profit: .ansi(2, bright: false),
         .loss: .ansi(1, bright: false), .ownOrder: .ansi(3, bright: true), .warning: .ansi(3, bright: false),
         .title: .ansi(6, bright: true), .header: .ansi(6, bright: false), .muted: .ansi(7, bright: false),
     ])
 
     /// Used only when no keymap file can be found: every action on its first letter's key.
-    static let builtInKeymap = Keymap(name: "built-in", bindings: [
+    public static let builtInKeymap = Keymap(name: "built-in", bindings: [
         (.character("b"), "buy"), (.character("s"), "sell"), (.character("c"), "cancel-all"), (.character("p"), "panic-sell"),
         (.character("."), "next-market"), (.character(","), "previous-market"), (.tab, "next-strategy"), (.character("t"), "toggle-strategy"),
         (.character(" "), "pause"), (.character("+"), "speed-up"), (.character("-"), "speed-down"), (.character("n"), "step"),

@@ -1,3 +1,4 @@
+import LiveEngine
 import EngineCore
 import MarketModel
 import Strategies
@@ -7,13 +8,13 @@ import TradingUI
 /// The trader's screen commands as the kernel's, the same for a replay, a paper and a
 /// live session: each session only says how it carries them out and words its status.
 extension AppCommand {
-    struct Refusal: Error, CustomStringConvertible {
-        var description: String
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// The kernel command this becomes, or why it cannot (a bad quantity or price);
     /// nil for quit and the replay's clock controls.
-    func userCommand(kernel: TradingKernel) -> Result<UserCommand, Refusal>? {
+    public func userCommand(kernel: TradingKernel) -> Result<UserCommand, Refusal>? {
         switch self {
         case .order(let side, let quantityText, let priceText, let symbol):
             guard let quantityText, let quantity = try? Quantity(parsing: quantityText), quantity.units > 0 else {
@@ -39,7 +40,7 @@ extension AppCommand {
     }
 
     /// Commands that steer a replay's clock, meaningless on a live feed.
-    var movesReplayClock: Bool {
+    public var movesReplayClock: Bool {
         switch self {
         case .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart: return true
         case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch: return false
@@ -48,7 +49,7 @@ extension AppCommand {
 
     /// The status line after the command went to the kernel: `where` says where an
     /// order went ("sent", "sent to the exchange"), `open` how many orders were open.
-    func status(orderWent place: String, market: String, cancelled: (Int) -> String, open: Int) -> String? {
+    public func status(orderWent place: String, market: String, cancelled: (Int) -> String, open: Int) -> String? {
         switch self {
         case .order(let side, let quantity, let price, let symbol):
             return "\(side.rawValue) \(quantity ?? "") \(symbol) \(price.map { "@\($0)" } ?? market) \(place)"
@@ -62,5 +63,5 @@ extension AppCommand {
 
 extension Int {
     /// `1 order`, `3 orders`.
-    var orders: String { "\(self) order\(self == 1 ? "" : "s")" }
+    public var orders: String { "\(self) order\(self == 1 ? "" : "s")" }
 }
