@@ -6,11 +6,16 @@ import MarketModel
 import Synchronization
 import Venues
 
-/// A live exchange's market events for a session that pulls them (the paper terminal,
-/// headless market data, headless paper trading): the streams' frames parsed in arrival
-/// order, stamped with their local receive time, and REST depth snapshots fetched in
-/// the background when the session says a book needs one, so the engine never waits
-/// on the network.
+/// A live exchange's market events: the one ingest path of every live session (the
+/// paper terminal, headless market data and paper trading, real trading): the streams'
+/// frames parsed in arrival order, stamped with their local receive time, malformed
+/// ones counted, and REST depth snapshots fetched in the background (at most once a
+/// second per symbol) when the session says a book needs one, so no engine waits on
+/// the network.
+///
+/// A session that pulls (paper, headless) calls ``drain()``. The live trading engine
+/// takes each frame as it arrives instead (`onFrame`, on the network thread, so a frame
+/// and its order need no thread hand-over) and parses it with ``parse(_:received:into:)``.
 ///
 /// Binance spot and USD-M, over TLS (mainnet, testnet) or plain on loopback.
 public final class LiveEventSource: @unchecked Sendable {
@@ -28,14 +33,16 @@ public final class LiveEventSource: @unchecked Sendable {
 
     /// Connects (throws `LiveFailure` saying the exchange is unreachable when the first
     /// attempt fails) and starts streaming.
-    public init(connection: VenueConnection, symbols: [String]) throws(LiveFailure) {
+    /// `onFrame`: each frame, with its receive time, is handed to it on the network
+    /// thread instead of being queued for ``drain()``.
+    public init(connection: VenueConnection, symbols: [String], onFrame: (@Sendable (String, Int64) -> Void)? = nil) throws(LiveFailure) {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
         self.connection = connection
         self.symbols = symbols
         parser = .of(connection, multipliers: try GateContracts.multipliers(connection, symbols: symbols))
         let inbox = self.inbox
         streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
-            inbox.post((text, received))
+            if let onFrame { onFrame(text, received) } else { inbox.post((text, received)) }
         }
         try streams.start()
     }
@@ -67,15 +74,26 @@ public final class LiveEventSource: @unchecked Sendable {
         var events: [MarketEvent] = []
         let frames = inbox.takeAll()
         events.reserveCapacity(frames.count + 1)
-        for (text, received) in frames {
-            do throws(FeedError) {
-                // Gate's acknowledgements and pongs are no events.
-                try parser.parse(text, received: Timestamp(nanoseconds: received), into: &events)
-            } catch {
-                malformed += 1
-                if malformedSamples.count < 5 { malformedSamples.append(error.description) }
-            }
+        for (text, received) in frames { parse(text, received: received, into: &events) }
+        takeSnapshots(into: &events)
+        return events
+    }
+
+    /// One frame's events, appended in order; a frame that does not parse is counted
+    /// (with the first reasons kept) and skipped. Gate's acknowledgements and pongs are
+    /// no events.
+    public func parse(_ text: String, received: Int64, into events: inout [MarketEvent]) {
+        do throws(FeedError) {
+            try parser.parse(text, received: Timestamp(nanoseconds: received), into: &events)
+        } catch {
+            malformed += 1
+            if malformedSamples.count < 5 { malformedSamples.append(error.description) }
         }
+    }
+
+    /// The snapshots fetched since the last call, stamped now (the book keeps the
+    /// deltas it buffered while waiting and drops those the snapshot already holds).
+    public func takeSnapshots(into events: inout [MarketEvent]) {
         for (symbol, body) in snapshots.takeAll() {
             guard let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: WallClock.now())) else {
                 malformed += 1
@@ -84,7 +102,6 @@ public final class LiveEventSource: @unchecked Sendable {
             snapshotsApplied += 1
             events.append(.bookSnapshot(snapshot))
         }
-        return events
     }
 
     /// Asks for a REST snapshot of `symbol` in the background, at most once a second

@@ -51,12 +51,12 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// The Redis mirror's feed, when the session mirrors (`--redis`).
     private var mirrorFeed: KernelMirrorFeed?
     private let inbox = FrameInbox()
-    private let feed: MarketStreamSet
-    private var parser: VenueFeedParser
+    /// The market data: the same ingest path as paper (parsing, malformed frames
+    /// counted, snapshots fetched in the background).
+    private let feed: LiveEventSource
     /// One frame's events (reused: no allocation per frame).
     private var frameEvents: [MarketEvent] = []
     private var lastCountdown: Int64 = 0
-    private var lastSnapshotTry: [String: Int64] = [:]
     private var frameToOrder: [Int64] = []
     private var orderStages: [OrderStages] = []
     /// When the session thread picked up the frame being handled, and when the last
@@ -98,7 +98,6 @@ public final class LiveTradingEngine: @unchecked Sendable {
         }
         let market: MarketKind = options.connection.isFutures ? .usdMargined : .spot
         let multipliers = try GateContracts.multipliers(options.connection, symbols: options.symbols)
-        parser = .of(options.connection, multipliers: multipliers)
         emulator = emulated.isEmpty ? nil : BacktestRun.simulated(market: market, strategies: emulated, cash: options.cash, risk: options.risk)
         var configuration = KernelConfiguration(account: market == .spot ? .spot : .usdMargined(leverage: Int64(options.leverage)), initialCash: options.cash, marketKind: market)
         configuration.risk = options.risk
@@ -184,10 +183,9 @@ public final class LiveTradingEngine: @unchecked Sendable {
         // The feed's thread hands frames over and wakes the session at once: a frame
         // must not wait for a polling tick before the kernel sees it.
         let inbox = self.inbox
-        feed = MarketStreamSet(connection: options.connection, symbols: options.symbols) { text, received in
+        feed = try LiveEventSource(connection: options.connection, symbols: options.symbols) { text, received in
             inbox.put(text, received)
         }
-        try feed.start()
         if let address = options.connection.userData {
             let deliver: @Sendable (ExecutionReport) -> Void = { report in inbox.put(report) }
             let stream: UserDataStream?
@@ -285,7 +283,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         for (text, received) in frames {
             framePickedUp = Self.now()
             frameEvents.removeAll(keepingCapacity: true)
-            guard (try? parser.parse(text, received: Timestamp(nanoseconds: received), into: &frameEvents)) != nil else { continue }
+            feed.parse(text, received: received, into: &frameEvents)
             for event in frameEvents {
                 eventsSinceRate += 1
                 run(.market(event, at: received))
@@ -304,13 +302,16 @@ public final class LiveTradingEngine: @unchecked Sendable {
     /// retries, the fill poll, the rules' refresh, the silence watch), the countdown,
     /// the listen key, the screen's samples.
     private func snapshotsAndTick() {
+        // Fetched in the background (the session thread never waits on the network);
+        // each arrives with a later pump.
         for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
-            if let last = lastSnapshotTry[symbol], Self.now() - last < 1_000_000_000 { continue }
-            lastSnapshotTry[symbol] = Self.now()
-            guard let body = feed.depthSnapshot(of: symbol),
-                  let snapshot = try? parser.snapshot(body, of: symbol, received: Timestamp(nanoseconds: Self.now())) else { continue }
-            run(.market(.bookSnapshot(snapshot), at: Self.now()))
-            emulator?.feed(MarketEvent.bookSnapshot(snapshot))
+            feed.requestSnapshot(of: symbol)
+        }
+        frameEvents.removeAll(keepingCapacity: true)
+        feed.takeSnapshots(into: &frameEvents)
+        for snapshot in frameEvents {
+            run(.market(snapshot, at: Self.now()))
+            emulator?.feed(snapshot)
         }
         let current = Self.now()
         if emulator != nil {

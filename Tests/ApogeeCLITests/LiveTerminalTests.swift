@@ -39,6 +39,9 @@ struct LiveTerminalTests {
         try session.wait(timeout: 30) { $0.contains(row) && $0.contains("exits:take-pro") }
         // The buy filled on the exchange and a take profit rests there (the exits may
         // have re-priced it meanwhile on a slow machine: more orders, one resting).
+        // A buy at the touch may fill in parts, print by print: the exchange's own state
+        // is waited for.
+        fake.waitUntil(seconds: 20) { fake.acceptedOrders.first?.status == "FILLED" && fake.acceptedOrders.filter { $0.status == "NEW" }.count == 1 }
         let placed = fake.acceptedOrders
         #expect(placed.first?.status == "FILLED", "the hotkey's buy: \(placed)")
         #expect(placed.filter { $0.status == "NEW" }.count == 1, "one take profit resting: \(placed)")
