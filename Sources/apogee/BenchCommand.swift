@@ -42,6 +42,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("live-latency"), help: "Measure frame-to-order latency instead: a strategy trading FILE played live by the fake exchange on loopback; p50/p99 from a market frame's arrival to its order request on the socket.")
     var liveLatency = false
 
+    @Flag(name: .customLong("handoff"), help: "Measure what handing a market frame to the engine's owner costs instead: the engine's lock taken on the network thread (today), a Swift actor, a single-owner thread with a mailbox; p50/p99 from hand-over to the owner starting on it.")
+    var handoff = false
+
     @Flag(name: .customLong("fake-at-same-priority"), help: "With --live-latency: run the fake exchange's threads at the session's priority. By default they run at nice 19, so that on a small machine the exchange's side does not take the CPU the session needs (a real exchange is another machine).")
     var fakeAtSamePriority = false
 
@@ -71,6 +74,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if handoff {
+            print("hand-over of a market frame to the engine's owner, \(20_000) frames with the owner idle, from hand-over to the owner starting on it:")
+            for figures in HandoffBenchmark.run() {
+                print("  \(figures.name.padding(toLength: 7, withPad: " ", startingAt: 0)) p50 \(round1(Double(figures.p50) / 1000)) µs   p99 \(round1(Double(figures.p99) / 1000)) µs")
+            }
+            return
+        }
         if liveSoak {
             try benchmarkSoak()
             return
