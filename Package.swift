@@ -161,7 +161,8 @@ let package = Package(
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
-        .testTarget(name: "LiveEngineTests", dependencies: ["TestFixtures", "LiveEngine", "Terminal", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "Storage", "RedisMirror", "RedisTestSupport", "FakeExchange", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Sinks", "Recording", "Processes", "TestFixtures", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "LiveEngineTests", dependencies: ["LiveEngine", "Terminal", "VenueClients", "LiveCore", "Backtesting", "Recording", "Storage", "FakeExchange", "TestFixtures", "Venues", "MarketModel", "Trading", "Strategies", "EngineCore"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Terminal", "LiveEngine", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import LiveEngine
 import Backtesting
 import TestFixtures
 import Recording
@@ -5,7 +6,6 @@ import Foundation
 import MarketModel
 import Strategies
 import Trading
-import LiveEngine
 import Testing
 
 @Suite("The bundled demo")

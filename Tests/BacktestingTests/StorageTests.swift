@@ -3,7 +3,6 @@ import TestFixtures
 import Processes
 import Foundation
 import MarketModel
-import LiveEngine
 import Storage
 import Testing
 

@@ -1,7 +1,6 @@
 import Backtesting
 import Recording
 import Foundation
-import LiveEngine
 import Simulation
 import Testing
 

@@ -1,5 +1,4 @@
-@testable import LiveEngine
-import Backtesting
+@testable import Backtesting
 import EngineCore
 import MarketModel
 import OrderBook

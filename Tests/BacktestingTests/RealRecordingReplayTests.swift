@@ -2,7 +2,6 @@ import Backtesting
 import TestFixtures
 import Foundation
 import OrderBook
-import LiveEngine
 import Testing
 
 @Suite("Replay of the real Binance recordings")

@@ -4,7 +4,6 @@ import Foundation
 import MarketModel
 @testable import RedisMirror
 import RedisTestSupport
-import LiveEngine
 import Synchronization
 import Testing
 
