@@ -36,11 +36,17 @@ public struct DropsDetection: Strategy {
     let orderSize: Money
     let direction: EntryDirection
 
-    var closes: Deque<Double> = []
-    var reference: Deque<Double> = []
-    var currentSecond: Int64?
-    var currentClose = 0.0
-    var quietUntil: Int64 = .min
+    /// Each symbol's window: one market's prices never reach another's detects.
+    var windows: [String: Window] = [:]
+
+    /// One symbol's second closes, its reference window and its quiet time after a detect.
+    struct Window {
+        var closes: Deque<Double> = []
+        var reference: Deque<Double> = []
+        var currentSecond: Int64?
+        var currentClose = 0.0
+        var quietUntil: Int64 = .min
+    }
 
     public static let specs: [ParameterSpec] = [
         ParameterSpec("DropsMaxTime", .integer(2...86_400), default: .integer(100), "window the drop must happen in, seconds"),
@@ -70,52 +76,61 @@ public struct DropsDetection: Strategy {
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
         guard case .market(.trade(let trade)) = input else { return [] }
+        // Taken out while it changes (so it is never shared, never copied), put back after.
+        var window = windows.removeValue(forKey: context.symbol) ?? Window()
+        let detection = detect(trade, in: &window, context: context)
+        windows[context.symbol] = window
+        guard let detection else { return [] }
+        return [.detect(detection)] + (autoBuy ? buy(context: context) : [])
+    }
+
+    private func detect(_ trade: TradePrint, in window: inout Window, context: StrategyContext) -> Detection? {
         let price = Double(trade.price.units)
-        advance(price: price, second: trade.time.received.nanoseconds / 1_000_000_000)
+        advance(&window, price: price, second: trade.time.received.nanoseconds / 1_000_000_000)
         let now = trade.time.received.nanoseconds
-        if direction.short, !context.kind.isFutures { return [] }
-        guard now >= quietUntil, let extreme = direction.short ? reference.min() : reference.max() else { return [] }
-        let current = currentPrice(last: price)
-        guard current > 0, extreme > 0 else { return [] }
+        if direction.short, !context.kind.isFutures { return nil }
+        guard now >= window.quietUntil, let extreme = direction.short ? window.reference.min() : window.reference.max() else { return nil }
+        let current = currentPrice(window, last: price)
+        guard current > 0, extreme > 0 else { return nil }
         let delta = direction.short ? (current / extreme - 1) * 100 : (extreme / current - 1) * 100
-        guard delta >= priceDelta else { return [] }
-        quietUntil = now + penalty
-        let detection = Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
+        guard delta >= priceDelta else { return nil }
+        window.quietUntil = now + penalty
+        return Detection(strategy: name, symbol: context.symbol, time: trade.time.received, figures: [
             .init("price_delta_pct", rounding: delta, places: 2),
             .init(direction.short ? "low" : "high", price: Price(units: Int64(extreme.rounded()))),
             .init("price", price: Price(units: Int64(current.rounded()))),
             .init("window_s", integer: maxTime),
         ], trades: autoBuy)
-        return [.detect(detection)] + (autoBuy ? buy(context: context) : [])
     }
 
     /// Closes the seconds that ended (repeating the last close through silent ones)
-    /// and keeps the reference window `DropsMaxTime` long.
-    private mutating func advance(price: Double, second: Int64) {
-        guard let current = currentSecond else {
-            currentSecond = second
-            currentClose = price
+    /// and keeps the reference window `DropsMaxTime` long. A print stamped before the
+    /// second being built (a clock step, merged connections) joins that second.
+    private func advance(_ window: inout Window, price: Double, second: Int64) {
+        guard let current = window.currentSecond else {
+            window.currentSecond = second
+            window.currentClose = price
             return
         }
         if second > current {
-            for _ in 0..<min(second - current, Int64(maxTime)) { close(currentClose) }
-            currentSecond = second
+            for _ in 0..<min(second - current, Int64(maxTime)) { close(&window, window.currentClose) }
+            window.currentSecond = second
         }
-        currentClose = price
+        window.currentClose = price
     }
 
-    private mutating func close(_ value: Double) {
-        closes.append(value)
+    private func close(_ window: inout Window, _ value: Double) {
+        window.closes.append(value)
         let kept = max(priceMA, 2 * lastPriceMA, 1)
-        if closes.count > kept { closes.removeFirst(closes.count - kept) }
-        let averaged = priceMA < 2 ? value : closes.suffix(priceMA).reduce(0, +) / Double(min(priceMA, closes.count))
-        reference.append(averaged)
-        if reference.count > maxTime { reference.removeFirst(reference.count - maxTime) }
+        if window.closes.count > kept { window.closes.removeFirst(window.closes.count - kept) }
+        let averaged = priceMA < 2 ? value : window.closes.suffix(priceMA).reduce(0, +) / Double(min(priceMA, window.closes.count))
+        window.reference.append(averaged)
+        if window.reference.count > maxTime { window.reference.removeFirst(window.reference.count - maxTime) }
     }
 
-    private func currentPrice(last: Double) -> Double {
-        guard lastPriceMA > 0, !closes.isEmpty else { return last }
-        let recent = closes.suffix(2 * lastPriceMA)
+    private func currentPrice(_ window: Window, last: Double) -> Double {
+        guard lastPriceMA > 0, !window.closes.isEmpty else { return last }
+        let recent = window.closes.suffix(2 * lastPriceMA)
         return recent.reduce(0, +) / Double(recent.count)
     }
 

@@ -29,13 +29,19 @@ public struct EMAReversal: Strategy {
     let marketEntry: Bool
     let cooldown: Int64
 
-    var ema: Double?
-    var currentSecond: Int64?
-    var currentClose: Double = 0
-    var firstSecond: Int64?
-    var stretchedLow: Double?
-    var stretchedHigh: Double?
-    var lastEntry: Timestamp?
+    /// Each symbol's EMA and stretch: one market's prices never reach another's entries.
+    var markets: [String: MarketState] = [:]
+
+    /// One symbol's one-second EMA, the stretch being watched, and its last entry.
+    struct MarketState {
+        var ema: Double?
+        var currentSecond: Int64?
+        var currentClose: Double = 0
+        var firstSecond: Int64?
+        var stretchedLow: Double?
+        var stretchedHigh: Double?
+        var lastEntry: Timestamp?
+    }
 
     public static let specs: [ParameterSpec] = [
         StrategyFilters.emulatorSpec,
@@ -62,66 +68,76 @@ public struct EMAReversal: Strategy {
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
         guard case .market(.trade(let trade)) = input else { return [] }
+        // Taken out while it changes (so it is never shared, never copied), put back after.
+        var state = markets.removeValue(forKey: context.symbol) ?? MarketState()
+        let intents = handle(trade, state: &state, context: context)
+        markets[context.symbol] = state
+        return intents
+    }
+
+    private func handle(_ trade: TradePrint, state: inout MarketState, context: StrategyContext) -> [StrategyIntent] {
         let price = Double(trade.price.units)
-        advanceEMA(price: price, at: trade.time.received)
-        guard let ema, let first = firstSecond, let second = currentSecond, second - first >= Int64(period) else { return [] }
+        advanceEMA(&state, price: price, at: trade.time.received)
+        guard let ema = state.ema, let first = state.firstSecond, let second = state.currentSecond, second - first >= Int64(period) else { return [] }
 
         var intents: [StrategyIntent] = []
         let deviation = (price - ema) / ema * 100
         if direction != "short" {
-            if deviation <= -stretch { stretchedLow = min(stretchedLow ?? price, price) }
-            if let low = stretchedLow {
+            if deviation <= -stretch { state.stretchedLow = min(state.stretchedLow ?? price, price) }
+            if let low = state.stretchedLow {
                 if price >= ema {
-                    stretchedLow = nil
+                    state.stretchedLow = nil
                 } else if price >= low * (1 + turn / 100) {
-                    stretchedLow = nil
-                    intents += enter(.buy, context: context)
+                    state.stretchedLow = nil
+                    intents += enter(.buy, state: &state, context: context)
                 }
             }
         }
         if direction != "long", context.kind.isFutures {
-            if deviation >= stretch { stretchedHigh = max(stretchedHigh ?? price, price) }
-            if let high = stretchedHigh {
+            if deviation >= stretch { state.stretchedHigh = max(state.stretchedHigh ?? price, price) }
+            if let high = state.stretchedHigh {
                 if price <= ema {
-                    stretchedHigh = nil
+                    state.stretchedHigh = nil
                 } else if price <= high * (1 - turn / 100) {
-                    stretchedHigh = nil
-                    intents += enter(.sell, context: context)
+                    state.stretchedHigh = nil
+                    intents += enter(.sell, state: &state, context: context)
                 }
             }
         }
         return intents
     }
 
-    private mutating func advanceEMA(price: Double, at time: Timestamp) {
+    /// A print stamped before the second being built (a clock step, merged
+    /// connections) joins that second.
+    private func advanceEMA(_ state: inout MarketState, price: Double, at time: Timestamp) {
         let second = time.nanoseconds / 1_000_000_000
-        guard let current = currentSecond else {
-            currentSecond = second
-            firstSecond = second
-            currentClose = price
-            ema = price
+        guard let current = state.currentSecond else {
+            state.currentSecond = second
+            state.firstSecond = second
+            state.currentClose = price
+            state.ema = price
             return
         }
         if second > current {
             let alpha = 2 / (Double(period) + 1)
             // Close the finished second, then carry it through any silent seconds.
             let steps = min(second - current, Int64(period) * 10)
-            var value = ema ?? currentClose
-            for _ in 0..<steps { value += alpha * (currentClose - value) }
-            ema = value
-            currentSecond = second
+            var value = state.ema ?? state.currentClose
+            for _ in 0..<steps { value += alpha * (state.currentClose - value) }
+            state.ema = value
+            state.currentSecond = second
         }
-        currentClose = price
+        state.currentClose = price
     }
 
-    private mutating func enter(_ side: Side, context: StrategyContext) -> [StrategyIntent] {
+    private func enter(_ side: Side, state: inout MarketState, context: StrategyContext) -> [StrategyIntent] {
         guard context.isFlat, context.openOrders.isEmpty else { return [] }
-        if let last = lastEntry, context.now.nanoseconds - last.nanoseconds < cooldown { return [] }
+        if let last = state.lastEntry, context.now.nanoseconds - last.nanoseconds < cooldown { return [] }
         let touch = side == .buy ? context.book?.bestBid?.price : context.book?.bestAsk?.price
         guard let reference = touch ?? context.lastPrice else { return [] }
         let quantity = context.quantity(for: orderSize, at: reference)
         guard quantity.units > 0 else { return [] }
-        lastEntry = context.now
+        state.lastEntry = context.now
         let kind: OrderKind = marketEntry ? .market : .limit(reference)
         return [.place(OrderIntent(symbol: context.symbol, side: side, kind: kind, quantity: quantity))]
     }
