@@ -85,3 +85,28 @@ struct SymbolIndependenceTests {
         #expect(!(alone["ETHUSDT"] ?? []).isEmpty || !(alone["BTCUSDT"] ?? []).isEmpty || seed % 2 == 1, "the settings make \(strategyName) decide on most walks")
     }
 }
+
+/// Live feeds can deliver a print stamped earlier than the one before (a clock step,
+/// two merged connections): no strategy may crash or loop on it (issue 22: Pump and
+/// channel split trapped on a negative range).
+@Suite("Strategies: time going backwards")
+struct BackwardTimeTests {
+    @Test("every strategy takes prints whose times jump back, and goes on deciding", arguments: StrategyCatalog.entries.map(\.name))
+    func backwardsIsHarmless(strategyName: String) throws {
+        let entry = try #require(StrategyCatalog.entry(named: strategyName))
+        var strategy = entry.make(try ParameterSet(specs: entry.specs, given: []))
+        var random = SymbolIndependenceTests.Generator(state: 7)
+        var prints = SymbolIndependenceTests.walk("BTCUSDT", level: 60_000, seconds: 600, random: &random)
+        // Every tenth print stamped up to 90 s in the past.
+        for index in stride(from: 9, to: prints.count, by: 10) { prints[index].second = max(0, prints[index].second - Double.random(in: 1...90, using: &random)) }
+        var handled = 0
+        let harness = SymbolIndependenceTests()
+        for (index, print) in prints.enumerated() {
+            let time = Timestamp(nanoseconds: Int64(print.second * 1e9))
+            let trade = TradePrint(symbol: print.symbol, id: UInt64(index), price: Price(units: Int64(print.price * 1e6) * 100), quantity: Quantity(units: 1_000_000), aggressor: index % 2 == 0 ? .buy : .sell, tradeTime: time, time: EventTime(exchange: nil, received: time))
+            _ = strategy.handle(.market(.trade(trade)), context: harness.context(print))
+            handled += 1
+        }
+        #expect(handled == prints.count)
+    }
+}

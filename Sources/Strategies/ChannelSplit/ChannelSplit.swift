@@ -124,7 +124,10 @@ public struct ChannelSplit: Strategy {
     }
 
     /// Closes finished seconds into bars and recomputes the channel.
-    private func advance(_ state: inout SymbolState, price: Double, second: Int64) {
+    private func advance(_ state: inout SymbolState, price: Double, second stamped: Int64) {
+        // A print stamped before the second being built (a clock step, merged
+        // connections) joins that second: time never runs backwards here.
+        let second = max(stamped, state.second ?? .min)
         if let current = state.second, second != current, let bar = state.bar {
             let gap = min(second - current, Int64(window))
             for step in 0..<gap {

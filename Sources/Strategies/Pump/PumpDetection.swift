@@ -121,7 +121,9 @@ public struct PumpDetection: Strategy {
     }
 
     private func advance(_ state: inout SymbolState, trade: TradePrint) {
-        let second = trade.time.received.nanoseconds / 1_000_000_000
+        // A print stamped before the second being built (a clock step, merged
+        // connections) joins that second: time never runs backwards here.
+        let second = max(trade.time.received.nanoseconds / 1_000_000_000, state.current?.second ?? .min)
         let price = Double(trade.price.units)
         if let current = state.current, current.second != second {
             // Close the finished second and carry the close through silent ones.
