@@ -84,8 +84,6 @@ public struct OrderRetries: Sendable {
     /// Whether the order is held and not on its way: cancelling it needs no exchange.
     public func isHeldBack(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id && !$0.sending } }
 
-    public func isHeld(_ id: ClientOrderID) -> Bool { held.contains { $0.request.id == id } }
-
     /// The order went out, or ended otherwise: no longer held.
     @discardableResult
     public mutating func release(_ id: ClientOrderID) -> OrderRequest? {

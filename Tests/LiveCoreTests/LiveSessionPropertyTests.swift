@@ -1,20 +1,9 @@
 import EngineCore
 import LiveCore
 import MarketModel
+import Simulation
 import Testing
 import Trading
-
-/// SplitMix64: a small seeded generator, so a failing scenario is rerun by its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Generated sessions against a misbehaving exchange: orders, fills, cancels, lost and
 /// refused answers, 429s, failing cancels and look-ups, pushes duplicated, reordered or
@@ -23,7 +12,7 @@ struct SeededGenerator: RandomNumberGenerator {
 struct LiveSessionPropertyTests {
     @Test("after any mix of faults, the kernel's orders end as the exchange's did, with the same executed quantity, and nothing loops", arguments: 0..<400)
     func convergesWithTheExchange(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var session = LiveSessionHarness()
         var pushes: [VenueOrderReport] = []
         for _ in 0..<60 {

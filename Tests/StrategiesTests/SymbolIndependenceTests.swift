@@ -1,5 +1,6 @@
 import MarketModel
 import OrderBook
+import Simulation
 import Strategies
 import Testing
 import Trading
@@ -9,18 +10,6 @@ import Trading
 /// with ETH's prints and fired 12 times on two files that fire 0 times alone).
 @Suite("Strategies: symbols are independent")
 struct SymbolIndependenceTests {
-    /// SplitMix64, so a failing case reruns from its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Print {
         var symbol: String
         var second: Double
@@ -28,7 +17,7 @@ struct SymbolIndependenceTests {
     }
 
     /// A random walk with jumps of up to 5 % around `level`, one print every 0.3–2 s.
-    static func walk(_ symbol: String, level: Double, seconds: Double, random: inout Generator) -> [Print] {
+    static func walk(_ symbol: String, level: Double, seconds: Double, random: inout SeededGenerator) -> [Print] {
         var prints: [Print] = []
         var time = 0.0
         var price = level
@@ -70,7 +59,7 @@ struct SymbolIndependenceTests {
     @Test("each symbol's decisions with two markets interleaved equal its decisions alone", arguments: ["drops", "ema-reversal"], 0..<40)
     func interleavedEqualsAlone(strategyName: String, seed: UInt64) throws {
         let entry = try #require(StrategyCatalog.entry(named: strategyName))
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let btc = Self.walk("BTCUSDT", level: 60_000, seconds: 300, random: &random)
         let eth = Self.walk("ETHUSDT", level: 2_500, seconds: 300, random: &random)
         let merged = (btc + eth).sorted { ($0.second, $0.symbol) < ($1.second, $1.symbol) }
@@ -95,7 +84,7 @@ struct BackwardTimeTests {
     func backwardsIsHarmless(strategyName: String) throws {
         let entry = try #require(StrategyCatalog.entry(named: strategyName))
         var strategy = entry.make(try ParameterSet(specs: entry.specs, given: []))
-        var random = SymbolIndependenceTests.Generator(state: 7)
+        var random = SeededGenerator(seed: 7)
         var prints = SymbolIndependenceTests.walk("BTCUSDT", level: 60_000, seconds: 600, random: &random)
         // Every tenth print stamped up to 90 s in the past.
         for index in stride(from: 9, to: prints.count, by: 10) { prints[index].second = max(0, prints[index].second - Double.random(in: 1...90, using: &random)) }
