@@ -42,7 +42,7 @@ let package = Package(
             "MarketModel",
             .product(name: "DequeModule", package: "swift-collections"),
         ], swiftSettings: hotLoop),
-        .target(name: "Feeds", dependencies: ["MarketModel"]),
+        .target(name: "Feeds", dependencies: ["MarketModel", "Trading"]),
         .target(name: "Trading", dependencies: ["MarketModel"], swiftSettings: hotLoop),
         .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"], swiftSettings: hotLoop),
         .target(name: "Strategies", dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
         // Everything that talks to an exchange: TCP and TLS, REST and WebSocket clients,
         // the order clients and user-data streams, the market streams.
         .target(name: "VenueClients", dependencies: [
-            "MarketModel", "Trading", "LiveCore", "Venues", "COpenSSL",
+            "MarketModel", "Feeds", "Trading", "LiveCore", "Venues", "COpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -52,6 +52,13 @@ public enum Backtest {
         let terms: AccountTerms = market == .spot ? .spot : .usdMargined(leverage: options.leverage)
         var kernelConfiguration = KernelConfiguration(account: terms, initialCash: options.initialCash, risk: options.risk, protections: options.protections, marketKind: market)
         kernelConfiguration.logLinesKept = 50
+        let exchangeRules: ExchangeRulesSource
+        do {
+            exchangeRules = try ExchangeRulesSource.resolve(explicit: options.exchangeInfo, recordings: options.files)
+        } catch {
+            throw .configuration(error.description)
+        }
+        kernelConfiguration.exchangeRules = exchangeRules.rules
         let simulation = SimulationSettings(latency: latency, queue: options.queue, account: terms, seed: options.seed)
 
         let keepEvents = options.monteCarloRuns > 0
@@ -86,6 +93,7 @@ public enum Backtest {
         let mainElapsed = HeadlessReplay.seconds(clock.now - started)
 
         var report = BacktestReport(options: options, parameters: parameters, market: market, latency: latency, run: run, stream: stream, elapsedSeconds: mainElapsed)
+        report.exchangeRules = exchangeRules.summary
         if options.monteCarloRuns > 0 {
             progress?("monte carlo: \(options.monteCarloRuns) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
             report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: { entry.make(parameters) }, initialCash: options.initialCash)

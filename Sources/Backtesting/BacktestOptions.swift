@@ -26,6 +26,8 @@ public struct BacktestOptions: Sendable {
     public var database: String?
     /// Mirrors the main run (not the Monte Carlo runs) to Redis.
     public var mirror: RedisMirror?
+    /// A saved exchangeInfo answer (nil: `exchangeinfo.json` beside the recordings, if any).
+    public var exchangeInfo: String?
 
     public init(files: [String], strategy: String) {
         self.files = files

@@ -32,6 +32,8 @@ public struct BacktestReport: Sendable {
     public var monteCarlo: MonteCarloSummary?
     /// How the Redis mirror fared, when the run had one.
     public var mirror: MirrorReport?
+    /// What the orders were fitted to: ``ExchangeRulesSource/summary``.
+    public var exchangeRules = ""
 
     public init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
         strategy = options.strategy
@@ -84,6 +86,7 @@ public struct BacktestReport: Sendable {
         out.value("response_ms", Double(latency.responseNanoseconds) / 1e6, places: 3)
         out.value("latency_jitter", latency.jitter, places: 3)
         out.value("queue", queueName)
+        out.value("exchange_rules", exchangeRules)
         out.endObject()
         out.value("events", events)
         out.value("malformed", malformed)
@@ -167,6 +170,7 @@ public struct BacktestReport: Sendable {
         lines.append("  net P&L \(metrics.netPnL.formatted(fractionDigits: 2)) after fees \(metrics.fees.formatted(fractionDigits: 2)); profit factor \(metrics.profitFactor.map { String(round($0, 2)) } ?? "-")")
         lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), Sharpe \(round(metrics.sharpe, 2)), Sortino \(round(metrics.sortino, 2)), time in market \(round(metrics.timeInMarket * 100, 1))%")
         lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
+        if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
         if let monteCarlo {
             let pnl = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.netPnL, $0), 2) }
             let drawdown = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.maxDrawdown, $0), 2) }

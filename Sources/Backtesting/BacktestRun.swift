@@ -155,12 +155,12 @@ public struct BacktestRun {
             }
             switch effect {
             case .submit(let request):
-                let arrival = time.nanoseconds + venue.orderEntryDelay()
+                let arrival = time.nanoseconds + venue.orderEntryDelay(symbol: request.symbol)
                 observer?(.submitted(request, arrivesAt: Timestamp(nanoseconds: arrival)))
                 schedule(.arrive(request), at: arrival)
             case .cancel(let id, _):
                 observer?(.cancelRequested(id, at: time))
-                schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay())
+                schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay(symbol: kernel.order(id)?.request.symbol ?? ""))
             case .scheduleTimer(let at):
                 schedule(.timer(at), at: at.nanoseconds)
             case .log(let line):
@@ -216,10 +216,11 @@ extension BacktestRun {
     /// The kernel on a simulated venue with the terminal's account terms (spot, or USD-M
     /// at 5x), default latency and a conservative queue: the engine of a replay in the
     /// terminal, of a paper session, and of the emulated strategies of a live one.
-    public static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money, risk: RiskSettings = RiskSettings()) -> BacktestRun {
+    public static func simulated(market kind: MarketKind, strategies: [any Strategy], cash: Money, risk: RiskSettings = RiskSettings(), exchangeRules: [String: SymbolRules] = [:]) -> BacktestRun {
         let terms: AccountTerms = kind == .spot ? .spot : .usdMargined(leverage: 5)
         var configuration = KernelConfiguration(account: terms, initialCash: cash, marketKind: kind)
         configuration.risk = risk
+        configuration.exchangeRules = exchangeRules
         let settings = SimulationSettings(latency: .default, queue: .conservative, account: terms, seed: 1)
         return BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies), venue: SimulatedExchange(settings: settings, cash: cash))
     }

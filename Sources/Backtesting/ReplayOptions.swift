@@ -54,11 +54,14 @@ public enum ReplayFailure: Error, Sendable, CustomStringConvertible {
     case recording(RecordingError)
     /// `--strict`: the first malformed line.
     case malformed(MalformedLine)
+    /// The exchange's rules saved beside the recordings could not be read.
+    case exchangeRules(String)
 
     public var description: String {
         switch self {
         case .recording(let error): return error.description
         case .malformed(let line): return "\(line.description) (stopped: --strict)"
+        case .exchangeRules(let message): return message
         }
     }
 }

@@ -12,6 +12,10 @@ public struct KernelConfiguration: Sendable {
     public var equityIntervalNanoseconds: Int64 = 60_000_000_000
     /// Lines of log kept for the view.
     public var logLinesKept = 200
+    /// The exchange's rules per symbol known before the first event (a backtest's
+    /// saved exchangeInfo): each applies when its symbol first appears. Live sessions
+    /// read them from the exchange instead (``KernelInput/rules(_:)``).
+    public var exchangeRules: [String: SymbolRules] = [:]
 
     public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings = ProtectionSettings(), marketKind: MarketKind) {
         self.account = account

@@ -23,8 +23,13 @@ public struct TradingKernel: Sendable {
     /// errors logged (risk events): the replay can jump to the next of either.
     public private(set) var strategyIntents = 0
     public private(set) var alerts = 0
-    /// Engine time of the next AutoCancelBuy check on a trade.
-    private var nextStaleCheck: Int64 = 0
+    /// The earliest AutoCancelBuy deadline of an open entry (nanoseconds), or nil: a
+    /// timer is set for it, so an entry is cancelled when its time is up, whatever
+    /// other symbols trade in between.
+    private var nextStaleDeadline: Int64?
+    /// The next whole second the exits are evaluated on a timer: on a grid, so the
+    /// times they are looked at never depend on when another symbol traded.
+    private var nextExitCheck: Int64 = 0
     /// Take-profit prices strategies gave with their open entry orders.
     private var entryTakeProfit: [ClientOrderID: Price] = [:]
     /// Detector firings, in all strategies.
@@ -111,9 +116,12 @@ public struct TradingKernel: Sendable {
         case .timer(let time):
             advanceClock(to: time, effects: &effects)
             if let pending = timerPending, pending <= time { timerPending = nil }
-            checkKillSwitchDrawdown(effects: &effects)
-            for symbol in exits.keys.sorted() { evaluateExits(symbol, effects: &effects) }
-            cancelStaleEntries(effects: &effects)
+            if time.nanoseconds >= nextExitCheck {
+                nextExitCheck = Self.nextWholeSecond(after: time.nanoseconds)
+                checkKillSwitchDrawdown(effects: &effects)
+                for symbol in exits.keys.sorted() { evaluateExits(symbol, effects: &effects) }
+            }
+            if let deadline = nextStaleDeadline, time.nanoseconds >= deadline { cancelStaleEntries(effects: &effects) }
         case .user(let command, let time):
             advanceClock(to: time, effects: &effects)
             handleUser(command, effects: &effects)
@@ -139,10 +147,19 @@ public struct TradingKernel: Sendable {
     }
 
     private mutating func scheduleTimerIfNeeded(effects: inout [KernelEffect]) {
-        guard timerPending == nil, !openOrderIDs.isEmpty || !exits.isEmpty else { return }
-        let at = Timestamp(nanoseconds: now.nanoseconds + 1_000_000_000)
-        timerPending = at
-        effects.append(.scheduleTimer(at))
+        guard !openOrderIDs.isEmpty || !exits.isEmpty else { return }
+        // The next whole second (exits, the kill switch), or an entry's AutoCancelBuy
+        // deadline if that comes first. A later timer already set still fires: the
+        // checks it runs are idempotent.
+        var at = Self.nextWholeSecond(after: now.nanoseconds)
+        if let deadline = nextStaleDeadline { at = min(at, max(deadline, now.nanoseconds + 1)) }
+        if let pending = timerPending, pending.nanoseconds <= at { return }
+        timerPending = Timestamp(nanoseconds: at)
+        effects.append(.scheduleTimer(Timestamp(nanoseconds: at)))
+    }
+
+    static func nextWholeSecond(after nanoseconds: Int64) -> Int64 {
+        (nanoseconds / 1_000_000_000 + 1) * 1_000_000_000
     }
 
     private mutating func marketSlot(_ symbol: String) -> Int {
@@ -152,7 +169,9 @@ public struct TradingKernel: Sendable {
             index = known
         } else {
             index = markets.count
-            markets.append(SymbolMarket(symbol: symbol))
+            var market = SymbolMarket(symbol: symbol)
+            market.rules = configuration.exchangeRules[symbol]
+            markets.append(market)
             marketIndex[symbol] = index
         }
         lastSymbol = symbol
@@ -172,12 +191,9 @@ public struct TradingKernel: Sendable {
             let intents = slots[slotNumber].strategy.handle(.market(event), context: context)
             if !intents.isEmpty { process(intents, from: slotNumber, effects: &effects) }
         }
-        // AutoCancelBuy counts seconds: looking ten times a second is plenty, and the
-        // check hashes every open order.
-        if isTrade, !openOrderIDs.isEmpty, now.nanoseconds >= nextStaleCheck {
-            nextStaleCheck = now.nanoseconds + 100_000_000
-            cancelStaleEntries(effects: &effects)
-        }
+        // AutoCancelBuy is a timer at the earliest deadline (see scheduleTimerIfNeeded);
+        // a print of this symbol past it cancels without waiting for the timer.
+        if let deadline = nextStaleDeadline, now.nanoseconds >= deadline { cancelStaleEntries(effects: &effects) }
     }
 
     /// `mutating` though it changes nothing: called from the mutating hot loop, a
@@ -338,6 +354,7 @@ public struct TradingKernel: Sendable {
         }
         orders[id] = order
         openOrderIDs.append(id)
+        if !origin.hasPrefix("exits:"), let deadline = staleDeadline(of: order) { nextStaleDeadline = min(nextStaleDeadline ?? .max, deadline) }
         if let takeProfit = intent.takeProfit { entryTakeProfit[id] = takeProfit }
         effects.append(.submit(request))
         return id
@@ -350,17 +367,27 @@ public struct TradingKernel: Sendable {
         effects.append(.cancel(id, symbol: order.request.symbol))
     }
 
+    /// Cancels the entries whose AutoCancelBuy time is up and finds the next deadline.
     private mutating func cancelStaleEntries(effects: inout [KernelEffect]) {
+        nextStaleDeadline = nil
         for id in openOrderIDs {
             guard let order = orders[id], !order.cancelRequested, exitOrders[id] == nil,
-                  let slot = slotIndex[order.request.origin] else { continue }
-            let limit = slots[slot].strategy.exits.autoCancelBuy
-            guard limit > 0, order.filledQuantity.isZero else { continue }
-            if Double(now.nanoseconds(since: order.request.createdAt)) / 1e9 >= limit {
-                write(.info, "AutoCancelBuy: \(id) \(order.request.symbol) unfilled after \(limit) s", into: &effects)
+                  let deadline = staleDeadline(of: order) else { continue }
+            if now.nanoseconds >= deadline {
+                write(.info, "AutoCancelBuy: \(id) \(order.request.symbol) unfilled after \(slots[slotIndex[order.request.origin]!].strategy.exits.autoCancelBuy) s", into: &effects)
                 requestCancel(id, effects: &effects)
+            } else {
+                nextStaleDeadline = min(nextStaleDeadline ?? .max, deadline)
             }
         }
+    }
+
+    /// When AutoCancelBuy cancels `order` if nothing of it has filled by then.
+    private func staleDeadline(of order: Order) -> Int64? {
+        guard let slot = slotIndex[order.request.origin], order.filledQuantity.isZero else { return nil }
+        let limit = slots[slot].strategy.exits.autoCancelBuy
+        guard limit > 0 else { return nil }
+        return order.request.createdAt.nanoseconds + Int64((limit * 1e9).rounded(.up))
     }
 
     private mutating func handleOrderEvent(_ event: OrderEvent, effects: inout [KernelEffect]) {

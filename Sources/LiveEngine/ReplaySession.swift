@@ -109,7 +109,13 @@ public final class ReplaySession {
             head.append(item.event)
             market = market ?? item.market
         }
-        makeRun = Self.runMaker(market: market ?? Backtest.inferMarket(head), strategies: strategies, cash: cash, risk: risk)
+        let exchangeRules: ExchangeRulesSource
+        do {
+            exchangeRules = try ExchangeRulesSource.resolve(explicit: nil, recordings: files)
+        } catch {
+            throw .exchangeRules(error.description)
+        }
+        makeRun = Self.runMaker(market: market ?? Backtest.inferMarket(head), strategies: strategies, cash: cash, risk: risk, exchangeRules: exchangeRules.rules)
         run = makeRun()
         firstTime = head.first?.time.received ?? Timestamp(nanoseconds: 0)
         clock = firstTime
@@ -130,8 +136,8 @@ public final class ReplaySession {
         clock = firstTime
     }
 
-    private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money, risk: RiskSettings) -> () -> BacktestRun {
-        { BacktestRun.simulated(market: kind, strategies: strategies(), cash: cash, risk: risk) }
+    private static func runMaker(market kind: MarketKind, strategies: @escaping () -> [any Strategy], cash: Money, risk: RiskSettings, exchangeRules: [String: SymbolRules] = [:]) -> () -> BacktestRun {
+        { BacktestRun.simulated(market: kind, strategies: strategies(), cash: cash, risk: risk, exchangeRules: exchangeRules) }
     }
 
     /// The first second of the recording, so even a paused start shows books and prices.

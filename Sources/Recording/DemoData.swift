@@ -19,7 +19,15 @@ public enum DemoData {
         var paths: [String] = []
         var lineCount = 0
         var byteCount = 0
-        for recording in DemoMarket(seed: seed, seconds: seconds).recordings() {
+        let market = DemoMarket(seed: seed, seconds: seconds)
+        // The exchange's rules beside the recordings, as a recorder saves them.
+        let rulesPath = "\(folder)/exchangeinfo.json"
+        do {
+            try Data(market.exchangeInfo().utf8).write(to: URL(fileURLWithPath: rulesPath), options: .atomic)
+        } catch {
+            throw Failure(description: "cannot write \(rulesPath): \(error.localizedDescription)")
+        }
+        for recording in market.recordings() {
             let path = "\(folder)/demo_\(recording.symbol.lowercased()).gz"
             let text = recording.lines.joined(separator: "\n") + "\n"
             let compressed: [UInt8]

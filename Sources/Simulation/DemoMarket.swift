@@ -150,6 +150,22 @@ public struct DemoMarket {
         return output.map { ($0.symbol, "\($0.time) \($0.line)") }
     }
 
+    /// The exchange's rules for the market's symbols, as Binance spot's
+    /// `/api/v3/exchangeInfo` answers them (PRICE_FILTER, LOT_SIZE, NOTIONAL of 5 USDT):
+    /// saved beside the demo recordings, so replays and backtests fit their orders to them.
+    public func exchangeInfo() -> String {
+        let entries = symbols.map { symbol in
+            let base = symbol.name.hasSuffix("USDT") ? String(symbol.name.dropLast(4)) : symbol.name
+            let filters = [
+                "{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(Self.text(symbol.tick))\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(Self.text(symbol.tick))\"}",
+                "{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(Self.text(symbol.lot))\",\"maxQty\":\"9000000.00000000\",\"stepSize\":\"\(Self.text(symbol.lot))\"}",
+                "{\"filterType\":\"NOTIONAL\",\"minNotional\":\"5.00000000\",\"applyMinToMarket\":true,\"maxNotional\":\"9000000.00000000\",\"applyMaxToMarket\":false,\"avgPriceMins\":5}",
+            ]
+            return "{\"symbol\":\"\(symbol.name)\",\"status\":\"TRADING\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"filters\":[\(filters.joined(separator: ","))]}"
+        }
+        return "{\"timezone\":\"UTC\",\"serverTime\":\(start.nanoseconds / 1_000_000),\"symbols\":[\(entries.joined(separator: ","))]}\n"
+    }
+
     private func receiveDelay(_ generator: inout SeededGenerator) -> Int64 {
         2_000_000 + Int64(generator.next() % 4_000_000)
     }

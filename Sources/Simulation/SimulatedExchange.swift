@@ -30,7 +30,6 @@ import Trading
 public struct SimulatedExchange: Sendable {
     public let settings: SimulationSettings
     public private(set) var account: Account
-    private var generator: SeededGenerator
     private var resting: [RestingOrder] = []
     /// Per symbol, found through `printIndex` with the last symbol cached: the hot
     /// loop touches it on every event and hashing a String each time shows.
@@ -46,7 +45,7 @@ public struct SimulatedExchange: Sendable {
             slot = known
         } else {
             slot = printStates.count
-            printStates.append(PrintState())
+            printStates.append(PrintState(generator: Self.generator(seed: settings.seed, symbol: symbol)))
             printIndex[symbol] = slot
         }
         lastPrintSymbol = symbol
@@ -56,6 +55,9 @@ public struct SimulatedExchange: Sendable {
 
     /// The latest print on each side and the book's last update, per symbol.
     struct PrintState: Sendable {
+        /// This symbol's own random draws (latencies): another symbol's orders never
+        /// shift them, so a symbol trades the same beside others as alone.
+        var generator: SeededGenerator
         var lastSell: (price: Price, time: Timestamp)?
         var lastBuy: (price: Price, time: Timestamp)?
         var bookTime = Timestamp(nanoseconds: .min)
@@ -73,7 +75,14 @@ public struct SimulatedExchange: Sendable {
     public init(settings: SimulationSettings, cash: Money) {
         self.settings = settings
         account = Account(terms: settings.account, cash: cash)
-        generator = SeededGenerator(seed: settings.seed)
+    }
+
+    /// The seed mixed with the symbol's name (FNV-1a: stable across processes, unlike
+    /// `Hasher`), so each symbol draws its own sequence.
+    static func generator(seed: UInt64, symbol: String) -> SeededGenerator {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in symbol.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return SeededGenerator.derived(from: seed, index: hash)
     }
 
     /// Orders resting on `symbol`.
@@ -87,13 +96,15 @@ public struct SimulatedExchange: Sendable {
         return result
     }
 
-    /// Draws the order-entry delay for the next order.
-    public mutating func orderEntryDelay() -> Int64 {
-        settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &generator)
+    /// Draws the order-entry delay for the next order (or cancel) on `symbol`.
+    public mutating func orderEntryDelay(symbol: String) -> Int64 {
+        let slot = printSlot(symbol)
+        return settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &printStates[slot].generator)
     }
 
-    private mutating func report(_ event: OrderEvent, at time: Timestamp) -> SimulatedReport {
-        let delay = settings.latency.draw(settings.latency.responseNanoseconds, using: &generator)
+    private mutating func report(_ event: OrderEvent, symbol: String, at time: Timestamp) -> SimulatedReport {
+        let slot = printSlot(symbol)
+        let delay = settings.latency.draw(settings.latency.responseNanoseconds, using: &printStates[slot].generator)
         return SimulatedReport(event: event, deliverAt: Timestamp(nanoseconds: time.nanoseconds + delay))
     }
 
@@ -103,7 +114,7 @@ public struct SimulatedExchange: Sendable {
     public mutating func orderArrived(_ request: OrderRequest, at time: Timestamp, book: OrderBook?) -> [SimulatedReport] {
         var reports: [SimulatedReport] = []
         if let reason = balanceProblem(request, book: book) {
-            reports.append(report(.rejected(request.id, time: time, reason: reason), at: time))
+            reports.append(report(.rejected(request.id, time: time, reason: reason), symbol: request.symbol, at: time))
             return reports
         }
         let opposite = request.side == .buy ? book?.asks : book?.bids
@@ -128,15 +139,15 @@ public struct SimulatedExchange: Sendable {
             return true
         }
         if request.timeInForce == .postOnly, !takeable.isEmpty {
-            reports.append(report(.rejected(request.id, time: time, reason: "post-only order would take liquidity at \(takeable[0].price)"), at: time))
+            reports.append(report(.rejected(request.id, time: time, reason: "post-only order would take liquidity at \(takeable[0].price)"), symbol: request.symbol, at: time))
             return reports
         }
         if request.timeInForce == .fillOrKill, available < request.quantity.units {
-            reports.append(report(.accepted(request.id, time: time), at: time))
-            reports.append(report(.expired(request.id, time: time), at: time))
+            reports.append(report(.accepted(request.id, time: time), symbol: request.symbol, at: time))
+            reports.append(report(.expired(request.id, time: time), symbol: request.symbol, at: time))
             return reports
         }
-        reports.append(report(.accepted(request.id, time: time), at: time))
+        reports.append(report(.accepted(request.id, time: time), symbol: request.symbol, at: time))
         var remaining = request.quantity
         for level in takeable where remaining.units > 0 {
             let quantity = Quantity(units: min(level.quantity.units, remaining.units))
@@ -149,7 +160,7 @@ public struct SimulatedExchange: Sendable {
             let ahead = sameSide?.quantity(at: limit).units ?? 0
             resting.append(RestingOrder(request: request, remaining: remaining, queueAhead: ahead, levelQuantity: ahead, tradedSinceUpdate: 0))
         } else {
-            reports.append(report(.expired(request.id, time: time), at: time))
+            reports.append(report(.expired(request.id, time: time), symbol: request.symbol, at: time))
         }
         return reports
     }
@@ -160,8 +171,8 @@ public struct SimulatedExchange: Sendable {
             // Already filled or never rested: the exchange answers "unknown order".
             return []
         }
-        resting.remove(at: index)
-        return [report(.cancelled(id, time: time, reason: "cancelled by request"), at: time)]
+        let symbol = resting.remove(at: index).request.symbol
+        return [report(.cancelled(id, time: time, reason: "cancelled by request"), symbol: symbol, at: time)]
     }
 
     // MARK: - The market moving
@@ -265,7 +276,7 @@ public struct SimulatedExchange: Sendable {
             // time; should several resting orders overdraw, the fill still stands
             // (the exchange reserved the funds when the order was placed).
         }
-        return [report(.filled(fill), at: time)]
+        return [report(.filled(fill), symbol: request.symbol, at: time)]
     }
 
     private func balanceProblem(_ request: OrderRequest, book: OrderBook?) -> String? {
@@ -302,12 +313,12 @@ public struct SimulatedExchange: Sendable {
         guard breached else { return [] }
         var reports: [SimulatedReport] = []
         for order in resting where order.request.symbol == symbol {
-            reports.append(report(.cancelled(order.request.id, time: time, reason: "liquidation"), at: time))
+            reports.append(report(.cancelled(order.request.id, time: time, reason: "liquidation"), symbol: symbol, at: time))
         }
         resting.removeAll { $0.request.symbol == symbol }
         let fill = Fill(orderID: ClientOrderID(0), symbol: symbol, side: position.isLong ? .sell : .buy, price: liquidation, quantity: position.absoluteQuantity, fee: .zero, liquidity: .taker, time: time, isLiquidation: true)
         try? account.apply(fill)
-        reports.append(report(.filled(fill), at: time))
+        reports.append(report(.filled(fill), symbol: symbol, at: time))
         return reports
     }
 }

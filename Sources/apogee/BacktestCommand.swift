@@ -75,6 +75,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Market of the recordings: spot, usdm or coinm (default: from the file name).")
     var market: MarketKind?
 
+    @Option(name: .customLong("exchange-info"), help: "The exchange's exchangeInfo answer saved as JSON: every order is fitted to its tick, lot and minimum notional (default: exchangeinfo.json beside the recordings, else inferred from prices).")
+    var exchangeInfo: String?
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -112,6 +115,7 @@ struct BacktestCommand: ParsableCommand {
         options.monteCarloRuns = monteCarlo
         options.market = market
         options.strict = strict
+        options.exchangeInfo = exchangeInfo
         options.queue = try parseQueue(queue)
         options.risk = risk.applied(to: options.risk)
         if let config {

@@ -67,7 +67,7 @@ struct ReplayCommand: ParsableCommand {
             line.clear()
             StandardError.write("apogee: \(error)\n")
             switch error {
-            case .recording: throw ExitStatus.failure
+            case .recording, .exchangeRules: throw ExitStatus.failure
             case .malformed: throw ExitStatus.malformedInput
             }
         }

@@ -111,7 +111,7 @@ struct SimulatedExchangeTests {
     @Test("latency: an order arrives after the entry delay; reports reach the kernel after the response delay")
     func latency() {
         var venue = exchange(latency: LatencyModel(orderEntryNanoseconds: 7_000_000, responseNanoseconds: 3_000_000))
-        #expect(venue.orderEntryDelay() == 7_000_000)
+        #expect(venue.orderEntryDelay(symbol: "BTCUSDT") == 7_000_000)
         let market = book(bids: [("100", "1")], asks: [("101", "1")])
         let reports = venue.orderArrived(order(1, .buy, "1", .market), at: at(50), book: market)
         #expect(reports.allSatisfy { $0.deliverAt == at(53) && $0.event.time == at(50) })

@@ -1,0 +1,57 @@
+import Feeds
+import Foundation
+import MarketModel
+import Trading
+
+/// Where a backtest or a replay takes the exchange's filters from: a saved
+/// exchangeInfo answer (`--exchange-info FILE`, or `exchangeinfo.json` beside the
+/// recordings), or nowhere, in which case the kernel infers tick and lot from the
+/// prices it sees and the report says so.
+public struct ExchangeRulesSource: Sendable {
+    /// The name a recorder saves the exchange's answer under, beside its files.
+    public static let besideRecordings = "exchangeinfo.json"
+
+    public var rules: [String: SymbolRules]
+    /// Where they came from, for the report ("", with no rules).
+    public var path: String
+
+    public init(rules: [String: SymbolRules] = [:], path: String = "") {
+        self.rules = rules
+        self.path = path
+    }
+
+    /// For the report: what the orders were checked against.
+    public var summary: String {
+        rules.isEmpty
+            ? "none: tick and lot inferred from the prices seen, no minimum notional (save the exchange's exchangeInfo answer as \(Self.besideRecordings) beside the recordings, or give --exchange-info FILE)"
+            : "\(rules.count) symbol(s) from \(path)"
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The rules `explicit` names, or those saved beside the first recording file, or
+    /// none. An explicit file that cannot be read is an error; a missing file beside
+    /// the recordings is not.
+    public static func resolve(explicit: String?, recordings: [String], at now: Timestamp = Timestamp(nanoseconds: 0)) throws(Failure) -> ExchangeRulesSource {
+        if let explicit { return try load(explicit, at: now) }
+        guard let first = recordings.first(where: { ReplayOptions.sessionID($0) == nil }) else { return ExchangeRulesSource() }
+        let folder = (first as NSString).deletingLastPathComponent
+        let beside = folder.isEmpty ? besideRecordings : folder + "/" + besideRecordings
+        guard FileManager.default.fileExists(atPath: beside) else { return ExchangeRulesSource() }
+        return try load(beside, at: now)
+    }
+
+    public static func load(_ path: String, at now: Timestamp) throws(Failure) -> ExchangeRulesSource {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "cannot read exchange rules \(path): no such file or not readable")
+        }
+        do {
+            let list = try BinanceExchangeInfo.parse(Array(data), at: now)
+            return ExchangeRulesSource(rules: Dictionary(list.map { ($0.symbol, $0) }, uniquingKeysWith: { _, last in last }), path: path)
+        } catch {
+            throw Failure(description: "exchange rules \(path): \(error)")
+        }
+    }
+}
