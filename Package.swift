@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel", "Simulation"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies", "Simulation"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Simulation", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),

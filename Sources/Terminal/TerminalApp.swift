@@ -164,6 +164,7 @@ public enum TerminalApp {
         let clock = ContinuousClock()
         let frame = Duration.milliseconds(33)
         guard var data = engine.frames.take() else { return }
+        model.settle(data)
         screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
         engine.start()
         defer { engine.stop() }
@@ -191,7 +192,10 @@ public enum TerminalApp {
             let now = clock.now
             if redraw || now - lastFrame >= frame {
                 lastFrame = now
-                if let latest = engine.frames.take() { data = latest }
+                if let latest = engine.frames.take() {
+                    data = latest
+                    model.settle(data)
+                }
                 screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
             }
         }

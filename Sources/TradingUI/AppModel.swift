@@ -3,7 +3,10 @@ import TUIKit
 /// The screen's own state: what is selected and open. Pure: `update` changes it from
 /// keys and says what the engine should do.
 public struct AppModel: Sendable {
-    public var selectedMarket = 0
+    /// The coin the markets table's cursor is on, which the hotkeys trade. Held by
+    /// name, not by row: a re-sort or a new listing moves rows, never the cursor to
+    /// another coin. Nil until the first market appears (``settle(_:)``).
+    public var selectedSymbol: String?
     public var selectedStrategy = 0
     public var showHelp = false
     /// The `:` command line being typed, if open.
@@ -28,8 +31,10 @@ public struct AppModel: Sendable {
 
     /// Applies one key. Returns what the engine should do.
     public mutating func update(key: Key, keymap: Keymap, data: ScreenData) -> [AppCommand] {
+        settle(data)
         let markets = Screen.orderedMarkets(sort, data).map(\.symbol)
-        let symbol = markets.isEmpty ? "" : markets[min(selectedMarket, markets.count - 1)]
+        let selected = selectedSymbol.flatMap { markets.firstIndex(of: $0) }
+        let symbol = selected.map { markets[$0] } ?? ""
         if confirmingKill {
             confirmingKill = false
             switch key {
@@ -69,6 +74,11 @@ public struct AppModel: Sendable {
         }
         guard let name = keymap.action(for: key), let action = AppAction(rawValue: name) else { return [] }
         status = nil
+        if [.buy, .sell, .cancelAll, .panicSell].contains(action), selected == nil {
+            // Never trade a coin the trader did not pick: the one picked is gone.
+            status = selectedSymbol.map { "\($0) is no longer in the markets table: pick a market; nothing sent" } ?? "no market yet: nothing sent"
+            return []
+        }
         switch action {
         case .buy: return [.order(side: .buy, quantity: orderSize, price: nil, symbol: symbol)]
         case .sell: return [.order(side: .sell, quantity: orderSize, price: nil, symbol: symbol)]
@@ -76,9 +86,9 @@ public struct AppModel: Sendable {
         case .panicSell: return [.panicSell(symbol: symbol)]
         case .killSwitch: confirmingKill = true
         case .nextMarket:
-            if !markets.isEmpty { selectedMarket = (selectedMarket + 1) % markets.count }
+            if !markets.isEmpty { selectedSymbol = markets[selected.map { ($0 + 1) % markets.count } ?? 0] }
         case .previousMarket:
-            if !markets.isEmpty { selectedMarket = (selectedMarket + markets.count - 1) % markets.count }
+            if !markets.isEmpty { selectedSymbol = markets[selected.map { ($0 + markets.count - 1) % markets.count } ?? 0] }
         case .nextStrategy:
             let count = data.snapshot.strategies.count
             if count > 0 { selectedStrategy = (selectedStrategy + 1) % count }
@@ -110,6 +120,13 @@ public struct AppModel: Sendable {
             confirmingQuit = true
         }
         return []
+    }
+
+    /// Pins the cursor to the first row's coin once a market is there, so it stays
+    /// on that coin when rows move (call with each new frame).
+    public mutating func settle(_ data: ScreenData) {
+        guard selectedSymbol == nil, let first = Screen.orderedMarkets(sort, data).first else { return }
+        selectedSymbol = first.symbol
     }
 
     /// The command line's short grammar:

@@ -25,7 +25,7 @@ public enum Screen {
             return buffer
         }
         let markets = orderedMarkets(model.sort, data)
-        let selected = markets.isEmpty ? nil : markets[min(model.selectedMarket, markets.count - 1)]
+        let selected = markets.first { $0.symbol == model.selectedSymbol } ?? (model.selectedSymbol == nil ? markets.first : nil)
         header(&buffer, data, selected, width: width)
         footer(&buffer, model, data, width: width, height: height)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
@@ -109,8 +109,10 @@ public enum Screen {
         let inner = buffer.block(rect, title: "Markets by \(model.sort.rawValue)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
         let columns = [TableColumn("Market", width: 10), TableColumn("Price", width: 10, alignRight: true), TableColumn("5m%", width: 5, alignRight: true), TableColumn("1h%", width: 5, alignRight: true), TableColumn("3h%", width: 5, alignRight: true), TableColumn("24h%", width: 5, alignRight: true), TableColumn("Vol", width: 8, alignRight: true)]
-        let rows = orderedMarkets(model.sort, data).enumerated().map { index, market -> [(String, Style)] in
-            let style = index == model.selectedMarket ? Style(.highlight, [.reverse]) : Style(.text)
+        let markets = orderedMarkets(model.sort, data)
+        let cursor = model.selectedSymbol ?? markets.first?.symbol
+        let rows = markets.map { market -> [(String, Style)] in
+            let style = market.symbol == cursor ? Style(.highlight, [.reverse]) : Style(.text)
             func delta(_ value: Double?) -> (String, Style) { (value.map { format($0, 2) } ?? "-", style) }
             return [(market.symbol, style), (market.lastPrice.map(\.description) ?? "-", style), delta(market.deltas.fiveMinutes), delta(market.deltas.oneHour), delta(market.deltas.threeHours), delta(market.deltas.day), (compact(data.volume[market.symbol] ?? 0), style)]
         }
