@@ -149,7 +149,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel"]),
+        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "Simulation"]),
         .testTarget(name: "OrderBookTests", dependencies: ["OrderBook", "MarketModel"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "MarketModel", "Simulation"]),
         .testTarget(name: "TradingTests", dependencies: ["Trading", "MarketModel"]),

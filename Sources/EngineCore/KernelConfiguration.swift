@@ -16,6 +16,8 @@ public struct KernelConfiguration: Sendable {
     /// saved exchangeInfo): each applies when its symbol first appears. Live sessions
     /// read them from the exchange instead (``KernelInput/rules(_:)``).
     public var exchangeRules: [String: SymbolRules] = [:]
+    /// The market context's reference coin (MoonBot's dBTC).
+    public var btcSymbol = "BTCUSDT"
 
     public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings = ProtectionSettings(), marketKind: MarketKind) {
         self.account = account

@@ -56,6 +56,8 @@ public struct KernelSnapshot: Sendable {
     public var strategies: [StrategyLine]
     public var recentTrades: [TradeRecord]
     public var log: [LogLine]
+    /// BTC's and the market's changes (the header's dBTC and dMarkets).
+    public var market = MarketContext()
 }
 
 extension TradingKernel {
@@ -63,7 +65,7 @@ extension TradingKernel {
     public func snapshot(depth: Int = 20) -> KernelSnapshot {
         let marks: (String) -> Price? = { lastPrice(of: $0) }
         let terms = account.terms
-        return KernelSnapshot(
+        var snapshot = KernelSnapshot(
             time: now,
             tradingState: risk.state,
             stateReason: risk.stateReason,
@@ -95,5 +97,7 @@ extension TradingKernel {
             },
             recentTrades: Array(journal.suffix(20)),
             log: Array(log.suffix(50)))
+        snapshot.market = marketContext
+        return snapshot
     }
 }

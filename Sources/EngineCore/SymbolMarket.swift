@@ -21,6 +21,8 @@ struct SymbolMarket: Sendable {
 
     /// The exchange's rules, once read: their tick and lot replace the inferred ones.
     var rules: SymbolRules?
+    /// This symbol's changes as they are in the market average.
+    var changes: MarketContext.Changes?
 
     init(symbol: String) { self.symbol = symbol }
 

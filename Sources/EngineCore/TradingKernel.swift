@@ -36,6 +36,9 @@ public struct TradingKernel: Sendable {
     public private(set) var detects = 0
 
     var markets: [SymbolMarket] = []
+    /// BTC's and the market's changes, for the header and the Delta_BTC/Delta_Market filters.
+    public private(set) var marketContext: MarketContext
+    private var marketAverage = MarketAverage()
     var marketIndex: [String: Int] = [:]
     var lastSymbol = ""
     var lastMarket = -1
@@ -63,6 +66,7 @@ public struct TradingKernel: Sendable {
 
     public init(configuration: KernelConfiguration, strategies: [any Strategy]) {
         self.configuration = configuration
+        marketContext = MarketContext(btcSymbol: configuration.btcSymbol)
         account = Account(terms: configuration.account, cash: configuration.initialCash)
         risk = RiskGate(settings: configuration.risk, protections: configuration.protections)
         slots = strategies.map(StrategySlot.init)
@@ -185,6 +189,7 @@ public struct TradingKernel: Sendable {
         markets[index].apply(event, rule: BookSyncRule(for: configuration.marketKind))
         let isTrade: Bool
         if case .trade = event { isTrade = true } else { isTrade = false }
+        if isTrade { updateMarketContext(market: index) }
         if isTrade, !exits.isEmpty, exits[symbol] != nil { evaluateExits(symbol, effects: &effects) }
         for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].wantsBookUpdates) {
             let context = makeContext(symbol: symbol, market: index, strategy: slots[slotNumber].name)
@@ -194,6 +199,20 @@ public struct TradingKernel: Sendable {
         // AutoCancelBuy is a timer at the earliest deadline (see scheduleTimerIfNeeded);
         // a print of this symbol past it cancels without waiting for the timer.
         if let deadline = nextStaleDeadline, now.nanoseconds >= deadline { cancelStaleEntries(effects: &effects) }
+    }
+
+    /// A trade moved one symbol's candles: BTC's changes, or that symbol's share of the
+    /// market average, follow.
+    private mutating func updateMarketContext(market index: Int) {
+        let changes = MarketContext.Changes(candles: markets[index].candles)
+        if markets[index].symbol == marketContext.btcSymbol {
+            marketContext.btc = changes
+            return
+        }
+        marketAverage.replace(markets[index].changes, with: changes)
+        markets[index].changes = changes
+        marketContext.market = marketAverage.changes
+        marketContext.symbols = marketAverage.symbols
     }
 
     /// `mutating` though it changes nothing: called from the mutating hot loop, a
@@ -212,7 +231,7 @@ public struct TradingKernel: Sendable {
             symbol: symbol, now: now, kind: configuration.marketKind, book: markets[index].book,
             lastPrice: markets[index].lastPrice, recentTrades: markets[index].recentTrades, candles: markets[index].candles,
             position: position, availableCash: account.availableCash,
-            openOrders: own, tick: markets[index].tick, lot: markets[index].lot)
+            openOrders: own, tick: markets[index].tick, lot: markets[index].lot, market: marketContext)
     }
 
     // MARK: - Intents and orders

@@ -38,12 +38,30 @@ public struct CandleSeries: Sendable {
     public let capacity: Int
     private var ring: [Candle] = []
     private var head = 0
+    /// MoonBot's windows past one candle (5, 15, 60, 180, 1440), kept as candles close
+    /// when the ring is long enough to hold them; other spans are scanned.
+    private var windows: [CandleWindow] = []
+
+    /// The spans ``delta(intervals:now:)`` and ``change(intervals:)`` answer in O(1).
+    public static let trackedWindows = [5, 15, 60, 180, 1440]
 
     public init(intervalNanoseconds: Int64 = 60_000_000_000, capacity: Int = 1440) {
         precondition(intervalNanoseconds > 0 && capacity > 0, "a candle series needs a positive interval and capacity")
         self.intervalNanoseconds = intervalNanoseconds
         self.capacity = capacity
         ring.reserveCapacity(capacity)
+        windows = Self.trackedWindows.filter { $0 <= capacity }.map(CandleWindow.init)
+    }
+
+    private func window(_ intervals: Int) -> Int? {
+        switch intervals {
+        case 5: return windows.count > 0 ? 0 : nil
+        case 15: return windows.count > 1 ? 1 : nil
+        case 60: return windows.count > 2 ? 2 : nil
+        case 180: return windows.count > 3 ? 3 : nil
+        case 1440: return windows.count > 4 ? 4 : nil
+        default: return nil
+        }
     }
 
     public var count: Int { ring.count }
@@ -57,14 +75,20 @@ public struct CandleSeries: Sendable {
 
     public var last: Candle? { self[age: 0] }
 
-    /// Adds a trade at `time`. Intervals without trades produce no candle.
+    /// Adds a trade at `time`. Intervals without trades produce no candle. A trade
+    /// stamped before the newest candle (a clock step, merged connections) joins it:
+    /// candles only move forward.
     public mutating func add(price: Price, quantity: Quantity, at time: Timestamp) {
         let start = Timestamp(nanoseconds: time.nanoseconds - ((time.nanoseconds % intervalNanoseconds) + intervalNanoseconds) % intervalNanoseconds)
         if !ring.isEmpty {
             let newest = (head - 1 + ring.count) % ring.count
-            if ring[newest].start == start {
+            if ring[newest].start >= start {
                 ring[newest].add(price: price, quantity: quantity)
                 return
+            }
+            for index in windows.indices {
+                windows[index].closed(ring[newest])
+                windows[index].expire(newestStart: start.nanoseconds, interval: intervalNanoseconds)
             }
         }
         let candle = Candle(start: start, price: price, quantity: quantity)
@@ -81,6 +105,18 @@ public struct CandleSeries: Sendable {
     /// minute without trades still counts), in percent; `nil` without data.
     public func delta(intervals: Int, now: Timestamp) -> Double? {
         guard let newest = last else { return nil }
+        if let index = window(intervals) {
+            let high = max(newest.high.units, windows[index].highestClosed ?? .min)
+            let low = min(newest.low.units, windows[index].lowestClosed ?? .max)
+            guard low > 0 else { return nil }
+            return (Double(high) / Double(low) - 1) * 100
+        }
+        return scannedDelta(intervals: intervals)
+    }
+
+    /// The same delta by walking the candles (spans not tracked, and the tests' reference).
+    public func scannedDelta(intervals: Int) -> Double? {
+        guard let newest = last else { return nil }
         let windowStart = newest.start.nanoseconds - Int64(intervals - 1) * intervalNanoseconds
         var high = newest.high
         var low = newest.low
@@ -92,6 +128,28 @@ public struct CandleSeries: Sendable {
         }
         guard low.units > 0 else { return nil }
         return (Double(high.units) / Double(low.units) - 1) * 100
+    }
+
+    /// MoonBot's signed BTC-style change over the last `intervals` candles:
+    /// `(1 − mean close / current price) × 100` (10,000 on average, 10,100 now: about
+    /// +1 %); the mean is over the candles with trades, the current one included.
+    public func change(intervals: Int) -> Double? {
+        guard let newest = last, newest.close.units > 0 else { return nil }
+        var sum = Double(newest.close.units)
+        var count = 1
+        if let index = window(intervals) {
+            sum += windows[index].closeSum
+            count += windows[index].closedCount
+        } else {
+            let windowStart = newest.start.nanoseconds - Int64(intervals - 1) * intervalNanoseconds
+            var age = 1
+            while let candle = self[age: age], candle.start.nanoseconds >= windowStart {
+                sum += Double(candle.close.units)
+                count += 1
+                age += 1
+            }
+        }
+        return (1 - sum / Double(count) / Double(newest.close.units)) * 100
     }
 }
 

@@ -22,8 +22,10 @@ public struct StrategyContext: Sendable {
     /// Price and quantity increments of the symbol.
     public let tick: Price
     public let lot: Quantity
+    /// BTC's and the whole market's changes (MoonBot's dBTC and dMarkets).
+    public let market: MarketContext
 
-    public init(symbol: String, now: Timestamp, kind: MarketKind, book: OrderBook?, lastPrice: Price?, recentTrades: RecentTrades, candles: CandleSeries, position: Position?, availableCash: Money, openOrders: [Order], tick: Price, lot: Quantity) {
+    public init(symbol: String, now: Timestamp, kind: MarketKind, book: OrderBook?, lastPrice: Price?, recentTrades: RecentTrades, candles: CandleSeries, position: Position?, availableCash: Money, openOrders: [Order], tick: Price, lot: Quantity, market: MarketContext = MarketContext()) {
         self.symbol = symbol
         self.now = now
         self.kind = kind
@@ -36,6 +38,7 @@ public struct StrategyContext: Sendable {
         self.openOrders = openOrders
         self.tick = tick
         self.lot = lot
+        self.market = market
     }
 
     /// MoonBot's deltas over 1m, 5m, 15m, 1h, 3h and 24h.

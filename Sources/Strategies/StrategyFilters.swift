@@ -26,6 +26,16 @@ public struct StrategyFilters: Hashable, Sendable {
     public var hourlyVolumeMin = 0.0
     public var hourlyVolumeMax = 0.0
     public var deltas: [DeltaRange] = []
+    /// A range for BTC's or the market's signed change (MoonBot's `Delta_BTC_*`,
+    /// `Delta_Market_*`).
+    public struct ContextRange: Hashable, Sendable {
+        public var ofMarket: Bool
+        public var minutes: Int
+        public var minimum: Double
+        public var maximum: Double
+        var name: String
+    }
+    public var contextRanges: [ContextRange] = []
     public var maxActiveOrders = Int.max
     public var maxOrdersPerMarket = Int.max
 
@@ -69,8 +79,22 @@ public struct StrategyFilters: Hashable, Sendable {
         ParameterSpec("Delta3_Type", .choice(deltaTypes), default: .text("1m"), "span of the third delta filter"),
         ParameterSpec("Delta3_Min", .number(-1_000...1_000), default: .number(-1_000), "least third delta, %"),
         ParameterSpec("Delta3_Max", .number(-1_000...1_000), default: .number(1_000), "most third delta, %"),
+    ] + contextSpecs.flatMap { name, _, _, what in
+        [ParameterSpec("\(name)_Min", .number(-1_000...1_000), default: .number(-1_000), "least \(what), %"),
+         ParameterSpec("\(name)_Max", .number(-1_000...1_000), default: .number(1_000), "most \(what), %")]
+    } + [
         ParameterSpec("MaxActiveOrders", .integer(1...1_000), default: .integer(10), "entry orders open at once, all symbols"),
         ParameterSpec("MaxOrdersPerMarket", .integer(1...100), default: .integer(1), "entry orders open at once on one symbol"),
+    ]
+
+    /// MoonBot's context filters: name, market (else BTC), minutes, what it measures.
+    static let contextSpecs: [(String, Bool, Int, String)] = [
+        ("Delta_BTC", false, 60, "BTC change against its 1h mean"),
+        ("Delta_BTC_24", false, 1440, "BTC change against its 24h mean"),
+        ("Delta_BTC_5m", false, 5, "BTC change against its 5m mean"),
+        ("Delta_BTC_1m", false, 1, "BTC change over the current minute"),
+        ("Delta_Market", true, 60, "market change (average of the other symbols) against the 1h mean"),
+        ("Delta_Market_24", true, 1440, "market change (average of the other symbols) against the 24h mean"),
     ]
 
     public init() {}
@@ -94,6 +118,11 @@ public struct StrategyFilters: Hashable, Sendable {
             let minimum = parameters.number(low)
             let maximum = parameters.number(high)
             if minimum > -1_000 || maximum < 1_000 { deltas.append(DeltaRange(minutes: minutes, minimum: minimum, maximum: maximum, name: name)) }
+        }
+        for (name, ofMarket, minutes, _) in Self.contextSpecs {
+            let minimum = parameters.number("\(name)_Min")
+            let maximum = parameters.number("\(name)_Max")
+            if minimum > -1_000 || maximum < 1_000 { contextRanges.append(ContextRange(ofMarket: ofMarket, minutes: minutes, minimum: minimum, maximum: maximum, name: name)) }
         }
         maxActiveOrders = parameters.integer("MaxActiveOrders")
         maxOrdersPerMarket = parameters.integer("MaxOrdersPerMarket")
@@ -125,6 +154,13 @@ public struct StrategyFilters: Hashable, Sendable {
             guard let delta = context.candles.delta(intervals: range.minutes, now: context.now) else { continue }
             if delta < range.minimum || delta > range.maximum {
                 return "\(range.name) delta \((delta * 100).rounded() / 100) % outside \(range.minimum)…\(range.maximum)"
+            }
+        }
+        for range in contextRanges {
+            // Without BTC (or any other symbol) traded yet the filter cannot judge: it passes.
+            guard let change = (range.ofMarket ? context.market.market : context.market.btc)?[range.minutes] else { continue }
+            if change < range.minimum || change > range.maximum {
+                return "\(range.name) \((change * 100).rounded() / 100) % outside \(range.minimum)…\(range.maximum)"
             }
         }
         return nil

@@ -79,10 +79,25 @@ public enum Screen {
         let lag = data.feedLagMilliseconds.map { "lag \(Int($0.rounded()))ms" } ?? "lag -"
         parts.append(lag)
         parts.append("book \(market?.bookState ?? "-")")
+        if let context = contextText(data.snapshot.market) { parts.append(context) }
         parts.append("\(Int(data.eventsPerSecond.rounded())) ev/s")
         parts.append("redis \(data.redis)")
         if state == .active { parts.append(state.rawValue) }
         buffer.write(" " + parts.joined(separator: " | "), x: 0, y: 0, style: Style(.header, [.reverse, .bold]), limit: width)
+    }
+
+    /// MoonBot's top-bar context: BTC's change against its 1h and 24h means, the
+    /// market's in brackets (`dBTC +0.12/-1.30 (mkt +0.40/+2.10)`); nil before any.
+    static func contextText(_ context: MarketContext) -> String? {
+        func pair(_ changes: MarketContext.Changes?) -> String? {
+            guard let changes, let hour = changes.oneHour else { return nil }
+            return signed(hour) + "/" + (changes.day.map(signed) ?? "-")
+        }
+        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + format(value, 2) }
+        let btc = pair(context.btc)
+        let market = pair(context.market)
+        guard btc != nil || market != nil else { return nil }
+        return "dBTC \(btc ?? "-")" + (market.map { " (mkt \($0))" } ?? "")
     }
 
     static func footer(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, width: Int, height: Int) {
