@@ -54,7 +54,7 @@ public enum Backtest {
         kernelConfiguration.logLinesKept = 50
         let exchangeRules: ExchangeRulesSource
         do {
-            exchangeRules = try ExchangeRulesSource.resolve(explicit: options.exchangeInfo, recordings: options.files)
+            exchangeRules = try ExchangeRulesSource.resolve(explicit: options.exchangeInfo, recordings: options.files, recorded: stream.exchangeRules)
         } catch {
             throw .configuration(error.description)
         }

@@ -31,11 +31,13 @@ public struct ExchangeRulesSource: Sendable {
         public var description: String
     }
 
-    /// The rules `explicit` names, or those saved beside the first recording file, or
-    /// none. An explicit file that cannot be read is an error; a missing file beside
-    /// the recordings is not.
-    public static func resolve(explicit: String?, recordings: [String], at now: Timestamp = Timestamp(nanoseconds: 0)) throws(Failure) -> ExchangeRulesSource {
+    /// The rules `explicit` names, or those recorded in the recordings themselves
+    /// (`recorded`: the rules in force when they were made), or those saved beside the
+    /// first recording file, or none. An explicit file that cannot be read is an
+    /// error; a missing file beside the recordings is not.
+    public static func resolve(explicit: String?, recordings: [String], recorded: [String: SymbolRules] = [:], at now: Timestamp = Timestamp(nanoseconds: 0)) throws(Failure) -> ExchangeRulesSource {
         if let explicit { return try load(explicit, at: now) }
+        if !recorded.isEmpty { return ExchangeRulesSource(rules: recorded, path: "the recording (the exchange's exchangeInfo when it was recorded)") }
         guard let first = recordings.first(where: { ReplayOptions.sessionID($0) == nil }) else { return ExchangeRulesSource() }
         let folder = (first as NSString).deletingLastPathComponent
         let beside = folder.isEmpty ? besideRecordings : folder + "/" + besideRecordings

@@ -2,6 +2,7 @@ import Recording
 import Feeds
 import MarketModel
 import Storage
+import Trading
 
 /// Market events from one or more recordings, merged by local receive time (ties keep
 /// file order), with every unusable line counted and described.
@@ -25,6 +26,9 @@ public final class RecordingEventStream {
     public private(set) var counts = EventCounts()
     public private(set) var malformed = 0
     public private(set) var malformedSamples: [MalformedLine] = []
+    /// The exchange's rules recorded in the files (an exchangeInfo answer saved as a
+    /// line by `apogee record`), by symbol, as read so far.
+    public private(set) var exchangeRules: [String: SymbolRules] = [:]
     public let inputs: [ReplayInput]
     private var ready: [Item] = []
     private var started = false
@@ -139,6 +143,14 @@ public final class RecordingEventStream {
     /// Parses the input's pending line; snapshots waiting for their symbol are queued.
     private func consume(_ input: ReplayInput, index: Int) throws(ReplayFailure) -> Item? {
         guard let received = input.pendingReceived else { return nil }
+        if Self.isExchangeInfo(input.pendingMessage) {
+            do {
+                for rules in try BinanceExchangeInfo.parse(Array(input.pendingMessage), at: received) { exchangeRules[rules.symbol] = rules }
+            } catch {
+                try malformed(input.reader.path, input.pendingLine, "exchangeInfo line: \(error)")
+            }
+            return nil
+        }
         let event: MarketEvent
         do {
             event = try input.parser.parse(input.pendingMessage, received: received)
@@ -166,6 +178,12 @@ public final class RecordingEventStream {
             input.unassignedSnapshots.removeAll()
         }
         return item(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
+    }
+
+    /// An exchangeInfo answer (`{"timezone":…` or `{"symbols":…`) rather than a stream
+    /// message or a depth snapshot.
+    static func isExchangeInfo(_ message: UnsafeRawBufferPointer) -> Bool {
+        message.starts(with: "{\"timezone\"".utf8) || message.starts(with: "{\"symbols\"".utf8)
     }
 
     private func item(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) -> Item {

@@ -99,6 +99,14 @@ public enum LiveRecording {
         }
 
         do {
+            // The exchange's filters in force, first in each session: a replay and a
+            // backtest of it fit their orders to them. A session without them falls back
+            // to inferring tick and lot, and its report says so.
+            for index in tracks.indices {
+                if let answer = feed.exchangeInfo(of: tracks[index].symbol), let line = Self.exchangeInfoLine(answer, symbol: tracks[index].symbol) {
+                    try append(line, received: now(), to: index)
+                }
+            }
             while !stopWhen() {
                 let batch = queue.takeAll()
                 if batch.isEmpty {
@@ -144,5 +152,16 @@ public enum LiveRecording {
             throw LiveFailure(description: "recording sessions \(tracks.map { String($0.chunker.session) }.joined(separator: ", ")): \(error); what was written is kept, the sessions stay incomplete")
         }
         return Outcome(sessions: tracks.map { ($0.symbol, $0.chunker.session) }, lines: lines, snapshots: snapshots, reconnects: max(0, feed.status.connections - 1))
+    }
+
+    /// The answer cut to `symbol`'s entry, on one line (USD-M lists every symbol: a
+    /// megabyte per session otherwise); nil when the answer does not list it.
+    static func exchangeInfoLine(_ answer: String, symbol: String) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(answer.utf8))) as? [String: Any],
+              let symbols = object["symbols"] as? [[String: Any]],
+              let entry = symbols.first(where: { $0["symbol"] as? String == symbol }) else { return nil }
+        // `{"symbols":[…]}`: how a replay tells the line from a stream message.
+        guard let data = try? JSONSerialization.data(withJSONObject: ["symbols": [entry]], options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }

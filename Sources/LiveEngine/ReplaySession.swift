@@ -111,7 +111,7 @@ public final class ReplaySession {
         }
         let exchangeRules: ExchangeRulesSource
         do {
-            exchangeRules = try ExchangeRulesSource.resolve(explicit: nil, recordings: files)
+            exchangeRules = try ExchangeRulesSource.resolve(explicit: nil, recordings: files, recorded: opened.exchangeRules)
         } catch {
             throw .exchangeRules(error.description)
         }

@@ -79,10 +79,11 @@ public enum Screen {
         let lag = data.feedLagMilliseconds.map { "lag \(Int($0.rounded()))ms" } ?? "lag -"
         parts.append(lag)
         parts.append("book \(market?.bookState ?? "-")")
-        if let context = contextText(data.snapshot.market) { parts.append(context) }
         parts.append("\(Int(data.eventsPerSecond.rounded())) ev/s")
         parts.append("redis \(data.redis)")
         if state == .active { parts.append(state.rawValue) }
+        // Last: context, cut first on a narrow terminal.
+        if let context = contextText(data.snapshot.market) { parts.append(context) }
         buffer.write(" " + parts.joined(separator: " | "), x: 0, y: 0, style: Style(.header, [.reverse, .bold]), limit: width)
     }
 
@@ -93,7 +94,11 @@ public enum Screen {
             guard let changes, let hour = changes.oneHour else { return nil }
             return signed(hour) + "/" + (changes.day.map(signed) ?? "-")
         }
-        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + format(value, 2) }
+        func signed(_ value: Double) -> String {
+            let rounded = (value * 100).rounded() / 100
+            // No "-0.0": a change that rounds to nothing is shown unsigned.
+            return rounded == 0 ? "0.0" : (rounded > 0 ? "+" : "") + String(rounded)
+        }
         let btc = pair(context.btc)
         let market = pair(context.market)
         guard btc != nil || market != nil else { return nil }

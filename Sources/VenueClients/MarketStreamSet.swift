@@ -58,6 +58,12 @@ public final class MarketStreamSet: @unchecked Sendable {
         RESTClient.depthSnapshot(connection, symbol: symbol, group: feeds[0].group)
     }
 
+    /// The exchange's exchangeInfo answer that lists `symbol` (nil: not answered, or a
+    /// venue without one).
+    public func exchangeInfo(of symbol: String) -> String? {
+        connection.exchangeInfoPath(of: symbol).flatMap { RESTClient.publicGet(connection, path: $0, group: feeds[0].group) }
+    }
+
     /// NIO's connection errors, in words a trader can act on.
     static func explain(_ error: Error) -> String {
         let text = "\(error)"

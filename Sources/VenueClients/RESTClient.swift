@@ -30,6 +30,13 @@ enum RESTClient {
         return response.body
     }
 
+    /// A public GET on the connection's REST host: the body, or nil unless it answered 200.
+    static func publicGet(_ connection: VenueConnection, path: String, group: EventLoopGroup) -> String? {
+        guard let response = try? get(host: connection.rest.host, port: connection.rest.port, path: path, group: group, tls: connection.rest.tls ? connection.tls : nil),
+              response.status == 200 else { return nil }
+        return response.body
+    }
+
     /// `onWritten` is called with the wall time (ns) the request was handed to the socket.
     /// Binance's REST depth snapshot of `symbol` (spot or USD-M) from the exchange on
     /// loopback `port`: the body, or nil when it did not answer 200.

@@ -130,6 +130,13 @@ public struct VenueConnection: Sendable {
         return rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
     }
 
+    /// Binance's exchangeInfo request for `symbol` (USD-M lists every symbol), nil for
+    /// Gate.io (its pair details are another shape).
+    public func exchangeInfoPath(of symbol: String) -> String? {
+        guard venue == .binance || venue == .binanceFutures else { return nil }
+        return rest.path + (isFutures ? "/fapi/v1/exchangeInfo" : "/api/v3/exchangeInfo?symbol=\(symbol)")
+    }
+
     /// How the journal names the venue (`binance@127.0.0.1:18080`): a new session
     /// reconciles the crashed sessions of the same label.
     public var label: String { "\(venue.rawValue)@\(rest.host):\(rest.port)" }

@@ -85,4 +85,25 @@ struct ExchangeRulesBacktestTests {
             #expect(error.description.contains("bad.json") && error.description.contains("symbols"))
         }
     }
+
+    @Test("an exchangeInfo line recorded in the file (as apogee record writes it) wins over the file beside it, and is not a malformed line")
+    func recordedRulesWin() throws {
+        let folder = try Support.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try Self.recording(seed: 2, in: folder)
+        // Beside: a coarser tick, so which one was used shows.
+        let coarse = DemoMarket(seed: 2, seconds: 1, symbols: [DemoMarket.Symbol(name: "CHEAPUSDT", price: 0.0512, tick: 0.001, lot: 1, typicalSize: 2_000)])
+        try coarse.exchangeInfo().write(toFile: "\(folder)/exchangeinfo.json", atomically: true, encoding: .utf8)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let first = try #require(lines.first.flatMap { Int64($0.prefix { $0 != " " }) })
+        let recorded = "\(first) " + DemoMarket(seed: 2, seconds: 1, symbols: [Self.coin]).exchangeInfo().trimmingCharacters(in: .newlines)
+        try ([recorded] + lines.map(String.init)).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let stream = try RecordingEventStream(options: ReplayOptions(files: [path]))
+        while try stream.next() != nil {}
+        #expect(stream.malformed == 0)
+        #expect(stream.exchangeRules["CHEAPUSDT"]?.tickSize == (try Price(parsing: "0.0001")))
+        let report = try Backtest.run(BacktestOptions(files: [path], strategy: "mshot"))
+        #expect(report.exchangeRules.hasPrefix("1 symbol(s) from the recording"))
+    }
 }

@@ -34,6 +34,14 @@ struct LiveRecordingTests {
         #expect(book.state == .synced)
         #expect(book.bestBid == file.symbols.first?.book?.bestBid && book.bestAsk == file.symbols.first?.book?.bestAsk)
         #expect(try database.tradeCount(session: outcome.session) == file.counts.trade)
+
+        // The exchange's filters were recorded with the session (issue 18): a backtest of
+        // it fits its orders to them and says so; the line is not a malformed one.
+        #expect(replayed.malformed == 0)
+        var backtest = BacktestOptions(files: ["session:\(outcome.session)"], strategy: "mshot")
+        backtest.database = path
+        let report = try Backtest.run(backtest)
+        #expect(report.exchangeRules == "1 symbol(s) from the recording (the exchange's exchangeInfo when it was recorded)")
     }
 
     @Test("two symbols on one connection: a session each, and each replays from the database like the file it came from")
