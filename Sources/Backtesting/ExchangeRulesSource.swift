@@ -50,10 +50,30 @@ public struct ExchangeRulesSource: Sendable {
             throw Failure(description: "cannot read exchange rules \(path): no such file or not readable")
         }
         do {
-            let list = try BinanceExchangeInfo.parse(Array(data), at: now)
+            let list = try parse(Array(data), at: now)
             return ExchangeRulesSource(rules: Dictionary(list.map { ($0.symbol, $0) }, uniquingKeysWith: { _, last in last }), path: path)
         } catch {
             throw Failure(description: "exchange rules \(path): \(error)")
         }
     }
+
+    /// Every symbol a Binance exchangeInfo answer lists, in its order. USD-M answers are told apart by
+    /// their contract fields (`contractType`), or `futures` says which.
+    public static func parse(_ bytes: [UInt8], futures: Bool? = nil, at now: Timestamp) throws(FeedError) -> [SymbolRules] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            throw FeedError("not a JSON object (an exchangeInfo answer is one)")
+        }
+        guard let symbols = object["symbols"] as? [[String: Any]] else {
+            throw FeedError("no \"symbols\" list (is this an exchangeInfo answer?)")
+        }
+        var rules: [SymbolRules] = []
+        for (index, entry) in symbols.enumerated() {
+            guard let symbol = entry["symbol"] as? String, !symbol.isEmpty else {
+                throw FeedError("symbols[\(index)] has no \"symbol\" name")
+            }
+            rules.append(BinanceExchangeInfo.rules(entry, symbol: symbol, futures: futures ?? (entry["contractType"] != nil), at: now))
+        }
+        return rules
+    }
+
 }

@@ -145,7 +145,7 @@ public final class RecordingEventStream {
         guard let received = input.pendingReceived else { return nil }
         if Self.isExchangeInfo(input.pendingMessage) {
             do {
-                for rules in try BinanceExchangeInfo.parse(Array(input.pendingMessage), at: received) { exchangeRules[rules.symbol] = rules }
+                for rules in try ExchangeRulesSource.parse(Array(input.pendingMessage), at: received) { exchangeRules[rules.symbol] = rules }
             } catch {
                 try malformed(input.reader.path, input.pendingLine, "exchangeInfo line: \(error)")
             }

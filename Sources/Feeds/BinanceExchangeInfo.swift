@@ -1,4 +1,3 @@
-import Foundation
 import MarketModel
 import Trading
 
@@ -7,28 +6,10 @@ import Trading
 /// LOT_SIZE, (MIN_)NOTIONAL, PERCENT_PRICE(_BY_SIDE), MAX_NUM_ORDERS.
 ///
 /// The live order client reads it from the exchange; a backtest or a replay reads the
-/// same answer saved beside its recordings, so the simulated orders meet the filters
-/// that were in force.
+/// same answer saved with its recordings, so the simulated orders meet the filters
+/// that were in force. (The JSON is decoded by the caller: this module stays free of
+/// Foundation.)
 public enum BinanceExchangeInfo {
-    /// Every symbol the answer lists, in its order. USD-M answers are told apart by
-    /// their contract fields (`contractType`), or `futures` says which.
-    public static func parse(_ bytes: [UInt8], futures: Bool? = nil, at now: Timestamp) throws(FeedError) -> [SymbolRules] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw FeedError("not a JSON object (an exchangeInfo answer is one)")
-        }
-        guard let symbols = object["symbols"] as? [[String: Any]] else {
-            throw FeedError("no \"symbols\" list (is this an exchangeInfo answer?)")
-        }
-        var rules: [SymbolRules] = []
-        for (index, entry) in symbols.enumerated() {
-            guard let symbol = entry["symbol"] as? String, !symbol.isEmpty else {
-                throw FeedError("symbols[\(index)] has no \"symbol\" name")
-            }
-            rules.append(Self.rules(entry, symbol: symbol, futures: futures ?? (entry["contractType"] != nil), at: now))
-        }
-        return rules
-    }
-
     /// One symbol's filters as exchangeInfo lists them. A filter missing or unreadable
     /// leaves its rule open (zero tick: any price), as the exchange would not check it.
     public static func rules(_ entry: [String: Any], symbol: String, futures: Bool, at now: Timestamp) -> SymbolRules {

@@ -48,6 +48,52 @@ public enum DemoData {
         return (paths, lineCount, byteCount)
     }
 
+    /// Writes a ``SyntheticMarket``: one gzip file per symbol (`spot_<symbol>.gz`),
+    /// `exchangeinfo.json` beside them, and the injected events in `truth.jsonl`.
+    /// Symbols are generated on every core; `progress` hears how many are written.
+    @discardableResult
+    public static func writeSyntheticMarket(_ market: SyntheticMarket, to folder: String, progress: (@Sendable (Int) -> Void)? = nil) throws(Failure) -> (paths: [String], lines: Int, bytes: Int) {
+        func write(_ bytes: [UInt8], _ path: String) throws(Failure) {
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw Failure(description: "cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+        try write(Array(market.exchangeInfo().utf8), "\(folder)/exchangeinfo.json")
+        try write(Array(market.truthLines().utf8), "\(folder)/truth.jsonl")
+        let btc = market.btcPath()
+        let results = SyntheticResults(count: market.listings.count)
+        DispatchQueue.concurrentPerform(iterations: market.listings.count) { index in
+            let listing = market.listings[index]
+            let path = "\(folder)/spot_\(listing.name.lowercased()).gz"
+            let lines = market.recording(of: listing, btc: btc)
+            let outcome: Result<(Int, Int), Failure>
+            do {
+                let compressed = try gzip(Array((lines.joined(separator: "\n") + "\n").utf8))
+                try Data(compressed).write(to: URL(fileURLWithPath: path), options: .atomic)
+                outcome = .success((lines.count, compressed.count))
+            } catch {
+                outcome = .failure(Failure(description: "cannot write \(path): \(error)"))
+            }
+            progress?(results.set(index, outcome))
+        }
+        var lines = 0
+        var bytes = 0
+        for outcome in results.outcomes {
+            switch outcome {
+            case .success(let written):
+                lines += written.0
+                bytes += written.1
+            case .failure(let failure):
+                throw failure
+            case nil:
+                throw Failure(description: "a symbol was not written")
+            }
+        }
+        return (market.listings.map { "\(folder)/spot_\($0.name.lowercased()).gz" }, lines, bytes)
+    }
+
     /// Writes ``SpikeScenario`` as `spot_spikeusdt_scenario.gz` in `folder`; returns its path.
     @discardableResult
     public static func writeSpikeScenario(to folder: String, seed: UInt64 = 7) throws(Failure) -> String {
@@ -75,5 +121,23 @@ public enum DemoData {
         var output = allocator.buffer(capacity: compressor.maxSize(from: input))
         try compressor.deflate(from: &input, to: &output, flush: .finish)
         return output.readBytes(length: output.readableBytes) ?? []
+    }
+}
+
+/// What each symbol's writer did, filled from several threads.
+private final class SyntheticResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var outcomes: [Result<(Int, Int), DemoData.Failure>?]
+    private var done = 0
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    /// Records one symbol's outcome; returns how many are done.
+    func set(_ index: Int, _ outcome: Result<(Int, Int), DemoData.Failure>) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        outcomes[index] = outcome
+        done += 1
+        return done
     }
 }

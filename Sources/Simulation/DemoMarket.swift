@@ -154,16 +154,22 @@ public struct DemoMarket {
     /// `/api/v3/exchangeInfo` answers them (PRICE_FILTER, LOT_SIZE, NOTIONAL of 5 USDT):
     /// saved beside the demo recordings, so replays and backtests fit their orders to them.
     public func exchangeInfo() -> String {
+        Self.exchangeInfo(symbols.map { ($0.name, $0.tick, $0.lot) }, serverTime: start)
+    }
+
+    /// Binance spot's exchangeInfo answer for symbols with these ticks and lots (units
+    /// of 10⁻⁸) and a 5 USDT minimum notional.
+    static func exchangeInfo(_ symbols: [(name: String, tick: Int64, lot: Int64)], serverTime: Timestamp) -> String {
         let entries = symbols.map { symbol in
             let base = symbol.name.hasSuffix("USDT") ? String(symbol.name.dropLast(4)) : symbol.name
             let filters = [
-                "{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(Self.text(symbol.tick))\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(Self.text(symbol.tick))\"}",
-                "{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(Self.text(symbol.lot))\",\"maxQty\":\"9000000.00000000\",\"stepSize\":\"\(Self.text(symbol.lot))\"}",
+                "{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(text(symbol.tick))\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(text(symbol.tick))\"}",
+                "{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(text(symbol.lot))\",\"maxQty\":\"9000000000.00000000\",\"stepSize\":\"\(text(symbol.lot))\"}",
                 "{\"filterType\":\"NOTIONAL\",\"minNotional\":\"5.00000000\",\"applyMinToMarket\":true,\"maxNotional\":\"9000000.00000000\",\"applyMaxToMarket\":false,\"avgPriceMins\":5}",
             ]
             return "{\"symbol\":\"\(symbol.name)\",\"status\":\"TRADING\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"filters\":[\(filters.joined(separator: ","))]}"
         }
-        return "{\"timezone\":\"UTC\",\"serverTime\":\(start.nanoseconds / 1_000_000),\"symbols\":[\(entries.joined(separator: ","))]}\n"
+        return "{\"timezone\":\"UTC\",\"serverTime\":\(serverTime.nanoseconds / 1_000_000),\"symbols\":[\(entries.joined(separator: ","))]}\n"
     }
 
     private func receiveDelay(_ generator: inout SeededGenerator) -> Int64 {

@@ -6,10 +6,12 @@ import ArgumentParser
 import FakeExchange
 import Foundation
 import RedisMirror
+import Simulation
 import Strategies
 import Synchronization
 import Venues
 import LiveEngine
+import MarketModel
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,11 +71,18 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("redis"), help: ArgumentHelp("Measure the Redis mirror instead: replay throughput with the mirror on against off, alternating runs.", valueName: "redis://host:port/db"))
     var redis: String?
 
+    @Flag(help: "Score the detectors instead: FILE is a folder `apogee demo-data --symbols N` wrote; Pump, MoonStrike and Drops run detect-only over every symbol and their detects are matched with truth.jsonl (recall, precision, cross-detects, noise).")
+    var detectors = false
+
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
     }
 
     func run() throws {
+        if detectors {
+            try scoreDetectors(folder: file)
+            return
+        }
         if handoff {
             print("hand-over of a market frame to the engine's owner, \(20_000) frames with the owner idle, from hand-over to the owner starting on it:")
             for figures in HandoffBenchmark.run() {
@@ -308,4 +317,36 @@ struct BenchCommand: ParsableCommand {
     private func ms(_ seconds: Double) -> String { "\(round1(seconds * 1000)) ms" }
     private func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
     private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}
+
+extension BenchCommand {
+    /// `--detectors FOLDER`: the synthetic market's files and its truth.jsonl.
+    func scoreDetectors(folder: String) throws {
+        let truthPath = folder + "/truth.jsonl"
+        guard let text = try? String(contentsOfFile: truthPath, encoding: .utf8) else {
+            StandardError.write("apogee: \(truthPath) is missing: --detectors takes a folder written by `apogee demo-data --symbols N --output FOLDER`\n")
+            throw ExitStatus.failure
+        }
+        // Seconds since the epoch, scored from time zero.
+        var truth: [SyntheticMarket.Event] = []
+        for (number, line) in text.split(separator: "\n").enumerated() {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let symbol = object["symbol"] as? String, let kind = (object["kind"] as? String).flatMap(SyntheticMarket.Kind.init(rawValue:)),
+                  let time = (object["time_ns"] as? NSNumber)?.int64Value else {
+                StandardError.write("apogee: \(truthPath):\(number + 1): not a truth line ({\"symbol\",\"kind\",\"time_ns\"})\n")
+                throw ExitStatus.failure
+            }
+            truth.append(SyntheticMarket.Event(symbol: symbol, kind: kind, second: Int(time / 1_000_000_000)))
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".gz") }.sorted().map { folder + "/" + $0 }
+        guard !files.isEmpty else {
+            StandardError.write("apogee: no .gz recording in \(folder)\n")
+            throw ExitStatus.failure
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let scores = try DetectorScore.score(files: files, truth: truth, start: Timestamp(nanoseconds: 0))
+        print("detectors over \(files.count) symbols, \(truth.count) injected events in \((clock.now - began).components.seconds) s):")
+        for score in scores { print("  " + score.summary) }
+    }
 }

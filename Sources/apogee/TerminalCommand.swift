@@ -4,6 +4,7 @@ import Recording
 import Foundation
 import ArgumentParser
 import LiveEngine
+import Simulation
 
 /// Options shared by every command that opens the full-screen view.
 struct ViewOptions: ParsableArguments {
@@ -110,6 +111,9 @@ struct DemoDataCommand: ParsableCommand {
     @Option(help: "Length in seconds.")
     var seconds = 480
 
+    @Option(help: "Write a whole synthetic quote market of this many symbols instead (BTC and altcoins priced 0.0001 to 99,999 with their own ticks and lots, following BTC, with injected pumps, wicks and drops listed in truth.jsonl; exchangeinfo.json beside). 0: the three-symbol demo.")
+    var symbols = 0
+
     @Flag(help: "Write the 20-minute spike scenario instead (a pump, a wick, a fast drop; for the MoonBot strategies): spot_spikeusdt_scenario.gz.")
     var spikes = false
 
@@ -117,6 +121,25 @@ struct DemoDataCommand: ParsableCommand {
         if spikes {
             do {
                 print("wrote \(try DemoData.writeSpikeScenario(to: output, seed: seed == 2026 ? 7 : seed))")
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
+        if symbols > 0 {
+            guard symbols <= 2_000, seconds >= 120 else {
+                StandardError.write("apogee: --symbols takes 1 to 2000 and --seconds at least 120\n")
+                throw ExitStatus.failure
+            }
+            do {
+                let market = SyntheticMarket(seed: seed, symbols: symbols, seconds: seconds)
+                let total = market.listings.count
+                let written = try DemoData.writeSyntheticMarket(market, to: output) { done in
+                    if done % 10 == 0 || done == total { StandardError.write("\rwriting symbols: \(done)/\(total)") }
+                }
+                StandardError.write("\n")
+                print("wrote \(written.paths.count) files in \(output): \(written.lines) lines, \(written.bytes) bytes; \(market.events.count) injected events in \(output)/truth.jsonl; rules in \(output)/exchangeinfo.json")
             } catch {
                 StandardError.write("apogee: \(error)\n")
                 throw ExitStatus.failure
