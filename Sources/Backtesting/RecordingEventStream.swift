@@ -1,5 +1,6 @@
 import Recording
 import Feeds
+import HeapModule
 import MarketModel
 import Storage
 import Trading
@@ -77,27 +78,38 @@ public final class RecordingEventStream {
         return result
     }
 
+    /// The inputs with a line waiting, earliest first (ties: the file given first). A
+    /// heap: with hundreds of files, finding the earliest by walking them all was the
+    /// whole cost of a market-wide backtest.
+    private var waiting = Heap<Waiting>()
+
+    struct Waiting: Comparable {
+        var received: Timestamp
+        var input: Int
+        static func < (left: Waiting, right: Waiting) -> Bool {
+            left.received != right.received ? left.received < right.received : left.input < right.input
+        }
+    }
+
     /// The next event in receive order, or `nil` at the end of every file.
     public func next() throws(ReplayFailure) -> Item? {
         if !started {
             started = true
-            for input in inputs { try advance(input) }
+            for (index, input) in inputs.enumerated() {
+                try advance(input)
+                if let received = input.pendingReceived { waiting.insert(Waiting(received: received, input: index)) }
+            }
         }
         if !ready.isEmpty { return ready.removeFirst() }
         while true {
-            var chosen = -1
-            var earliest = Timestamp(nanoseconds: .max)
-            for index in inputs.indices {
-                guard let received = inputs[index].pendingReceived, received < earliest else { continue }
-                chosen = index
-                earliest = received
-            }
-            guard chosen >= 0 else {
+            guard let earliest = waiting.popMin() else {
                 try finish()
                 return nil
             }
+            let chosen = earliest.input
             let item = try consume(inputs[chosen], index: chosen)
             try advance(inputs[chosen])
+            if let received = inputs[chosen].pendingReceived { waiting.insert(Waiting(received: received, input: chosen)) }
             guard let item else {
                 if !ready.isEmpty { return ready.removeFirst() }
                 continue

@@ -15,6 +15,10 @@ public struct KernelSnapshot: Sendable {
         public var asks: [BookLevel]
         public var deltas: Deltas
         public var bookState: String?
+        /// Prints per second over the current and the previous minute.
+        public var tradesPerSecond: Double?
+        /// When a strategy last detected on the symbol (the table's marker).
+        public var lastDetect: Timestamp?
     }
 
     public struct PositionLine: Sendable {
@@ -78,7 +82,8 @@ extension TradingKernel {
                     symbol: market.symbol, lastPrice: market.lastPrice,
                     bestBid: market.book?.bestBid, bestAsk: market.book?.bestAsk,
                     bids: market.book?.bids.top(depth) ?? [], asks: market.book?.asks.top(depth) ?? [],
-                    deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue)
+                    deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue,
+                    tradesPerSecond: KernelSnapshot.tradesPerSecond(market.candles, now: now), lastDetect: market.lastDetect)
             },
             positions: account.openPositions.map { position in
                 let tick = marketIndex[position.symbol].map { markets[$0].tick } ?? Price(units: 1)
@@ -99,5 +104,18 @@ extension TradingKernel {
             log: Array(log.suffix(50)))
         snapshot.market = marketContext
         return snapshot
+    }
+}
+
+extension KernelSnapshot {
+    /// Prints per second over the current minute and the one before it (the current
+    /// one alone when it is the first), nil before any.
+    static func tradesPerSecond(_ candles: CandleSeries, now: Timestamp) -> Double? {
+        guard let current = candles.last else { return nil }
+        let intoCurrent = max(1, Double(now.nanoseconds - current.start.nanoseconds) / 1e9)
+        guard let previous = candles[age: 1], previous.start.nanoseconds == current.start.nanoseconds - candles.intervalNanoseconds else {
+            return Double(current.trades) / intoCurrent
+        }
+        return Double(current.trades + previous.trades) / (intoCurrent + Double(candles.intervalNanoseconds) / 1e9)
     }
 }

@@ -23,6 +23,8 @@ struct SymbolMarket: Sendable {
     var rules: SymbolRules?
     /// This symbol's changes as they are in the market average.
     var changes: MarketContext.Changes?
+    /// When a strategy last detected here.
+    var lastDetect: Timestamp?
 
     init(symbol: String) { self.symbol = symbol }
 

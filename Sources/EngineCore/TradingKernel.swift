@@ -276,6 +276,7 @@ public struct TradingKernel: Sendable {
             case .detect(let detection):
                 slots[slot].detects += 1
                 slots[slot].lastDetect = detection
+                if let market = marketIndex[detection.symbol] { markets[market].lastDetect = detection.time }
                 detects += 1
                 write(LogLine(time: now, level: .info, detection: detection), into: &effects)
                 effects.append(.record(.detect(detection)))

@@ -20,6 +20,8 @@ public struct AppModel: Sendable {
     public var orderSize: String
     /// The markets table's sort column.
     public var sort = MarketSort.symbol
+    /// Only markets whose symbol contains this text (`:filter TEXT`; empty: all).
+    public var marketFilter = ""
     /// Candles instead of the price line.
     public var showCandles = false
 
@@ -32,7 +34,7 @@ public struct AppModel: Sendable {
     /// Applies one key. Returns what the engine should do.
     public mutating func update(key: Key, keymap: Keymap, data: ScreenData) -> [AppCommand] {
         settle(data)
-        let markets = Screen.orderedMarkets(sort, data).map(\.symbol)
+        let markets = Screen.orderedMarkets(sort, data, filter: marketFilter).map(\.symbol)
         let selected = selectedSymbol.flatMap { markets.firstIndex(of: $0) }
         let symbol = selected.map { markets[$0] } ?? ""
         if confirmingKill {
@@ -125,7 +127,7 @@ public struct AppModel: Sendable {
     /// Pins the cursor to the first row's coin once a market is there, so it stays
     /// on that coin when rows move (call with each new frame).
     public mutating func settle(_ data: ScreenData) {
-        guard selectedSymbol == nil, let first = Screen.orderedMarkets(sort, data).first else { return }
+        guard selectedSymbol == nil, let first = Screen.orderedMarkets(sort, data, filter: marketFilter).first else { return }
         selectedSymbol = first.symbol
     }
 
@@ -133,7 +135,7 @@ public struct AppModel: Sendable {
     /// `b 0.01 @61800` (limit buy), `b 0.01` (market), `s 0.01 @61900`, `s all` (panic
     /// sell), `cancel [SYMBOL]`, `speed N` (0 = flat out), `goto HH:MM`, `pause`,
     /// `halt`, `resume`, `kill` (kill switch, positions kept), `kill flat` (and
-    /// flatten), `size 0.02`, `q`.
+    /// flatten), `size 0.02`, `filter ETH` (`filter` alone: all markets), `q`.
     mutating func runCommand(_ line: String, symbol: String) -> [AppCommand] {
         let words = line.split(separator: " ").map(String.init)
         guard let verb = words.first?.lowercased() else { return [] }
@@ -164,6 +166,12 @@ public struct AppModel: Sendable {
             if words.count == 2, ["flat", "flatten"].contains(words[1].lowercased()) { return [.killSwitch(flatten: true)] }
             status = "usage: kill [flat]"
             return []
+        case "filter":
+            // Narrows the table; the cursor goes to the first match unless it is on one.
+            marketFilter = words.dropFirst().joined(separator: " ").uppercased()
+            status = marketFilter.isEmpty ? "markets: all" : "markets containing \(marketFilter)"
+            if let symbol = selectedSymbol, !marketFilter.isEmpty, !symbol.contains(marketFilter) { selectedSymbol = nil }
+            return []
         case "size":
             guard words.count == 2 else { status = "usage: size QTY"; return [] }
             orderSize = words[1]
@@ -185,5 +193,5 @@ extension String {
 
 /// What the markets table is sorted by (largest first, but the symbol A-Z).
 public enum MarketSort: String, CaseIterable, Sendable {
-    case symbol, price, delta5m = "5m", delta1h = "1h", delta3h = "3h", delta24h = "24h", volume
+    case symbol, price, delta1m = "1m", delta5m = "5m", delta15m = "15m", delta1h = "1h", delta3h = "3h", delta24h = "24h", volume, tradesPerSecond = "trades/s"
 }

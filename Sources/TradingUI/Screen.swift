@@ -24,7 +24,7 @@ public enum Screen {
             buffer.write("apogee: window too small", x: 0, y: 0)
             return buffer
         }
-        let markets = orderedMarkets(model.sort, data)
+        let markets = orderedMarkets(model.sort, data, filter: model.marketFilter)
         let selected = markets.first { $0.symbol == model.selectedSymbol } ?? (model.selectedSymbol == nil ? markets.first : nil)
         header(&buffer, data, selected, width: width)
         footer(&buffer, model, data, width: width, height: height)
@@ -126,17 +126,43 @@ public enum Screen {
     // MARK: - Panels
 
     static func marketsTable(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
-        let inner = buffer.block(rect, title: "Markets by \(model.sort.rawValue)", glyphs: glyphs)
+        let filtered = model.marketFilter.isEmpty ? "" : " containing \(model.marketFilter)"
+        let inner = buffer.block(rect, title: "Markets by \(model.sort.rawValue)\(filtered)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let columns = [TableColumn("Market", width: 10), TableColumn("Price", width: 10, alignRight: true), TableColumn("5m%", width: 5, alignRight: true), TableColumn("1h%", width: 5, alignRight: true), TableColumn("3h%", width: 5, alignRight: true), TableColumn("24h%", width: 5, alignRight: true), TableColumn("Vol", width: 8, alignRight: true)]
-        let markets = orderedMarkets(model.sort, data)
+        let markets = orderedMarkets(model.sort, data, filter: model.marketFilter)
         let cursor = model.selectedSymbol ?? markets.first?.symbol
-        let rows = markets.map { market -> [(String, Style)] in
-            let style = market.symbol == cursor ? Style(.highlight, [.reverse]) : Style(.text)
-            func delta(_ value: Double?) -> (String, Style) { (value.map { format($0, 2) } ?? "-", style) }
-            return [(market.symbol, style), (market.lastPrice.map(\.description) ?? "-", style), delta(market.deltas.fiveMinutes), delta(market.deltas.oneHour), delta(market.deltas.threeHours), delta(market.deltas.day), (compact(data.volume[market.symbol] ?? 0), style)]
+        // The columns, most wanted first; as many as the panel is wide (MoonBot's table
+        // on a wide screen, symbol, price and two deltas at 120 columns).
+        typealias Column = (column: TableColumn, cell: (KernelSnapshot.MarketLine) -> String)
+        func delta(_ value: Double?) -> String { value.map { format($0, 2) } ?? "-" }
+        let all: [Column] = [
+            (TableColumn("Market", width: 10), { $0.symbol }),
+            (TableColumn("Price", width: 10, alignRight: true), { $0.lastPrice.map(\.description) ?? "-" }),
+            (TableColumn("5m%", width: 5, alignRight: true), { delta($0.deltas.fiveMinutes) }),
+            (TableColumn("1h%", width: 5, alignRight: true), { delta($0.deltas.oneHour) }),
+            (TableColumn("D", width: 1), { market in market.lastDetect.map { data.snapshot.time.nanoseconds - $0.nanoseconds < 60_000_000_000 ? "*" : " " } ?? " " }),
+            (TableColumn("1m%", width: 5, alignRight: true), { delta($0.deltas.oneMinute) }),
+            (TableColumn("15m%", width: 5, alignRight: true), { delta($0.deltas.fifteenMinutes) }),
+            (TableColumn("3h%", width: 5, alignRight: true), { delta($0.deltas.threeHours) }),
+            (TableColumn("24h%", width: 5, alignRight: true), { delta($0.deltas.day) }),
+            (TableColumn("Vol", width: 7, alignRight: true), { compact(data.volume[$0.symbol] ?? 0) }),
+            (TableColumn("T/s", width: 5, alignRight: true), { $0.tradesPerSecond.map { format($0, 1) } ?? "-" }),
+        ]
+        var shown: [Column] = []
+        var used = 0
+        for column in all where used + column.column.width <= inner.width {
+            shown.append(column)
+            used += column.column.width + 1
         }
-        buffer.table(columns, rows: rows, in: inner)
+        // The rows that fit, scrolled so the cursor's row is among them.
+        let visible = max(1, inner.height - 1)
+        let cursorRow = markets.firstIndex { $0.symbol == cursor } ?? 0
+        let first = max(0, min(cursorRow - visible / 2, markets.count - visible))
+        let rows = markets.dropFirst(first).prefix(visible).map { market -> [(String, Style)] in
+            let style = market.symbol == cursor ? Style(.highlight, [.reverse]) : Style(.text)
+            return shown.map { ($0.cell(market), style) }
+        }
+        buffer.table(shown.map(\.column), rows: Array(rows), in: inner)
     }
 
     static func strategies(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
@@ -289,17 +315,20 @@ public enum Screen {
     }
 
     /// The markets in the table's order; selection follows the same order.
-    public static func orderedMarkets(_ sort: MarketSort, _ data: ScreenData) -> [KernelSnapshot.MarketLine] {
-        let markets = data.snapshot.markets
+    public static func orderedMarkets(_ sort: MarketSort, _ data: ScreenData, filter: String = "") -> [KernelSnapshot.MarketLine] {
+        let markets = filter.isEmpty ? data.snapshot.markets : data.snapshot.markets.filter { $0.symbol.contains(filter) }
         func key(_ market: KernelSnapshot.MarketLine) -> Double {
             switch sort {
             case .symbol: return 0
             case .price: return market.lastPrice?.doubleValue ?? 0
+            case .delta1m: return market.deltas.oneMinute ?? 0
             case .delta5m: return market.deltas.fiveMinutes ?? 0
+            case .delta15m: return market.deltas.fifteenMinutes ?? 0
             case .delta1h: return market.deltas.oneHour ?? 0
             case .delta3h: return market.deltas.threeHours ?? 0
             case .delta24h: return market.deltas.day ?? 0
             case .volume: return data.volume[market.symbol] ?? 0
+            case .tradesPerSecond: return market.tradesPerSecond ?? 0
             }
         }
         guard sort != .symbol else { return markets }

@@ -84,5 +84,50 @@ struct MarketSelectionTests {
             #expect(Self.highlighted(model, data) == [model.selectedSymbol ?? "?"], "seed \(seed): the highlighted row is not the coin traded")
         }
     }
-}
 
+    @Test("a whole market scrolls: with 60 markets in a 30-row table, the cursor's row is always drawn, whichever coin it is on", arguments: 0..<5)
+    func longTableScrollsToTheCursor(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        let symbols = (1...60).map { "C\(String(1000 + $0).dropFirst())USDT" }
+        var model = AppModel()
+        model.sort = .price
+        let data = Self.frame(symbols.map { ($0, Double(1 + random.next() % 10_000)) })
+        model.settle(data)
+        for _ in 0..<80 {
+            _ = model.update(key: .character(random.next() % 3 == 0 ? "k" : "j"), keymap: keymap, data: data)
+            #expect(Self.highlighted(model, data) == [model.selectedSymbol ?? "?"], "seed \(seed): \(model.selectedSymbol ?? "-") not drawn")
+        }
+    }
+
+    @Test(":filter narrows the table to the symbols containing the text; the cursor and the hotkeys follow, and :filter alone shows all again")
+    func filterNarrowsTheTable() {
+        let data = Self.frame([("BTCUSDT", 60_000), ("ETHBTC", 0.05), ("ETHUSDT", 2_500), ("SOLUSDT", 150)])
+        var model = AppModel()
+        model.settle(data)
+        #expect(model.selectedSymbol == "BTCUSDT")
+        model.commandLine = "filter eth"
+        _ = model.update(key: .enter, keymap: keymap, data: data)
+        #expect(model.marketFilter == "ETH")
+        #expect(Screen.orderedMarkets(model.sort, data, filter: model.marketFilter).map(\.symbol) == ["ETHBTC", "ETHUSDT"])
+        #expect(model.update(key: .character("b"), keymap: keymap, data: data) == [.order(side: .buy, quantity: model.orderSize, price: nil, symbol: "ETHBTC")])
+        _ = model.update(key: .character("j"), keymap: keymap, data: data)
+        #expect(model.selectedSymbol == "ETHUSDT")
+        let screen = Screen.render(model, data, width: 140, height: 40, glyphs: .ascii, keymap: keymap).lines.joined(separator: "\n")
+        #expect(screen.contains("Markets by symbol containing ETH"))
+        #expect(!screen.contains("SOLUSDT"))
+        model.commandLine = "filter"
+        _ = model.update(key: .enter, keymap: keymap, data: data)
+        #expect(Screen.orderedMarkets(model.sort, data, filter: model.marketFilter).count == 4)
+        #expect(model.selectedSymbol == "ETHUSDT", "clearing the filter keeps the coin")
+    }
+
+    @Test("a wide screen shows MoonBot's columns: 1m to 24h deltas, volume, prints per second and the detect marker")
+    func wideScreenColumns() {
+        let data = Self.frame([("BTCUSDT", 60_000), ("ETHUSDT", 2_500)])
+        let narrow = Screen.render(AppModel(), data, width: 120, height: 40, glyphs: .ascii, keymap: keymap).lines[2]
+        let wide = Screen.render(AppModel(), data, width: 300, height: 40, glyphs: .ascii, keymap: keymap).lines[2]
+        // 120 columns: the symbol, its price and the 5-minute delta, whole.
+        #expect(narrow.contains("Market") && narrow.contains("Price") && narrow.contains("5m%") && !narrow.contains("T/s"))
+        for title in ["1m%", "5m%", "15m%", "1h%", "3h%", "24h%", "Vol", "T/s"] { #expect(wide.contains(title), "\(title) on a wide screen") }
+    }
+}
