@@ -24,6 +24,10 @@ struct DemoDataTests {
             let committed = try Data(contentsOf: URL(fileURLWithPath: "\(Self.checkout)/data/\(name)"))
             #expect(fresh == committed, "\(name) differs from what the generator writes")
         }
+        // The exchange's rules for the demo symbols, beside them: replays and backtests
+        // of the demo fit their orders to them.
+        let rules = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/exchangeinfo.json"))
+        #expect(rules == (try Data(contentsOf: URL(fileURLWithPath: "\(Self.checkout)/data/exchangeinfo.json"))), "data/exchangeinfo.json differs from what the generator writes")
     }
 
     @Test("the demo replays clean: every symbol synced, audited without a mismatch, no gap")
