@@ -195,7 +195,11 @@ public final class RecordingEventStream {
     /// An exchangeInfo answer (`{"timezone":…` or `{"symbols":…`) rather than a stream
     /// message or a depth snapshot.
     static func isExchangeInfo(_ message: UnsafeRawBufferPointer) -> Bool {
-        message.starts(with: "{\"timezone\"".utf8) || message.starts(with: "{\"symbols\"".utf8)
+        // Two byte reads turn away every stream message (`{"stream"…`, `{"lastUpdateId"…`)
+        // before the whole prefix is compared: this runs on every line.
+        guard message.count > 11, message[0] == UInt8(ascii: "{"), message[1] == UInt8(ascii: "\""),
+              message[3] == UInt8(ascii: "i") || message[3] == UInt8(ascii: "y") else { return false }
+        return message.starts(with: "{\"timezone\"".utf8) || message.starts(with: "{\"symbols\"".utf8)
     }
 
     private func item(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) -> Item {
