@@ -35,10 +35,8 @@ public struct DemoMarket {
     struct State {
         var symbol: Symbol
         var mid: Int64
-        var updateID: UInt64
+        var quotes: SyntheticQuotes
         var tradeID: UInt64
-        var bids: [Int64: Int64] = [:]
-        var asks: [Int64: Int64] = [:]
     }
 
     public let seed: UInt64
@@ -66,7 +64,7 @@ public struct DemoMarket {
     func lines() -> [(symbol: Int, line: String)] {
         var generator = SeededGenerator(seed: seed)
         var states = symbols.enumerated().map { index, symbol in
-            State(symbol: symbol, mid: symbol.price, updateID: 1_000_000 * UInt64(index + 1), tradeID: 500_000 * UInt64(index + 1))
+            State(symbol: symbol, mid: symbol.price, quotes: SyntheticQuotes(symbol: symbol.name, updateID: 1_000_000 * UInt64(index + 1)), tradeID: 500_000 * UInt64(index + 1))
         }
         var output: [(time: Int64, order: Int, symbol: Int, line: String)] = []
         var order = 0
@@ -82,7 +80,6 @@ public struct DemoMarket {
                 current = index
                 var state = states[index]
                 let symbol = state.symbol
-                let lower = symbol.name.lowercased()
                 // The mid drifts; a spike at 40 % and a drop at 70 % of the session.
                 let phase = Double(step) / Double(steps)
                 var drift = Int64((generator.unit() - 0.5) * 2.2) * symbol.tick
@@ -94,8 +91,8 @@ public struct DemoMarket {
                 state.mid -= state.mid % symbol.tick
 
                 // Trades during the last 100 ms, at the touch of the book as it was.
-                let bestBid = state.bids.keys.max() ?? state.mid - symbol.tick
-                let bestAsk = state.asks.keys.min() ?? state.mid + symbol.tick
+                let bestBid = state.quotes.bestBid ?? state.mid - symbol.tick
+                let bestAsk = state.quotes.bestAsk ?? state.mid + symbol.tick
                 let tradeCount = Int(generator.next() % (spike || drop ? 12 : 4))
                 for trade in 0..<tradeCount {
                     let buyerIsMaker = spike ? generator.next() % 4 == 0 : drop ? generator.next() % 4 != 0 : generator.next() % 2 == 0
@@ -103,46 +100,22 @@ public struct DemoMarket {
                     let size = Self.size(symbol, &generator)
                     state.tradeID += 1
                     let time = exchangeTime - 90_000_000 + Int64(trade) * 7_000_000
-                    let milliseconds = time / 1_000_000
-                    emit(time + receiveDelay(&generator), "{\"stream\":\"\(lower)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(milliseconds + 1),\"s\":\"\(symbol.name)\",\"t\":\(state.tradeID),\"p\":\"\(Self.text(price))\",\"q\":\"\(Self.text(size))\",\"T\":\(milliseconds),\"m\":\(buyerIsMaker),\"M\":true}}")
+                    emit(time + receiveDelay(&generator), state.quotes.tradeLine(id: state.tradeID, price: price, size: size, buyerIsMaker: buyerIsMaker, time: time))
                 }
 
-                // The book around the new mid: 20 levels a side.
-                var bidLevels: [(Int64, Int64)] = []
-                var askLevels: [(Int64, Int64)] = []
+                // The book around the new mid: 20 levels a side. Most levels keep their
+                // size; a few change each 100 ms, more near the top.
                 var newBids: [Int64: Int64] = [:]
                 var newAsks: [Int64: Int64] = [:]
-                // Most levels keep their size; a few change each 100 ms, more near the top.
                 for level in 1...20 {
                     let bidPrice = state.mid - Int64(level) * symbol.tick
                     let askPrice = state.mid + Int64(level) * symbol.tick
                     let churn = level <= 3 ? 0.5 : 0.08
-                    newBids[bidPrice] = state.bids[bidPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
-                    newAsks[askPrice] = state.asks[askPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
+                    newBids[bidPrice] = state.quotes.bids[bidPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
+                    newAsks[askPrice] = state.quotes.asks[askPrice].flatMap { generator.unit() > churn ? $0 : nil } ?? Self.size(symbol, &generator) * Int64(1 + level / 4)
                 }
-                for price in state.bids.keys.sorted() where newBids[price] == nil { bidLevels.append((price, 0)) }
-                for price in state.asks.keys.sorted() where newAsks[price] == nil { askLevels.append((price, 0)) }
-                for price in newBids.keys.sorted(by: >) where newBids[price] != state.bids[price] { bidLevels.append((price, newBids[price]!)) }
-                for price in newAsks.keys.sorted() where newAsks[price] != state.asks[price] { askLevels.append((price, newAsks[price]!)) }
-                let first = state.updateID + 1
-                state.updateID += UInt64(1 + bidLevels.count + askLevels.count)
-                state.bids = newBids
-                state.asks = newAsks
-                let milliseconds = exchangeTime / 1_000_000
                 let received = exchangeTime + receiveDelay(&generator)
-                let bids = bidLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-                let asks = askLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-                emit(received, "{\"stream\":\"\(lower)@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":\(milliseconds),\"s\":\"\(symbol.name)\",\"U\":\(first),\"u\":\(state.updateID),\"b\":[\(bids)],\"a\":[\(asks)]}}")
-                // The exchange's own best bid/ask at that update id.
-                let topBid = newBids.keys.max()!
-                let topAsk = newAsks.keys.min()!
-                emit(received - 1_000_000, "{\"stream\":\"\(lower)@bookTicker\",\"data\":{\"u\":\(state.updateID),\"s\":\"\(symbol.name)\",\"b\":\"\(Self.text(topBid))\",\"B\":\"\(Self.text(newBids[topBid]!))\",\"a\":\"\(Self.text(topAsk))\",\"A\":\"\(Self.text(newAsks[topAsk]!))\"}}")
-                // The REST snapshot, fetched after the first diffs (as the real files have it).
-                if step == 3 {
-                    let snapshotBids = newBids.keys.sorted(by: >).map { "[\"\(Self.text($0))\",\"\(Self.text(newBids[$0]!))\"]" }.joined(separator: ",")
-                    let snapshotAsks = newAsks.keys.sorted().map { "[\"\(Self.text($0))\",\"\(Self.text(newAsks[$0]!))\"]" }.joined(separator: ",")
-                    emit(received + 30_000_000, "{\"lastUpdateId\":\(state.updateID),\"bids\":[\(snapshotBids)],\"asks\":[\(snapshotAsks)]}")
-                }
+                state.quotes.quote(bids: newBids, asks: newAsks, exchangeTime: exchangeTime, received: received, snapshot: step == 3, emit: emit)
                 states[index] = state
             }
         }

@@ -50,11 +50,8 @@ public struct SpikeScenario {
             output.append((time, order, line))
             order += 1
         }
-        let lower = Self.symbol.lowercased()
-        var updateID: UInt64 = 5_000_000
+        var quotes = SyntheticQuotes(symbol: Self.symbol, updateID: 5_000_000)
         var tradeID: UInt64 = 900_000
-        var bids: [Int64: Int64] = [:]
-        var asks: [Int64: Int64] = [:]
         var noise = 0.0
         for step in 0..<(seconds * 10) {
             let exchangeTime = start.nanoseconds + Int64(step) * 100_000_000
@@ -65,8 +62,8 @@ public struct SpikeScenario {
             mid -= mid % tick
             let pumping = second >= 600 && second < 608
             let dropping = second >= 700 && second < 702
-            let bestBid = bids.keys.max() ?? mid - tick
-            let bestAsk = asks.keys.min() ?? mid + tick
+            let bestBid = quotes.bestBid ?? mid - tick
+            let bestAsk = quotes.bestAsk ?? mid + tick
 
             var prints: [(price: Int64, size: Int64, buyerIsMaker: Bool)] = []
             let count = pumping ? 2 + Int(generator.next() % 2) : dropping ? 3 : Int(generator.next() % 3)
@@ -83,40 +80,18 @@ public struct SpikeScenario {
             for (index, print) in prints.enumerated() {
                 tradeID += 1
                 let time = exchangeTime - 90_000_000 + Int64(index) * 7_000_000
-                let milliseconds = time / 1_000_000
-                emit(time + receiveDelay(&generator), "{\"stream\":\"\(lower)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(milliseconds + 1),\"s\":\"\(Self.symbol)\",\"t\":\(tradeID),\"p\":\"\(Self.text(print.price))\",\"q\":\"\(Self.text(print.size))\",\"T\":\(milliseconds),\"m\":\(print.buyerIsMaker),\"M\":true}}")
+                emit(time + receiveDelay(&generator), quotes.tradeLine(id: tradeID, price: print.price, size: print.size, buyerIsMaker: print.buyerIsMaker, time: time))
             }
 
             // Re-quote the book: 10 levels a side around the mid.
             var newBids: [Int64: Int64] = [:]
             var newAsks: [Int64: Int64] = [:]
             for level in 1...10 {
-                newBids[mid - Int64(level) * tick] = bids[mid - Int64(level) * tick] ?? size(&generator) * Int64(1 + level / 3)
-                newAsks[mid + Int64(level) * tick] = asks[mid + Int64(level) * tick] ?? size(&generator) * Int64(1 + level / 3)
+                newBids[mid - Int64(level) * tick] = quotes.bids[mid - Int64(level) * tick] ?? size(&generator) * Int64(1 + level / 3)
+                newAsks[mid + Int64(level) * tick] = quotes.asks[mid + Int64(level) * tick] ?? size(&generator) * Int64(1 + level / 3)
             }
-            var bidLevels: [(Int64, Int64)] = []
-            var askLevels: [(Int64, Int64)] = []
-            for price in bids.keys.sorted() where newBids[price] == nil { bidLevels.append((price, 0)) }
-            for price in asks.keys.sorted() where newAsks[price] == nil { askLevels.append((price, 0)) }
-            for price in newBids.keys.sorted(by: >) where newBids[price] != bids[price] { bidLevels.append((price, newBids[price]!)) }
-            for price in newAsks.keys.sorted() where newAsks[price] != asks[price] { askLevels.append((price, newAsks[price]!)) }
-            let first = updateID + 1
-            updateID += UInt64(1 + bidLevels.count + askLevels.count)
-            bids = newBids
-            asks = newAsks
-            let milliseconds = exchangeTime / 1_000_000
             let received = exchangeTime + receiveDelay(&generator)
-            let bidText = bidLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-            let askText = askLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-            emit(received, "{\"stream\":\"\(lower)@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":\(milliseconds),\"s\":\"\(Self.symbol)\",\"U\":\(first),\"u\":\(updateID),\"b\":[\(bidText)],\"a\":[\(askText)]}}")
-            let topBid = newBids.keys.max()!
-            let topAsk = newAsks.keys.min()!
-            emit(received - 1_000_000, "{\"stream\":\"\(lower)@bookTicker\",\"data\":{\"u\":\(updateID),\"s\":\"\(Self.symbol)\",\"b\":\"\(Self.text(topBid))\",\"B\":\"\(Self.text(newBids[topBid]!))\",\"a\":\"\(Self.text(topAsk))\",\"A\":\"\(Self.text(newAsks[topAsk]!))\"}}")
-            if step == 3 {
-                let snapshotBids = newBids.keys.sorted(by: >).map { "[\"\(Self.text($0))\",\"\(Self.text(newBids[$0]!))\"]" }.joined(separator: ",")
-                let snapshotAsks = newAsks.keys.sorted().map { "[\"\(Self.text($0))\",\"\(Self.text(newAsks[$0]!))\"]" }.joined(separator: ",")
-                emit(received + 30_000_000, "{\"lastUpdateId\":\(updateID),\"bids\":[\(snapshotBids)],\"asks\":[\(snapshotAsks)]}")
-            }
+            quotes.quote(bids: newBids, asks: newAsks, exchangeTime: exchangeTime, received: received, snapshot: step == 3, emit: emit)
         }
         output.sort { $0.time != $1.time ? $0.time < $1.time : $0.order < $1.order }
         return output.map { "\($0.time) \($0.line)" }

@@ -130,17 +130,14 @@ public struct SyntheticMarket: Sendable {
         let index = listings.firstIndex(of: listing) ?? 0
         var random = SeededGenerator.derived(from: seed ^ 0x5EED, index: UInt64(index))
         let event = events.first { $0.symbol == listing.name }
-        let lower = listing.name.lowercased()
         var output: [(time: Int64, order: Int, line: String)] = []
         var order = 0
         func emit(_ time: Int64, _ line: String) {
             output.append((time, order, line))
             order += 1
         }
-        var updateID = UInt64(1_000_000 * (index + 1))
+        var quotes = SyntheticQuotes(symbol: listing.name, updateID: UInt64(1_000_000 * (index + 1)))
         var tradeID = UInt64(500_000 * (index + 1))
-        var bids: [Int64: Int64] = [:]
-        var asks: [Int64: Int64] = [:]
         var noise = 0.0
         let tick = listing.tick
         let base = Double(listing.price)
@@ -168,8 +165,8 @@ public struct SyntheticMarket: Sendable {
             }
             var mid = Int64((base * Self.growth(listing.beta * btc[step] + noise) * move).rounded())
             mid = max(tick * 20, mid - mid % tick)
-            let bestBid = bids.keys.max() ?? mid - tick
-            let bestAsk = asks.keys.min() ?? mid + tick
+            let bestBid = quotes.bestBid ?? mid - tick
+            let bestAsk = quotes.bestAsk ?? mid + tick
 
             var prints: [(price: Int64, size: Int64, buyerIsMaker: Bool)] = []
             let count = pumping ? 2 + Int(random.next() % 2) : dropping ? 3 : Int(random.next() % 3)
@@ -184,39 +181,17 @@ public struct SyntheticMarket: Sendable {
             for (number, print) in prints.enumerated() {
                 tradeID += 1
                 let time = exchangeTime - 90_000_000 + Int64(number) * 7_000_000
-                let milliseconds = time / 1_000_000
-                emit(time + receiveDelay(&random), "{\"stream\":\"\(lower)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(milliseconds + 1),\"s\":\"\(listing.name)\",\"t\":\(tradeID),\"p\":\"\(Self.text(print.price))\",\"q\":\"\(Self.text(print.size))\",\"T\":\(milliseconds),\"m\":\(print.buyerIsMaker),\"M\":true}}")
+                emit(time + receiveDelay(&random), quotes.tradeLine(id: tradeID, price: print.price, size: print.size, buyerIsMaker: print.buyerIsMaker, time: time))
             }
 
             var newBids: [Int64: Int64] = [:]
             var newAsks: [Int64: Int64] = [:]
             for level in 1...10 {
-                newBids[mid - Int64(level) * tick] = bids[mid - Int64(level) * tick] ?? size(listing, &random) * Int64(1 + level / 3)
-                newAsks[mid + Int64(level) * tick] = asks[mid + Int64(level) * tick] ?? size(listing, &random) * Int64(1 + level / 3)
+                newBids[mid - Int64(level) * tick] = quotes.bids[mid - Int64(level) * tick] ?? size(listing, &random) * Int64(1 + level / 3)
+                newAsks[mid + Int64(level) * tick] = quotes.asks[mid + Int64(level) * tick] ?? size(listing, &random) * Int64(1 + level / 3)
             }
-            var bidLevels: [(Int64, Int64)] = []
-            var askLevels: [(Int64, Int64)] = []
-            for price in bids.keys.sorted() where newBids[price] == nil { bidLevels.append((price, 0)) }
-            for price in asks.keys.sorted() where newAsks[price] == nil { askLevels.append((price, 0)) }
-            for price in newBids.keys.sorted(by: >) where newBids[price] != bids[price] { bidLevels.append((price, newBids[price]!)) }
-            for price in newAsks.keys.sorted() where newAsks[price] != asks[price] { askLevels.append((price, newAsks[price]!)) }
-            let first = updateID + 1
-            updateID += UInt64(1 + bidLevels.count + askLevels.count)
-            bids = newBids
-            asks = newAsks
-            let milliseconds = exchangeTime / 1_000_000
             let received = exchangeTime + receiveDelay(&random)
-            let bidText = bidLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-            let askText = askLevels.map { "[\"\(Self.text($0.0))\",\"\(Self.text($0.1))\"]" }.joined(separator: ",")
-            emit(received, "{\"stream\":\"\(lower)@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":\(milliseconds),\"s\":\"\(listing.name)\",\"U\":\(first),\"u\":\(updateID),\"b\":[\(bidText)],\"a\":[\(askText)]}}")
-            let topBid = newBids.keys.max()!
-            let topAsk = newAsks.keys.min()!
-            emit(received - 1_000_000, "{\"stream\":\"\(lower)@bookTicker\",\"data\":{\"u\":\(updateID),\"s\":\"\(listing.name)\",\"b\":\"\(Self.text(topBid))\",\"B\":\"\(Self.text(newBids[topBid]!))\",\"a\":\"\(Self.text(topAsk))\",\"A\":\"\(Self.text(newAsks[topAsk]!))\"}}")
-            if step == 3 {
-                let snapshotBids = newBids.keys.sorted(by: >).map { "[\"\(Self.text($0))\",\"\(Self.text(newBids[$0]!))\"]" }.joined(separator: ",")
-                let snapshotAsks = newAsks.keys.sorted().map { "[\"\(Self.text($0))\",\"\(Self.text(newAsks[$0]!))\"]" }.joined(separator: ",")
-                emit(received + 30_000_000, "{\"lastUpdateId\":\(updateID),\"bids\":[\(snapshotBids)],\"asks\":[\(snapshotAsks)]}")
-            }
+            quotes.quote(bids: newBids, asks: newAsks, exchangeTime: exchangeTime, received: received, snapshot: step == 3, emit: emit)
         }
         output.sort { $0.time != $1.time ? $0.time < $1.time : $0.order < $1.order }
         return output.map { "\($0.time) \($0.line)" }
@@ -244,6 +219,5 @@ public struct SyntheticMarket: Sendable {
         return max(listing.lot, raw - raw % listing.lot)
     }
 
-    static func text(_ units: Int64) -> String { FixedPoint.format(units: units, fractionDigits: 8) }
 }
 
