@@ -6,7 +6,8 @@ import Simulation
 import Strategies
 import Trading
 
-/// `apogee backtest`: the kernel, one strategy and the simulated venue over recordings.
+/// `apogee backtest`: the kernel, one strategy or several, and the simulated venue over
+/// recordings.
 public enum Backtest {
     /// Runs the backtest (and its Monte Carlo, if asked) and reports.
     public static func run(_ options: BacktestOptions, progress: ((String) -> Void)? = nil) throws(BacktestFailure) -> BacktestReport {
@@ -22,6 +23,27 @@ public enum Backtest {
         } catch {
             throw .configuration(error.description)
         }
+        // The others, each its own catalog entry and parameters; a name twice would
+        // share one ledger, so it is refused.
+        var makers: [@Sendable () -> any Strategy] = [{ entry.make(parameters) }]
+        var names = [entry.name]
+        for more in options.moreStrategies {
+            guard let other = StrategyCatalog.entry(named: more.name) else {
+                let known = StrategyCatalog.entries.map(\.name).joined(separator: ", ")
+                throw .configuration("unknown strategy '\(more.name)' (known: \(known))")
+            }
+            guard !names.contains(other.name) else { throw .configuration("strategy \(other.name) is given twice: each strategy runs once, with one ledger") }
+            let otherParameters: ParameterSet
+            do {
+                otherParameters = try ParameterSet(specs: other.specs, given: more.parameters)
+            } catch {
+                throw .configuration("\(other.name): \(error.description)")
+            }
+            makers.append { other.make(otherParameters) }
+            names.append(other.name)
+        }
+        let allMakers = makers
+        let makeAll: @Sendable () -> [any Strategy] = { allMakers.map { $0() } }
 
         var replayOptions = ReplayOptions(files: options.files, market: options.market, strict: options.strict)
         replayOptions.malformedSamples = 5
@@ -63,7 +85,7 @@ public enum Backtest {
 
         let keepEvents = options.monteCarloRuns > 0
         var kept: [MarketEvent] = keepEvents ? head : []
-        var run = BacktestRun(kernel: TradingKernel(configuration: kernelConfiguration, strategies: [entry.make(parameters)]), venue: SimulatedExchange(settings: simulation, cash: options.initialCash))
+        var run = BacktestRun(kernel: TradingKernel(configuration: kernelConfiguration, strategies: makeAll()), venue: SimulatedExchange(settings: simulation, cash: options.initialCash))
         let mirrorFeed = options.mirror.map { KernelMirrorFeed(mirror: $0, mode: "backtest") }
         if let mirrorFeed { run.observer = { mirrorFeed.observe($0) } }
         for event in head {
@@ -96,7 +118,7 @@ public enum Backtest {
         report.exchangeRules = exchangeRules.summary
         if options.monteCarloRuns > 0 {
             progress?("monte carlo: \(options.monteCarloRuns) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: { entry.make(parameters) }, initialCash: options.initialCash)
+            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: makeAll, initialCash: options.initialCash)
         }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
         report.runSeconds = mainElapsed
@@ -116,7 +138,7 @@ public enum Backtest {
     /// N runs with randomised latency and queue assumptions, both cores, each run from
     /// its own generator derived from the seed (so the result does not depend on which
     /// core ran which run).
-    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> any Strategy, initialCash: Money) -> MonteCarloSummary {
+    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> [any Strategy], initialCash: Money) -> MonteCarloSummary {
         let outcomes = MonteCarloOutcomes(count: runs)
         DispatchQueue.concurrentPerform(iterations: runs) { index in
             var generator = SeededGenerator.derived(from: seed, index: UInt64(index))
@@ -128,7 +150,7 @@ public enum Backtest {
             let power = Int(generator.next() % 4)
             settings.queue = power == 0 ? .conservative : .probabilistic(power: power)
             settings.seed = generator.next()
-            var run = BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: [make()]), venue: SimulatedExchange(settings: settings, cash: initialCash))
+            var run = BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: make()), venue: SimulatedExchange(settings: settings, cash: initialCash))
             for event in events { run.feed(event) }
             run.finish()
             let span = (run.firstTime ?? run.lastTime, run.lastTime)

@@ -28,6 +28,9 @@ public struct BacktestOptions: Sendable {
     public var mirror: RedisMirror?
     /// A saved exchangeInfo answer (nil: `exchangeinfo.json` beside the recordings, if any).
     public var exchangeInfo: String?
+    /// More strategies run beside `strategy` in the same kernel and account, each with
+    /// its own parameters, its own ledger in the report.
+    public var moreStrategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])] = []
 
     public init(files: [String], strategy: String) {
         self.files = files

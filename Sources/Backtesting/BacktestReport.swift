@@ -34,9 +34,13 @@ public struct BacktestReport: Sendable {
     public var mirror: MirrorReport?
     /// What the orders were fitted to: ``ExchangeRulesSource/summary``.
     public var exchangeRules = ""
+    /// Each strategy's own ledger, in the order given: orders, detects, round trips and
+    /// net P&L of the trades it opened. They sum to the whole.
+    public var ledgers: [KernelSnapshot.StrategyLine] = []
 
     public init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
-        strategy = options.strategy
+        strategy = ([options.strategy] + options.moreStrategies.map(\.name)).joined(separator: "+")
+        ledgers = run.kernel.snapshot(depth: 0).strategies
         files = options.files
         seed = options.seed
         self.market = market
@@ -105,6 +109,18 @@ public struct BacktestReport: Sendable {
         out.value("sortino", metrics.sortino, places: 4)
         out.value("time_in_market", metrics.timeInMarket, places: 4)
         out.value("final_equity", metrics.finalEquity.doubleValue, places: 8)
+        out.beginArray("strategies")
+        for ledger in ledgers {
+            out.beginObject()
+            out.value("name", ledger.name)
+            out.value("orders", ledger.ordersPlaced)
+            out.value("denied", ledger.ordersDenied)
+            out.value("detects", ledger.detects)
+            out.value("trades", ledger.trades)
+            out.value("net_pnl", ledger.netPnL.doubleValue, places: 8)
+            out.endObject()
+        }
+        out.endArray()
         out.value("trading_state", tradingState.rawValue)
         out.value("open_position_at_end", openPosition)
         out.beginArray("equity")
@@ -171,6 +187,11 @@ public struct BacktestReport: Sendable {
         lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), Sharpe \(round(metrics.sharpe, 2)), Sortino \(round(metrics.sortino, 2)), time in market \(round(metrics.timeInMarket * 100, 1))%")
         lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
         if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
+        if ledgers.count > 1 {
+            for ledger in ledgers {
+                lines.append("  \(ledger.name): \(ledger.ordersPlaced) orders, \(ledger.detects) detects, \(ledger.trades) trades, net P&L \(ledger.netPnL.formatted(fractionDigits: 2))")
+            }
+        }
         if let monteCarlo {
             let pnl = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.netPnL, $0), 2) }
             let drawdown = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.maxDrawdown, $0), 2) }

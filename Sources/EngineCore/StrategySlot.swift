@@ -56,4 +56,6 @@ struct OpenTrade: Sendable {
     var fees: Money
     /// The strategy whose order opened it.
     var origin: String
+    /// Every strategy's entries in it (another strategy's entry can fill into it).
+    var shares = TradeShares()
 }

@@ -520,12 +520,21 @@ public struct TradingKernel: Sendable {
         guard let position = account.position(fill.symbol) else { return }
         if wasFlat, !position.isFlat {
             let settings = slotIndex[origin].map { slots[$0].strategy.exits } ?? ExitSettings()
-            openTrades[fill.symbol] = OpenTrade(direction: position.isLong ? .buy : .sell, openedAt: fill.time, entryPrice: fill.price, largestQuantity: position.absoluteQuantity, realizedAtOpen: before?.realizedPnL ?? .zero, fees: fee, origin: origin)
+            var trade = OpenTrade(direction: position.isLong ? .buy : .sell, openedAt: fill.time, entryPrice: fill.price, largestQuantity: position.absoluteQuantity, realizedAtOpen: before?.realizedPnL ?? .zero, fees: fee, origin: origin)
+            trade.shares.add(origin: origin, quantity: fill.quantity, price: fill.price)
+            openTrades[fill.symbol] = trade
             exits[fill.symbol] = ExitManager(symbol: fill.symbol, settings: settings, entryTime: fill.time, takeProfitPrice: entryTakeProfit[fill.orderID])
             write(.info, "opened \(position.isLong ? "long" : "short") \(position.absoluteQuantity) \(fill.symbol) at \(fill.price) (\(origin))", into: &effects)
         } else if var trade = openTrades[fill.symbol] {
             trade.fees += fee
             if position.absoluteQuantity > trade.largestQuantity { trade.largestQuantity = position.absoluteQuantity }
+            // An entry adding to the position: its strategy gets a share of the trade.
+            if exitOrders[fill.orderID] == nil, !fill.isLiquidation, fill.side == trade.direction {
+                if !trade.shares.origins.contains(origin) {
+                    write(.info, "\(origin)'s entry joined \(trade.origin)'s \(position.isLong ? "long" : "short") \(fill.symbol) (+\(fill.quantity) at \(fill.price)): one position on the exchange, each ledger gets its own part", into: &effects)
+                }
+                trade.shares.add(origin: origin, quantity: fill.quantity, price: fill.price)
+            }
             openTrades[fill.symbol] = trade
         }
         if exitOrders[fill.orderID] != nil || fill.isLiquidation {
@@ -557,9 +566,12 @@ public struct TradingKernel: Sendable {
             netPnL: realized - trade.fees, fees: trade.fees,
             exitReason: closingReason.removeValue(forKey: symbol) ?? "strategy")
         journal.append(record)
-        if let slot = slotIndex[trade.origin] {
+        // Each strategy with an entry in it gets its part (one part: the whole).
+        let parts = trade.shares.origins.isEmpty ? [(origin: trade.origin, net: record.netPnL)] : trade.shares.split(realized: realized, fees: trade.fees, long: trade.direction == .buy)
+        for part in parts {
+            guard let slot = slotIndex[part.origin] else { continue }
             slots[slot].trades += 1
-            slots[slot].netPnL += record.netPnL
+            slots[slot].netPnL += part.net
         }
         effects.append(.record(.trade(record)))
         write(.info, "closed \(symbol) \(record.exitReason): net \(record.netPnL) after \(record.fees) fees", into: &effects)

@@ -33,8 +33,8 @@ struct BacktestCommand: ParsableCommand {
             malformed line.
             """)
 
-    @Option(help: "Strategy to run: mshot, mstrike, hook, drops, pump, channel-split, ema-reversal (see docs/strategies.md).")
-    var strategy = "ema-reversal"
+    @Option(help: "Strategy to run: mshot, mstrike, hook, drops, pump, channel-split, ema-reversal (see docs/strategies.md). Repeat it to run several in one account, each with its own ledger (default: ema-reversal).")
+    var strategy: [String] = []
 
     @Option(name: .customLong("data"), parsing: .upToNextOption, help: "Recording files (.gz or plain).")
     var data: [String] = []
@@ -95,14 +95,25 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let entry = StrategyCatalog.entry(named: strategy) else {
-            StandardError.write("apogee: unknown strategy '\(strategy)' (known: \(StrategyCatalog.entries.map(\.name).joined(separator: ", ")))\n")
-            throw ExitStatus.failure
+        var entries: [StrategyCatalog.Entry] = []
+        for name in strategy.isEmpty ? ["ema-reversal"] : strategy {
+            guard let entry = StrategyCatalog.entry(named: name) else {
+                StandardError.write("apogee: unknown strategy '\(name)' (known: \(StrategyCatalog.entries.map(\.name).joined(separator: ", ")))\n")
+                throw ExitStatus.failure
+            }
+            guard !entries.contains(where: { $0.name == entry.name }) else {
+                StandardError.write("apogee: --strategy \(entry.name) is given twice: each strategy runs once, with one ledger\n")
+                throw ExitStatus.failure
+            }
+            entries.append(entry)
         }
+        let entry = entries[0]
         if listParameters {
-            print("\(entry.name): \(entry.summary)")
-            for spec in entry.specs.sorted(by: { $0.name < $1.name }) {
-                print("  \(spec.name) = \(spec.defaultValue)  \(spec.help)")
+            for entry in entries {
+                print("\(entry.name): \(entry.summary)")
+                for spec in entry.specs.sorted(by: { $0.name < $1.name }) {
+                    print("  \(spec.name) = \(spec.defaultValue)  \(spec.help)")
+                }
             }
             return
         }
@@ -118,6 +129,9 @@ struct BacktestCommand: ParsableCommand {
         options.exchangeInfo = exchangeInfo
         options.queue = try parseQueue(queue)
         options.risk = risk.applied(to: options.risk)
+        // Each strategy's parameters: its [[strategy]] entry of --config, then the
+        // --param given to it (`NAME.KEY=VALUE`) or to every strategy that has KEY.
+        var given: [[(key: String, value: ParameterValue, source: String)]] = Array(repeating: [], count: entries.count)
         if let config {
             let text: String
             do {
@@ -128,11 +142,13 @@ struct BacktestCommand: ParsableCommand {
             }
             do {
                 let file = try StrategyFile(path: config, text: text)
-                guard let match = file.entries.first(where: { $0.name.lowercased() == entry.name }) else {
-                    StandardError.write("apogee: \(config) has no [[strategy]] named \(entry.name)\n")
-                    throw ExitStatus.failure
+                for (index, entry) in entries.enumerated() {
+                    guard let match = file.entries.first(where: { $0.name.lowercased() == entry.name }) else {
+                        StandardError.write("apogee: \(config) has no [[strategy]] named \(entry.name)\n")
+                        throw ExitStatus.failure
+                    }
+                    given[index] += match.parameters
                 }
-                options.parameters += match.parameters
             } catch let failure as StrategyFile.Failure {
                 StandardError.write("apogee: \(failure)\n")
                 throw ExitStatus.failure
@@ -140,11 +156,26 @@ struct BacktestCommand: ParsableCommand {
         }
         for param in params {
             guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
-                StandardError.write("apogee: --param \(param): expected KEY=VALUE\n")
+                StandardError.write("apogee: --param \(param): expected KEY=VALUE (or STRATEGY.KEY=VALUE)\n")
                 throw ExitStatus.failure
             }
-            options.parameters.append((String(param[..<equals]), .text(String(param[param.index(after: equals)...])), "--param \(param)"))
+            var key = String(param[..<equals])
+            let value = ParameterValue.text(String(param[param.index(after: equals)...]))
+            var targets = Array(entries.indices)
+            if let dot = key.firstIndex(of: "."), let named = entries.firstIndex(where: { $0.name == key[..<dot].lowercased() }) {
+                targets = [named]
+                key = String(key[key.index(after: dot)...])
+            } else if entries.count > 1 {
+                targets = entries.indices.filter { entries[$0].specs.contains { $0.name == key } }
+                guard !targets.isEmpty else {
+                    StandardError.write("apogee: --param \(param): no strategy given takes \(key) (see --list-params)\n")
+                    throw ExitStatus.failure
+                }
+            }
+            for index in targets { given[index].append((key, value, "--param \(param)")) }
         }
+        options.parameters = given[0]
+        options.moreStrategies = entries.indices.dropFirst().map { (entries[$0].name, given[$0]) }
         let line = ProgressLine()
         options.mirror = try redis.start()
         let report: BacktestReport

@@ -1,4 +1,4 @@
-import EngineCore
+@testable import EngineCore
 import MarketModel
 import Simulation
 import Strategies
@@ -71,5 +71,38 @@ struct LateEntry: Strategy {
     mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
         guard case .market(.trade(let trade)) = input, trade.symbol == "BTCUSDT", trade.price == Price(units: 1_010_000_000_000) else { return [] }
         return [.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .limit(Price(units: 990_000_000_000)), quantity: Quantity(units: 10_000_000)))]
+    }
+}
+
+/// Two strategies' entries in one net position: the ledgers split the result.
+@Suite("Kernel: shares of a round trip")
+struct TradeSharesTests {
+    @Test("property: for any entries and result, the parts sum to the trade's net exactly", arguments: 0..<200)
+    func partsSumToTheWhole(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        var shares = TradeShares()
+        for index in 0..<Int(1 + random.next() % 4) {
+            let quantity = Quantity(units: Int64(1 + random.next() % 1_000_000_000))
+            let price = Price(units: Int64(1 + random.next() % 10_000_000_000_000))
+            shares.add(origin: "s\(index)", quantity: quantity, price: price)
+        }
+        let realized = Money(units: Int64(random.next() % 2_000_000_000_000) - 1_000_000_000_000)
+        let fees = Money(units: Int64(random.next() % 10_000_000))
+        let long = random.next() % 2 == 0
+        let parts = shares.split(realized: realized, fees: fees, long: long)
+        #expect(parts.map(\.net).reduce(Money.zero, +) == realized - fees, "seed \(seed)")
+        #expect(parts.map(\.origin) == shares.origins)
+    }
+
+    @Test("one unit bought at 100 and one at 110, both sold at 120: the parts are each entry's own result, 20 and 10")
+    func eachEntryItsOwnResult() {
+        var shares = TradeShares()
+        shares.add(origin: "a", quantity: Quantity(whole: 1), price: Price(units: 100 * 100_000_000))
+        shares.add(origin: "b", quantity: Quantity(whole: 1), price: Price(units: 110 * 100_000_000))
+        let parts = shares.split(realized: Money(whole: 30), fees: .zero, long: true)
+        #expect(parts.map(\.net) == [Money(whole: 20), Money(whole: 10)])
+        // The mirror image: sold short at 100 and 110, bought back at 90.
+        let short = shares.split(realized: Money(whole: 30), fees: .zero, long: false)
+        #expect(short.map(\.net) == [Money(whole: 10), Money(whole: 20)])
     }
 }
