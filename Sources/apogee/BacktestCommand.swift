@@ -25,6 +25,14 @@ struct BacktestCommand: ParsableCommand {
             entries), then each --param KEY=VALUE. Unknown keys, wrong types and values \
             out of range are errors. --list-params shows them all.
 
+            Several strategies: repeat --strategy. They share one account; the report \
+            has a ledger for each. --param NAME.KEY=VALUE sets one strategy's \
+            parameter, --param KEY=VALUE every strategy's that has KEY.
+
+            Exchange rules (tick, lot, minimum notional): --exchange-info FILE, else \
+            those recorded in the data, else exchangeinfo.json beside the files, else \
+            inferred from prices (the report says which).
+
             --monte-carlo N reruns the backtest N times with randomised latency and \
             queue assumptions (seeded by --seed; both cores) and reports p5/p50/p95 of \
             net P&L and max drawdown. The same seed prints the same report.
