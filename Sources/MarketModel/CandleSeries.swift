@@ -38,12 +38,12 @@ public struct CandleSeries: Sendable {
     public let capacity: Int
     private var ring: [Candle] = []
     private var head = 0
-    /// MoonBot's windows past one candle (5, 15, 60, 180, 1440), kept as candles close
+    /// MoonBot's windows past one candle (5, 15, 60, 120, 180, 1440), kept as candles close
     /// when the ring is long enough to hold them; other spans are scanned.
     private var windows: [CandleWindow] = []
 
     /// The spans ``delta(intervals:now:)`` and ``change(intervals:)`` answer in O(1).
-    public static let trackedWindows = [5, 15, 60, 180, 1440]
+    public static let trackedWindows = [5, 15, 60, 120, 180, 1440]
 
     public init(intervalNanoseconds: Int64 = 60_000_000_000, capacity: Int = 1440) {
         precondition(intervalNanoseconds > 0 && capacity > 0, "a candle series needs a positive interval and capacity")
@@ -58,8 +58,9 @@ public struct CandleSeries: Sendable {
         case 5: return windows.count > 0 ? 0 : nil
         case 15: return windows.count > 1 ? 1 : nil
         case 60: return windows.count > 2 ? 2 : nil
-        case 180: return windows.count > 3 ? 3 : nil
-        case 1440: return windows.count > 4 ? 4 : nil
+        case 120: return windows.count > 3 ? 3 : nil
+        case 180: return windows.count > 4 ? 4 : nil
+        case 1440: return windows.count > 5 ? 5 : nil
         default: return nil
         }
     }

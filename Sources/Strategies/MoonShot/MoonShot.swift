@@ -22,6 +22,11 @@ import Trading
 ///    (the pre-spike price), at least a tick above the order; without it `SellPrice` %
 ///    above the fill. Stops, trailing and `AutoCancelBuy` (default 300 s: the shot is
 ///    then placed again) are the shared exits.
+/// 6. More coins than slots (`MaxActiveOrders`): a free slot goes to a coin only if no
+///    waiting coin ranks better by `MShotSortBy` (default `Last2hDelta`, the 2 h delta;
+///    `MShotSortDesc`: largest first), so the most interesting coins get the orders.
+///    A coin's figure is the one seen at its last print; orders already resting keep
+///    their slot until they fill or AutoCancelBuy places them again.
 /// `Short` (futures only) mirrors everything above the price.
 public struct MoonShot: Strategy {
     public static let strategyName = "mshot"
@@ -43,10 +48,17 @@ public struct MoonShot: Strategy {
     let orderSize: Money
     let maxActiveOrders: Int
     let direction: EntryDirection
+    /// `MShotSortBy`'s delta span in minutes (nil: `None`, first come first served).
+    let sortMinutes: Int?
+    let sortDescending: Bool
 
     struct SymbolState: Sendable {
         var corridor: ShotCorridor
         var placedFrom: Double = 0
+        /// The ranking figure at the symbol's last print, and whether it was waiting
+        /// for a slot then (flat, no order of its own).
+        var rank: Double?
+        var waiting = false
     }
     var states: [String: SymbolState] = [:]
     var activeSymbols: Set<String> = []
@@ -66,6 +78,8 @@ public struct MoonShot: Strategy {
         ParameterSpec("MShotMinusSatoshi", .flag, default: .flag(true), "keep the order at least two ticks off the reference"),
         ParameterSpec("OrderSize", .number(0.00000001...1_000_000_000), default: .number(100), "value of one entry, in the account currency"),
         ParameterSpec("Short", .flag, default: .flag(false), "shoot above the price and sell short (futures only)"),
+        ParameterSpec("MShotSortBy", .choice(["None", "Last5mDelta", "Last15mDelta", "Last1hDelta", "Last2hDelta", "Last3hDelta", "Last24hDelta"]), default: .text("Last2hDelta"), "with more coins than MaxActiveOrders, which coins get the slots (None: the first to print)"),
+        ParameterSpec("MShotSortDesc", .flag, default: .flag(true), "rank the largest MShotSortBy first"),
     ] + ExitParameters.specs(defaults: ["AutoCancelBuy": .number(300)]) + StrategyFilters.specs
 
     public init(parameters: ParameterSet) {
@@ -84,6 +98,8 @@ public struct MoonShot: Strategy {
         orderSize = parameters.money("OrderSize")
         maxActiveOrders = filters.maxActiveOrders
         direction = EntryDirection(short: parameters.flag("Short"))
+        sortMinutes = ["Last5mDelta": 5, "Last15mDelta": 15, "Last1hDelta": 60, "Last2hDelta": 120, "Last3hDelta": 180, "Last24hDelta": 1440][parameters.text("MShotSortBy")]
+        sortDescending = parameters.flag("MShotSortDesc")
     }
 
     public mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
@@ -94,6 +110,12 @@ public struct MoonShot: Strategy {
         if direction.short, !context.kind.isFutures { return [] }
         let symbol = context.symbol
         let entries = direction.entries(context)
+        if let sortMinutes {
+            var ranked = states[symbol] ?? SymbolState(corridor: ShotCorridor(distance: distance(context), near: priceMin, replaceDelaySeconds: replaceDelay, raiseWaitSeconds: raiseWait))
+            ranked.rank = context.candles.delta(intervals: sortMinutes, now: context.now)
+            ranked.waiting = context.isFlat && entries.isEmpty
+            states[symbol] = ranked
+        }
         guard context.isFlat else {
             activeSymbols.remove(symbol)
             return []
@@ -106,7 +128,7 @@ public struct MoonShot: Strategy {
 
         guard let order = entries.first else {
             activeSymbols.remove(symbol)
-            guard activeSymbols.count < maxActiveOrders, let intent = place(reference: reference, distance: distance, context: context, state: &state) else { return [] }
+            guard activeSymbols.count + betterWaiting(than: symbol, state.rank) < maxActiveOrders, let intent = place(reference: reference, distance: distance, context: context, state: &state) else { return [] }
             activeSymbols.insert(symbol)
             return [.place(intent)]
         }
@@ -123,6 +145,21 @@ public struct MoonShot: Strategy {
             guard let intent = place(reference: reference, distance: distance, context: context, state: &state), let price = intent.kind.limitPrice, price != resting else { return [] }
             return [.replace(order.id, price: price, quantity: intent.quantity, takeProfit: intent.takeProfit)]
         }
+    }
+
+    /// Coins waiting for a slot that `MShotSortBy` ranks before this one (ties: by
+    /// name); 0 without ranking. Only asked when placing, so the walk over the coins
+    /// is not on every print.
+    func betterWaiting(than symbol: String, _ rank: Double?) -> Int {
+        guard sortMinutes != nil, activeSymbols.count < maxActiveOrders else { return 0 }
+        let own = rank ?? -.infinity
+        var better = 0
+        for (other, state) in states where other != symbol && state.waiting && !activeSymbols.contains(other) {
+            let theirs = state.rank ?? -.infinity
+            let ahead = sortDescending ? theirs > own : theirs < own
+            if ahead || (theirs == own && other < symbol) { better += 1 }
+        }
+        return better
     }
 
     /// The distance with the delta add-ons.
