@@ -97,14 +97,23 @@ public struct VenueConnection: Sendable {
         }
         let lower = symbols.map { $0.lowercased() }
         let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
-        if routedStreams {
-            let book = lower.flatMap { [depth($0), "\($0)@bookTicker"] }
-            let trades = lower.map { "\($0)@trade" }
-            return [streams.appending("/public/stream?streams=" + book.joined(separator: "/")), streams.appending("/market/stream?streams=" + trades.joined(separator: "/"))]
+        // Binance takes at most 1,024 streams on one connection: a whole quote market
+        // is spread over as many connections as it needs, a symbol's streams together.
+        func connections(_ path: String, _ perSymbol: (String) -> [String]) -> [ServiceAddress] {
+            let symbolsPerConnection = Self.maxStreamsPerConnection / max(1, perSymbol("x").count)
+            return stride(from: 0, to: lower.count, by: symbolsPerConnection).map { start in
+                let group = lower[start..<min(lower.count, start + symbolsPerConnection)]
+                return streams.appending(path + group.flatMap(perSymbol).joined(separator: "/"))
+            }
         }
-        let all = lower.flatMap { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
-        return [streams.appending("/stream?streams=" + all.joined(separator: "/"))]
+        if routedStreams {
+            return connections("/public/stream?streams=") { [depth($0), "\($0)@bookTicker"] } + connections("/market/stream?streams=") { ["\($0)@trade"] }
+        }
+        return connections("/stream?streams=") { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
     }
+
+    /// Binance's limit of streams on one WebSocket connection.
+    public static let maxStreamsPerConnection = 1024
 
     /// Gate.io (spot and USDT futures): the subscribe messages for the pairs' trades,
     /// best bid/ask and 100 ms book diffs, sent on every (re)connection. Binance names

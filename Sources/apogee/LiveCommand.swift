@@ -64,7 +64,10 @@ struct LiveCommand: ParsableCommand {
     var exchange: String
 
     @Option(help: "Symbols, comma-separated (BTCUSDT,ETHUSDT; Gate.io: ETH_USDT).")
-    var symbols: String
+    var symbols: String?
+
+    @Option(help: "Instead of --symbols: every symbol of this quote currency the exchange trades now (Binance; e.g. USDT), from its exchangeInfo, spread over as many connections as the streams need.")
+    var quote: String?
 
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange, plain), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"
@@ -138,6 +141,7 @@ struct LiveCommand: ParsableCommand {
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw ValidationError("--ca-file \(caFile): no such readable file") }
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
+        if (symbols == nil) == (quote == nil) { throw ValidationError("name the markets with --symbols A,B or take a whole quote market with --quote USDT (one of them)") }
         guard (1...125).contains(leverage) else { throw ValidationError("--leverage takes 1 to 125 (got \(leverage))") }
         guard ["isolated", "crossed"].contains(marginType.lowercased()) else { throw ValidationError("--margin-type takes isolated or crossed (got '\(marginType)')") }
         guard countdownCancel == 0 || (5...3600).contains(countdownCancel) else { throw ValidationError("--countdown-cancel takes 0 (off) or 5 to 3600 seconds (got \(countdownCancel))") }
@@ -146,7 +150,19 @@ struct LiveCommand: ParsableCommand {
         if redis.url != nil, headless, !paper, !trade { throw ValidationError("--redis mirrors a trading session's state: add --paper or --trade") }
     }
 
-    var symbolList: [String] { symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
+    /// The symbols named, or every symbol of `--quote` the exchange trades now.
+    func symbolList() throws -> [String] {
+        if let symbols { return symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } }
+        let quote = (quote ?? "").uppercased()
+        do {
+            let found = try QuoteMarket.symbols(try connection(), quote: quote)
+            StandardError.write("quote \(quote): \(found.count) symbols\n")
+            return found
+        } catch {
+            StandardError.write("apogee: \(error)\n")
+            throw ExitStatus.failure
+        }
+    }
 
     /// `--param KEY=VALUE` items, in order.
     func parameters() throws -> [(key: String, value: ParameterValue, source: String)] {
@@ -183,7 +199,7 @@ struct LiveCommand: ParsableCommand {
             try runTrading()
             return
         }
-        var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: symbolList, environment: try environment())
+        var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: try symbolList(), environment: try environment())
         options.caFile = caFile
         options.duration = duration
         let stop = SignalFlag()
@@ -233,7 +249,7 @@ extension LiveCommand {
             chosen += file.entries.filter(\.enabled).map { ($0.name, $0.parameters) }
         }
         if chosen.isEmpty { chosen = [("ema-reversal", given)] }
-        var options = LiveTradingSession.Options(symbols: symbolList, connection: connection, credentials: credentials, strategies: chosen, stopWhen: {
+        var options = LiveTradingSession.Options(symbols: try symbolList(), connection: connection, credentials: credentials, strategies: chosen, stopWhen: {
             stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
         })
         options.database = database ?? ApogeeDatabase.defaultPath

@@ -11,9 +11,10 @@ extension LiveCommand {
     func runPaper() throws {
         let strategyFile = try config.map(ViewOptions.loadStrategyFile)
         let given = try parameters()
+        let symbols = try symbolList()
         let source: LiveEventSource
         do throws(LiveFailure) {
-            source = try LiveEventSource(connection: try connection(), symbols: symbolList)
+            source = try LiveEventSource(connection: try connection(), symbols: symbols)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

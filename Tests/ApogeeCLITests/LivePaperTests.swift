@@ -80,6 +80,23 @@ struct LivePaperTests {
         #expect(sessions.first?.session.complete == true)
     }
 
+    @Test("--quote USDT takes every USDT symbol the exchange lists: both markets the fake serves are watched, without naming them")
+    func wholeQuoteMarket() throws {
+        let fake = try FakeExchange(recordings: [recording, ApogeeProcess.sharedData + "/spot_btcusdt_20240808.gz"], speed: 10, shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--quote", "USDT", "--endpoint", "loopback:\(fake.port)", "--headless", "--duration", "4", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("quote USDT: 2 symbols"), "\(run.standardError)")
+        #expect(run.standardOutput.contains("BTCUSDT") && run.standardOutput.contains("ETHUSDT"), "\(run.standardOutput.prefix(400))")
+        let none = try ApogeeProcess.run(["live", "--exchange", "binance", "--quote", "EUR", "--endpoint", "loopback:\(fake.port)", "--headless", "--duration", "2"])
+        #expect(none.status == 1)
+        #expect(none.standardError.contains("trades no symbol quoted in EUR"), "\(none.standardError)")
+        let both = try ApogeeProcess.run(["live", "--exchange", "binance", "--quote", "USDT", "--symbols", "ETHUSDT", "--endpoint", "loopback:\(fake.port)", "--headless"])
+        #expect(both.status != 0)
+        #expect(both.standardError.contains("one of them"), "\(both.standardError)")
+    }
+
     @Test("with no exchange listening, --paper fails at once saying the exchange is unreachable")
     func unreachable() throws {
         let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:1", "--paper", "--headless"])

@@ -15,6 +15,23 @@ struct VenueConnectionTests {
         #expect(connection.depthSnapshotPath(of: "BTCUSDT") == "/api/v3/depth?symbol=BTCUSDT&limit=1000")
     }
 
+    @Test("a whole quote market is spread over connections of at most 1,024 streams, each symbol's streams together and every one once", arguments: [1, 341, 342, 700, 2_000])
+    func wholeMarketShards(count: Int) throws {
+        let symbols = (0..<count).map { "S\($0)USDT" }
+        for venue in [VenueID.binance, .binanceFutures] {
+            let connection = try VenueConnection(venue: venue, environment: .mainnet)
+            var seen: [String] = []
+            for address in connection.marketStreams(for: symbols) {
+                let streams = address.description.split(separator: "=", maxSplits: 1)[1].split(separator: "/").map(String.init)
+                #expect(streams.count <= VenueConnection.maxStreamsPerConnection, "\(venue): \(streams.count) streams on one connection")
+                seen += streams
+            }
+            #expect(seen.count == count * 3, "\(venue): every stream once")
+            #expect(Set(seen).count == seen.count)
+            for symbol in symbols.prefix(3) { #expect(seen.contains("\(symbol.lowercased())@trade")) }
+        }
+    }
+
     @Test("USD-M mainnet: book data on the /public route, trades on /market (the 2026 routed paths)")
     func futuresMainnetRouted() throws {
         let connection = try VenueConnection(venue: .binanceFutures, environment: .mainnet)
