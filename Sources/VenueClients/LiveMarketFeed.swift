@@ -196,6 +196,14 @@ public final class LiveMarketFeed: @unchecked Sendable {
             }
             defer { state.transfer = transfer }
             if generation == transfer.retiring {
+                // The retiring stream may be one still catching up with the stream it
+                // took over from (the rollovers came close together on a loaded
+                // machine): what that one delivered is skipped here too, or it goes
+                // out twice.
+                if state.trailing != nil {
+                    if state.trailing!.remove(text) != nil { return false }
+                    state.trailing = nil
+                }
                 transfer.delivered.insert(text)
                 return true
             }
