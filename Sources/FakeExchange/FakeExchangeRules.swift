@@ -31,20 +31,32 @@ public struct FakeExchangeRules: Sendable {
     public var quoteBalance = Money(whole: 100_000)
     /// Enforce the filters and balances (off: the fake takes any order, as it used to).
     public var enforced = true
+    /// Symbols with filters of their own (a synthetic market's `exchangeinfo.json`):
+    /// listed and enforced instead of the defaults above.
+    public var symbols: [String: SymbolRules] = [:]
 
     public init() {}
 
-    func tick(futures: Bool) -> Price { futures ? futuresTick : spotTick }
-    func step(futures: Bool) -> Quantity { futures ? futuresStep : spotStep }
+    func tick(_ symbol: String, futures: Bool) -> Price {
+        if let own = symbols[symbol], own.tickSize.units > 0 { return own.tickSize }
+        return futures ? futuresTick : spotTick
+    }
+    func step(_ symbol: String, futures: Bool) -> Quantity {
+        if let own = symbols[symbol], own.stepSize.units > 0 { return own.stepSize }
+        return futures ? futuresStep : spotStep
+    }
+    func minQuantity(_ symbol: String, futures: Bool) -> Quantity {
+        symbols[symbol]?.minQuantity ?? (futures ? futuresMinQuantity : spotMinQuantity)
+    }
 
     /// Binance's refusal of a limit order that breaks a filter: `-1013 Filter failure:
     /// NAME` (USD-M: `-4164` for a notional under the minimum, reduce-only exempt).
-    func violation(price: Price, quantity: Quantity, futures: Bool, reduceOnly: Bool, lastPrice: Price?) -> (code: Int, message: String)? {
+    func violation(symbol: String, price: Price, quantity: Quantity, futures: Bool, reduceOnly: Bool, lastPrice: Price?) -> (code: Int, message: String)? {
         guard enforced else { return nil }
-        let tick = tick(futures: futures)
-        let step = step(futures: futures)
+        let tick = tick(symbol, futures: futures)
+        let step = step(symbol, futures: futures)
         if price.units <= 0 || price.units % tick.units != 0 { return (-1013, "Filter failure: PRICE_FILTER") }
-        if quantity < (futures ? futuresMinQuantity : spotMinQuantity) || quantity.units % step.units != 0 { return (-1013, "Filter failure: LOT_SIZE") }
+        if quantity < minQuantity(symbol, futures: futures) || quantity.units % step.units != 0 { return (-1013, "Filter failure: LOT_SIZE") }
         let notional = Money.notional(price, quantity)
         if futures {
             if !reduceOnly, notional < futuresMinNotional { return (-4164, "Order's notional must be no smaller than \(futuresMinNotional.roundedText(fractionDigits: 1)) (unless you choose reduce only).") }
@@ -61,16 +73,17 @@ public struct FakeExchangeRules: Sendable {
     /// One symbol's entry of exchangeInfo, with its filters as Binance writes them.
     func exchangeInfoEntry(_ symbol: String, futures: Bool) -> String {
         let base = FakeOrders.baseAsset(of: symbol)
-        let tick = tick(futures: futures).formatted(fractionDigits: 8)
-        let step = step(futures: futures).formatted(fractionDigits: 8)
-        let minimum = (futures ? futuresMinQuantity : spotMinQuantity).formatted(fractionDigits: 8)
+        let tick = tick(symbol, futures: futures).formatted(fractionDigits: 8)
+        let step = step(symbol, futures: futures).formatted(fractionDigits: 8)
+        let minimum = minQuantity(symbol, futures: futures).formatted(fractionDigits: 8)
+        let maximum = symbols[symbol]?.maxQuantity?.formatted(fractionDigits: 8) ?? "9000.00000000"
         let notional = futures
             ? "{\"filterType\":\"MIN_NOTIONAL\",\"notional\":\"\(futuresMinNotional.formatted(fractionDigits: 1))\"}"
             : "{\"filterType\":\"NOTIONAL\",\"minNotional\":\"\(spotMinNotional.formatted(fractionDigits: 8))\",\"applyMinToMarket\":true,\"maxNotional\":\"9000000.00000000\",\"applyMaxToMarket\":false,\"avgPriceMins\":5}"
         let percent = futures
             ? "{\"filterType\":\"PERCENT_PRICE\",\"multiplierUp\":\"\(percentUp)\",\"multiplierDown\":\"\(percentDown)\",\"multiplierDecimal\":\"4\"}"
             : "{\"filterType\":\"PERCENT_PRICE_BY_SIDE\",\"bidMultiplierUp\":\"\(percentUp)\",\"bidMultiplierDown\":\"\(percentDown)\",\"askMultiplierUp\":\"\(percentUp)\",\"askMultiplierDown\":\"\(percentDown)\",\"avgPriceMins\":5}"
-        return "{\"symbol\":\"\(symbol)\",\"status\":\"TRADING\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"orderTypes\":[\"LIMIT\",\"MARKET\"],\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(tick)\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(tick)\"},{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(minimum)\",\"maxQty\":\"9000.00000000\",\"stepSize\":\"\(step)\"},{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.00000000\",\"maxQty\":\"1000.00000000\",\"stepSize\":\"0.00000000\"},\(notional),\(percent),{\"filterType\":\"MAX_NUM_ORDERS\",\"maxNumOrders\":200}]}"
+        return "{\"symbol\":\"\(symbol)\",\"status\":\"TRADING\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"orderTypes\":[\"LIMIT\",\"MARKET\"],\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(tick)\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(tick)\"},{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(minimum)\",\"maxQty\":\"\(maximum)\",\"stepSize\":\"\(step)\"},{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.00000000\",\"maxQty\":\"1000.00000000\",\"stepSize\":\"0.00000000\"},\(notional),\(percent),{\"filterType\":\"MAX_NUM_ORDERS\",\"maxNumOrders\":200}]}"
     }
 
     /// `GET /api/v3/exchangeInfo` (one symbol asked) or `/fapi/v1/exchangeInfo` (all).

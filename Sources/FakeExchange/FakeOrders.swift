@@ -226,7 +226,7 @@ final class FakeOrders: @unchecked Sendable {
         }
         let client = parameters["newClientOrderId"] ?? "fake-\(now)"
         let reduceOnly = parameters["reduceOnly"] == "true"
-        if let (code, message) = rules.violation(price: price, quantity: quantity, futures: futures, reduceOnly: reduceOnly, lastPrice: lastPrice?(symbol)) {
+        if let (code, message) = rules.violation(symbol: symbol, price: price, quantity: quantity, futures: futures, reduceOnly: reduceOnly, lastPrice: lastPrice?(symbol)) {
             return .respond(400, error(code, message))
         }
         switch accept(symbol: symbol, side: side, price: price, quantity: quantity, clientOrderID: client, now: now, futures: futures, reduceOnly: reduceOnly, checkBalance: !futures && rules.enforced) {

@@ -384,7 +384,13 @@ struct FakeExchangeCommand: ParsableCommand {
             faults.serverErrorOfOrder = serverErrorOrder
             faults.partialFills = partialFills
             faults.restDelayMilliseconds = restDelay
-            exchange = try FakeExchange(recordings: data.split(separator: ",").map(String.init), speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gateFutures ? .gateFutures : gate ? .gate : .binance)
+            let files = data.split(separator: ",").map(String.init)
+            // A market with its own exchangeinfo.json beside it (a synthetic market)
+            // is listed and enforced with each symbol's filters.
+            var rules = FakeExchangeRules()
+            rules.symbols = try ExchangeRulesSource.resolve(explicit: nil, recordings: files).rules
+            if !rules.symbols.isEmpty { StandardError.write("fake exchange: the filters of \(rules.symbols.count) symbol(s) from exchangeinfo.json beside the data\n") }
+            exchange = try FakeExchange(recordings: files, speed: speed, faults: faults, account: account, shiftTimesToNow: !recordedTimes, dialect: gateFutures ? .gateFutures : gate ? .gate : .binance, rules: rules)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -5,6 +5,7 @@ import Foundation
 import MarketModel
 import LiveEngine
 import Testing
+import Trading
 import Venues
 
 /// Signed orders against the fake exchange, which checks signatures by Binance's rules.
@@ -32,6 +33,28 @@ struct LiveOrderTests {
         #expect(try client.openOrders(symbol: "ETHUSDT").isEmpty)
         #expect(fake.acceptedOrders.count == 1)
         #expect(fake.restConnectionsServed == 1, "seven requests over one kept connection")
+    }
+
+    @Test("a symbol with filters of its own (a synthetic market's exchangeinfo.json): the fake lists them and enforces them, and the client reads them back")
+    func perSymbolFilters() throws {
+        var rules = FakeExchangeRules()
+        var own = SymbolRules(symbol: "ETHUSDT", tickSize: try Price(parsing: "0.5"), stepSize: try Quantity(parsing: "0.1"), fetchedAt: Timestamp(nanoseconds: 0))
+        own.minQuantity = try Quantity(parsing: "0.1")
+        own.maxQuantity = try Quantity(parsing: "50000")
+        rules.symbols = ["ETHUSDT": own]
+        let fake = try FakeExchange(recording: Support.spotETH, speed: 20, account: account, rules: rules)
+        try fake.start()
+        let client = BinanceOrderClient(host: "127.0.0.1", port: fake.port, credentials: account)
+        let read = try #require(try client.symbolRules(symbol: "ETHUSDT", at: Timestamp(nanoseconds: 0)))
+        #expect(read.tickSize == own.tickSize && read.stepSize == own.stepSize && read.minQuantity == own.minQuantity && read.maxQuantity == own.maxQuantity)
+        // 2000.25 is on the default 0.01 tick, not on this symbol's 0.5.
+        do {
+            _ = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.25", quantity: "0.1", clientOrderID: "apg-1")
+            Issue.record("an order off the symbol's tick must be refused")
+        } catch {
+            #expect(error.code == -1013 && error.description.contains("PRICE_FILTER"), "\(error)")
+        }
+        guard case .placed = try client.place(symbol: "ETHUSDT", side: "BUY", price: "2000.50", quantity: "0.1", clientOrderID: "apg-2") else { Issue.record("an order on the symbol's tick and lot is taken"); return }
     }
 
     @Test("the answer to an order is lost: the client finds it by its client id and never sends it twice")
