@@ -40,7 +40,7 @@ public struct BacktestReport: Sendable {
 
     public init(options: BacktestOptions, parameters: ParameterSet, market: MarketKind, latency: LatencyModel, run: BacktestRun, stream: RecordingEventStream, elapsedSeconds: Double) {
         strategy = ([options.strategy] + options.moreStrategies.map(\.name)).joined(separator: "+")
-        ledgers = run.kernel.snapshot(depth: 0).strategies
+        ledgers = run.kernel.strategyLines
         files = options.files
         seed = options.seed
         self.market = market

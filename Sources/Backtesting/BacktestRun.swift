@@ -158,9 +158,9 @@ public struct BacktestRun {
                 let arrival = time.nanoseconds + venue.orderEntryDelay(symbol: request.symbol)
                 observer?(.submitted(request, arrivesAt: Timestamp(nanoseconds: arrival)))
                 schedule(.arrive(request), at: arrival)
-            case .cancel(let id, _):
+            case .cancel(let id, let symbol):
                 observer?(.cancelRequested(id, at: time))
-                schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay(symbol: kernel.order(id)?.request.symbol ?? ""))
+                schedule(.cancel(id), at: time.nanoseconds + venue.orderEntryDelay(symbol: symbol))
             case .scheduleTimer(let at):
                 schedule(.timer(at), at: at.nanoseconds)
             case .log(let line):

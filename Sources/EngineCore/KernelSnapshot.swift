@@ -97,13 +97,20 @@ extension TradingKernel {
                     stopPrice: levels?.stop, trailingPrice: levels?.trailing, exitOrderPrice: levels?.exit)
             },
             openOrders: openOrders,
-            strategies: slots.map { slot in
-                KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, lastDetect: slot.lastDetect, trades: slot.trades, netPnL: slot.netPnL, entriesHeldBack: slot.entriesHeldBack)
-            },
+            strategies: strategyLines,
             recentTrades: Array(journal.suffix(20)),
             log: Array(log.suffix(50)))
         snapshot.market = marketContext
         return snapshot
+    }
+}
+
+extension TradingKernel {
+    /// Each strategy's line (its ledger): orders, detects, round trips, net P&L.
+    public var strategyLines: [KernelSnapshot.StrategyLine] {
+        slots.map { slot in
+            KernelSnapshot.StrategyLine(name: slot.strategy.name, enabled: slot.enabled, ordersPlaced: slot.ordersPlaced, ordersDenied: slot.ordersDenied, detects: slot.detects, lastDetect: slot.lastDetect, trades: slot.trades, netPnL: slot.netPnL, entriesHeldBack: slot.entriesHeldBack)
+        }
     }
 }
 

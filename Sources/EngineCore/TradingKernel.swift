@@ -196,8 +196,10 @@ public struct TradingKernel: Sendable {
             let intents = slots[slotNumber].strategy.handle(.market(event), context: context)
             if !intents.isEmpty { process(intents, from: slotNumber, effects: &effects) }
         }
-        // AutoCancelBuy is a timer at the earliest deadline (see scheduleTimerIfNeeded);
-        // a print of this symbol past it cancels without waiting for the timer.
+        // AutoCancelBuy is a timer at the earliest deadline (see scheduleTimerIfNeeded).
+        // A live session fires timers on its ticks: an event of any symbol that comes
+        // past the deadline first cancels without waiting for the tick (a backtest
+        // always handles the timer first).
         if let deadline = nextStaleDeadline, now.nanoseconds >= deadline { cancelStaleEntries(effects: &effects) }
     }
 

@@ -99,17 +99,18 @@ public struct VenueConnection: Sendable {
         let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
         // Binance takes at most 1,024 streams on one connection: a whole quote market
         // is spread over as many connections as it needs, a symbol's streams together.
-        func connections(_ path: String, _ perSymbol: (String) -> [String]) -> [ServiceAddress] {
-            let symbolsPerConnection = Self.maxStreamsPerConnection / max(1, perSymbol("x").count)
+        func connections(_ path: String, streamsPerSymbol: Int, _ perSymbol: (String) -> [String]) -> [ServiceAddress] {
+            let symbolsPerConnection = Self.maxStreamsPerConnection / streamsPerSymbol
             return stride(from: 0, to: lower.count, by: symbolsPerConnection).map { start in
                 let group = lower[start..<min(lower.count, start + symbolsPerConnection)]
                 return streams.appending(path + group.flatMap(perSymbol).joined(separator: "/"))
             }
         }
         if routedStreams {
-            return connections("/public/stream?streams=") { [depth($0), "\($0)@bookTicker"] } + connections("/market/stream?streams=") { ["\($0)@trade"] }
+            return connections("/public/stream?streams=", streamsPerSymbol: 2) { [depth($0), "\($0)@bookTicker"] }
+                + connections("/market/stream?streams=", streamsPerSymbol: 1) { ["\($0)@trade"] }
         }
-        return connections("/stream?streams=") { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
+        return connections("/stream?streams=", streamsPerSymbol: 3) { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
     }
 
     /// Binance's limit of streams on one WebSocket connection.

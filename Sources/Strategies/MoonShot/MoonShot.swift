@@ -55,12 +55,15 @@ public struct MoonShot: Strategy {
     struct SymbolState: Sendable {
         var corridor: ShotCorridor
         var placedFrom: Double = 0
-        /// The ranking figure at the symbol's last print, and whether it was waiting
-        /// for a slot then (flat, no order of its own).
-        var rank: Double?
-        var waiting = false
     }
     var states: [String: SymbolState] = [:]
+    /// Each coin's `MShotSortBy` figure at its last print (nil: not known yet), and
+    /// whether it was waiting for a slot then (flat, no order of its own).
+    struct SlotRank: Sendable {
+        var figure: Double?
+        var waiting: Bool
+    }
+    var slotRanks: [String: SlotRank] = [:]
     var activeSymbols: Set<String> = []
 
     public static let specs: [ParameterSpec] = [
@@ -110,12 +113,8 @@ public struct MoonShot: Strategy {
         if direction.short, !context.kind.isFutures { return [] }
         let symbol = context.symbol
         let entries = direction.entries(context)
-        if let sortMinutes {
-            var ranked = states[symbol] ?? SymbolState(corridor: ShotCorridor(distance: distance(context), near: priceMin, replaceDelaySeconds: replaceDelay, raiseWaitSeconds: raiseWait))
-            ranked.rank = context.candles.delta(intervals: sortMinutes, now: context.now)
-            ranked.waiting = context.isFlat && entries.isEmpty
-            states[symbol] = ranked
-        }
+        let figure = sortMinutes.flatMap { context.candles.delta(intervals: $0, now: context.now) }
+        if sortMinutes != nil { slotRanks[symbol] = SlotRank(figure: figure, waiting: context.isFlat && entries.isEmpty) }
         guard context.isFlat else {
             activeSymbols.remove(symbol)
             return []
@@ -128,7 +127,7 @@ public struct MoonShot: Strategy {
 
         guard let order = entries.first else {
             activeSymbols.remove(symbol)
-            guard activeSymbols.count + betterWaiting(than: symbol, state.rank) < maxActiveOrders, let intent = place(reference: reference, distance: distance, context: context, state: &state) else { return [] }
+            guard activeSymbols.count + betterWaiting(than: symbol, figure) < maxActiveOrders, let intent = place(reference: reference, distance: distance, context: context, state: &state) else { return [] }
             activeSymbols.insert(symbol)
             return [.place(intent)]
         }
@@ -150,12 +149,12 @@ public struct MoonShot: Strategy {
     /// Coins waiting for a slot that `MShotSortBy` ranks before this one (ties: by
     /// name); 0 without ranking. Only asked when placing, so the walk over the coins
     /// is not on every print.
-    func betterWaiting(than symbol: String, _ rank: Double?) -> Int {
+    func betterWaiting(than symbol: String, _ figure: Double?) -> Int {
         guard sortMinutes != nil, activeSymbols.count < maxActiveOrders else { return 0 }
-        let own = rank ?? -.infinity
+        let own = figure ?? -.infinity
         var better = 0
-        for (other, state) in states where other != symbol && state.waiting && !activeSymbols.contains(other) {
-            let theirs = state.rank ?? -.infinity
+        for (other, rank) in slotRanks where other != symbol && rank.waiting && !activeSymbols.contains(other) {
+            let theirs = rank.figure ?? -.infinity
             let ahead = sortDescending ? theirs > own : theirs < own
             if ahead || (theirs == own && other < symbol) { better += 1 }
         }
