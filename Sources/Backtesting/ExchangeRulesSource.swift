@@ -76,4 +76,21 @@ public struct ExchangeRulesSource: Sendable {
         return rules
     }
 
+    /// A Gate.io market's details as `apogee record` saves them
+    /// (`{"gate_currency_pair":{…}}` or `{"gate_contract":{…}}`): its rules, and a
+    /// contract's size.
+    public static func parseGate(_ bytes: [UInt8], at now: Timestamp) throws(FeedError) -> (rules: SymbolRules, multiplier: Quantity?) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            throw FeedError("not a JSON object")
+        }
+        let futures = object["gate_contract"] != nil
+        guard let details = (object["gate_contract"] ?? object["gate_currency_pair"]) as? [String: Any] else {
+            throw FeedError("neither gate_contract nor gate_currency_pair holds an object")
+        }
+        guard let symbol = GateSymbolDetails.symbol(details) else {
+            throw FeedError("the details name no market (no \"id\" or \"name\")")
+        }
+        return (try GateSymbolDetails.rules(details, symbol: symbol, futures: futures, at: now), futures ? GateSymbolDetails.multiplier(details) : nil)
+    }
+
 }

@@ -49,7 +49,9 @@ public final class RecordingEventStream {
                         }
                     }
                     let source = try SessionLineSource(database: database!, session: id)
-                    inputs.append(ReplayInput(source: source, market: options.market ?? source.market))
+                    let input = ReplayInput(source: source, market: options.market ?? source.market)
+                    if source.exchange == "gateio" { input.declare(source.market?.isFutures == true ? .gateFutures : .gateSpot) }
+                    inputs.append(input)
                 } else {
                     inputs.append(ReplayInput(source: try RecordingReader(path: path), market: options.market ?? ReplayOptions.market(fromFileName: path)))
                 }
@@ -58,8 +60,8 @@ public final class RecordingEventStream {
             }
         }
         // Spot and futures files of one symbol need their own books: name them apart.
-        if Set(inputs.map { $0.parser.market?.rawValue ?? "" }).count > 1 {
-            for input in inputs { input.qualifier = "/" + (input.parser.market?.rawValue ?? "unknown") }
+        if Set(inputs.map { $0.market?.rawValue ?? "" }).count > 1 {
+            for input in inputs { input.qualifier = "/" + (input.market?.rawValue ?? "unknown") }
         }
         self.inputs = inputs
     }
@@ -73,7 +75,7 @@ public final class RecordingEventStream {
         var result: [String: DecimalPlaces] = [:]
         for input in inputs {
             guard let symbol = input.symbol else { continue }
-            result[symbol + input.qualifier] = input.parser.decimals
+            result[symbol + input.qualifier] = input.gate?.decimals ?? input.parser.decimals
         }
         return result
     }
@@ -155,6 +157,7 @@ public final class RecordingEventStream {
     /// Parses the input's pending line; snapshots waiting for their symbol are queued.
     private func consume(_ input: ReplayInput, index: Int) throws(ReplayFailure) -> Item? {
         guard let received = input.pendingReceived else { return nil }
+        if !input.dialectKnown { input.declare(FrameDialect.sniff(input.pendingMessage)) }
         if Self.isExchangeInfo(input.pendingMessage) {
             do {
                 for rules in try ExchangeRulesSource.parse(Array(input.pendingMessage), at: received) { exchangeRules[rules.symbol] = rules }
@@ -163,6 +166,7 @@ public final class RecordingEventStream {
             }
             return nil
         }
+        if input.gate != nil { return try consumeGate(input, index: index, received: received) }
         let event: MarketEvent
         do {
             event = try input.parser.parse(input.pendingMessage, received: received)
@@ -180,16 +184,66 @@ public final class RecordingEventStream {
             return item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
         }
         let symbol = event.symbol ?? ""
-        if input.symbol == nil {
-            input.symbol = symbol
-            for held in input.unassignedSnapshots {
-                var snapshot = held.snapshot
-                snapshot.symbol = symbol
-                ready.append(item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line))
-            }
-            input.unassignedSnapshots.removeAll()
-        }
+        if input.symbol == nil { try name(input, symbol: symbol, index: index) }
         return item(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
+    }
+
+    /// The symbol of a file's stream messages, learnt from the first: the snapshots
+    /// held for it go out first.
+    private func name(_ input: ReplayInput, symbol: String, index: Int) throws(ReplayFailure) {
+        input.symbol = symbol
+        for held in input.unassignedSnapshots {
+            do {
+                let snapshot = try input.gate?.named(held.snapshot, symbol: symbol) ?? { var named = held.snapshot; named.symbol = symbol; return named }()
+                ready.append(item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line))
+            } catch {
+                try malformed(input.reader.path, held.line, error.description)
+            }
+        }
+        input.unassignedSnapshots.removeAll()
+    }
+
+    /// A Gate.io line: its recorded market details, or a frame of any number of
+    /// events (a futures trade frame carries several; an acknowledgement none), all
+    /// queued in order.
+    private func consumeGate(_ input: ReplayInput, index: Int, received: Timestamp) throws(ReplayFailure) -> Item? {
+        let line = input.pendingLine
+        if input.pendingMessage.starts(with: GateSymbolDetails.spotLinePrefix.utf8) || input.pendingMessage.starts(with: GateSymbolDetails.futuresLinePrefix.utf8) {
+            do {
+                let details = try ExchangeRulesSource.parseGate(Array(input.pendingMessage), at: received)
+                exchangeRules[details.rules.symbol] = details.rules
+                if let multiplier = details.multiplier { input.gate?.learn(multiplier, of: details.rules.symbol) }
+            } catch {
+                try malformed(input.reader.path, line, "Gate.io market details: \(error)")
+            }
+            return nil
+        }
+        var events: [MarketEvent] = []
+        do {
+            try input.gate!.parse(input.pendingMessage, received: received, into: &events)
+        } catch {
+            try malformed(input.reader.path, line, error.description)
+            return nil
+        }
+        for event in events {
+            counts.add(event.kind)
+            if case .bookSnapshot(let snapshot) = event {
+                guard let symbol = input.symbol else {
+                    input.unassignedSnapshots.append((snapshot, line))
+                    continue
+                }
+                do {
+                    ready.append(item(.bookSnapshot(try input.gate!.named(snapshot, symbol: symbol)), symbol: symbol, input: input, index: index, line: line))
+                } catch {
+                    try malformed(input.reader.path, line, error.description)
+                }
+                continue
+            }
+            let symbol = event.symbol ?? ""
+            if input.symbol == nil { try name(input, symbol: symbol, index: index) }
+            ready.append(item(event, symbol: symbol, input: input, index: index, line: line))
+        }
+        return nil
     }
 
     /// An exchangeInfo answer (`{"timezone":…` or `{"symbols":…`) rather than a stream
@@ -203,7 +257,7 @@ public final class RecordingEventStream {
     }
 
     private func item(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) -> Item {
-        Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.parser.market)
+        Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.market)
     }
 
     /// Counts what the inputs left unresolved at their end.
@@ -229,7 +283,13 @@ public final class RecordingEventStream {
 /// One recording being read: its reader, its parser, and the line waiting its turn.
 public final class ReplayInput {
     public let reader: any LineSource
+    /// Binance's frames are read by this parser.
     public var parser: BinanceFeedParser
+    /// Gate.io's frames are read by this one (nil: the recording is Binance's).
+    public var gate: VenueFrameParser?
+    /// Whether the recording's exchange is known: declared by its session, or read
+    /// from its first message (``FrameDialect/sniff(_:)``).
+    public private(set) var dialectKnown = false
     /// The symbol this file's stream messages name: REST snapshots in the file belong to it.
     public var symbol: String?
     /// Snapshots read before any message named the symbol.
@@ -243,5 +303,15 @@ public final class ReplayInput {
     public init(source: any LineSource, market: MarketKind?) {
         reader = source
         parser = BinanceFeedParser(market: market)
+    }
+
+    /// The market the recording comes from, when known.
+    public var market: MarketKind? { gate?.market ?? parser.market }
+
+    /// Settles the recording's exchange; Gate.io's frames then go to its parser.
+    func declare(_ dialect: FrameDialect) {
+        dialectKnown = true
+        guard dialect != .binance else { return }
+        gate = VenueFrameParser(dialect)
     }
 }

@@ -46,7 +46,10 @@ public enum RecordingImport {
         } catch {
             throw .configuration(error.description)
         }
-        var parser = BinanceFeedParser()
+        // The file's exchange is read from its first message (Binance's or Gate.io's
+        // frames); Gate.io futures learn their contract sizes from the recorded details.
+        var parser: VenueFrameParser?
+        var events: [MarketEvent] = []
         var symbols: [String] = []
         var market = record.market
         var chunker = SessionChunker(session: session)
@@ -83,7 +86,17 @@ public enum RecordingImport {
             if let split {
                 first = first ?? split.received.nanoseconds
                 last = split.received.nanoseconds
-                if let event = try? parser.parse(split.message, received: split.received) {
+                if parser == nil {
+                    let dialect = FrameDialect.sniff(split.message)
+                    parser = VenueFrameParser(dialect)
+                    if dialect != .binance { market = dialect.market?.rawValue }
+                }
+                if split.message.starts(with: GateSymbolDetails.futuresLinePrefix.utf8), let details = try? ExchangeRulesSource.parseGate(Array(split.message), at: split.received), let multiplier = details.multiplier {
+                    parser!.learn(multiplier, of: details.rules.symbol)
+                }
+                events.removeAll(keepingCapacity: true)
+                try? parser!.parse(split.message, received: split.received, into: &events)
+                for event in events {
                     if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
                     switch event {
                     case .trade(let trade): note(trade)
@@ -116,7 +129,7 @@ public enum RecordingImport {
             }
             try flush()
             try recorder.finish()
-            try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines, candles: candles.keys.sorted().flatMap { candles[$0]! })
+            try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines, candles: candles.keys.sorted().flatMap { candles[$0]! }, exchange: parser.map { $0.dialect == .binance ? "binance" : "gateio" })
         } catch let error as RecordingError {
             try? recorder.finish()
             database.deleteSession(session)

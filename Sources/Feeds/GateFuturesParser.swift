@@ -16,22 +16,25 @@ import MarketModel
 public struct GateFuturesParser: Sendable {
     public private(set) var decimals = DecimalPlaces()
     /// Base currency per contract, by contract name (`BTC_USDT` → 0.0001).
-    public let multipliers: [String: Quantity]
+    public private(set) var multipliers: [String: Quantity]
 
     public init(multipliers: [String: Quantity]) {
-        self.multipliers = multipliers
+        self.multipliers = [:]
+        for (contract, multiplier) in multipliers { learn(multiplier, of: contract) }
+    }
+
+    /// A contract's size, learnt after the start (a replay reads it from the contract's
+    /// details recorded at the head of the session).
+    public mutating func learn(_ multiplier: Quantity, of contract: String) {
+        multipliers[contract] = multiplier
         // Quantities print with as many decimals as the finest multiplier has.
-        var places = 0
-        for value in multipliers.values {
-            var units = value.units
-            var digits = 8
-            while digits > 0, units % 10 == 0 {
-                units /= 10
-                digits -= 1
-            }
-            places = max(places, digits)
+        var units = multiplier.units
+        var digits = 8
+        while digits > 0, units % 10 == 0 {
+            units /= 10
+            digits -= 1
         }
-        decimals.quantity = places
+        decimals.quantity = max(decimals.quantity, digits)
     }
 
     public mutating func parse(_ message: String, received: Timestamp) throws(FeedError) -> [MarketEvent] {

@@ -26,7 +26,7 @@ public final class LiveEventSource: @unchecked Sendable {
     private let snapshots = CommandQueue<(symbol: String, body: String)>()
     private let fetching = SharedKeys()
     private var lastSnapshotTry: [String: Int64] = [:]
-    private var parser: VenueFeedParser
+    private var parser: VenueFrameParser
     public private(set) var malformed = 0
     public private(set) var malformedSamples: [String] = []
     public private(set) var snapshotsApplied = 0
@@ -123,48 +123,14 @@ public final class LiveEventSource: @unchecked Sendable {
     }
 }
 
-/// The wire format of the venue a live source reads. One parser is set; each is
-/// mutated in place (an enum payload would be copied out and back on every frame).
-struct VenueFeedParser {
-    private var binance: BinanceFeedParser?
-    private var gate: GateFeedParser?
-    private var gateFutures: GateFuturesParser?
-
-    static func binance(_ parser: BinanceFeedParser) -> VenueFeedParser { VenueFeedParser(binance: parser, gate: nil, gateFutures: nil) }
-    static func gate(_ parser: GateFeedParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: parser, gateFutures: nil) }
-    static func gateFutures(_ parser: GateFuturesParser) -> VenueFeedParser { VenueFeedParser(binance: nil, gate: nil, gateFutures: parser) }
-
+extension VenueFrameParser {
     /// The parser of a live session's venue; Gate.io futures need each contract's
     /// quanto multiplier (``GateContracts``).
-    static func of(_ connection: VenueConnection, multipliers: [String: Quantity] = [:]) -> VenueFeedParser {
+    static func of(_ connection: VenueConnection, multipliers: [String: Quantity] = [:]) -> VenueFrameParser {
         switch connection.venue {
-        case .binance, .binanceFutures: return .binance(BinanceFeedParser(market: connection.isFutures ? .usdMargined : .spot))
-        case .gate: return .gate(GateFeedParser())
-        case .gateFutures: return .gateFutures(GateFuturesParser(multipliers: multipliers))
+        case .binance, .binanceFutures: return VenueFrameParser(.binance, market: connection.isFutures ? .usdMargined : .spot)
+        case .gate: return VenueFrameParser(.gateSpot)
+        case .gateFutures: return VenueFrameParser(.gateFutures, multipliers: multipliers)
         }
     }
-
-    /// The frame's events, appended in order (a Gate.io futures frame carries several
-    /// trades; acknowledgements and pongs none).
-    mutating func parse(_ text: String, received: Timestamp, into events: inout [MarketEvent]) throws(FeedError) {
-        if binance != nil {
-            events.append(try binance!.parse(text, received: received))
-        } else if gate != nil {
-            if let event = try gate!.parse(text, received: received) { events.append(event) }
-        } else {
-            events.append(contentsOf: try gateFutures!.parse(text, received: received))
-        }
-    }
-
-    /// A REST depth snapshot's body as the book snapshot of `symbol`.
-    mutating func snapshot(_ body: String, of symbol: String, received: Timestamp) throws(FeedError) -> BookSnapshot {
-        var events: [MarketEvent] = []
-        try parse(body, received: received, into: &events)
-        guard case .bookSnapshot(var snapshot)? = events.first else { throw FeedError("the depth snapshot of \(symbol) is not an order book") }
-        if let gateFutures { return try gateFutures.snapshot(snapshot, of: symbol) }
-        snapshot.symbol = symbol
-        return snapshot
-    }
-
-    var decimals: DecimalPlaces { binance?.decimals ?? gate?.decimals ?? gateFutures?.decimals ?? DecimalPlaces() }
 }

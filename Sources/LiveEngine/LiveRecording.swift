@@ -12,7 +12,8 @@ import Venues
 /// replay and backtest like an imported file. One connection carries every symbol;
 /// each symbol gets a session of its own (a REST snapshot line names no symbol, as in
 /// `../shared/data`, so a recording holds one), its frames routed there by their
-/// stream name. A REST snapshot per symbol is recorded at the start and after every
+/// stream name (Binance) or the symbol in their result (Gate.io, whose frames are
+/// stored as they came, in Gate's own format). A REST snapshot per symbol is recorded at the start and after every
 /// reconnect, as a line of its own, so the books of a replay sync. Chunks close every
 /// second (``SessionChunker``): a crash loses at most the last second, and leaves the
 /// sessions incomplete.
@@ -40,12 +41,13 @@ public enum LiveRecording {
     /// after each batch.
     public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, progress: (@Sendable (Int) -> Void)? = nil, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
         let venue = connection.venue
-        guard venue == .binance || venue == .binanceFutures else {
-            throw LiveFailure(description: "recording \(venue.rawValue) is not built yet (Binance spot and USD-M are; a recording is Binance's frame format)")
-        }
         guard !symbols.isEmpty, Set(symbols).count == symbols.count else { throw LiveFailure(description: "name each symbol to record once with --symbols") }
         let futures = venue.isFutures
         let market = futures ? "usdm" : "spot"
+        let exchange = venue.isGate ? "gateio" : "binance"
+        // Gate.io futures sizes are contracts: the parser that files trades needs each
+        // contract's size (unknown contracts end the recording before it starts).
+        var parser = VenueFrameParser.of(connection, multipliers: try GateContracts.multipliers(connection, symbols: symbols))
         let queue = CommandQueue<(String, Int64)>()
         let feed = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
             queue.post((text, received))
@@ -56,12 +58,23 @@ public enum LiveRecording {
         defer { feed.stop() }
         var tracks: [Track] = []
         for symbol in symbols {
-            let record = SessionRecord(kind: "recorded", source: connection.label, sourceHash: nil, exchange: "binance", market: market, symbols: symbol, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+            let record = SessionRecord(kind: "recorded", source: connection.label, sourceHash: nil, exchange: exchange, market: market, symbols: symbol, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
             do { tracks.append(Track(symbol: symbol, chunker: SessionChunker(session: try database.startSession(record)))) } catch { throw LiveFailure(description: "cannot start the recording of \(symbol): \(error)") }
         }
-        // `ethusdt@depth@100ms` → the track of ETHUSDT.
+        // `ethusdt@depth@100ms` → the track of ETHUSDT; on Gate.io the frame's own
+        // symbol (its result's `s`, `currency_pair` or `contract`).
         var trackOfStream: [String: Int] = [:]
+        var events: [MarketEvent] = []
+        /// Parses a frame into `events` once: they route it (Gate.io) and file its trades.
+        func parse(_ text: String, received: Int64) {
+            events.removeAll(keepingCapacity: true)
+            try? parser.parse(text, received: Timestamp(nanoseconds: received), into: &events)
+        }
         func track(of text: String) -> Int? {
+            if venue.isGate {
+                guard let symbol = events.first?.symbol else { return tracks.count == 1 ? 0 : nil }
+                return tracks.firstIndex { $0.symbol == symbol }
+            }
             guard text.hasPrefix("{\"stream\":\""), let end = text.dropFirst(11).firstIndex(of: "\"") else { return tracks.count == 1 ? 0 : nil }
             let stream = String(text[text.index(text.startIndex, offsetBy: 11)..<end])
             if let known = trackOfStream[stream] { return known }
@@ -72,7 +85,6 @@ public enum LiveRecording {
         }
 
         let recorder = Recorder(database: database)
-        var parser = BinanceFeedParser(market: futures ? .usdMargined : .spot)
         var lines = 0
         var snapshots = 0
         var snapshotsTakenAt = 0
@@ -80,14 +92,16 @@ public enum LiveRecording {
         var lastSnapshotTry: Int64 = 0
         func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
-        func append(_ text: String, received: Int64, to index: Int) throws(StorageError) {
+        /// Appends a line to a symbol's session; a stream frame's trades (`events`, parsed
+        /// by ``parse``) are filed with it.
+        func append(_ text: String, received: Int64, to index: Int, frame: Bool = false) throws(StorageError) {
             lines += 1
             tracks[index].lines += 1
             tracks[index].first = tracks[index].first ?? received
             tracks[index].last = received
             let line = "\(received) \(text)"
             Array(line.utf8).withUnsafeBytes { tracks[index].chunker.add($0, received: received, now: now()) }
-            if case .trade(let trade)? = try? parser.parse(text, received: Timestamp(nanoseconds: received)) {
+            for case .trade(let trade) in frame ? events : [] {
                 tracks[index].chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
             }
             if tracks[index].chunker.isDue(now: now()), let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }
@@ -103,7 +117,7 @@ public enum LiveRecording {
             // backtest of it fit their orders to them. A session without them falls back
             // to inferring tick and lot, and its report says so.
             for index in tracks.indices {
-                if let answer = feed.exchangeInfo(of: tracks[index].symbol), let line = Self.exchangeInfoLine(answer, symbol: tracks[index].symbol) {
+                if let answer = feed.exchangeInfo(of: tracks[index].symbol), let line = Self.rulesLine(answer, symbol: tracks[index].symbol, venue: venue) {
                     try append(line, received: now(), to: index)
                 }
             }
@@ -114,8 +128,9 @@ public enum LiveRecording {
                     try closeDueChunks()
                 }
                 for (text, received) in batch {
+                    parse(text, received: received)
                     guard let index = track(of: text) else { continue }
-                    try append(text, received: received, to: index)
+                    try append(text, received: received, to: index, frame: true)
                 }
                 if !batch.isEmpty { progress?(lines - snapshots) }
                 // A snapshot per symbol once the stream flows, and again after a reconnect;
@@ -137,8 +152,9 @@ public enum LiveRecording {
             }
             // What arrived before the stop is kept too.
             for (text, received) in queue.takeAll() {
+                parse(text, received: received)
                 guard let index = track(of: text) else { continue }
-                try append(text, received: received, to: index)
+                try append(text, received: received, to: index, frame: true)
             }
             for index in tracks.indices {
                 if let chunk = tracks[index].chunker.close() { try recorder.append(chunk) }
@@ -152,6 +168,18 @@ public enum LiveRecording {
             throw LiveFailure(description: "recording sessions \(tracks.map { String($0.chunker.session) }.joined(separator: ", ")): \(error); what was written is kept, the sessions stay incomplete")
         }
         return Outcome(sessions: tracks.map { ($0.symbol, $0.chunker.session) }, lines: lines, snapshots: snapshots, reconnects: max(0, feed.status.connections - 1))
+    }
+
+    /// The exchange's rules answer as a session's line: Binance's exchangeInfo cut to
+    /// the symbol; Gate.io's pair or contract details wrapped so a replay knows them
+    /// (``GateSymbolDetails``); nil when the answer is not about `symbol`.
+    static func rulesLine(_ answer: String, symbol: String, venue: VenueID) -> String? {
+        guard venue.isGate else { return exchangeInfoLine(answer, symbol: symbol) }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(answer.utf8))) as? [String: Any],
+              GateSymbolDetails.symbol(object) == symbol,
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        let prefix = venue == .gateFutures ? GateSymbolDetails.futuresLinePrefix : GateSymbolDetails.spotLinePrefix
+        return prefix + String(decoding: data, as: UTF8.self) + "}"
     }
 
     /// The answer cut to `symbol`'s entry, on one line (USD-M lists every symbol: a

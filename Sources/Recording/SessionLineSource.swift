@@ -11,6 +11,8 @@ public final class SessionLineSource: LineSource {
     public let fileSize: Int
     /// The market recorded with the session.
     public let market: MarketKind?
+    /// The exchange recorded with the session (`binance`, `gateio`).
+    public let exchange: String
     public private(set) var fileBytesRead = 0
     public private(set) var lineNumber = 0
     private let database: ApogeeDatabase
@@ -35,6 +37,7 @@ public final class SessionLineSource: LineSource {
             }
             fileSize = try database.storedBytes(session: session)
             market = record.market.flatMap(MarketKind.init(rawValue:))
+            exchange = record.exchange
         } catch let error as RecordingError {
             throw error
         } catch {

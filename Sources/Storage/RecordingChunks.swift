@@ -92,7 +92,9 @@ extension ApogeeDatabase {
     }
 
     /// Marks a session complete with what it turned out to hold, with its candles.
-    public func finishSession(_ id: Int64, symbols: [String], market: String?, firstReceived: Int64?, lastReceived: Int64?, lines: Int, candles: [CandleRow] = []) throws(StorageError) {
+    /// `exchange`, when given, corrects the exchange the session was started with (an
+    /// import learns it from the file's first message).
+    public func finishSession(_ id: Int64, symbols: [String], market: String?, firstReceived: Int64?, lastReceived: Int64?, lines: Int, candles: [CandleRow] = [], exchange: String? = nil) throws(StorageError) {
         do {
             try pool.write { db in
                 let insert = try db.cachedStatement(sql: "INSERT INTO candle_1m (session_id, symbol, start_ns, open, high, low, close, volume, trades) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -103,6 +105,7 @@ extension ApogeeDatabase {
                 try db.execute(
                     sql: "UPDATE session SET symbols = ?, market = ?, first_received_ns = ?, last_received_ns = ?, lines = ?, complete = 1 WHERE id = ?",
                     arguments: [symbols.joined(separator: ","), market, firstReceived, lastReceived, lines, id])
+                if let exchange { try db.execute(sql: "UPDATE session SET exchange = ? WHERE id = ?", arguments: [exchange, id]) }
             }
         } catch {
             throw StorageError("cannot write \(path): \(error)")

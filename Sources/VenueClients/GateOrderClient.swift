@@ -1,4 +1,5 @@
 import LiveCore
+import Feeds
 import Foundation
 import MarketModel
 import NIOHTTP1
@@ -101,28 +102,11 @@ public final class GateOrderClient: OrderVenue, @unchecked Sendable {
         guard response.status == 200, let object = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8))) as? [String: Any] else {
             throw refusal(response, what: what)
         }
-        func decimal(_ key: String) -> Quantity? { (object[key] as? String).flatMap { try? Quantity(parsing: $0) } }
-        /// 10^-digits as a fixed-point step (digits above 8 are finer than Apogee keeps).
-        func step(_ digits: Int?) -> Int64 {
-            guard let digits, digits >= 0, digits <= 8 else { return 1 }
-            var units: Int64 = FixedPoint.unitsPerWhole
-            for _ in 0..<digits { units /= 10 }
-            return units
+        do {
+            return try GateSymbolDetails.rules(object, symbol: symbol, futures: multipliers != nil, multiplier: multipliers?[symbol], at: now)
+        } catch {
+            throw OrderVenueFailure(description: "\(what): \(error)")
         }
-        if let multipliers {
-            guard let multiplier = multipliers[symbol] ?? decimal("quanto_multiplier"), multiplier.units > 0 else {
-                throw OrderVenueFailure(description: "\(what): no quanto_multiplier in the contract's details")
-            }
-            var rules = SymbolRules(symbol: symbol, tickSize: Price(units: decimal("order_price_round")?.units ?? 0), stepSize: multiplier, fetchedAt: now)
-            let minimumContracts = (object["order_size_min"] as? Int).map(Int64.init) ?? 1
-            rules.minQuantity = Quantity(units: max(1, minimumContracts) * multiplier.units)
-            rules.reduceOnlyIgnoresMinNotional = true
-            return rules
-        }
-        var rules = SymbolRules(symbol: symbol, tickSize: Price(units: step(object["precision"] as? Int)), stepSize: Quantity(units: step(object["amount_precision"] as? Int)), fetchedAt: now)
-        rules.minQuantity = decimal("min_base_amount") ?? .zero
-        rules.minNotional = Money(units: decimal("min_quote_amount")?.units ?? 0)
-        return rules
     }
 
     /// The account's rates: spot `GET /spot/fee?currency_pair=` (`maker_fee`,

@@ -58,8 +58,8 @@ public final class MarketStreamSet: @unchecked Sendable {
         RESTClient.depthSnapshot(connection, symbol: symbol, group: feeds[0].group)
     }
 
-    /// The exchange's exchangeInfo answer that lists `symbol` (nil: not answered, or a
-    /// venue without one).
+    /// The exchange's answer that states `symbol`'s order rules: Binance's
+    /// exchangeInfo, Gate.io's pair or contract details (nil: not answered).
     public func exchangeInfo(of symbol: String) -> String? {
         connection.exchangeInfoPath(of: symbol).flatMap { RESTClient.publicGet(connection, path: $0, group: feeds[0].group) }
     }

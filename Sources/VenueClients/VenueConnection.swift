@@ -140,10 +140,11 @@ public struct VenueConnection: Sendable {
         return rest.path + (isFutures ? "/fapi/v1/depth" : "/api/v3/depth") + "?symbol=\(symbol)&limit=1000"
     }
 
-    /// Binance's exchangeInfo request for `symbol` (USD-M lists every symbol), nil for
-    /// Gate.io (its pair details are another shape).
+    /// Where the exchange states `symbol`'s order rules: Binance's exchangeInfo (USD-M
+    /// lists every symbol), Gate.io's pair or contract details.
     public func exchangeInfoPath(of symbol: String) -> String? {
-        guard venue == .binance || venue == .binanceFutures else { return nil }
+        if venue == .gate { return rest.path + "/spot/currency_pairs/" + symbol }
+        if venue == .gateFutures { return rest.path + "/futures/usdt/contracts/" + symbol }
         return rest.path + (isFutures ? "/fapi/v1/exchangeInfo" : "/api/v3/exchangeInfo?symbol=\(symbol)")
     }
 

@@ -434,14 +434,18 @@ struct RecordCommand: ParsableCommand {
             reconnect, in chunks committed at least every second (a crash loses at most \
             the last second; the session then stays incomplete). The session replays and \
             backtests like an imported file: `apogee replay ID`, `--session ID`. One \
-            symbol per session. Binance spot and USD-M: mainnet, testnet (TLS), the \
-            loopback fake exchange or an address of your own.
+            session per symbol, all on one connection. The exchange's rules for each \
+            symbol (Binance's exchangeInfo, Gate.io's pair or contract details) are \
+            recorded first, so a backtest of the session fits its orders to them. \
+            Binance spot and USD-M, Gate.io spot and USDT futures (symbols like \
+            BTC_USDT): mainnet, testnet (TLS), the loopback fake exchange or an \
+            address of your own.
             """)
 
-    @Option(help: "binance or binance-futures.")
+    @Option(help: "binance, binance-futures, gate or gate-futures.")
     var exchange = "binance"
 
-    @Option(help: "The symbol to record.")
+    @Option(help: "The symbols to record, comma-separated (BTCUSDT,ETHUSDT; on Gate.io BTC_USDT).")
     var symbols: String
 
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange), or one address for everything (https://127.0.0.1:8443).")
@@ -457,7 +461,7 @@ struct RecordCommand: ParsableCommand {
 
     func run() throws {
         guard let venue = VenueID(rawValue: exchange) else {
-            StandardError.write("apogee: unknown exchange '\(exchange)' (binance, binance-futures)\n")
+            StandardError.write("apogee: unknown exchange '\(exchange)' (binance, binance-futures, gate, gate-futures)\n")
             throw ExitStatus.failure
         }
         let connection: VenueConnection
