@@ -446,7 +446,10 @@ struct RecordCommand: ParsableCommand {
     var exchange = "binance"
 
     @Option(help: "The symbols to record, comma-separated (BTCUSDT,ETHUSDT; on Gate.io BTC_USDT).")
-    var symbols: String
+    var symbols: String?
+
+    @Option(help: "Instead of --symbols: every symbol of this quote currency the exchange trades now (Binance; e.g. USDT), a session each.")
+    var quote: String?
 
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"
@@ -471,12 +474,21 @@ struct RecordCommand: ParsableCommand {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
+        guard (symbols == nil) != (quote == nil) else {
+            StandardError.write("apogee: name the markets with --symbols A,B or take a whole quote market with --quote USDT (one of them)\n")
+            throw ExitStatus.failure
+        }
         let db = try database.open()
         let stop = SignalFlag()
         let started = Date()
         let limit = duration
         do throws(LiveFailure) {
-            let outcome = try LiveRecording.run(connection: connection, symbols: symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }, database: db, stopWhen: {
+            var names = (symbols ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+            if let quote {
+                names = try QuoteMarket.symbols(connection, quote: quote.uppercased())
+                StandardError.write("quote \(quote.uppercased()): \(names.count) symbols\n")
+            }
+            let outcome = try LiveRecording.run(connection: connection, symbols: names, database: db, stopWhen: {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             })
             let sessions = outcome.sessions.map { "\($0.symbol) session \($0.session)" }.joined(separator: ", ")
