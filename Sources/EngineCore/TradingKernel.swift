@@ -54,6 +54,12 @@ public struct TradingKernel: Sendable {
     /// Set by a kill switch without flattening: positions stay as they are, with no
     /// order at all, until the trader resumes trading.
     public private(set) var exitsSuspended = false
+    /// Symbols whose exit orders the trader cancelled: their exits stay off (no new
+    /// take-profit or stop order) until the trader panic-sells or resumes trading,
+    /// so a cancel is not undone a moment later by the exits placing it again.
+    public private(set) var exitsHeld: Set<String> = []
+    /// What the last user command did (``UserReply``).
+    public private(set) var lastUserReply: UserReply?
     /// Highest equity seen by the kill switch's drawdown rule.
     private var peakEquity: Money?
     var openTrades: [String: OpenTrade] = [:]
@@ -556,6 +562,7 @@ public struct TradingKernel: Sendable {
     private mutating func closeTrade(_ trade: OpenTrade, position: Position, exitFill: Fill, effects: inout [KernelEffect]) {
         let symbol = exitFill.symbol
         // Cancel what is left of the exits.
+        exitsHeld.remove(symbol)
         if exits.removeValue(forKey: symbol) != nil {
             for (id, owner) in exitOrders.sorted(by: { $0.key < $1.key }) where owner == symbol {
                 requestCancel(id, effects: &effects)
@@ -589,12 +596,13 @@ public struct TradingKernel: Sendable {
         guard let position = account.position(symbol), !position.isFlat else { return }
         if exits[symbol] == nil { exits[symbol] = ExitManager(symbol: symbol, settings: ExitSettings(), entryTime: position.openedAt ?? now) }
         exits[symbol]!.startPanic(reason)
+        exitsHeld.remove(symbol)
         write(.warning, "panic sell \(symbol): \(reason.rawValue)", into: &effects)
         evaluateExits(symbol, effects: &effects)
     }
 
     private mutating func evaluateExits(_ symbol: String, effects: inout [KernelEffect]) {
-        guard !exitsSuspended else { return }
+        guard !exitsSuspended, !exitsHeld.contains(symbol) else { return }
         guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
               let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
         let panicBefore = manager.panic
@@ -684,29 +692,77 @@ public struct TradingKernel: Sendable {
                 exitsSuspended = false
                 write(.info, "exits of open positions work again", into: &effects)
             }
+            if state != .halted, !exitsHeld.isEmpty {
+                write(.info, "exits of \(exitsHeld.sorted().joined(separator: ", ")) work again", into: &effects)
+                let held = exitsHeld.sorted()
+                exitsHeld.removeAll()
+                for symbol in held { evaluateExits(symbol, effects: &effects) }
+            }
             risk.setState(state, reason: "set by the user")
             write(.info, "trading state \(state.rawValue) (user)", into: &effects)
             if state == .halted { halt(because: "set by the user", effects: &effects) }
+            lastUserReply = UserReply(done: true, "trading \(state.rawValue)")
         case .panicSell(let symbol):
             acknowledgeAttention(symbol, effects: &effects)
             let symbols = symbol.map { [$0] } ?? account.openPositions.map(\.symbol)
+            let held = symbols.filter { account.position($0).map { !$0.isFlat } ?? false }
             for symbol in symbols { startPanic(symbol, reason: .manual, effects: &effects) }
+            lastUserReply = held.isEmpty
+                ? UserReply(done: false, "no position \(symbol.map { "in \($0) " } ?? "")to sell: nothing sent")
+                : UserReply(done: true, "panic-selling \(held.map { "\($0) \(account.position($0)!.absoluteQuantity)" }.joined(separator: ", "))")
         case .cancelAll(let symbol):
             acknowledgeAttention(symbol, effects: &effects)
+            var cancelled: [String] = []
+            var heldSymbols: [String] = []
             for id in openOrderIDs where symbol == nil || orders[id]?.request.symbol == symbol {
+                guard let order = orders[id], !order.cancelRequested else { continue }
                 requestCancel(id, effects: &effects)
+                let request = order.request
+                let price: String
+                if case .limit(let limit) = request.kind { price = " @\(limit)" } else { price = "" }
+                cancelled.append("\(request.origin.hasPrefix("exits:") ? String(request.origin.dropFirst(6)) + " " : "")\(request.side.rawValue) \(id) \(request.symbol)\(price)")
+                if let owner = exitOrders[id], !heldSymbols.contains(owner) { heldSymbols.append(owner) }
+            }
+            // The trader took the exit orders off: they stay off (see `exitsHeld`).
+            for held in heldSymbols {
+                exitsHeld.insert(held)
+                write(.warning, "exits of \(held) held by the trader's cancel: no take-profit or stop order until a panic sell (p) or resume", into: &effects)
+            }
+            let scope = symbol ?? "any market"
+            if cancelled.isEmpty {
+                lastUserReply = UserReply(done: false, "no open order on \(scope) to cancel")
+            } else {
+                let held = heldSymbols.isEmpty ? "" : "; exits of \(heldSymbols.joined(separator: ", ")) held (no stop, no take-profit): p sells, :resume re-arms"
+                lastUserReply = UserReply(done: true, "cancel sent for \(cancelled.count) order\(cancelled.count == 1 ? "" : "s"): \(cancelled.joined(separator: ", "))\(held)")
             }
         case .place(let intent):
-            send(intent, origin: "user", effects: &effects)
+            let id = send(intent, origin: "user", effects: &effects)
+            guard let order = orders[id] else { return }
+            let request = order.request
+            if order.status == .denied {
+                // A manual sell on a coin the exits already offer: say how to sell it.
+                let hint = exitOrders.values.contains(intent.symbol) ? "; the exit order holds the coin: p panic-sells (cancelling it first), c cancels it" : ""
+                lastUserReply = UserReply(done: false, "\(intent.side.rawValue) \(intent.quantity) \(intent.symbol) REFUSED: \(lastDenial)\(hint)")
+            } else {
+                var adjusted: [String] = []
+                if request.quantity != intent.quantity { adjusted.append("quantity \(intent.quantity) → \(request.quantity) (lot)") }
+                if case .limit(let asked) = intent.kind, case .limit(let sent) = request.kind, asked != sent { adjusted.append("price \(asked) → \(sent) (tick)") }
+                let price: String
+                if case .limit(let limit) = request.kind { price = "@\(limit)" } else { price = "at market" }
+                lastUserReply = UserReply(done: true, "\(request.side.rawValue) \(request.quantity) \(request.symbol) \(price) sent as order \(id)" + (adjusted.isEmpty ? "" : "; " + adjusted.joined(separator: ", ")))
+            }
         case .killSwitch(let flatten):
             killSwitch(because: "the trader's kill switch", flatten: flatten, effects: &effects)
+            lastUserReply = nil
         case .setStrategyEnabled(let name, let enabled):
             guard let slot = slotIndex[name] else {
                 write(.warning, "no strategy named \(name)", into: &effects)
+                lastUserReply = UserReply(done: false, "no strategy named \(name)")
                 return
             }
             slots[slot].enabled = enabled
             write(.info, "strategy \(name) \(enabled ? "enabled" : "disabled")", into: &effects)
+            lastUserReply = UserReply(done: true, "strategy \(name) \(enabled ? "ON" : "OFF")")
         }
     }
 

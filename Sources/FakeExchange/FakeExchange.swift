@@ -73,6 +73,9 @@ public final class FakeExchange: @unchecked Sendable {
         orders.bestOpposite = { symbol, side in
             market.bestPrice(of: dialect == .binance ? symbol : symbol.replacingOccurrences(of: "_", with: ""), against: side)
         }
+        orders.reachableLevels = { symbol, side, limit in
+            market.reachableLevels(of: dialect == .binance ? symbol : symbol.replacingOccurrences(of: "_", with: ""), against: side, through: limit)
+        }
     }
 
     // Not syncShutdownGracefully: the last reference may drop on one of the group's own

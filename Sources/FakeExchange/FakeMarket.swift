@@ -183,6 +183,21 @@ final class FakeMarket: @unchecked Sendable {
         }
     }
 
+    /// The levels a new order of `side` at `limit` reaches, best first (the asks at or
+    /// below a buy's limit), at most 20.
+    func reachableLevels(of symbol: String, against side: String, through limit: Price) -> [BookLevel] {
+        state.withLock { state in
+            guard let book = state.books[symbol] else { return [] }
+            var levels: [BookLevel] = []
+            (side == "BUY" ? book.asks : book.bids).forEachFromBest { level in
+                guard levels.count < 20, side == "BUY" ? level.price <= limit : level.price >= limit else { return false }
+                levels.append(level)
+                return true
+            }
+            return levels
+        }
+    }
+
     /// The book of `symbol` (nil: the only one, when the market has one symbol).
     private func book(_ state: State, _ symbol: String?) -> OrderBook? {
         if let symbol { return state.books[symbol] }

@@ -81,6 +81,10 @@ final class FakeOrders: @unchecked Sendable {
     /// The market's best price against a new order of `side` on `symbol` (the best ask
     /// for a BUY), to tell a taker from a resting order; set by the exchange.
     var bestOpposite: (@Sendable (_ symbol: String, _ side: String) -> Price?)?
+    /// The book's levels a new order of `side` at `price` reaches, best first (the asks
+    /// at or below a buy's limit); set by the exchange. A crossing order takes them at
+    /// once, as a matching engine does.
+    var reachableLevels: (@Sendable (_ symbol: String, _ side: String, _ price: Price) -> [BookLevel])?
     let state = Mutex(State())
 
     init(credentials: APICredentials?, faults: FakeExchangeFaults, rules: FakeExchangeRules = FakeExchangeRules()) {
@@ -288,8 +292,42 @@ final class FakeOrders: @unchecked Sendable {
         if short { return .insufficientBalance }
         guard let placed else { return .duplicate }
         onExecution?(placed, "NEW", .zero, placed.price)
+        if taker { takeLiquidity(placed) }
         if serverError { return .serverError }
         return .accepted(placed, loseAnswer: lose)
+    }
+
+    /// A crossing order fills at once against the levels it reaches, at their prices
+    /// (a real matching engine does; waiting for a later print left a buy at the ask
+    /// resting for seconds). What the levels do not cover rests, and fills on prints.
+    private func takeLiquidity(_ placed: Order) {
+        let levels = reachableLevels?(placed.symbol, placed.side, placed.price) ?? []
+        guard !levels.isEmpty else { return }
+        let fills: [(Order, Quantity, Price)] = state.withLock { state in
+            guard let index = state.orders.firstIndex(where: { $0.orderID == placed.orderID }) else { return [] }
+            var fills: [(Order, Quantity, Price)] = []
+            for level in levels {
+                let left = state.orders[index].quantity - state.orders[index].executed
+                guard left.units > 0 else { break }
+                let filled = min(left, level.quantity)
+                fills.append((Self.book(filled, at: level.price, on: &state.orders[index], rules: rules), filled, level.price))
+            }
+            return fills
+        }
+        for (order, quantity, price) in fills { onExecution?(order, "TRADE", quantity, price) }
+    }
+
+    /// Books a fill of `quantity` at `price` on `order`: executed, quote, commission,
+    /// status. Returns the order as it now is.
+    static func book(_ quantity: Quantity, at price: Price, on order: inout Order, rules: FakeExchangeRules) -> Order {
+        order.executed = order.executed + quantity
+        order.executedQuote += Money.notional(price, quantity).units
+        // Gate's dialect keeps no commission yet (Apogee reads no Gate rates).
+        let charged = rules.enforced ? rules.commission(quantity: quantity, price: price, side: order.side, taker: order.taker, futures: order.futures).amount : 0
+        order.commission += charged
+        order.lastCommission = charged
+        order.status = order.executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
+        return order
     }
 
     /// A spot account's coin of `symbol`: what its buys got (less the fees taken in the
@@ -428,14 +466,7 @@ final class FakeOrders: @unchecked Sendable {
                 var filled = min(left, trade.quantity)
                 if faults.partialFills, left.units > 1 { filled = min(filled, Quantity(units: max(1, left.units / 2))) }
                 let price = order.taker ? trade.price : order.price
-                state.orders[index].executed = order.executed + filled
-                state.orders[index].executedQuote += Money.notional(price, filled).units
-                // Gate's dialect keeps no commission yet (Apogee reads no Gate rates).
-                let charged = rules.enforced ? rules.commission(quantity: filled, price: price, side: order.side, taker: order.taker, futures: order.futures).amount : 0
-                state.orders[index].commission += charged
-                state.orders[index].lastCommission = charged
-                state.orders[index].status = state.orders[index].executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
-                fills.append((state.orders[index], filled, price))
+                fills.append((Self.book(filled, at: price, on: &state.orders[index], rules: rules), filled, price))
             }
             return fills
         }

@@ -170,7 +170,13 @@ public enum TerminalApp {
         defer { engine.stop() }
         var lastFrame = clock.now
 
-        while terminationSignal == 0 {
+        while true {
+            if terminationSignal != 0 {
+                // Ctrl-C asks like q when positions are open; SIGTERM and SIGHUP close.
+                guard terminationSignal == SIGINT, !model.interrupt(data) else { break }
+                terminationSignal = 0
+                screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
+            }
             let untilFrame = frame - (clock.now - lastFrame)
             let wait = max(1, Int32(untilFrame.components.seconds * 1000 + untilFrame.components.attoseconds / 1_000_000_000_000_000))
             let asked = clock.now
@@ -213,6 +219,8 @@ public enum TerminalApp {
             case .success(let user):
                 let open = session.kernel.openOrders.count
                 session.user(user)
+                // What the kernel did, not what was asked: a refused order says why.
+                if let reply = session.kernel.lastUserReply { return reply.text }
                 return command.status(orderWent: "sent", market: "at market", cancelled: { "\($0.orders) cancelled" }, open: open)
             }
         }
@@ -266,6 +274,7 @@ extension LiveTradingEngine: TerminalEngine {
         case .success(let user)?:
             let open = kernel.openOrders.count
             if let refused = self.user(user) { return refused }
+            if let reply = kernel.lastUserReply { return reply.text }
             return command.status(orderWent: "sent to the exchange", market: "at the touch", cancelled: { "cancel sent for \($0.orders)" }, open: open)
         case nil:
             return nil

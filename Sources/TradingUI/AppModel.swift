@@ -124,6 +124,14 @@ public struct AppModel: Sendable {
         return []
     }
 
+    /// Ctrl-C: quits like `q` (asking first when positions are open); a second Ctrl-C
+    /// while asking quits. True when the screen should close now.
+    public mutating func interrupt(_ data: ScreenData) -> Bool {
+        if confirmingQuit || data.snapshot.positions.isEmpty { return true }
+        confirmingQuit = true
+        return false
+    }
+
     /// Pins the cursor to the first row's coin once a market is there, so it stays
     /// on that coin when rows move (call with each new frame).
     public mutating func settle(_ data: ScreenData) {
@@ -174,6 +182,11 @@ public struct AppModel: Sendable {
             return []
         case "size":
             guard words.count == 2 else { status = "usage: size QTY"; return [] }
+            // A size the hotkeys would send as a bad order is refused here, at once.
+            guard let size = Double(words[1]), size.isFinite, size > 0 else {
+                status = "size must be a positive number of coins, not '\(words[1])': still \(orderSize)"
+                return []
+            }
             orderSize = words[1]
             status = "order size \(orderSize)"
             return []

@@ -114,12 +114,15 @@ public enum Screen {
         } else if model.confirmingQuit {
             buffer.write("Positions are open. Quit anyway? (y/n)", x: 0, y: y, style: Style(.warning, [.bold, .reverse]), limit: width)
         } else {
+            // The hotkeys' coin, always in view: an order key acts on what is shown here.
+            let target = "[\(model.selectedSymbol ?? "no market")] "
+            buffer.write(target, x: 0, y: y, style: Style(.highlight, [.bold]), limit: width)
             let strategy = data.snapshot.strategies.isEmpty ? "" : {
                 let line = data.snapshot.strategies[min(model.selectedStrategy, data.snapshot.strategies.count - 1)]
                 return "strategy \(line.name) \(line.enabled ? "ON" : "OFF")  "
             }()
             let text = model.status ?? "\(strategy)size \(model.orderSize)  ? help  : command  q quit"
-            buffer.write(text, x: 0, y: y, style: Style(.muted), limit: width)
+            buffer.write(text, x: target.count, y: y, style: Style(.muted), limit: max(0, width - target.count))
         }
     }
 

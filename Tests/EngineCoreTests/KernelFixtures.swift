@@ -1,6 +1,7 @@
 import EngineCore
 import MarketModel
 import Strategies
+import Testing
 import Trading
 
 func price(_ text: String) -> Price { try! Price(parsing: text) }
@@ -65,4 +66,19 @@ func fillEvent(_ request: OrderRequest, at priceText: String, _ seconds: Double,
 
 func kernel(_ strategy: ScriptedStrategy, risk: RiskSettings = RiskSettings(), cash: String = "10000") -> TradingKernel {
     TradingKernel(configuration: KernelConfiguration(account: .spot, initialCash: money(cash), risk: risk, marketKind: .spot), strategies: [strategy])
+}
+
+/// A spot position of 1 BTC bought at 100 with its take profit (0.5 % above) resting
+/// and accepted, and a second entry (0.1 at 95) still open.
+func holding(risk: RiskSettings = RiskSettings()) throws -> (kernel: TradingKernel, takeProfit: OrderRequest, entry: OrderRequest) {
+    var exits = ExitSettings()
+    exits.sellPrice = 0.5
+    var engine = kernel(ScriptedStrategy(exits: exits, script: [buy("1", at: "100"), buy("0.1", at: "95")]), risk: risk)
+    _ = engine.handle(snapshot(bid: "99.9", ask: "100.1"))
+    let entries = submitted(engine.handle(tradeInput("100", 1)))
+    #expect(entries.count == 2)
+    for entry in entries { _ = engine.handle(.order(.accepted(entry.id, time: at(1.01)), receivedAt: at(1.01))) }
+    let takeProfit = try #require(submitted(engine.handle(fillEvent(entries[0], at: "100", 2))).first)
+    _ = engine.handle(.order(.accepted(takeProfit.id, time: at(2.01)), receivedAt: at(2.01)))
+    return (engine, takeProfit, entries[1])
 }

@@ -10,19 +10,6 @@ import Trading
 struct KillSwitchTests {
     /// One filled 1.0 long at 100 with its take profit resting at 100.5, and a second
     /// entry resting at 95.
-    func holding(risk: RiskSettings = RiskSettings()) throws -> (kernel: TradingKernel, takeProfit: OrderRequest, entry: OrderRequest) {
-        var exits = ExitSettings()
-        exits.sellPrice = 0.5
-        var engine = kernel(ScriptedStrategy(exits: exits, script: [buy("1", at: "100"), buy("0.1", at: "95")]), risk: risk)
-        _ = engine.handle(snapshot(bid: "99.9", ask: "100.1"))
-        let entries = submitted(engine.handle(tradeInput("100", 1)))
-        #expect(entries.count == 2)
-        for entry in entries { _ = engine.handle(.order(.accepted(entry.id, time: at(1.01)), receivedAt: at(1.01))) }
-        let takeProfit = try #require(submitted(engine.handle(fillEvent(entries[0], at: "100", 2))).first)
-        _ = engine.handle(.order(.accepted(takeProfit.id, time: at(2.01)), receivedAt: at(2.01)))
-        return (engine, takeProfit, entries[1])
-    }
-
     @Test("HALTED still lets a position's stop loss out: the panic sell is sent, not denied")
     func haltKeepsStops() throws {
         var (engine, takeProfit, entry) = try holding()
