@@ -19,6 +19,11 @@ public struct KernelSnapshot: Sendable {
         public var tradesPerSecond: Double?
         /// When a strategy last detected on the symbol (the table's marker).
         public var lastDetect: Timestamp?
+        /// Decimals of the symbol's tick and lot (the exchange's, or inferred): every
+        /// price of the symbol prints with `priceDecimals`, every quantity with
+        /// `quantityDecimals`, so a column of them lines up.
+        public var priceDecimals = 2
+        public var quantityDecimals = 4
     }
 
     public struct PositionLine: Sendable {
@@ -83,7 +88,8 @@ extension TradingKernel {
                     bestBid: market.book?.bestBid, bestAsk: market.book?.bestAsk,
                     bids: market.book?.bids.top(depth) ?? [], asks: market.book?.asks.top(depth) ?? [],
                     deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue,
-                    tradesPerSecond: KernelSnapshot.tradesPerSecond(market.candles, now: now), lastDetect: market.lastDetect)
+                    tradesPerSecond: KernelSnapshot.tradesPerSecond(market.candles, now: now), lastDetect: market.lastDetect,
+                    priceDecimals: Instrument.decimals(of: market.tick.units), quantityDecimals: Instrument.decimals(of: market.lot.units))
             },
             positions: account.openPositions.map { position in
                 let tick = marketIndex[position.symbol].map { markets[$0].tick } ?? Price(units: 1)

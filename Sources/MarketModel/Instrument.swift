@@ -44,7 +44,7 @@ public struct Instrument: Hashable, Sendable {
     /// Decimal places of the lot size: how the exchange prints quantities.
     public var quantityDecimals: Int { Self.decimals(of: lotSize.units) }
 
-    static func decimals(of units: Int64) -> Int {
+    public static func decimals(of units: Int64) -> Int {
         guard units > 0 else { return FixedPoint.fractionDigits }
         var places = FixedPoint.fractionDigits
         var value = units

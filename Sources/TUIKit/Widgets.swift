@@ -35,10 +35,14 @@ extension Buffer {
         var y = rect.y
         func drawRow(_ cells: [(String, Style)]) {
             var x = rect.x
-            for (index, column) in columns.enumerated() where x < rect.maxX {
+            // A column that does not fit whole is left out, with the ones after it: a
+            // cut column reads as other figures (`0.0` for 0.0372).
+            for (index, column) in columns.enumerated() {
+                guard x + column.width <= rect.maxX || index == 0, x < rect.maxX else { break }
                 let width = Swift.min(column.width, rect.maxX - x)
                 let (value, style) = index < cells.count ? cells[index] : ("", .plain)
-                let clipped = String(value.prefix(width))
+                // A figure too long for its column shows #s, never its first digits.
+                let clipped = column.alignRight && value.count > width ? String(repeating: "#", count: width) : String(value.prefix(width))
                 let start = column.alignRight ? x + width - clipped.count : x
                 write(clipped, x: start, y: y, style: style, limit: width)
                 x += width + 1

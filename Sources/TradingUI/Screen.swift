@@ -66,25 +66,60 @@ public enum Screen {
 
     static func header(_ buffer: inout Buffer, _ data: ScreenData, _ market: KernelSnapshot.MarketLine?, width: Int) {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), with: Cell(" ", Style(.header, [.reverse])))
-        // A halted or reducing account must show at any width (over SSH on 80 columns
-        // the end of a long header is cut): then its state comes right after the mode.
+        // The fields with their priority (0 first): what does not fit is left out
+        // whole, the least important first, never cut mid-word. A halted or reducing
+        // account shows at any width, right after the mode.
         let state = data.snapshot.tradingState
-        var parts = [data.mode.rawValue] + (state == .active ? [] : [state.rawValue]) + [data.exchange, market?.symbol ?? "-", clock(data.snapshot.time)]
+        let health = Health.of(data, market: market)
+        var fields: [(text: String, priority: Int)] = [(data.mode.rawValue, 0)]
+        if state != .active { fields.append((state.rawValue, 0)) }
+        fields.append((data.exchange, 4))
+        fields.append((market?.symbol ?? "-", 0))
+        fields.append((clock(data.snapshot.time), 1))
         if let replay = data.replay {
             let speed = replay.speed == 0 ? "max" : "\(replay.speed)x"
             let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
-            parts.append("\(state) \(Int(replay.progress * 100))%")
+            fields.append(("\(state) \(Int(replay.progress * 100))%", 1))
         }
-        if let feed = data.feed { parts.append("ws \(feed)") }
-        let lag = data.feedLagMilliseconds.map { "lag \(Int($0.rounded()))ms" } ?? "lag -"
-        parts.append(lag)
-        parts.append("book \(market?.bookState ?? "-")")
-        parts.append("\(Int(data.eventsPerSecond.rounded())) ev/s")
-        parts.append("redis \(data.redis)")
-        if state == .active { parts.append(state.rawValue) }
-        // Last: context, cut first on a narrow terminal.
-        if let context = contextText(data.snapshot.market) { parts.append(context) }
-        buffer.write(" " + parts.joined(separator: " | "), x: 0, y: 0, style: Style(.header, [.reverse, .bold]), limit: width)
+        let healthIndex = fields.count
+        fields.append((health.text, 0))
+        if let feed = data.feed { fields.append(("ws \(feed)", 6)) }
+        fields.append((lagText(data.feedLagMilliseconds), 3))
+        // A book whose feed is down is stale, however synced it was.
+        let book = data.feed?.hasPrefix("down") == true && market?.bookState == "synced" ? "stale" : market?.bookState ?? "-"
+        fields.append(("book \(book)", 2))
+        // A finished replay has no rate worth showing (it was the flat-out catch-up).
+        if data.replay?.finished != true { fields.append(("\(Int(data.eventsPerSecond.rounded())) ev/s", 7)) }
+        fields.append(("redis \(data.redis)", 5))
+        if state == .active { fields.append((state.rawValue, 1)) }
+        if let context = contextText(data.snapshot.market) { fields.append((context, 8)) }
+
+        var room = width - 1
+        var kept = Array(repeating: false, count: fields.count)
+        for index in fields.indices.sorted(by: { (fields[$0].priority, $0) < (fields[$1].priority, $1) }) {
+            let cost = fields[index].text.count + (kept.contains(true) ? 3 : 0)
+            guard cost <= room else { continue }
+            kept[index] = true
+            room -= cost
+        }
+        var x = 1
+        for index in fields.indices where kept[index] {
+            if x > 1 {
+                buffer.write(" | ", x: x, y: 0, style: Style(.header, [.reverse, .bold]), limit: width - x)
+                x += 3
+            }
+            let role: Role = index != healthIndex ? .header : health.level == .ok ? .profit : health.level == .warn ? .warning : .loss
+            buffer.write(fields[index].text, x: x, y: 0, style: Style(role, [.reverse, .bold]), limit: max(0, width - x))
+            x += fields[index].text.count
+        }
+    }
+
+    /// The feed's lag; a negative one (the local clock behind the exchange's) is not a
+    /// lag but a clock error, and says so.
+    static func lagText(_ milliseconds: Double?) -> String {
+        guard let milliseconds else { return "lag -" }
+        let rounded = Int(milliseconds.rounded())
+        return rounded < 0 ? "lag 0ms (clock \(rounded)ms)" : "lag \(rounded)ms"
     }
 
     /// MoonBot's top-bar context: BTC's change against its 1h and 24h means, the
@@ -137,10 +172,10 @@ public enum Screen {
         // The columns, most wanted first; as many as the panel is wide (MoonBot's table
         // on a wide screen, symbol, price and two deltas at 120 columns).
         typealias Column = (column: TableColumn, cell: (KernelSnapshot.MarketLine) -> String)
-        func delta(_ value: Double?) -> String { value.map { format($0, 2) } ?? "-" }
+        func delta(_ value: Double?) -> String { value.map { fitted($0, decimals: 2, width: 5) } ?? "-" }
         let all: [Column] = [
             (TableColumn("Market", width: 10), { $0.symbol }),
-            (TableColumn("Price", width: 10, alignRight: true), { $0.lastPrice.map(\.description) ?? "-" }),
+            (TableColumn("Price", width: 10, alignRight: true), { market in market.lastPrice.map { market.text($0) } ?? "-" }),
             (TableColumn("5m%", width: 5, alignRight: true), { delta($0.deltas.fiveMinutes) }),
             (TableColumn("1h%", width: 5, alignRight: true), { delta($0.deltas.oneHour) }),
             (TableColumn("D", width: 1), { market in market.lastDetect.map { data.snapshot.time.nanoseconds - $0.nanoseconds < 60_000_000_000 ? "*" : " " } ?? " " }),
@@ -149,7 +184,7 @@ public enum Screen {
             (TableColumn("3h%", width: 5, alignRight: true), { delta($0.deltas.threeHours) }),
             (TableColumn("24h%", width: 5, alignRight: true), { delta($0.deltas.day) }),
             (TableColumn("Vol", width: 7, alignRight: true), { compact(data.volume[$0.symbol] ?? 0) }),
-            (TableColumn("T/s", width: 5, alignRight: true), { $0.tradesPerSecond.map { format($0, 1) } ?? "-" }),
+            (TableColumn("T/s", width: 5, alignRight: true), { $0.tradesPerSecond.map { fitted($0, decimals: 1, width: 5) } ?? "-" }),
         ]
         var shown: [Column] = []
         var used = 0
@@ -202,9 +237,9 @@ public enum Screen {
         func row(_ level: BookLevel, y: Int, role: Role) {
             let own = ownPrices.contains(level.price)
             buffer.write(own ? "*" : " ", x: inner.x, y: y, style: Style(.ownOrder, [.bold]))
-            let price = level.price.description
+            let price = market.text(level.price)
             buffer.write(String(repeating: " ", count: max(0, priceWidth - price.count)) + price, x: inner.x + 1, y: y, style: Style(role, own ? [.bold] : []), limit: priceWidth)
-            let quantity = level.quantity.description
+            let quantity = market.text(level.quantity)
             buffer.write(String(repeating: " ", count: max(0, quantityWidth - quantity.count)) + quantity, x: inner.x + 2 + priceWidth, y: y, style: Style(.text), limit: quantityWidth)
             let bar = largest > 0 ? Int((Double(level.quantity.units) / Double(largest) * Double(barWidth)).rounded(.up)) : 0
             for column in 0..<min(bar, barWidth) {
@@ -217,7 +252,7 @@ public enum Screen {
         }
         let spreadY = inner.y + depth
         if let bid = bids.first, let ask = asks.first {
-            buffer.write("  spread \(Price(units: ask.price.units - bid.price.units))", x: inner.x, y: spreadY, style: Style(.muted), limit: inner.width)
+            buffer.write("  spread \(market.text(Price(units: ask.price.units - bid.price.units)))", x: inner.x, y: spreadY, style: Style(.muted), limit: inner.width)
         }
         for (offset, level) in bids.enumerated() where spreadY + 1 + offset < inner.maxY {
             row(level, y: spreadY + 1 + offset, role: .bid)
@@ -225,7 +260,7 @@ public enum Screen {
     }
 
     static func chart(_ buffer: inout Buffer, _ model: AppModel, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
-        let title = market.map { "Chart \($0.symbol) \($0.lastPrice?.description ?? "")" } ?? "Chart"
+        let title = market.map { market in "Chart \(market.symbol) \(market.lastPrice.map { market.text($0) } ?? "")" } ?? "Chart"
         let inner = buffer.block(rect, title: title, glyphs: glyphs)
         guard !inner.isEmpty, let market else { return }
         if model.showCandles {
@@ -251,12 +286,14 @@ public enum Screen {
         var rows: [[(String, Style)]] = []
         for position in data.snapshot.positions {
             let pnl = Style(position.unrealizedPnL.units >= 0 ? .profit : .loss)
-            rows.append([(position.symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (position.quantity.description, Style(.text)), (position.entryPrice?.description ?? "-", Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.liquidationPrice?.description ?? "-", Style(.muted))])
+            let symbol = position.symbol
+            rows.append([(symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (data.quantity(position.quantity, of: symbol), Style(.text)), (position.entryPrice.map { data.price($0, of: symbol) } ?? "-", Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.liquidationPrice.map { data.price($0, of: symbol) } ?? "-", Style(.muted))])
         }
         for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
             let role: Role = order.request.side == .buy ? .bid : .ask
-            let queue = data.queueAhead[order.id].map { "q \($0)" } ?? order.status.rawValue
-            rows.append([(order.request.symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (order.remainingQuantity.description, Style(.text)), (order.request.kind.limitPrice?.description ?? "MKT", Style(.text)), (queue, Style(.muted)), (order.request.origin, Style(.muted))])
+            let queue = data.queueAhead[order.id].map { "q " + data.quantity($0, of: order.request.symbol) } ?? order.status.rawValue
+            let symbol = order.request.symbol
+            rows.append([(symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (data.quantity(order.remainingQuantity, of: symbol), Style(.text)), (order.request.kind.limitPrice.map { data.price($0, of: symbol) } ?? "MKT", Style(.text)), (queue, Style(.muted)), (order.request.origin, Style(.muted))])
         }
         let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("uPnL/Queue", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
         buffer.table(columns, rows: rows, in: inner)
@@ -269,7 +306,7 @@ public enum Screen {
         let trades = data.tape[market.symbol] ?? []
         let lines = trades.prefix(inner.height).map { trade -> (String, Style) in
             let time = UTCDateTime(trade.time.received)
-            let text = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) \(trade.price) \(trade.quantity)"
+            let text = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) \(market.text(trade.price)) \(market.text(trade.quantity))"
             return (text, Style(trade.aggressor == .buy ? .bid : .ask))
         }
         buffer.text(lines, in: inner)
@@ -278,12 +315,23 @@ public enum Screen {
     static func log(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
         let inner = buffer.block(rect, title: "Log", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let lines = data.snapshot.log.suffix(inner.height).map { line -> (String, Style) in
+        // Long lines wrap under their time rather than lose their end: the end of a
+        // refusal is its reason.
+        var rows: [(String, Style)] = []
+        for line in data.snapshot.log.suffix(inner.height) {
             let time = UTCDateTime(line.time)
             let role: Role = line.level == .info ? .text : line.level == .warning ? .warning : .loss
-            return ("\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) \(line.text)", Style(role))
+            let stamp = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) "
+            let room = max(8, inner.width - stamp.count)
+            var rest = Substring(line.text)
+            var first = true
+            repeat {
+                rows.append(((first ? stamp : String(repeating: " ", count: stamp.count)) + rest.prefix(room), Style(role)))
+                rest = rest.dropFirst(room)
+                first = false
+            } while !rest.isEmpty
         }
-        buffer.text(Array(lines), in: inner)
+        buffer.text(Array(rows.suffix(inner.height)), in: inner)
     }
 
     static func profit(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
