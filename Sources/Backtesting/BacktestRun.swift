@@ -225,6 +225,13 @@ extension BacktestRun {
         return BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: strategies), venue: SimulatedExchange(settings: settings, cash: cash))
     }
 
+    /// The exchange's rules of a symbol, as they are from now on (a listing, a status
+    /// change).
+    public mutating func rules(_ rules: SymbolRules) {
+        kernel.handle(.rules(rules), into: &effects)
+        apply(at: lastTime)
+    }
+
     /// A command from the trader at the current replay time.
     public mutating func user(_ command: UserCommand) {
         let at = lastTime

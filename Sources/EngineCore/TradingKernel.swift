@@ -138,7 +138,11 @@ public struct TradingKernel: Sendable {
         case .rules(let rules):
             let index = marketSlot(rules.symbol)
             markets[index].rules = rules
-            write(.info, "\(rules.symbol) exchange rules: tick \(rules.tickSize), lot \(rules.stepSize), min quantity \(rules.minQuantity), min notional \(rules.minNotional.roundedText(fractionDigits: 2))", into: &effects)
+            if rules.isTrading {
+                write(.info, "\(rules.symbol) exchange rules: tick \(rules.tickSize), lot \(rules.stepSize), min quantity \(rules.minQuantity), min notional \(rules.minNotional.roundedText(fractionDigits: 2))", into: &effects)
+            } else {
+                write(.warning, "\(rules.symbol) is not trading on the exchange (status \(rules.status ?? "?")): no order is sent on it until it trades again", into: &effects)
+            }
         }
         scheduleTimerIfNeeded(effects: &effects)
     }
@@ -351,7 +355,9 @@ public struct TradingKernel: Sendable {
         guard let index = marketIndex[intent.symbol], let rules = markets[index].rules else { return (intent, nil) }
         var fitted = intent
         fitted.quantity = rules.quantity(intent.quantity)
-        guard case .limit(let price) = intent.kind else { return (fitted, nil) }
+        guard case .limit(let price) = intent.kind else {
+            return (fitted, rules.isTrading ? nil : rules.check(price: markets[index].lastPrice ?? Price(units: 1), quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: nil))
+        }
         let onTick = rules.price(price, for: intent.side)
         fitted.kind = .limit(onTick)
         return (fitted, rules.check(price: onTick, quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: markets[index].lastPrice))

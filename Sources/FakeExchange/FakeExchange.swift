@@ -93,6 +93,30 @@ public final class FakeExchange: @unchecked Sendable {
     }
 
     /// Messages sent so far, and whether the recording is over.
+    /// Listings over time: a symbol here is not in exchangeInfo until this many seconds
+    /// after the exchange was made (a new listing appearing while a session runs).
+    public var listings: [String: Double] {
+        get { listingTimes.withLock { $0.listed } }
+        set { listingTimes.withLock { $0.listed = newValue } }
+    }
+    /// A symbol here is listed with status BREAK from this many seconds on (delisted).
+    public var delistings: [String: Double] {
+        get { listingTimes.withLock { $0.delisted } }
+        set { listingTimes.withLock { $0.delisted = newValue } }
+    }
+    private let listingTimes = Mutex<(listed: [String: Double], delisted: [String: Double])>(([:], [:]))
+    private let madeAt = Date()
+
+    /// The symbols exchangeInfo lists now, with their status.
+    func listed(_ symbols: [String]) -> [(symbol: String, status: String)] {
+        let age = Date().timeIntervalSince(madeAt)
+        let (listed, delisted) = listingTimes.withLock { ($0.listed, $0.delisted) }
+        return symbols.compactMap { symbol in
+            if let at = listed[symbol], age < at { return nil }
+            return (symbol, delisted[symbol].map { age >= $0 ? "BREAK" : "TRADING" } ?? "TRADING")
+        }
+    }
+
     public var messagesSent: Int { market.sent }
     public var finished: Bool { market.finished }
     public var messageCount: Int { market.messages.count }
@@ -540,8 +564,8 @@ public final class FakeExchange: @unchecked Sendable {
             // Spot lists the symbol asked for; USD-M lists every symbol.
             let futures = path.hasPrefix("/fapi")
             let asked = query.split(separator: "&").first { $0.hasPrefix("symbol=") }.map { String($0.dropFirst(7)) }
-            let symbols = futures ? market.symbols.sorted() : asked.map { [$0] } ?? market.symbols.sorted()
-            if let asked, !futures, !market.symbols.contains(asked) { return .respond(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}") }
+            let symbols = listed(futures ? market.symbols.sorted() : asked.map { [$0] } ?? market.symbols.sorted())
+            if let asked, !futures, !symbols.contains(where: { $0.symbol == asked }) { return .respond(400, "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}") }
             return .respond(200, orders.rules.exchangeInfo(symbols: symbols, futures: futures, now: Int64(Date().timeIntervalSince1970 * 1000)))
         }
         if path.hasSuffix("/order") || path.hasSuffix("/openOrders") || ["/fapi/v1/leverage", "/fapi/v1/marginType", "/fapi/v1/countdownCancelAll", "/fapi/v3/positionRisk", "/api/v3/account", "/api/v3/account/commission", "/fapi/v1/commissionRate"].contains(path) {

@@ -71,7 +71,7 @@ public struct FakeExchangeRules: Sendable {
     }
 
     /// One symbol's entry of exchangeInfo, with its filters as Binance writes them.
-    func exchangeInfoEntry(_ symbol: String, futures: Bool) -> String {
+    func exchangeInfoEntry(_ symbol: String, status: String = "TRADING", futures: Bool) -> String {
         let base = FakeOrders.baseAsset(of: symbol)
         let tick = tick(symbol, futures: futures).formatted(fractionDigits: 8)
         let step = step(symbol, futures: futures).formatted(fractionDigits: 8)
@@ -83,13 +83,13 @@ public struct FakeExchangeRules: Sendable {
         let percent = futures
             ? "{\"filterType\":\"PERCENT_PRICE\",\"multiplierUp\":\"\(percentUp)\",\"multiplierDown\":\"\(percentDown)\",\"multiplierDecimal\":\"4\"}"
             : "{\"filterType\":\"PERCENT_PRICE_BY_SIDE\",\"bidMultiplierUp\":\"\(percentUp)\",\"bidMultiplierDown\":\"\(percentDown)\",\"askMultiplierUp\":\"\(percentUp)\",\"askMultiplierDown\":\"\(percentDown)\",\"avgPriceMins\":5}"
-        return "{\"symbol\":\"\(symbol)\",\"status\":\"TRADING\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"orderTypes\":[\"LIMIT\",\"MARKET\"],\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(tick)\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(tick)\"},{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(minimum)\",\"maxQty\":\"\(maximum)\",\"stepSize\":\"\(step)\"},{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.00000000\",\"maxQty\":\"1000.00000000\",\"stepSize\":\"0.00000000\"},\(notional),\(percent),{\"filterType\":\"MAX_NUM_ORDERS\",\"maxNumOrders\":200}]}"
+        return "{\"symbol\":\"\(symbol)\",\"status\":\"\(status)\",\"baseAsset\":\"\(base)\",\"quoteAsset\":\"USDT\",\"orderTypes\":[\"LIMIT\",\"MARKET\"],\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":\"\(tick)\",\"maxPrice\":\"1000000.00000000\",\"tickSize\":\"\(tick)\"},{\"filterType\":\"LOT_SIZE\",\"minQty\":\"\(minimum)\",\"maxQty\":\"\(maximum)\",\"stepSize\":\"\(step)\"},{\"filterType\":\"MARKET_LOT_SIZE\",\"minQty\":\"0.00000000\",\"maxQty\":\"1000.00000000\",\"stepSize\":\"0.00000000\"},\(notional),\(percent),{\"filterType\":\"MAX_NUM_ORDERS\",\"maxNumOrders\":200}]}"
     }
 
     /// `GET /api/v3/exchangeInfo` (one symbol asked) or `/fapi/v1/exchangeInfo` (all).
-    func exchangeInfo(symbols: [String], futures: Bool, now: Int64) -> String {
+    func exchangeInfo(symbols: [(symbol: String, status: String)], futures: Bool, now: Int64) -> String {
         let limits = "[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":\(futures ? 2400 : 6000)},{\"rateLimitType\":\"ORDERS\",\"interval\":\"SECOND\",\"intervalNum\":10,\"limit\":100}]"
-        return "{\"timezone\":\"UTC\",\"serverTime\":\(now),\"rateLimits\":\(limits),\"symbols\":[\(symbols.map { exchangeInfoEntry($0, futures: futures) }.joined(separator: ","))]}"
+        return "{\"timezone\":\"UTC\",\"serverTime\":\(now),\"rateLimits\":\(limits),\"symbols\":[\(symbols.map { exchangeInfoEntry($0.symbol, status: $0.status, futures: futures) }.joined(separator: ","))]}"
     }
 
     /// `GET /api/v3/account/commission` or `/fapi/v1/commissionRate`.

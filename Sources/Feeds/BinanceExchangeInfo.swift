@@ -15,6 +15,7 @@ public enum BinanceExchangeInfo {
     public static func rules(_ entry: [String: Any], symbol: String, futures: Bool, at now: Timestamp) -> SymbolRules {
         var rules = SymbolRules(symbol: symbol, tickSize: .zero, stepSize: .zero, fetchedAt: now)
         rules.reduceOnlyIgnoresMinNotional = futures
+        rules.status = entry["status"] as? String
         func price(_ filter: [String: Any], _ key: String) -> Price? { (filter[key] as? String).flatMap { try? Price(parsing: $0) } }
         func quantity(_ filter: [String: Any], _ key: String) -> Quantity? { (filter[key] as? String).flatMap { try? Quantity(parsing: $0) } }
         func number(_ filter: [String: Any], _ key: String) -> Double? { (filter[key] as? String).flatMap(Double.init) ?? (filter[key] as? Double) }

@@ -87,7 +87,7 @@ public struct LiveOrderMachine: Sendable {
     }
 
     public internal(set) var kernel: TradingKernel
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     public internal(set) var retries = OrderRetries()
     public internal(set) var counts = Counts()
     /// The last problems met, newest last (the summary shows them).
@@ -192,6 +192,25 @@ public struct LiveOrderMachine: Sendable {
             note(.info, "\(symbol) commission: \(Self.describe(rates)) (the account's rates, from the exchange)")
         }
         drain(at: rulesReadAt, into: &actions)
+    }
+
+    /// A symbol the exchange listed, or whose status changed, while the session runs:
+    /// traded from now on, its rules and rates read at once (and with every refresh).
+    /// Until they arrive the kernel infers tick and lot, as for any symbol without them.
+    /// A market that stopped trading takes the listing's rules at once (its status
+    /// refuses every order); one that trades has its rules read from the order API.
+    public mutating func relist(_ rules: SymbolRules, listed: Bool, at now: Int64, into actions: inout [LiveAction]) {
+        let symbol = rules.symbol
+        if listed, !configuration.symbols.contains(symbol) {
+            configuration.symbols.append(symbol)
+            note(.info, "\(symbol) listed on the exchange: watched and traded from now on")
+        }
+        if rules.isTrading {
+            actions.append(.readRules(symbol: symbol))
+        } else {
+            kernel.handle(.rules(rules), into: &effects)
+            drain(at: now, into: &actions)
+        }
     }
 
     /// Positions left by an earlier session, booked so this session's exits manage them.

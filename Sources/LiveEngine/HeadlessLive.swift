@@ -27,6 +27,9 @@ public struct LiveOptions: Sendable {
     /// Hand each stream over to a fresh connection this often (nil: the venue's own,
     /// 23 hours on Binance; tests make it seconds).
     public var rolloverAfter: Duration?
+    /// `--quote`: the quote market's listing read again this often, new listings
+    /// streamed while the session runs (nil: the symbols stay as they were).
+    public var listingWatch: (quote: String, every: Double)?
 
     public init(venue: VenueID, symbols: [String], environment: VenueEnvironment) {
         self.venue = venue
@@ -45,6 +48,7 @@ public enum HeadlessLive {
         if let rollover = options.rolloverAfter { connection.rolloverAfter = rollover }
         let source = try LiveEventSource(connection: connection, symbols: options.symbols)
         defer { source.stop() }
+        if let watch = options.listingWatch { source.watchListings(quote: watch.quote, every: watch.every) }
         let rule: BookSyncRule = connection.isFutures ? .previousID : .sequential
         var symbols: [String: SymbolReplay] = [:]
         var counts = EventCounts()
@@ -55,6 +59,9 @@ public enum HeadlessLive {
         while true {
             if let duration = options.duration, HeadlessReplay.seconds(clock.now - started) >= duration { break }
             let events = source.drain()
+            // Market data only: a new listing's frames arrive with the rest; a status
+            // change has no order to stop here.
+            _ = source.takeListingChanges()
             if events.isEmpty {
                 options.progress?(source.status.messages)
                 if let stopWhen = options.stopWhen, stopWhen() { break }

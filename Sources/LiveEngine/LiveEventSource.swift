@@ -20,8 +20,11 @@ import Venues
 /// Binance spot and USD-M, over TLS (mainnet, testnet) or plain on loopback.
 public final class LiveEventSource: @unchecked Sendable {
     public let connection: VenueConnection
-    public let symbols: [String]
+    /// The symbols streamed: those asked for, and listings picked up since (``watchListings(quote:every:)``).
+    public var symbols: [String] { streams.symbols }
     private let streams: MarketStreamSet
+    /// Set by ``watchListings(quote:every:)``.
+    public private(set) var listings: ListingWatch?
     private let inbox = CommandQueue<(String, Int64)>()
     private let snapshots = CommandQueue<(symbol: String, body: String)>()
     private let fetching = SharedKeys()
@@ -38,7 +41,6 @@ public final class LiveEventSource: @unchecked Sendable {
     public init(connection: VenueConnection, symbols: [String], onFrame: (@Sendable (String, Int64) -> Void)? = nil) throws(LiveFailure) {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
         self.connection = connection
-        self.symbols = symbols
         parser = .of(connection, multipliers: try GateContracts.multipliers(connection, symbols: symbols))
         let inbox = self.inbox
         streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
@@ -47,9 +49,28 @@ public final class LiveEventSource: @unchecked Sendable {
         try streams.start()
     }
 
-    deinit { streams.stop() }
+    deinit {
+        listings?.stop()
+        streams.stop()
+    }
 
-    public func stop() { streams.stop() }
+    public func stop() {
+        listings?.stop()
+        streams.stop()
+    }
+
+    /// Reads the quote market's listing again every `seconds` (Binance): new listings
+    /// are streamed at once, status changes and delistings come out of
+    /// ``takeListingChanges()`` for the session to tell its kernel.
+    public func watchListings(quote: String, every seconds: Double) {
+        guard listings == nil, !connection.venue.isGate else { return }
+        let watch = ListingWatch(connection: connection, quote: quote, interval: seconds, streams: streams)
+        listings = watch
+        watch.start()
+    }
+
+    /// The listing changes seen since the last call.
+    public func takeListingChanges() -> [ListingChange] { listings?.take() ?? [] }
 
     public var venue: VenueID { connection.venue }
     public var market: MarketKind { connection.isFutures ? .usdMargined : .spot }

@@ -186,6 +186,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         feed = try LiveEventSource(connection: options.connection, symbols: options.symbols) { text, received in
             inbox.put(text, received)
         }
+        if let watch = options.listingWatch { feed.watchListings(quote: watch.quote, every: watch.every) }
         if let address = options.connection.userData {
             let deliver: @Sendable (ExecutionReport) -> Void = { report in inbox.put(report) }
             let stream: UserDataStream?
@@ -304,8 +305,14 @@ public final class LiveTradingEngine: @unchecked Sendable {
     private func snapshotsAndTick() {
         // Fetched in the background (the session thread never waits on the network);
         // each arrives with a later pump.
-        for symbol in options.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
+        for symbol in feed.symbols where kernel.book(for: symbol) != nil && kernel.book(for: symbol)?.state != .synced {
             feed.requestSnapshot(of: symbol)
+        }
+        // Listings and delistings seen by the watch (`--quote`): traded, or stopped.
+        for change in feed.takeListingChanges() {
+            var actions: [LiveAction] = []
+            machine.relist(change.rules, listed: change.listed, at: Self.now(), into: &actions)
+            carryOut(actions)
         }
         frameEvents.removeAll(keepingCapacity: true)
         feed.takeSnapshots(into: &frameEvents)
@@ -334,7 +341,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         guard client.hasCountdownCancel, let seconds = options.countdownSeconds, seconds > 0,
               current - lastCountdown >= Int64(seconds) * 1_000_000_000 / 3 else { return }
         lastCountdown = current
-        for symbol in options.symbols {
+        for symbol in feed.symbols {
             do throws(OrderVenueFailure) {
                 try client.armCountdown(symbol: symbol, seconds: seconds)
                 countdownFailure = nil

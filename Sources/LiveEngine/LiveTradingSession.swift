@@ -35,6 +35,10 @@ public final class LiveTradingSession {
         /// (re-armed every third of it), so every open order dies this many seconds
         /// after the machine or the connection does. Nil: off.
         public var countdownSeconds: Int? = 30
+        /// `--quote`: the quote market's listing read again this often, new listings
+        /// traded and delistings stopped while the session runs (nil: the symbols stay
+        /// as they were at the start).
+        public var listingWatch: (quote: String, every: Double)?
         public var database: String?
         /// On start, cancel the buy orders an earlier live session of this venue left
         /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so

@@ -186,6 +186,9 @@ public final class ReplaySession {
     private func followLive(_ live: LiveEventSource, wallNanoseconds: Int64) {
         let before = eventsFed
         for event in live.drain() { consume(event) }
+        // Listings and delistings seen by the watch (`--quote`): the kernel learns the
+        // new market's rules, or that a market stopped trading.
+        for change in live.takeListingChanges() { run.rules(change.rules) }
         let now = Timestamp(nanoseconds: WallClock.now())
         if now > clock { clock = now }
         run.advanceClock(to: clock)

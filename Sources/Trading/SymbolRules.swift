@@ -34,6 +34,12 @@ public struct SymbolRules: Hashable, Sendable {
     public var percentDown: Double?
     /// MAX_NUM_ORDERS: open orders the symbol may have at once (nil: no limit known).
     public var maxOpenOrders: Int?
+    /// The symbol's trading status as the exchange states it (`TRADING`, `BREAK`,
+    /// `HALT`, …; nil: not stated). Any other than TRADING refuses every order: a
+    /// delisted or halted market takes none.
+    public var status: String?
+    /// Whether the exchange takes orders on the symbol now.
+    public var isTrading: Bool { status.map { $0 == "TRADING" } ?? true }
     /// When the rules were read from the exchange (local receive time).
     public var fetchedAt: Timestamp
 
@@ -50,6 +56,8 @@ public struct SymbolRules: Hashable, Sendable {
         case priceFilter = "PRICE_FILTER"
         case notional = "NOTIONAL"
         case percentPrice = "PERCENT_PRICE"
+        /// The symbol's status is not TRADING.
+        case status = "STATUS"
     }
 
     /// Which filter an order breaks, and how.
@@ -88,6 +96,7 @@ public struct SymbolRules: Hashable, Sendable {
     /// the grid already (``price(_:for:)``, ``quantity(_:)``); `reference` is the price
     /// the percent band is measured from.
     public func brokenFilter(price: Price, quantity: Quantity, reduceOnly: Bool, reference: Price?) -> Filter? {
+        if !isTrading { return .status }
         if quantity.units <= 0 || quantity < minQuantity { return .lotSize }
         if let maxQuantity, quantity > maxQuantity { return .lotSize }
         if stepSize.units > 1, quantity.units % stepSize.units != 0 { return .lotSize }
@@ -119,6 +128,8 @@ public struct SymbolRules: Hashable, Sendable {
             message = price.units <= 0 || price < minPrice ? "\(symbol): price \(price) is under the minimum \(minPrice)" : "\(symbol): price \(price) is not on the tick \(tickSize)"
         case .notional:
             message = "\(symbol): \(quantity) at \(price) is worth \(Money.notional(price, quantity).roundedText(fractionDigits: 4)), under the minimum \(minNotional.roundedText(fractionDigits: 4))"
+        case .status:
+            message = "\(symbol) is not trading on the exchange (status \(status ?? "?")): no order is sent on it"
         case .percentPrice:
             let ratio = reference.map { Double(price.units) / Double(max($0.units, 1)) } ?? 1
             message = ratio > 1 ? "\(symbol): price \(price) is over \(percentUp ?? 0)× the reference \(reference ?? .zero)" : "\(symbol): price \(price) is under \(percentDown ?? 0)× the reference \(reference ?? .zero)"

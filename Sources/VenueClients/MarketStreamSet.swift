@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 import Venues
 
 /// The WebSocket connections that carry one session's market streams, handled as one:
@@ -8,19 +9,51 @@ import Venues
 /// REST depth snapshots go to the same venue.
 public final class MarketStreamSet: @unchecked Sendable {
     public let connection: VenueConnection
-    public let symbols: [String]
-    private let feeds: [LiveMarketFeed]
+    /// The symbols streamed, listings added while running included.
+    public var symbols: [String] { state.withLock { $0.symbols } }
+    private var feeds: [LiveMarketFeed] { state.withLock { $0.feeds } }
+    private let state: Mutex<(symbols: [String], feeds: [LiveMarketFeed])>
+    private let deliver: @Sendable (String, Int64) -> Void
 
     /// Nothing connects until ``start()``; `deliver` gets every text frame with its
     /// local receive time (ns), on a network thread.
     public init(connection: VenueConnection, symbols: [String], deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.connection = connection
-        self.symbols = symbols
-        feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
+        self.deliver = deliver
+        state = Mutex((symbols, Self.feeds(connection, symbols, deliver)))
+    }
+
+    private static func feeds(_ connection: VenueConnection, _ symbols: [String], _ deliver: @escaping @Sendable (String, Int64) -> Void) -> [LiveMarketFeed] {
+        let feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
         for feed in feeds { feed.rolloverAfter = connection.rolloverAfter }
         if connection.venue.isGate {
             for feed in feeds { feed.greeting = { connection.subscriptions(for: symbols, now: Int64(Date().timeIntervalSince1970)) } }
         }
+        return feeds
+    }
+
+    /// Streams `symbols` too (a listing while running), on connections of their own:
+    /// the ones already open are not disturbed. Returns the symbols added; none when a
+    /// connection could not be made (the caller tries again later).
+    @discardableResult
+    public func add(_ symbols: [String]) -> [String] {
+        let known = self.symbols
+        let new = symbols.filter { !known.contains($0) }
+        guard !new.isEmpty else { return [] }
+        let feeds = Self.feeds(connection, new, deliver)
+        for feed in feeds {
+            do {
+                try feed.start()
+            } catch {
+                for started in feeds { started.stop() }
+                return []
+            }
+        }
+        state.withLock { state in
+            state.symbols += new
+            state.feeds += feeds
+        }
+        return new
     }
 
     /// Connects every stream once; the first that cannot be reached ends it with a

@@ -69,6 +69,9 @@ struct LiveCommand: ParsableCommand {
     @Option(help: "Instead of --symbols: every symbol of this quote currency the exchange trades now (Binance; e.g. USDT), from its exchangeInfo, spread over as many connections as the streams need.")
     var quote: String?
 
+    @Option(name: .customLong("relist-every"), help: "With --quote: read the quote market's listing again every this many seconds; new listings are streamed (and traded), a market that stops trading takes no order (0: never).")
+    var relistEvery: Double = 300
+
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange, plain), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"
 
@@ -141,6 +144,7 @@ struct LiveCommand: ParsableCommand {
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { throw ValidationError("--ca-file \(caFile): no such readable file") }
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
+        guard relistEvery.isFinite, relistEvery >= 0 else { throw ValidationError("--relist-every takes 0 (never) or a number of seconds (got \(relistEvery))") }
         if (symbols == nil) == (quote == nil) { throw ValidationError("name the markets with --symbols A,B or take a whole quote market with --quote USDT (one of them)") }
         guard (1...125).contains(leverage) else { throw ValidationError("--leverage takes 1 to 125 (got \(leverage))") }
         guard ["isolated", "crossed"].contains(marginType.lowercased()) else { throw ValidationError("--margin-type takes isolated or crossed (got '\(marginType)')") }
@@ -186,6 +190,12 @@ struct LiveCommand: ParsableCommand {
         return try VenueConnection(venue: VenueID(rawValue: exchange)!, environment: environment, caFile: caFile)
     }
 
+    /// `--quote`'s listing watch, unless `--relist-every 0`.
+    var listingWatch: (quote: String, every: Double)? {
+        guard let quote, relistEvery > 0 else { return nil }
+        return (quote.uppercased(), relistEvery)
+    }
+
     func run() throws {
         if paper {
             try runPaper()
@@ -202,6 +212,7 @@ struct LiveCommand: ParsableCommand {
         var options = LiveOptions(venue: VenueID(rawValue: exchange)!, symbols: try symbolList(), environment: try environment())
         options.caFile = caFile
         options.duration = duration
+        options.listingWatch = listingWatch
         let stop = SignalFlag()
         options.stopWhen = { stop.raised }
         let report: ReplayReport
@@ -258,6 +269,7 @@ extension LiveCommand {
         options.leverage = leverage
         options.marginType = marginType.uppercased()
         options.countdownSeconds = countdownCancel == 0 ? nil : countdownCancel
+        options.listingWatch = listingWatch
         options.mirror = try redis.start()
         defer { options.mirror?.finish() }
         if inTerminal {
@@ -450,6 +462,9 @@ struct RecordCommand: ParsableCommand {
 
     @Option(help: "Instead of --symbols: every symbol of this quote currency the exchange trades now (Binance; e.g. USDT), a session each.")
     var quote: String?
+
+    @Option(name: .customLong("relist-every"), help: "With --quote: read the quote market's listing again every this many seconds; new listings are streamed (and traded), a market that stops trading takes no order (0: never).")
+    var relistEvery: Double = 300
 
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"

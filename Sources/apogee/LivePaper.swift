@@ -20,6 +20,7 @@ extension LiveCommand {
             throw ExitStatus.failure
         }
         defer { source.stop() }
+        if let watch = listingWatch { source.watchListings(quote: watch.quote, every: watch.every) }
         let mirror = try redis.start()
         defer { mirror?.finish() }
         guard headless else {
