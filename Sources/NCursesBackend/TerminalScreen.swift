@@ -14,10 +14,10 @@ public final class TerminalScreen {
     public private(set) var width: Int
     public private(set) var height: Int
     public let colors: Int
-    private let theme: Theme
+    private var theme: Theme
     private var previous: Buffer?
     private var open = true
-    private let useColor: Bool
+    private var useColor: Bool
 
     /// Starts curses on the controlling terminal. `setlocale` comes first, so wide
     /// characters work under a UTF-8 locale.
@@ -48,6 +48,15 @@ public final class TerminalScreen {
     }
 
     deinit { close() }
+
+    /// Draws with `theme` from the next frame on (`:theme`), every cell repainted.
+    public func setTheme(_ theme: Theme) {
+        self.theme = theme
+        useColor = colors >= 8 && !theme.monochrome
+        if useColor { definePairs() }
+        previous = nil
+        clear()
+    }
 
     /// Restores the terminal.
     public func close() {

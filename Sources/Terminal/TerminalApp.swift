@@ -186,7 +186,18 @@ public enum TerminalApp {
                 if key != .resize {
                     var quit = false
                     for command in model.update(key: key, keymap: keymap, data: data) {
-                        if command == .quit { quit = true } else { engine.post(command) }
+                        switch command {
+                        case .quit: quit = true
+                        case .setTheme(let name):
+                            // The screen's own business: loaded and applied here.
+                            do {
+                                screen.setTheme(try Assets.theme(name))
+                                model.status = "theme \(name)"
+                            } catch {
+                                model.status = "\(error)"
+                            }
+                        default: engine.post(command)
+                        }
                     }
                     if quit { break }
                 }
@@ -244,7 +255,7 @@ public enum TerminalApp {
             session.jump(toHour: hour, minute: minute)
         case .restart:
             session.restart()
-        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch:
+        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch, .setTheme:
             break
         }
         return nil

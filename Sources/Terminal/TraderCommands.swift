@@ -34,7 +34,7 @@ extension AppCommand {
         case .halt: return .success(.setTradingState(.halted))
         case .resume: return .success(.setTradingState(.active))
         case .killSwitch(let flatten): return .success(.killSwitch(flatten: flatten))
-        case .quit, .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart:
+        case .quit, .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart, .setTheme:
             return nil
         }
     }
@@ -43,7 +43,7 @@ extension AppCommand {
     public var movesReplayClock: Bool {
         switch self {
         case .setSpeed, .togglePause, .step, .stepSecond, .jumpMinute, .jumpToNextFill, .jumpToNextEvent, .jumpTo, .restart: return true
-        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch: return false
+        case .quit, .order, .panicSell, .cancelAll, .toggleStrategy, .halt, .resume, .killSwitch, .setTheme: return false
         }
     }
 

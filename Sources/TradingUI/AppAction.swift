@@ -31,7 +31,7 @@ public enum AppAction: String, CaseIterable, Sendable {
         case .chartMode: return "chart: price line or candles"
         case .restart: return "restart the replay"
         case .help: return "show / hide this help"
-        case .command: return "command line (b 0.01 @61800, s all, cancel, speed 100, goto 12:05)"
+        case .command: return "command line (b 0.01 @61800, s all, cancel, size 0.02, sort 5m, :help lists all)"
         case .quit: return "quit (asks first with positions open)"
         }
     }
@@ -59,6 +59,8 @@ public enum AppCommand: Hashable, Sendable {
     case resume
     /// Cancel every order, halt, and flatten or leave positions without orders.
     case killSwitch(flatten: Bool)
+    /// Draw with another theme from now on (`:theme NAME`): the screen loads it.
+    case setTheme(String)
 
     public enum SideChoice: String, Hashable, Sendable { case buy, sell }
 }

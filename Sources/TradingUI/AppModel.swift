@@ -11,6 +11,14 @@ public struct AppModel: Sendable {
     public var showHelp = false
     /// The `:` command line being typed, if open.
     public var commandLine: String?
+    /// Where the cursor is in the command line (characters from its start).
+    public var commandCursor = 0
+    /// The commands run, oldest first (up and down recall them).
+    public var commandHistory: [String] = []
+    /// Which of them is recalled (nil: the line being typed).
+    var historyIndex: Int?
+    /// The first help line shown (the help scrolls on a small screen).
+    public var helpScroll = 0
     /// Quitting with positions open asks first.
     public var confirmingQuit = false
     /// The kill switch asks once: y (keep positions) or f (flatten them too).
@@ -53,26 +61,20 @@ public struct AppModel: Sendable {
             status = "quit cancelled"
             return []
         }
-        if var line = commandLine {
-            switch key {
-            case .enter:
-                commandLine = nil
-                return runCommand(line, symbol: symbol)
-            case .escape:
-                commandLine = nil
-            case .backspace:
-                if line.isEmpty { commandLine = nil } else { line.removeLast(); commandLine = line }
-            case .character(let character):
-                line.append(character)
-                commandLine = line
-            default:
-                break
-            }
-            return []
+        if let line = commandLine {
+            return editCommand(line, key: key, symbol: symbol)
         }
-        if showHelp, key == .escape {
-            showHelp = false
-            return []
+        if showHelp {
+            switch key {
+            case .escape:
+                showHelp = false
+                return []
+            case .down: helpScroll += 1; return []
+            case .up: helpScroll = max(0, helpScroll - 1); return []
+            case .pageDown: helpScroll += 10; return []
+            case .pageUp: helpScroll = max(0, helpScroll - 10); return []
+            default: break
+            }
         }
         guard let name = keymap.action(for: key), let action = AppAction(rawValue: name) else { return [] }
         status = nil
@@ -115,12 +117,65 @@ public struct AppModel: Sendable {
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
             status = "markets sorted by \(sort.rawValue)"
         case .restart: return [.restart]
-        case .help: showHelp.toggle()
-        case .command: commandLine = ""
+        case .help:
+            showHelp.toggle()
+            helpScroll = 0
+        case .command:
+            commandLine = ""
+            commandCursor = 0
+            historyIndex = nil
         case .quit:
             if data.snapshot.positions.isEmpty { return [.quit] }
             confirmingQuit = true
         }
+        return []
+    }
+
+    /// One key on the open command line: typing and deleting at the cursor, left and
+    /// right moving it, up and down recalling earlier commands, Enter running it.
+    mutating func editCommand(_ given: String, key: Key, symbol: String) -> [AppCommand] {
+        var line = Array(given)
+        var cursor = min(max(0, commandCursor), line.count)
+        switch key {
+        case .enter:
+            commandLine = nil
+            let text = String(line)
+            if !text.trimmingCharacters(in: " ").isEmpty, commandHistory.last != text {
+                commandHistory.append(text)
+                if commandHistory.count > 100 { commandHistory.removeFirst() }
+            }
+            historyIndex = nil
+            return runCommand(text, symbol: symbol)
+        case .escape:
+            commandLine = nil
+            historyIndex = nil
+            return []
+        case .backspace:
+            if line.isEmpty {
+                commandLine = nil
+                return []
+            }
+            if cursor > 0 {
+                line.remove(at: cursor - 1)
+                cursor -= 1
+            }
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(line.count, cursor + 1)
+        case .up, .down:
+            guard !commandHistory.isEmpty else { return [] }
+            let last = commandHistory.count - 1
+            let index: Int? = key == .up ? max(0, (historyIndex ?? commandHistory.count) - 1) : historyIndex.flatMap { $0 < last ? $0 + 1 : nil }
+            historyIndex = index
+            line = Array(index.map { commandHistory[$0] } ?? "")
+            cursor = line.count
+        case .character(let character):
+            line.insert(character, at: cursor)
+            cursor += 1
+        default:
+            break
+        }
+        commandLine = String(line)
+        commandCursor = cursor
         return []
     }
 
@@ -190,6 +245,21 @@ public struct AppModel: Sendable {
             orderSize = words[1]
             status = "order size \(orderSize)"
             return []
+        case "sort":
+            guard words.count == 2, let column = MarketSort(rawValue: words[1].lowercased()) ?? MarketSort.allCases.first(where: { $0.rawValue.hasPrefix(words[1].lowercased()) }) else {
+                status = "usage: sort " + MarketSort.allCases.map(\.rawValue).joined(separator: "|")
+                return []
+            }
+            sort = column
+            status = "markets sorted by \(sort.rawValue)"
+            return []
+        case "help", "h":
+            showHelp = true
+            helpScroll = 0
+            return []
+        case "theme":
+            guard words.count == 2 else { status = "usage: theme dark|light|mono|high-contrast|PATH"; return [] }
+            return [.setTheme(words[1])]
         case "q", "quit": return [.quit]
         default:
             status = "unknown command '\(verb)'"

@@ -58,7 +58,7 @@ public enum Screen {
             log(&buffer, data, in: strip[0], glyphs: glyphs)
             profit(&buffer, data, in: strip[1], glyphs: glyphs)
         }
-        if model.showHelp { help(&buffer, keymap: keymap, glyphs: glyphs) }
+        if model.showHelp { help(&buffer, keymap: keymap, scroll: model.helpScroll, glyphs: glyphs) }
         return buffer
     }
 
@@ -143,7 +143,13 @@ public enum Screen {
     static func footer(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, width: Int, height: Int) {
         let y = height - 1
         if let line = model.commandLine {
-            buffer.write(":" + line + "_", x: 0, y: y, style: Style(.highlight, [.bold]), limit: width)
+            buffer.write(":" + line + " ", x: 0, y: y, style: Style(.highlight, [.bold]), limit: width)
+            // The cursor: the character under it reversed (a space at the end).
+            let cursor = min(max(0, model.commandCursor), line.count)
+            if cursor + 1 < width {
+                let under = cursor < line.count ? String(Array(line)[cursor]) : " "
+                buffer.write(under, x: cursor + 1, y: y, style: Style(.highlight, [.bold, .reverse]), limit: 1)
+            }
         } else if model.confirmingKill {
             buffer.write("KILL SWITCH: cancel every order and halt? y = keep positions, f = flatten them, other key = no", x: 0, y: y, style: Style(.warning, [.bold, .reverse]), limit: width)
         } else if model.confirmingQuit {
@@ -351,18 +357,38 @@ public enum Screen {
         }
     }
 
-    static func help(_ buffer: inout Buffer, keymap: Keymap, glyphs: Glyphs) {
-        let width = min(buffer.width - 4, 72)
-        let height = min(buffer.height - 2, keymap.bindings.count + 3)
-        let rect = Rect(x: (buffer.width - width) / 2, y: 1, width: width, height: height)
-        buffer.fill(rect, with: Cell(" ", Style(.text)))
-        let inner = buffer.block(rect, title: "Help: keys of \(keymap.name) (esc closes)", glyphs: glyphs, focused: true)
+    /// The `:` commands, for the help.
+    static let commandHelp = [
+        ":b 0.01 @61800   limit buy (no price: at market); :s the same to sell",
+        ":s all           panic-sell every position",
+        ":cancel [SYM]    cancel the open orders of one market, or all",
+        ":size 0.02       the hotkeys' order size",
+        ":sort 5m         sort the markets (symbol price 1m 5m 15m 1h 3h 24h volume trades/s)",
+        ":filter ETH      only markets containing ETH (:filter alone: all)",
+        ":speed 100       replay speed (0: flat out); :pause; :goto 12:05 (UTC)",
+        ":halt  :resume   stop and restart trading (resume re-arms held exits)",
+        ":kill [flat]     kill switch: cancel all and halt (flat: and sell)",
+        ":theme light     colours: dark light mono high-contrast or a file",
+        ":help  :q        this help; quit",
+        "(up/down recall earlier commands; left/right move in the line)",
+    ]
+
+    static func help(_ buffer: inout Buffer, keymap: Keymap, scroll: Int, glyphs: Glyphs) {
         let lines = keymap.bindings.map { binding -> (String, Style) in
             let help = AppAction(rawValue: binding.action)?.help ?? ""
             let key = binding.key.description
             return (key + String(repeating: " ", count: max(1, 8 - key.count)) + binding.action + String(repeating: " ", count: max(1, 17 - binding.action.count)) + help, Style(.text))
-        }
-        buffer.text(lines, in: inner)
+        } + [("", Style(.text)), ("Commands (:)", Style(.title, [.bold]))] + commandHelp.map { ($0, Style(.text)) }
+        let width = min(buffer.width - 4, 84)
+        let height = min(buffer.height - 2, lines.count + 2)
+        let rect = Rect(x: (buffer.width - width) / 2, y: 1, width: width, height: height)
+        buffer.fill(rect, with: Cell(" ", Style(.text)))
+        // On a small screen it scrolls: the title says where, and how.
+        let visible = max(1, height - 2)
+        let first = min(max(0, scroll), max(0, lines.count - visible))
+        let position = lines.count > visible ? " \(first + 1)-\(min(lines.count, first + visible))/\(lines.count), up/down scroll," : ""
+        let inner = buffer.block(rect, title: "Help: keys of \(keymap.name)\(position) esc closes", glyphs: glyphs, focused: true)
+        buffer.text(Array(lines.dropFirst(first).prefix(visible)), in: inner)
     }
 
     /// The markets in the table's order; selection follows the same order.

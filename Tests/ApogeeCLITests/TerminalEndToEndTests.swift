@@ -77,6 +77,32 @@ struct TerminalEndToEndTests {
         try session.wait { $0.contains("apogee exited with status 0") }
     }
 
+    @Test("sorting the markets by 5m delta while replaying never moves the hotkeys' coin: the status row names it all along, and a buy lands on it")
+    func sortKeepsTarget() throws {
+        let session = try TmuxSession(command: "\(apogee) --speed 10 --size 0.002 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        try session.wait { $0.contains("Markets by symbol") && $0.contains("[BTCUSDT]") }
+        // The markets table's rows (its left column), top to bottom.
+        func rows(_ screen: String) -> [String] {
+            screen.split(separator: "\n").compactMap { line in ["BTCUSDT", "ETHUSDT", "SOLUSDT"].first { line.hasPrefix("│" + $0) } }
+        }
+        try session.send(":")
+        try session.send("sort 5m", "Enter")
+        // BTC, first by symbol, has the smallest 5m move of the three: it leaves the top
+        // row, where a row-bound cursor would have stayed.
+        let sorted = try session.wait { $0.contains("Markets by 5m") && rows($0).first != "BTCUSDT" && rows($0).count == 3 }
+        #expect(sorted.contains("[BTCUSDT]"), "\(sorted)")
+        // Two seconds of a moving market, rows re-sorted as deltas change: the target stays.
+        let lost = try Poll.until(seconds: 2, every: 0.1) { !(try session.screen()).contains("[BTCUSDT]") }
+        #expect(!lost, "the hotkeys' coin changed while the table re-sorted")
+        try session.send("b")
+        let bought = try session.wait { $0.contains("BTCUSDT   LONG") }
+        #expect(!bought.contains("ETHUSDT   LONG") && !bought.contains("SOLUSDT   LONG"), "only the selected coin was bought")
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") }
+        try session.send("y")
+        try session.wait { $0.contains("apogee exited with status 0") }
+    }
+
     @Test("plain ASCII under LANG=C, and 8 colours under TERM=xterm")
     func asciiFallback() throws {
         let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])

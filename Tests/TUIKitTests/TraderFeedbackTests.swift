@@ -64,4 +64,60 @@ struct TraderFeedbackTests {
         let second = asking.interrupt(holding)
         #expect(second)
     }
+
+    @Test("the command line edits at its cursor and recalls earlier commands with up and down")
+    func commandEditing() {
+        let data = MarketSelectionTests.frame([("BTCUSDT", 61_800)])
+        let keys = Keymap(name: "test", bindings: [(.character(":"), "command")])
+        var model = AppModel()
+        func type(_ text: String) { for character in text { _ = model.update(key: .character(character), keymap: keys, data: data) } }
+        _ = model.update(key: .character(":"), keymap: keys, data: data)
+        type("size 0.5")
+        _ = model.update(key: .left, keymap: keys, data: data)
+        _ = model.update(key: .left, keymap: keys, data: data)
+        type("2")
+        #expect(model.commandLine == "size 02.5" && model.commandCursor == 7)
+        _ = model.update(key: .backspace, keymap: keys, data: data)
+        #expect(model.commandLine == "size 0.5")
+        _ = model.update(key: .enter, keymap: keys, data: data)
+        #expect(model.orderSize == "0.5")
+        _ = model.update(key: .character(":"), keymap: keys, data: data)
+        type("sort 5m")
+        _ = model.update(key: .enter, keymap: keys, data: data)
+        #expect(model.sort == .delta5m && model.status == "markets sorted by 5m")
+        _ = model.update(key: .character(":"), keymap: keys, data: data)
+        _ = model.update(key: .up, keymap: keys, data: data)
+        #expect(model.commandLine == "sort 5m")
+        _ = model.update(key: .up, keymap: keys, data: data)
+        #expect(model.commandLine == "size 0.5")
+        _ = model.update(key: .up, keymap: keys, data: data)
+        #expect(model.commandLine == "size 0.5", "the oldest stays")
+        _ = model.update(key: .down, keymap: keys, data: data)
+        #expect(model.commandLine == "sort 5m")
+        _ = model.update(key: .down, keymap: keys, data: data)
+        #expect(model.commandLine == "", "past the newest: an empty line")
+        // The cursor is drawn on the status row.
+        model.commandLine = "sort"
+        model.commandCursor = 1
+        let row = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keys)
+        #expect(row.lines[23].hasPrefix(":sort "))
+        #expect(row[2, 23].style.attributes.contains(.reverse) && !row[1, 23].style.attributes.contains(.reverse))
+    }
+
+    @Test("the help fits 80x24 and scrolls to its last line, the : commands included")
+    func helpScrolls() {
+        let data = MarketSelectionTests.frame([("BTCUSDT", 61_800)])
+        let keys = Keymap(name: "default", bindings: (0..<28).map { (.character(Character(UnicodeScalar(UInt8(65 + $0)))), "quit") } + [(.character("?"), "help")])
+        var model = AppModel()
+        _ = model.update(key: .character("?"), keymap: keys, data: data)
+        let first = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keys).lines.joined(separator: "\n")
+        #expect(first.contains("1-20/43, up/down scroll, esc closes"), "\(first)")
+        #expect(!first.contains(":help  :q"))
+        for _ in 0..<5 { _ = model.update(key: .pageDown, keymap: keys, data: data) }
+        let last = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keys).lines.joined(separator: "\n")
+        #expect(last.contains(":help  :q") && last.contains("24-43/43"), "\(last)")
+        _ = model.update(key: .escape, keymap: keys, data: data)
+        #expect(!model.showHelp)
+    }
+
 }
