@@ -81,14 +81,19 @@ extension Buffer {
     /// where the terminal has them, `*` otherwise. Extra marks (`marks`: value and
     /// style) draw a horizontal line each, such as a stop or an own order, when they
     /// lie within the prices' own range of them.
-    public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], in rect: Rect, style: Style, glyphs: Glyphs) {
-        guard rect.width > 0, rect.height > 0, let valueLow = values.min(), let valueHigh = values.max() else { return }
+    /// Returns the scale it drew with (the prices of the top and bottom rows), so an
+    /// axis beside it can be labelled; nil when nothing was drawn.
+    @discardableResult
+    public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], in rect: Rect, style: Style, glyphs: Glyphs) -> (low: Double, high: Double)? {
+        // The scale fits the prices drawn, not older ones scrolled off the left.
+        let visible = Array(values.suffix(glyphs.braille ? rect.width * 2 : rect.width))
+        guard rect.width > 0, rect.height > 0, let valueLow = visible.min(), let valueHigh = visible.max() else { return nil }
         // Marks widen the scale only when they are near the prices: a far-away order
         // must not flatten the line. Those further out are not drawn.
         let reach = max(valueHigh - valueLow, abs(valueHigh) * 0.001)
         let shownMarks = marks.filter { $0.0 >= valueLow - reach && $0.0 <= valueHigh + reach }
-        let all = values + shownMarks.map(\.0)
-        guard let low = all.min(), let high = all.max() else { return }
+        let all = visible + shownMarks.map(\.0)
+        guard let low = all.min(), let high = all.max() else { return nil }
         let span = high - low
         for (value, markStyle) in shownMarks {
             let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
@@ -121,6 +126,16 @@ extension Buffer {
                 self[rect.x + index + (rect.width - shown.count), rect.y + row] = Cell("*", style)
             }
         }
+        return (low, high)
+    }
+
+    /// The row of `value` on a chart of `rect` scaled from `low` (bottom) to `high`
+    /// (top); nil when it is off the chart.
+    public static func chartRow(_ value: Double, low: Double, high: Double, in rect: Rect) -> Int? {
+        guard rect.height > 0 else { return nil }
+        let span = high - low
+        let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2
+        return (0..<rect.height).contains(row) ? rect.y + row : nil
     }
 }
 

@@ -29,6 +29,7 @@ extension Screen {
     /// `value` with as many of `decimals` as fit in `width` characters (at least the
     /// whole part: a number too wide for its column shows `#`s rather than a lie).
     static func fitted(_ value: Double, decimals: Int, width: Int) -> String {
+        guard width > 0 else { return "" }
         for places in stride(from: decimals, through: 0, by: -1) {
             let text = format(value, places, fixed: true)
             if text.count <= width { return text }

@@ -212,12 +212,13 @@ public enum Screen {
     static func strategies(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
         let inner = buffer.block(rect, title: "Strategies", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let columns = [TableColumn("Strategy", width: 13), TableColumn("On", width: 3), TableColumn("Det", width: 4, alignRight: true), TableColumn("Ord", width: 4, alignRight: true), TableColumn("Trd", width: 4, alignRight: true), TableColumn("P&L", width: 9, alignRight: true)]
+        // Most wanted first: the P&L and trades stay when a narrow panel drops columns.
+        let columns = [TableColumn("Strategy", width: 12), TableColumn("On", width: 3), TableColumn("P&L", width: 9, alignRight: true), TableColumn("Trd", width: 4, alignRight: true), TableColumn("Det", width: 4, alignRight: true), TableColumn("Ord", width: 4, alignRight: true)]
         let lines = data.snapshot.strategies
         let rows = lines.enumerated().map { index, line -> [(String, Style)] in
             let base = index == model.selectedStrategy ? Style(.highlight, [.reverse]) : Style(.text)
             let pnl = Style(line.netPnL.units >= 0 ? .profit : .loss, base.attributes)
-            return [(line.name, base), (line.enabled ? "ON" : "off", line.enabled ? base : Style(.muted)), ("\(line.detects)", base), ("\(line.ordersPlaced)", base), ("\(line.trades)", base), (line.netPnL.roundedText(fractionDigits: 2), pnl)]
+            return [(line.name, base), (line.enabled ? "ON" : "off", line.enabled ? base : Style(.muted)), (line.netPnL.roundedText(fractionDigits: 2), pnl), ("\(line.trades)", base), ("\(line.detects)", base), ("\(line.ordersPlaced)", base)]
         }
         buffer.table(columns, rows: rows, in: inner)
         // Below the table, the selected strategy's latest detect and its figures.
@@ -232,26 +233,62 @@ public enum Screen {
     static func ladder(_ buffer: inout Buffer, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
         let inner = buffer.block(rect, title: "Book \(market?.symbol ?? "")", glyphs: glyphs)
         guard !inner.isEmpty, let market else { return }
+        // The trader's own orders on this book: price → (side, quantity left, queue ahead).
+        var own: [Price: (side: Side, quantity: Quantity, queue: Quantity?)] = [:]
+        for order in data.snapshot.openOrders where order.request.symbol == market.symbol {
+            guard let price = order.request.kind.limitPrice else { continue }
+            let known = own[price]
+            own[price] = (order.request.side, (known?.quantity ?? .zero) + order.remainingQuantity, data.queueAhead[order.id] ?? known?.queue)
+        }
         let depth = max(1, (inner.height - 1) / 2)
-        let asks = Array(market.asks.prefix(depth))
-        let bids = Array(market.bids.prefix(depth))
+        var asks = Array(market.asks.prefix(depth))
+        var bids = Array(market.bids.prefix(depth))
+        // Own orders beyond the levels shown get the outermost row, with their distance.
+        let highestShown = asks.last?.price
+        let lowestShown = bids.last?.price
+        let ownAbove = own.keys.filter { price in highestShown.map { price > $0 } ?? false }.sorted()
+        let ownBelow = own.keys.filter { price in lowestShown.map { price < $0 } ?? false }.sorted(by: >)
+        if !ownAbove.isEmpty, !asks.isEmpty { asks.removeLast() }
+        if !ownBelow.isEmpty, !bids.isEmpty { bids.removeLast() }
         let largest = (asks + bids).map(\.quantity.units).max() ?? 1
-        let ownPrices = Set(data.snapshot.openOrders.filter { $0.request.symbol == market.symbol }.compactMap { $0.request.kind.limitPrice })
+        let mid: Double? = market.bestBid.flatMap { bid in market.bestAsk.map { (bid.price.doubleValue + $0.price.doubleValue) / 2 } }
         let priceWidth = 11
         let quantityWidth = 10
-        let barWidth = max(0, inner.width - priceWidth - quantityWidth - 3)
+        // % from mid when the panel has room for it.
+        let percentWidth = inner.width >= priceWidth + quantityWidth + 3 + 7 + 6 ? 7 : 0
+        let barX = inner.x + 3 + priceWidth + quantityWidth + percentWidth
+        let barWidth = max(0, inner.maxX - barX)
+        func distance(_ price: Price, width: Int = 6) -> String {
+            guard let mid, mid > 0 else { return "" }
+            return fitted((price.doubleValue / mid - 1) * 100, decimals: 3, width: width) + "%"
+        }
         func row(_ level: BookLevel, y: Int, role: Role) {
-            let own = ownPrices.contains(level.price)
-            buffer.write(own ? "*" : " ", x: inner.x, y: y, style: Style(.ownOrder, [.bold]))
+            let mine = own[level.price]
+            buffer.write(mine != nil ? "*" : " ", x: inner.x, y: y, style: Style(.ownOrder, [.bold]))
             let price = market.text(level.price)
-            buffer.write(String(repeating: " ", count: max(0, priceWidth - price.count)) + price, x: inner.x + 1, y: y, style: Style(role, own ? [.bold] : []), limit: priceWidth)
+            buffer.write(String(repeating: " ", count: max(0, priceWidth - price.count)) + price, x: inner.x + 1, y: y, style: Style(role, mine != nil ? [.bold] : []), limit: priceWidth)
             let quantity = market.text(level.quantity)
             buffer.write(String(repeating: " ", count: max(0, quantityWidth - quantity.count)) + quantity, x: inner.x + 2 + priceWidth, y: y, style: Style(.text), limit: quantityWidth)
+            if percentWidth > 0 {
+                let text = distance(level.price, width: percentWidth - 1)
+                buffer.write(String(repeating: " ", count: max(0, percentWidth - text.count)) + text, x: inner.x + 2 + priceWidth + quantityWidth, y: y, style: Style(.muted), limit: percentWidth)
+            }
+            if let mine {
+                // The own row: its quantity and the queue ahead of it, instead of a bar.
+                let text = "own " + market.text(mine.quantity) + (mine.queue.map { " q" + market.text($0) } ?? "")
+                buffer.write(text, x: barX, y: y, style: Style(.ownOrder, [.bold]), limit: barWidth)
+                return
+            }
             let bar = largest > 0 ? Int((Double(level.quantity.units) / Double(largest) * Double(barWidth)).rounded(.up)) : 0
             for column in 0..<min(bar, barWidth) {
-                buffer[inner.x + 3 + priceWidth + quantityWidth + column, y] = Cell(glyphs.bar, Style(role, [.dim]))
+                buffer[barX + column, y] = Cell(glyphs.bar, Style(role, [.dim]))
             }
         }
+        func beyond(_ prices: [Price], y: Int, arrow: String) {
+            let text = arrow + prices.map { price in "\(own[price]!.side == .buy ? "B" : "S") \(market.text(own[price]!.quantity))@\(market.text(price)) \(distance(price))" }.joined(separator: "  ")
+            buffer.write(text, x: inner.x, y: y, style: Style(.ownOrder, [.bold]), limit: inner.width)
+        }
+        if !ownAbove.isEmpty { beyond(ownAbove, y: inner.y + depth - 1 - asks.count, arrow: glyphs.braille ? "▲ " : "^ ") }
         // Asks above, best ask next to the spread; bids below, best bid first.
         for (offset, level) in asks.enumerated() {
             row(level, y: inner.y + depth - 1 - offset, role: .ask)
@@ -263,6 +300,7 @@ public enum Screen {
         for (offset, level) in bids.enumerated() where spreadY + 1 + offset < inner.maxY {
             row(level, y: spreadY + 1 + offset, role: .bid)
         }
+        if !ownBelow.isEmpty, spreadY + 1 + bids.count < inner.maxY { beyond(ownBelow, y: spreadY + 1 + bids.count, arrow: glyphs.braille ? "▼ " : "v ") }
     }
 
     static func chart(_ buffer: inout Buffer, _ model: AppModel, _ market: KernelSnapshot.MarketLine?, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
@@ -274,16 +312,47 @@ public enum Screen {
             return
         }
         guard let history = data.priceHistory[market.symbol], !history.isEmpty else { return }
-        var marks: [(Double, Style)] = []
+        // Each line with its label for the axis: own orders, entry, stop, trailing.
+        var marks: [(price: Price, label: String, style: Style)] = []
         for order in data.snapshot.openOrders where order.request.symbol == market.symbol {
-            if let price = order.request.kind.limitPrice { marks.append((price.doubleValue, Style(.ownOrder))) }
+            if let price = order.request.kind.limitPrice { marks.append((price, order.request.side == .buy ? "B" : "S", Style(.ownOrder))) }
         }
         if let position = data.snapshot.positions.first(where: { $0.symbol == market.symbol }), let entry = position.entryPrice {
-            marks.append((entry.doubleValue, Style(.muted)))
-            if let stop = position.stopPrice { marks.append((stop.doubleValue, Style(.loss))) }
-            if let trailing = position.trailingPrice { marks.append((trailing.doubleValue, Style(.warning))) }
+            marks.append((entry, "E", Style(.muted)))
+            if let stop = position.stopPrice { marks.append((stop, "SL", Style(.loss))) }
+            if let trailing = position.trailingPrice { marks.append((trailing, "TR", Style(.warning))) }
         }
-        buffer.lineChart(history, marks: marks, in: inner, style: Style(.text), glyphs: glyphs)
+        // The price axis on the right: the top and bottom prices, the last price
+        // tagged, each line's label at its row; lines off the chart are named at its
+        // edge with their distance, never left out silently.
+        let axisWidth = min(max(market.text(market.lastPrice ?? .zero).count + 4, 8), max(0, inner.width - 10))
+        let plot = Rect(x: inner.x, y: inner.y, width: inner.width - axisWidth, height: inner.height)
+        guard let scale = buffer.lineChart(history, marks: marks.map { ($0.price.doubleValue, $0.style) }, in: plot, style: Style(.text), glyphs: glyphs), axisWidth > 0 else { return }
+        let axisX = plot.maxX
+        func label(_ text: String, row: Int, style: Style) {
+            buffer.write(String(text.prefix(axisWidth)), x: axisX, y: row, style: style, limit: axisWidth)
+        }
+        label(" " + market.text(Price(units: Int64((scale.high * 1e8).rounded()))), row: inner.y, style: Style(.muted))
+        if inner.height > 1 { label(" " + market.text(Price(units: Int64((scale.low * 1e8).rounded()))), row: inner.maxY - 1, style: Style(.muted)) }
+        var above: [String] = []
+        var below: [String] = []
+        let last = market.lastPrice?.doubleValue ?? history.last!
+        for mark in marks {
+            if let row = Buffer.chartRow(mark.price.doubleValue, low: scale.low, high: scale.high, in: plot), mark.price.doubleValue >= scale.low, mark.price.doubleValue <= scale.high {
+                label(mark.label + " " + market.text(mark.price), row: row, style: mark.style)
+            } else {
+                let away = last > 0 ? (mark.price.doubleValue / last - 1) * 100 : 0
+                let text = "\(mark.label) \(market.text(mark.price)) \(away >= 0 ? "+" : "")\(format(away, 1, fixed: true))%"
+                if mark.price.doubleValue > scale.high { above.append(text) } else { below.append(text) }
+            }
+        }
+        if let lastPrice = market.lastPrice, let row = Buffer.chartRow(lastPrice.doubleValue, low: scale.low, high: scale.high, in: plot) {
+            label(">" + market.text(lastPrice), row: row, style: Style(.highlight, [.reverse, .bold]))
+        }
+        let arrowUp = glyphs.braille ? "▲ " : "^ "
+        let arrowDown = glyphs.braille ? "▼ " : "v "
+        if !above.isEmpty { buffer.write(arrowUp + above.joined(separator: "  "), x: plot.x, y: inner.y, style: Style(.ownOrder, [.bold]), limit: plot.width) }
+        if !below.isEmpty { buffer.write(arrowDown + below.joined(separator: "  "), x: plot.x, y: inner.maxY - 1, style: Style(.ownOrder, [.bold]), limit: plot.width) }
     }
 
     static func positions(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
@@ -293,15 +362,17 @@ public enum Screen {
         for position in data.snapshot.positions {
             let pnl = Style(position.unrealizedPnL.units >= 0 ? .profit : .loss)
             let symbol = position.symbol
-            rows.append([(symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (data.quantity(position.quantity, of: symbol), Style(.text)), (position.entryPrice.map { data.price($0, of: symbol) } ?? "-", Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.liquidationPrice.map { data.price($0, of: symbol) } ?? "-", Style(.muted))])
+            rows.append([(symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (data.quantity(position.quantity, of: symbol), Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.entryPrice.map { data.price($0, of: symbol) } ?? "-", Style(.text)), (position.liquidationPrice.map { data.price($0, of: symbol) } ?? "-", Style(.muted))])
         }
         for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
             let role: Role = order.request.side == .buy ? .bid : .ask
             let queue = data.queueAhead[order.id].map { "q " + data.quantity($0, of: order.request.symbol) } ?? order.status.rawValue
             let symbol = order.request.symbol
-            rows.append([(symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (data.quantity(order.remainingQuantity, of: symbol), Style(.text)), (order.request.kind.limitPrice.map { data.price($0, of: symbol) } ?? "MKT", Style(.text)), (queue, Style(.muted)), (order.request.origin, Style(.muted))])
+            rows.append([(symbol, Style(.ownOrder)), ("\(order.request.side.rawValue.uppercased()) \(order.id)", Style(role)), (data.quantity(order.remainingQuantity, of: symbol), Style(.text)), (queue, Style(.muted)), (order.request.kind.limitPrice.map { data.price($0, of: symbol) } ?? "MKT", Style(.text)), (order.request.origin, Style(.muted))])
         }
-        let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("uPnL/Queue", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
+        // Most wanted first: on a narrow screen the entry price and the origin go
+        // before the unrealised P&L does (the chart and the ladder show the prices).
+        let columns = [TableColumn("Symbol", width: 9), TableColumn("Side", width: 10), TableColumn("Qty", width: 9, alignRight: true), TableColumn("uPnL/Queue", width: 10, alignRight: true), TableColumn("Price", width: 10, alignRight: true), TableColumn("Liq/From", width: 14)]
         buffer.table(columns, rows: rows, in: inner)
         if rows.isEmpty, inner.height > 1 { buffer.write("no position, no open order", x: inner.x, y: inner.y + 1, style: Style(.muted), limit: inner.width) }
     }

@@ -19,8 +19,9 @@ struct GoldenScreenTests {
     static let updating = ProcessInfo.processInfo.environment["APOGEE_UPDATE_GOLDEN"] == "1"
 
     /// The bundled demo, EMA reversal trading it, stopped at its first decision and ten
-    /// seconds on, with a hotkey buy resting below the market: markets, a book, a chart,
-    /// orders and log lines are all on screen. The events/s figure (wall-clock) is fixed.
+    /// seconds on, with a hotkey buy resting 1 % below the market (off the ladder and
+    /// the chart: both name it at their edge) and one on the third bid: markets, a
+    /// book, a chart, orders and log lines are all on screen. The events/s figure (wall-clock) is fixed.
     static func position() throws -> (AppModel, ScreenData) {
         let session = try ReplaySession(files: Assets.demoRecordings(), strategies: {
             [EMAReversal(parameters: try! ParameterSet(specs: EMAReversal.specs, given: []))]
@@ -31,6 +32,9 @@ struct GoldenScreenTests {
         let bid = try #require(session.kernel.book(for: "BTCUSDT")?.bestBid?.price)
         let below = Price(units: bid.units - bid.units / 100 - bid.units / 100 % 1_000_000)
         session.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .limit(below), quantity: Quantity(units: 100_000))))
+        // And one inside the ladder, on the third bid: its row shows it, with the queue.
+        let third = try #require(session.kernel.book(for: "BTCUSDT")?.bids.top(3).last?.price)
+        session.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .limit(third), quantity: Quantity(units: 200_000))))
         session.stepSecond()
         var data = session.screenData()
         data.eventsPerSecond = 1234
