@@ -13,6 +13,13 @@ public protocol TerminalEngine: AnyObject {
     func perform(_ command: AppCommand) -> String?
     /// False while the engine should go straight on (a replay flat out).
     var waitsBetweenSteps: Bool { get }
+    /// True while nothing moves on its own (a paused or finished replay): the engine
+    /// then sleeps until a command, and publishes no frame without a change.
+    var isIdle: Bool { get }
+}
+
+extension TerminalEngine {
+    public var isIdle: Bool { false }
 }
 
 /// The engine on its own thread: it owns the session, applies the UI's commands in
@@ -72,13 +79,17 @@ public final class EngineThread: @unchecked Sendable {
             let elapsed = now - last
             last = now
             session.advance(wallNanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-            if changed || now - lastPublish >= .milliseconds(16) {
+            let idle = session.isIdle
+            // Idle, a frame only after a command (and once a second, for what changes
+            // outside the session: the Redis link, the clock of a live feed).
+            if changed || (!idle && now - lastPublish >= .milliseconds(50)) || now - lastPublish >= .seconds(1) {
                 frames.publish(session.screenData())
                 lastPublish = now
             }
-            // Flat out, go straight on; otherwise wait for a command or the next tick.
+            // Flat out, go straight on; otherwise wait for a command or the next tick
+            // (idle: a command, or the next once-a-second frame).
             if session.waitsBetweenSteps {
-                _ = wake.wait(timeout: .now() + .milliseconds(10))
+                _ = wake.wait(timeout: .now() + .milliseconds(idle ? 250 : 25))
             }
         }
     }

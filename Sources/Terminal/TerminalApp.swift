@@ -162,13 +162,16 @@ public enum TerminalApp {
         let glyphs: Glyphs = utf8 ? .unicode : .ascii
         var model = AppModel(orderSize: orderSize)
         let clock = ContinuousClock()
-        let frame = Duration.milliseconds(33)
+        // Ten frames a second follow a market closely enough to read; a key redraws at
+        // once. (Thirty cost three times the CPU for nothing a trader can see.)
+        let frame = Duration.milliseconds(100)
         guard var data = engine.frames.take() else { return }
         model.settle(data)
         screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
         engine.start()
         defer { engine.stop() }
         var lastFrame = clock.now
+        var shownStatus = model.status
 
         while true {
             if terminationSignal != 0 {
@@ -209,11 +212,19 @@ public enum TerminalApp {
             let now = clock.now
             if redraw || now - lastFrame >= frame {
                 lastFrame = now
+                // Drawn only when there is something new: a frame, a key, a status. A
+                // paused replay costs next to nothing.
+                var fresh = redraw
                 if let latest = engine.frames.take() {
                     data = latest
                     model.settle(data)
+                    fresh = true
                 }
-                screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap))
+                if model.status != shownStatus {
+                    shownStatus = model.status
+                    fresh = true
+                }
+                if fresh { screen.draw(Screen.render(model, data, width: screen.width, height: screen.height, glyphs: glyphs, keymap: keymap)) }
             }
         }
     }
@@ -265,6 +276,7 @@ public enum TerminalApp {
 extension ReplaySession: TerminalEngine {
     public func perform(_ command: AppCommand) -> String? { TerminalApp.perform(command, on: self) }
     public var waitsBetweenSteps: Bool { speed != 0 || paused || finished }
+    public var isIdle: Bool { live == nil && (paused || finished) }
 }
 
 extension LiveTradingEngine: TerminalEngine {

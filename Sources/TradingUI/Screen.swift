@@ -83,7 +83,16 @@ public enum Screen {
         }
         let healthIndex = fields.count
         fields.append((health.text, 0))
-        if let feed = data.feed { fields.append(("ws \(feed)", 6)) }
+        // The live feed's parts, each on its own: the link's state and anything in
+        // capitals (a pending cancel, a failed countdown) before the routine figures.
+        if let feed = data.feed {
+            for (index, piece) in feed.split(separator: ", ").enumerated() {
+                let part = String(piece)
+                let letters = part.filter { $0.isLetter }
+                let alarming = letters.count >= 3 && letters.allSatisfy { $0.isUppercase }
+                fields.append((index == 0 ? "ws \(part)" : part, index == 0 ? 2 : alarming ? 1 : 6))
+            }
+        }
         fields.append((lagText(data.feedLagMilliseconds), 3))
         // A book whose feed is down is stale, however synced it was.
         let book = data.feed?.hasPrefix("down") == true && market?.bookState == "synced" ? "stale" : market?.bookState ?? "-"

@@ -53,7 +53,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("live-idle"), help: "Measure the CPU of a live trading session with two symbols (ETHUSDT, BTCUSDT) instead: a quiet market, then FILE streaming at 1x, and with FILE,FILE2 both streaming, each for --seconds.")
     var liveIdle = false
 
-    @Option(help: "Seconds each phase of --live-idle is measured.")
+    @Flag(name: .customLong("terminal-idle"), help: "Measure the CPU of the full-screen terminal instead: the bundled demo replayed at 1x, then paused, each for --seconds (in a detached tmux, 160x45).")
+    var terminalIdle = false
+
+    @Option(help: "Seconds each phase of --live-idle and --terminal-idle is measured.")
     var seconds = 20.0
 
     @Flag(name: .customLong("live-soak"), help: "Soak the order path instead: a strategy trading FILE (spot ETHUSDT) live against the fake exchange for --minutes, with random faults on the order, cancel and query endpoints; memory, journal growth, SIGTERM and the journal against the exchange.")
@@ -92,6 +95,18 @@ struct BenchCommand: ParsableCommand {
         }
         if liveSoak {
             try benchmarkSoak()
+            return
+        }
+        if terminalIdle {
+            do {
+                print("apogee (the terminal on the bundled demo) in tmux 160x45, CPU of its process over \(Int(seconds)) s per phase:")
+                for phase in try TerminalIdleBenchmark.run(seconds: seconds) {
+                    print("  \(phase.name): \(round3(phase.cpuSeconds)) s CPU in \(round1(phase.wallSeconds)) s = \(round3(phase.percentOfOneCore)) % of one core")
+                }
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
             return
         }
         if liveIdle {
