@@ -36,7 +36,7 @@ public struct Health: Equatable, Sendable {
         if let state = market?.bookState, state != "synced" { note(.warn, "book \(state)") }
         if let lag = data.feedLagMilliseconds, lag > slowLagMilliseconds { note(.warn, "lag \(Int(lag / 1000)) s") }
         let redis = data.redis.lowercased()
-        if redis.contains("down") || redis.contains("error") || redis.contains("fail") { note(.warn, "redis") }
+        if redis.contains("down") || redis.contains("error") || redis.contains("fail") { note(.warn, "redis down") }
         return worst
     }
 }

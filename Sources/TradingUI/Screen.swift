@@ -99,7 +99,8 @@ public enum Screen {
         fields.append(("book \(book)", 2))
         // A finished replay has no rate worth showing (it was the flat-out catch-up).
         if data.replay?.finished != true { fields.append(("\(Int(data.eventsPerSecond.rounded())) ev/s", 7)) }
-        fields.append(("redis \(data.redis)", 5))
+        // Redis in trouble moves up: its reconnect state is what the trader needs then.
+        fields.append(("redis \(data.redis)", data.redis == "off" || data.redis == "ok" ? 5 : 1))
         if state == .active { fields.append((state.rawValue, 1)) }
         if let context = contextText(data.snapshot.market) { fields.append((context, 8)) }
 
