@@ -278,7 +278,7 @@ public struct TradingKernel: Sendable {
             case .replace(let id, let price, let quantity, let takeProfit):
                 guard let old = orders[id], old.isOpen else { continue }
                 requestCancel(id, effects: &effects)
-                let replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly, takeProfit: takeProfit ?? entryTakeProfit[id])
+                let replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly, takeProfit: takeProfit ?? entryTakeProfit[id], reason: "replaces order \(id)")
                 _ = send(replacement, origin: origin, effects: &effects)
                 slots[slot].ordersPlaced += 1
             case .closePosition(let symbol):
@@ -391,6 +391,10 @@ public struct TradingKernel: Sendable {
         if !origin.hasPrefix("exits:"), let deadline = staleDeadline(of: order) { nextStaleDeadline = min(nextStaleDeadline ?? .max, deadline) }
         if let takeProfit = intent.takeProfit { entryTakeProfit[id] = takeProfit }
         effects.append(.submit(request))
+        // Every order in the log with its origin and why (after the submit: the log
+        // line is not on the way to the exchange).
+        let price = if case .limit(let limit) = request.kind { "@\(limit)" } else { "at market" }
+        write(.info, "order \(id) \(request.side.rawValue) \(request.quantity) \(request.symbol) \(price) from \(origin)" + (given.reason.map { ": " + $0 } ?? ""), into: &effects)
         return id
     }
 
@@ -450,6 +454,7 @@ public struct TradingKernel: Sendable {
             if let slot = slotIndex[order.request.origin], !slots[slot].entryBackoff.isEmpty { slots[slot].entryBackoff[order.request.symbol] = nil }
         case .filled(let fill):
             risk.orderSucceeded()
+            write(.info, "filled \(id) \(fill.side.rawValue) \(fill.quantity) \(fill.symbol) @\(fill.price) (\(order.request.origin))" + (order.isOpen ? ", \(order.remainingQuantity) left" : ""), into: &effects)
             bookFill(fill, origin: order.request.origin, effects: &effects)
         case .rejected(_, _, let reason):
             write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)

@@ -39,8 +39,11 @@ public struct OrderIntent: Hashable, Sendable {
     /// knows better than `SellPrice` % from the fill (MoonShot's pre-spike price,
     /// MoonStrike's share of the spike depth, Hook's share of the detected drop).
     public var takeProfit: Price?
+    /// Why the strategy wants it, in a trader's words, for the log line of the order
+    /// (`price turned 0.3 % up from 2490.1 after 2.1 % under its EMA 2543.2`).
+    public var reason: String?
 
-    public init(symbol: String, side: Side, kind: OrderKind, quantity: Quantity, timeInForce: TimeInForce = .goodTillCancel, reduceOnly: Bool = false, takeProfit: Price? = nil) {
+    public init(symbol: String, side: Side, kind: OrderKind, quantity: Quantity, timeInForce: TimeInForce = .goodTillCancel, reduceOnly: Bool = false, takeProfit: Price? = nil, reason: String? = nil) {
         self.symbol = symbol
         self.side = side
         self.kind = kind
@@ -48,5 +51,6 @@ public struct OrderIntent: Hashable, Sendable {
         self.timeInForce = timeInForce
         self.reduceOnly = reduceOnly
         self.takeProfit = takeProfit
+        self.reason = reason
     }
 }

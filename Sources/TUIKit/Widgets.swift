@@ -84,7 +84,9 @@ extension Buffer {
     /// Returns the scale it drew with (the prices of the top and bottom rows), so an
     /// axis beside it can be labelled; nil when nothing was drawn.
     @discardableResult
-    public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], in rect: Rect, style: Style, glyphs: Glyphs) -> (low: Double, high: Double)? {
+    /// `minimumSpan`: the scale covers at least this much (around the values' middle),
+    /// so a change too small to matter draws as one.
+    public mutating func lineChart(_ values: [Double], marks: [(Double, Style)] = [], minimumSpan: Double = 0, in rect: Rect, style: Style, glyphs: Glyphs) -> (low: Double, high: Double)? {
         // The scale fits the prices drawn, not older ones scrolled off the left.
         let visible = Array(values.suffix(glyphs.braille ? rect.width * 2 : rect.width))
         guard rect.width > 0, rect.height > 0, let valueLow = visible.min(), let valueHigh = visible.max() else { return nil }
@@ -93,7 +95,11 @@ extension Buffer {
         let reach = max(valueHigh - valueLow, abs(valueHigh) * 0.001)
         let shownMarks = marks.filter { $0.0 >= valueLow - reach && $0.0 <= valueHigh + reach }
         let all = visible + shownMarks.map(\.0)
-        guard let low = all.min(), let high = all.max() else { return nil }
+        guard var low = all.min(), var high = all.max() else { return nil }
+        if high - low < minimumSpan {
+            let middle = (high + low) / 2
+            (low, high) = (middle - minimumSpan / 2, middle + minimumSpan / 2)
+        }
         let span = high - low
         for (value, markStyle) in shownMarks {
             let row = span > 0 ? Int(((high - value) / span * Double(rect.height - 1)).rounded()) : rect.height / 2

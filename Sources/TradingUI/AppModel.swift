@@ -32,6 +32,8 @@ public struct AppModel: Sendable {
     public var marketFilter = ""
     /// Candles instead of the price line.
     public var showCandles = false
+    /// The end-of-replay summary was put on the status row.
+    var announcedEnd = false
 
     public init(orderSize: String = "0.01") {
         self.orderSize = orderSize
@@ -190,6 +192,15 @@ public struct AppModel: Sendable {
     /// Pins the cursor to the first row's coin once a market is there, so it stays
     /// on that coin when rows move (call with each new frame).
     public mutating func settle(_ data: ScreenData) {
+        // A replay that just ended says how it went, as its backtest report would.
+        if data.replay?.finished == true {
+            if !announcedEnd {
+                announcedEnd = true
+                status = Screen.endSummary(data)
+            }
+        } else {
+            announcedEnd = false
+        }
         guard selectedSymbol == nil, let first = Screen.orderedMarkets(sort, data, filter: marketFilter).first else { return }
         selectedSymbol = first.symbol
     }

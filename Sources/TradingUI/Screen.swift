@@ -75,7 +75,8 @@ public enum Screen {
         if state != .active { fields.append((state.rawValue, 0)) }
         fields.append((data.exchange, 4))
         fields.append((market?.symbol ?? "-", 0))
-        fields.append((clock(data.snapshot.time), 1))
+        // A replay shows milliseconds: stepping through a spike moves by less than a second.
+        fields.append((clock(data.snapshot.time, milliseconds: data.mode == .replay), 1))
         if let replay = data.replay {
             let speed = replay.speed == 0 ? "max" : "\(replay.speed)x"
             let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
@@ -432,10 +433,34 @@ public enum Screen {
             ("fees \(snapshot.fees.roundedText(fractionDigits: 2))", Style(.muted)),
         ]
         buffer.text(lines, in: inner)
-        if inner.height > lines.count {
-            let spark = Rect(x: inner.x, y: inner.y + lines.count, width: inner.width, height: inner.height - lines.count)
-            buffer.sparkline(data.equityHistory, in: spark, style: Style(.profit), glyphs: glyphs)
+        // The equity curve, with its scale on the right. The scale spans at least 1 % of
+        // the equity: a 0.10 fee is not drawn as a cliff.
+        guard inner.height > lines.count, let first = data.equityHistory.first, let last = data.equityHistory.last else { return }
+        let area = Rect(x: inner.x, y: inner.y + lines.count, width: inner.width, height: inner.height - lines.count)
+        let labelWidth = min(10, max(0, area.width - 8))
+        let plot = Rect(x: area.x, y: area.y, width: area.width - labelWidth, height: area.height)
+        let role: Role = last >= first ? .profit : .loss
+        guard let scale = buffer.lineChart(data.equityHistory, minimumSpan: abs(last) * 0.01, in: plot, style: Style(role), glyphs: glyphs), labelWidth > 0 else { return }
+        buffer.write(" " + format(scale.high, 2, fixed: true), x: plot.maxX, y: area.y, style: Style(.muted), limit: labelWidth)
+        if area.height > 1 { buffer.write(" " + format(scale.low, 2, fixed: true), x: plot.maxX, y: area.maxY - 1, style: Style(.muted), limit: labelWidth) }
+    }
+
+    /// The end of a replay in one line: equity and its change, realised P&L and fees,
+    /// round trips by strategy, the largest fall of equity from a high.
+    static func endSummary(_ data: ScreenData) -> String {
+        let snapshot = data.snapshot
+        let start = data.equityHistory.first ?? snapshot.equity.doubleValue
+        let end = snapshot.equity.doubleValue
+        var peak = start
+        var drawdown = 0.0
+        for value in data.equityHistory {
+            peak = max(peak, value)
+            if peak > 0 { drawdown = max(drawdown, (peak - value) / peak * 100) }
         }
+        let change = end - start
+        let byStrategy = snapshot.strategies.filter { $0.trades > 0 }.map { "\($0.name) \($0.trades) \($0.netPnL.roundedText(fractionDigits: 2))" }
+        let trades = snapshot.strategies.reduce(0) { $0 + $1.trades }
+        return "END: equity \(format(end, 2, fixed: true)) (\(change >= 0 ? "+" : "")\(format(change, 2, fixed: true)), \(change >= 0 ? "+" : "")\(format(start > 0 ? change / start * 100 : 0, 2, fixed: true)) %), realised \(snapshot.realizedPnL.roundedText(fractionDigits: 2)), fees \(snapshot.fees.roundedText(fractionDigits: 2)), \(trades) round trip\(trades == 1 ? "" : "s")" + (byStrategy.isEmpty ? "" : " (" + byStrategy.joined(separator: ", ") + ")") + ", max drawdown \(format(drawdown, 2, fixed: true)) %; r restarts"
     }
 
     /// The `:` commands, for the help.
@@ -495,9 +520,12 @@ public enum Screen {
 
     // MARK: - Formatting
 
-    static func clock(_ time: Timestamp) -> String {
+    static func clock(_ time: Timestamp, milliseconds: Bool = false) -> String {
         let date = UTCDateTime(time)
-        return "\(date.year)-\(pad(date.month))-\(pad(date.day)) \(pad(date.hour)):\(pad(date.minute)):\(pad(date.second))"
+        let text = "\(date.year)-\(pad(date.month))-\(pad(date.day)) \(pad(date.hour)):\(pad(date.minute)):\(pad(date.second))"
+        guard milliseconds else { return text }
+        let millis = Int(((time.nanoseconds % 1_000_000_000) + 1_000_000_000) % 1_000_000_000 / 1_000_000)
+        return text + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis)
     }
 
     static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

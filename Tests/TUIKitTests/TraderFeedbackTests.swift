@@ -120,4 +120,21 @@ struct TraderFeedbackTests {
         #expect(!model.showHelp)
     }
 
+
+    @Test("a replay that ends puts its summary on the status row once: equity and its change, fees, round trips, drawdown")
+    func endOfReplay() {
+        var data = MarketSelectionTests.frame([("BTCUSDT", 61_800)])
+        data.equityHistory = [10_000, 10_020, 9_990, 10_005]
+        data.replay = ReplayStatus(speed: 1, paused: false, progress: 1, finished: true)
+        var model = AppModel()
+        model.settle(data)
+        let summary = model.status ?? ""
+        #expect(summary.hasPrefix("END: equity 10000.00 (+0.00, +0.00 %), realised 0.00, fees 0.00, 0 round trips, max drawdown 0.30 %"), "\(summary)")
+        model.status = nil
+        model.settle(data)
+        #expect(model.status == nil, "said once")
+        let header = Screen.render(model, data, width: 200, height: 40, glyphs: .ascii, keymap: keymap).lines[0]
+        #expect(header.contains("2024-08-08 23:54:15.000 | END 100%") && !header.contains("ev/s"), "\(header)")
+    }
+
 }

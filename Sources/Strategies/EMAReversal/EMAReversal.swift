@@ -89,7 +89,7 @@ public struct EMAReversal: Strategy {
                     state.stretchedLow = nil
                 } else if price >= low * (1 + turn / 100) {
                     state.stretchedLow = nil
-                    intents += enter(.buy, state: &state, context: context)
+                    intents += enter(.buy, state: &state, context: context, why: "price turned \(Self.percent((price / low - 1) * 100)) up from \(Self.price(low, context.tick)) after \(Self.percent((ema - low) / ema * 100)) under its EMA \(Self.price(ema, context.tick))")
                 }
             }
         }
@@ -100,7 +100,7 @@ public struct EMAReversal: Strategy {
                     state.stretchedHigh = nil
                 } else if price <= high * (1 - turn / 100) {
                     state.stretchedHigh = nil
-                    intents += enter(.sell, state: &state, context: context)
+                    intents += enter(.sell, state: &state, context: context, why: "price turned \(Self.percent((1 - price / high) * 100)) down from \(Self.price(high, context.tick)) after \(Self.percent((high - ema) / ema * 100)) over its EMA \(Self.price(ema, context.tick))")
                 }
             }
         }
@@ -130,7 +130,17 @@ public struct EMAReversal: Strategy {
         state.currentClose = price
     }
 
-    private func enter(_ side: Side, state: inout MarketState, context: StrategyContext) -> [StrategyIntent] {
+    /// `0.31 %`, for the reason of an order.
+    static func percent(_ value: Double) -> String { "\((value * 100).rounded() / 100) %" }
+    /// A price held as 10⁻⁸ units, as text on the symbol's tick (an EMA has more
+    /// decimals than any price).
+    static func price(_ units: Double, _ tick: Price) -> String {
+        let step = max(tick.units, 1)
+        let onTick = (Int64(units.rounded()) + step / 2) / step * step
+        return Price(units: onTick).formatted(fractionDigits: Instrument.decimals(of: step))
+    }
+
+    private func enter(_ side: Side, state: inout MarketState, context: StrategyContext, why: String) -> [StrategyIntent] {
         guard context.isFlat, context.openOrders.isEmpty else { return [] }
         if let last = state.lastEntry, context.now.nanoseconds - last.nanoseconds < cooldown { return [] }
         let touch = side == .buy ? context.book?.bestBid?.price : context.book?.bestAsk?.price
@@ -139,6 +149,6 @@ public struct EMAReversal: Strategy {
         guard quantity.units > 0 else { return [] }
         state.lastEntry = context.now
         let kind: OrderKind = marketEntry ? .market : .limit(reference)
-        return [.place(OrderIntent(symbol: context.symbol, side: side, kind: kind, quantity: quantity))]
+        return [.place(OrderIntent(symbol: context.symbol, side: side, kind: kind, quantity: quantity, reason: why))]
     }
 }

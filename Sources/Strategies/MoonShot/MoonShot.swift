@@ -200,6 +200,6 @@ public struct MoonShot: Strategy {
             let oneTickBeyond = Price(units: price.units + (direction.short ? -1 : 1) * context.tick.units)
             takeProfit = direction.short ? min(target, oneTickBeyond) : max(target, oneTickBeyond)
         }
-        return OrderIntent(symbol: context.symbol, side: direction.side, kind: .limit(price), quantity: quantity, takeProfit: takeProfit)
+        return OrderIntent(symbol: context.symbol, side: direction.side, kind: .limit(price), quantity: quantity, takeProfit: takeProfit, reason: "\((distance * 100).rounded() / 100) % \(direction.short ? "above" : "below") the \(usePrice) price \(Price(units: Int64(reference.rounded())))")
     }
 }
