@@ -78,6 +78,12 @@ public struct LogLine: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(time) \(level.rawValue): \(text)" }
 
+    /// Whether the line is a detector firing.
+    public var isDetect: Bool {
+        if case .detect = message { return true }
+        return false
+    }
+
     public static func == (left: LogLine, right: LogLine) -> Bool {
         left.time == right.time && left.level == right.level && left.text == right.text
     }

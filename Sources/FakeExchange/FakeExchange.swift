@@ -93,28 +93,18 @@ public final class FakeExchange: @unchecked Sendable {
     }
 
     /// Messages sent so far, and whether the recording is over.
-    /// Listings over time: a symbol here is not in exchangeInfo until this many seconds
-    /// after the exchange was made (a new listing appearing while a session runs).
-    public var listings: [String: Double] {
-        get { listingTimes.withLock { $0.listed } }
-        set { listingTimes.withLock { $0.listed = newValue } }
-    }
-    /// A symbol here is listed with status BREAK from this many seconds on (delisted).
-    public var delistings: [String: Double] {
-        get { listingTimes.withLock { $0.delisted } }
-        set { listingTimes.withLock { $0.delisted = newValue } }
-    }
-    private let listingTimes = Mutex<(listed: [String: Double], delisted: [String: Double])>(([:], [:]))
-    private let madeAt = Date()
+    /// Takes `symbol` out of exchangeInfo (not listed yet, or delisted); ``list(_:)``
+    /// puts it back. A test lists a coin while a session runs this way.
+    public func unlist(_ symbol: String) { listing.withLock { _ = $0.hidden.insert(symbol) } }
+    public func list(_ symbol: String) { listing.withLock { _ = $0.hidden.remove(symbol) } }
+    /// The status exchangeInfo gives `symbol` (TRADING unless set: BREAK, HALT, …).
+    public func setStatus(_ symbol: String, _ status: String) { listing.withLock { $0.status[symbol] = status } }
+    private let listing = Mutex<(hidden: Set<String>, status: [String: String])>(([], [:]))
 
     /// The symbols exchangeInfo lists now, with their status.
     func listed(_ symbols: [String]) -> [(symbol: String, status: String)] {
-        let age = Date().timeIntervalSince(madeAt)
-        let (listed, delisted) = listingTimes.withLock { ($0.listed, $0.delisted) }
-        return symbols.compactMap { symbol in
-            if let at = listed[symbol], age < at { return nil }
-            return (symbol, delisted[symbol].map { age >= $0 ? "BREAK" : "TRADING" } ?? "TRADING")
-        }
+        let (hidden, status) = listing.withLock { ($0.hidden, $0.status) }
+        return symbols.filter { !hidden.contains($0) }.map { ($0, status[$0] ?? "TRADING") }
     }
 
     public var messagesSent: Int { market.sent }

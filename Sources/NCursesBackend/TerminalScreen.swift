@@ -66,10 +66,15 @@ public final class TerminalScreen {
     }
 
     private func definePairs() {
-        let background = Int16(colorNumber(theme.background) ?? -1)
+        let backgroundNumber = colorNumber(theme.background)
+        let background = Int16(backgroundNumber ?? -1)
         for (index, role) in Role.allCases.enumerated() {
-            let foreground = Int16(colorNumber(theme.color(for: role)) ?? -1)
-            init_pair(Int16(index + 1), foreground, background)
+            var foreground = colorNumber(theme.color(for: role))
+            // On 8 colours "bright black" (the dark theme's borders and muted text) is
+            // black: on a default (dark) or black background it would not show. The
+            // terminal's own foreground, dimmed, stands in for it.
+            if colors < 16, foreground == 0, backgroundNumber == nil || backgroundNumber == 0 { foreground = nil }
+            init_pair(Int16(index + 1), Int16(foreground ?? -1), background)
         }
     }
 
@@ -86,6 +91,9 @@ public final class TerminalScreen {
         if style.attributes.contains(.reverse) { value |= cnc_A_REVERSE() }
         if style.attributes.contains(.dim) { value |= cnc_A_DIM() }
         if style.attributes.contains(.underline) { value |= cnc_A_UNDERLINE() }
+        if useColor, colors < 16, style.role == .muted || style.role == .border {
+            value |= cnc_A_DIM()
+        }
         if !useColor {
             // Without colour, roles differ by attributes.
             switch style.role {

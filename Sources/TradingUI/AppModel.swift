@@ -32,6 +32,12 @@ public struct AppModel: Sendable {
     public var marketFilter = ""
     /// Candles instead of the price line.
     public var showCandles = false
+    /// The `:health` overlay is open.
+    public var showHealth = false
+    /// Which log lines the log panel shows (`:log KIND`).
+    public var logFilter = LogFilter.all
+    /// How many lines back the log panel is scrolled (pgup/pgdn; 0: the newest).
+    public var logScroll = 0
     /// The end-of-replay summary was put on the status row.
     var announcedEnd = false
 
@@ -65,6 +71,16 @@ public struct AppModel: Sendable {
         }
         if let line = commandLine {
             return editCommand(line, key: key, symbol: symbol)
+        }
+        if showHealth, key == .escape {
+            showHealth = false
+            return []
+        }
+        // The log scrolls with pgup/pgdn when nothing else takes them.
+        if !showHelp, keymap.action(for: key) == nil, key == .pageUp || key == .pageDown {
+            logScroll = max(0, logScroll + (key == .pageUp ? 5 : -5))
+            status = logScroll == 0 ? "log: newest" : "log: \(logScroll) lines back (pgdn returns)"
+            return []
         }
         if showHelp {
             switch key {
@@ -267,6 +283,18 @@ public struct AppModel: Sendable {
         case "help", "h":
             showHelp = true
             helpScroll = 0
+            return []
+        case "health":
+            showHealth.toggle()
+            return []
+        case "log":
+            guard words.count <= 2, let filter = words.count == 2 ? LogFilter(rawValue: words[1].lowercased()) : .all else {
+                status = "usage: log " + LogFilter.allCases.map(\.rawValue).joined(separator: "|")
+                return []
+            }
+            logFilter = filter
+            logScroll = 0
+            status = "log: \(filter.rawValue)"
             return []
         case "theme":
             guard words.count == 2 else { status = "usage: theme dark|light|mono|high-contrast|PATH"; return [] }

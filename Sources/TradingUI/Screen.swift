@@ -45,7 +45,7 @@ public enum Screen {
             ladder(&buffer, selected, data, in: right[0], glyphs: glyphs)
             tape(&buffer, selected, data, in: right[1], glyphs: glyphs)
             let strip = Layout.split(rows[1], .horizontal, [.fill, .fixed(40)])
-            log(&buffer, data, in: strip[0], glyphs: glyphs)
+            log(&buffer, model, data, in: strip[0], glyphs: glyphs)
             profit(&buffer, data, in: strip[1], glyphs: glyphs)
         } else {
             let rows = Layout.split(body, .vertical, [.fill, .fixed(min(6, body.height / 4))])
@@ -55,9 +55,10 @@ public enum Screen {
             chart(&buffer, model, selected, data, in: right[0], glyphs: glyphs)
             positions(&buffer, data, in: right[1], glyphs: glyphs)
             let strip = Layout.split(rows[1], .horizontal, [.fill, .fixed(30)])
-            log(&buffer, data, in: strip[0], glyphs: glyphs)
+            log(&buffer, model, data, in: strip[0], glyphs: glyphs)
             profit(&buffer, data, in: strip[1], glyphs: glyphs)
         }
+        if model.showHealth { healthOverlay(&buffer, data, selected, glyphs: glyphs) }
         if model.showHelp { help(&buffer, keymap: keymap, scroll: model.helpScroll, glyphs: glyphs) }
         return buffer
     }
@@ -400,13 +401,16 @@ public enum Screen {
         buffer.text(lines, in: inner)
     }
 
-    static func log(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
-        let inner = buffer.block(rect, title: "Log", glyphs: glyphs)
+    static func log(_ buffer: inout Buffer, _ model: AppModel, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
+        let title = "Log" + (model.logFilter == .all ? "" : " (\(model.logFilter.rawValue))") + (model.logScroll > 0 ? " \(model.logScroll) back" : "")
+        let inner = buffer.block(rect, title: title, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         // Long lines wrap under their time rather than lose their end: the end of a
         // refusal is its reason.
         var rows: [(String, Style)] = []
-        for line in data.snapshot.log.suffix(inner.height) {
+        let kept = model.logFilter == .all ? data.snapshot.log : data.snapshot.log.filter(model.logFilter.admits)
+        let scrolled = kept.dropLast(min(model.logScroll, max(0, kept.count - 1)))
+        for line in scrolled.suffix(inner.height) {
             let time = UTCDateTime(line.time)
             let role: Role = line.level == .info ? .text : line.level == .warning ? .warning : .loss
             let stamp = "\(pad(time.hour)):\(pad(time.minute)):\(pad(time.second)) "
@@ -445,6 +449,31 @@ public enum Screen {
         if area.height > 1 { buffer.write(" " + format(scale.low, 2, fixed: true), x: plot.maxX, y: area.maxY - 1, style: Style(.muted), limit: labelWidth) }
     }
 
+    /// `:health`: everything that says whether trading is safe, one line each.
+    static func healthOverlay(_ buffer: inout Buffer, _ data: ScreenData, _ market: KernelSnapshot.MarketLine?, glyphs: Glyphs) {
+        let health = Health.of(data, market: market)
+        var lines: [(String, Style)] = [
+            ("health        \(health.text)", Style(health.level == .ok ? .profit : health.level == .warn ? .warning : .loss, [.bold])),
+            ("trading       \(data.snapshot.tradingState.rawValue)\(data.snapshot.stateReason.map { " (\($0))" } ?? "")", Style(.text)),
+            ("feed          \(data.feed ?? (data.replay != nil ? "a recording (no connection)" : "-"))", Style(.text)),
+            ("feed lag      \(lagText(data.feedLagMilliseconds))", Style(.text)),
+            ("events/s      \(Int(data.eventsPerSecond.rounded()))", Style(.text)),
+            ("redis         \(data.redis)", Style(.text)),
+            ("open orders   \(data.snapshot.openOrders.count)", Style(.text)),
+            ("positions     \(data.snapshot.positions.count)", Style(.text)),
+        ]
+        let states = data.snapshot.markets.map { ($0.symbol, $0.bookState ?? "none") }
+        let synced = states.filter { $0.1 == "synced" }.count
+        let others = states.filter { $0.1 != "synced" }.map { "\($0.0) \($0.1)" }
+        lines.append(("books         \(synced) of \(states.count) synced" + (others.isEmpty ? "" : ": " + others.prefix(8).joined(separator: ", ") + (others.count > 8 ? ", …" : "")), Style(others.isEmpty ? .text : .warning)))
+        let width = min(buffer.width - 4, 90)
+        let height = min(buffer.height - 2, lines.count + 2)
+        let rect = Rect(x: (buffer.width - width) / 2, y: 1, width: width, height: height)
+        buffer.fill(rect, with: Cell(" ", Style(.text)))
+        let inner = buffer.block(rect, title: "Health (esc closes)", glyphs: glyphs, focused: true)
+        buffer.text(lines, in: inner)
+    }
+
     /// The end of a replay in one line: equity and its change, realised P&L and fees,
     /// round trips by strategy, the largest fall of equity from a high.
     static func endSummary(_ data: ScreenData) -> String {
@@ -475,6 +504,8 @@ public enum Screen {
         ":halt  :resume   stop and restart trading (resume re-arms held exits)",
         ":kill [flat]     kill switch: cancel all and halt (flat: and sell)",
         ":theme light     colours: dark light mono high-contrast or a file",
+        ":log orders      the log: all, warn, orders or detects (pgup/pgdn scroll it)",
+        ":health          feed, lag, books, Redis, orders: what says trading is safe",
         ":help  :q        this help; quit",
         "(up/down recall earlier commands; left/right move in the line)",
     ]

@@ -79,7 +79,7 @@ struct GoldenScreenTests {
             ("chart", { Screen.chart(&$0, model, market, data, in: box, glyphs: .ascii) }),
             ("positions", { Screen.positions(&$0, data, in: box, glyphs: .ascii) }),
             ("tape", { Screen.tape(&$0, market, data, in: box, glyphs: .ascii) }),
-            ("log", { Screen.log(&$0, data, in: box, glyphs: .ascii) }),
+            ("log", { Screen.log(&$0, model, data, in: box, glyphs: .ascii) }),
             ("profit", { Screen.profit(&$0, data, in: box, glyphs: .ascii) }),
         ]
         for (name, draw) in panels {

@@ -14,11 +14,10 @@ import Venues
 /// traded without a restart, and one that stops trading takes no order.
 @Suite("Listings while running", .serialized)
 struct ListingWatchTests {
-    @Test("BTCUSDT listed a second in is streamed and gets its rules; ETHUSDT halted (BREAK) later refuses orders, saying why")
+    @Test("BTCUSDT listed while the session runs is streamed and gets its rules; ETHUSDT halted (BREAK) later refuses orders, saying why")
     func listingAndDelisting() throws {
         let fake = try FakeExchange(recordings: [Support.spotETH, Support.spotBTC], speed: 10, shiftTimesToNow: true)
-        fake.listings = ["BTCUSDT": 1.0]
-        fake.delistings = ["ETHUSDT": 2.5]
+        fake.unlist("BTCUSDT")
         try fake.start()
         defer { fake.stop() }
         let connection = VenueConnection.loopback(port: fake.port)
@@ -27,15 +26,23 @@ struct ListingWatchTests {
         defer { source.stop() }
         source.watchListings(quote: "USDT", every: 0.25)
         let session = ReplaySession(live: source, strategies: { [] })
-        // Until BTCUSDT trades and ETHUSDT's halt is known (30 s at most: a loaded machine).
-        let deadline = Date().addingTimeInterval(30)
-        func done() -> Bool {
-            session.kernel.snapshot(depth: 0).markets.contains { $0.symbol == "BTCUSDT" && $0.lastPrice != nil } && session.kernel.rules(for: "ETHUSDT")?.isTrading == false
+        /// Runs the paper session until `condition` holds (30 s at most: a loaded machine).
+        func run(until condition: () -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, !condition() {
+                session.advance(wallNanoseconds: 20_000_000)
+                usleep(20_000)
+            }
         }
-        while Date() < deadline, !done() {
-            session.advance(wallNanoseconds: 20_000_000)
-            usleep(20_000)
-        }
+        let readsBefore = source.listings?.listingsRead ?? 0
+        run { (source.listings?.listingsRead ?? 0) > readsBefore + 1 }
+        #expect(source.symbols == ["ETHUSDT"], "nothing new listed yet")
+        // The exchange lists BTCUSDT while the session runs: it is streamed and trades.
+        fake.list("BTCUSDT")
+        run { session.kernel.snapshot(depth: 0).markets.contains { $0.symbol == "BTCUSDT" && $0.lastPrice != nil } }
+        // Then ETHUSDT stops trading.
+        fake.setStatus("ETHUSDT", "BREAK")
+        run { session.kernel.rules(for: "ETHUSDT")?.isTrading == false }
         #expect(source.symbols == ["ETHUSDT", "BTCUSDT"])
         #expect(session.kernel.snapshot(depth: 0).markets.contains { $0.symbol == "BTCUSDT" && $0.lastPrice != nil }, "the new listing's trades arrive")
         #expect(session.kernel.rules(for: "BTCUSDT")?.tickSize == Price(units: 1_000_000), "the listing's own filters")

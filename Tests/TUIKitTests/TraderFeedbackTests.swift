@@ -111,11 +111,11 @@ struct TraderFeedbackTests {
         var model = AppModel()
         _ = model.update(key: .character("?"), keymap: keys, data: data)
         let first = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keys).lines.joined(separator: "\n")
-        #expect(first.contains("1-20/43, up/down scroll, esc closes"), "\(first)")
+        #expect(first.contains("1-20/45, up/down scroll, esc closes"), "\(first)")
         #expect(!first.contains(":help  :q"))
         for _ in 0..<5 { _ = model.update(key: .pageDown, keymap: keys, data: data) }
         let last = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keys).lines.joined(separator: "\n")
-        #expect(last.contains(":help  :q") && last.contains("24-43/43"), "\(last)")
+        #expect(last.contains(":help  :q") && last.contains("26-45/45"), "\(last)")
         _ = model.update(key: .escape, keymap: keys, data: data)
         #expect(!model.showHelp)
     }
@@ -135,6 +135,44 @@ struct TraderFeedbackTests {
         #expect(model.status == nil, "said once")
         let header = Screen.render(model, data, width: 200, height: 40, glyphs: .ascii, keymap: keymap).lines[0]
         #expect(header.contains("2024-08-08 23:54:15.000 | END 100%") && !header.contains("ev/s"), "\(header)")
+    }
+
+
+    @Test(":log filters the log panel by kind and pgup/pgdn scroll it; :health lists what says trading is safe")
+    func logAndHealth() {
+        var data = MarketSelectionTests.frame([("BTCUSDT", 61_800)])
+        let time = data.snapshot.time
+        data.snapshot.log = [
+            LogLine(time: time, level: .info, text: "order 1 buy 0.1 BTCUSDT @61700 from user"),
+            LogLine(time: time, level: .warning, text: "OrderRejected 2 BTCUSDT: -2010"),
+            LogLine(time: time, level: .info, text: "strategy pump enabled"),
+        ] + (0..<30).map { LogLine(time: time, level: .info, text: "line \($0)") }
+        let keys = Keymap(name: "test", bindings: [(.character(":"), "command")])
+        var model = AppModel()
+        func run(_ command: String) {
+            model.commandLine = command
+            _ = model.update(key: .enter, keymap: keys, data: data)
+        }
+        func screen() -> String { Screen.render(model, data, width: 120, height: 40, glyphs: .ascii, keymap: keys).lines.joined(separator: "\n") }
+        #expect(screen().contains("line 29") && !screen().contains("order 1 buy"))
+        run("log orders")
+        #expect(screen().contains("Log (orders)") && screen().contains("order 1 buy") && screen().contains("OrderRejected 2") && !screen().contains("line 29"))
+        run("log warn")
+        #expect(screen().contains("OrderRejected 2") && !screen().contains("order 1 buy"))
+        run("log")
+        _ = model.update(key: .pageUp, keymap: keys, data: data)
+        _ = model.update(key: .pageUp, keymap: keys, data: data)
+        #expect(model.logScroll == 10 && screen().contains("Log 10 back") && screen().contains("line 19") && !screen().contains("line 29"))
+        _ = model.update(key: .pageDown, keymap: keys, data: data)
+        _ = model.update(key: .pageDown, keymap: keys, data: data)
+        #expect(model.logScroll == 0 && screen().contains("line 29"))
+        run("log fills")
+        #expect(model.status == "usage: log all|warn|orders|detects")
+        run("health")
+        let health = screen()
+        #expect(health.contains("Health (esc closes)") && health.contains("health        OK") && health.contains("books         0 of 1 synced: BTCUSDT none"), "\(health)")
+        _ = model.update(key: .escape, keymap: keys, data: data)
+        #expect(!model.showHealth)
     }
 
 }
