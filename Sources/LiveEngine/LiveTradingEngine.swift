@@ -391,16 +391,19 @@ public final class LiveTradingEngine: @unchecked Sendable {
     }
 
     /// What the terminal draws now (LIVE mode).
-    public func screenData() -> ScreenData {
+    public func screenData(focus: String? = nil) -> ScreenData {
         exclusive.lock()
         defer { exclusive.unlock() }
         var snapshot = kernel.snapshot(depth: 30)
         snapshot.time = Timestamp(nanoseconds: Self.now())
-        return ScreenData(
+        let drawn = history.drawn(focus: focus)
+        var data = ScreenData(
             mode: .live, exchange: options.connection.venue.rawValue, snapshot: snapshot, replay: nil, feed: feedHeader,
             feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: options.mirror?.status.headerText ?? "off",
-            priceHistory: history.priceHistory.mapValues { Array($0) }, tape: history.tape.mapValues { Array($0) },
-            equityHistory: Array(history.equityHistory), volume: history.volume, candles: history.candleBars)
+            priceHistory: drawn.prices, tape: drawn.tape,
+            equityHistory: Array(history.equityHistory), volume: history.volume, candles: drawn.candles)
+        data.priceTimes = drawn.times
+        return data
     }
 
     /// The last fills, the journal closed complete; the outcome of the session.

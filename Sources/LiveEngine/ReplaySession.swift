@@ -280,16 +280,19 @@ public final class ReplaySession {
     }
 
     /// What the screen draws now.
-    public func screenData() -> ScreenData {
+    public func screenData(focus: String? = nil) -> ScreenData {
         let exchange = "binance"
         var snapshot = run.kernel.snapshot(depth: 30)
         snapshot.time = clock
-        return ScreenData(
+        let drawn = history.drawn(focus: focus)
+        var data = ScreenData(
             mode: live == nil ? .replay : .paper, exchange: live?.venue.rawValue ?? exchange, snapshot: snapshot,
             replay: live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil,
             feed: live?.headerText,
             feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
-            priceHistory: history.priceHistory.mapValues { Array($0) }, tape: history.tape.mapValues { Array($0) },
-            equityHistory: Array(history.equityHistory), volume: history.volume, candles: history.candleBars, queueAhead: run.venue.queueAhead)
+            priceHistory: drawn.prices, tape: drawn.tape,
+            equityHistory: Array(history.equityHistory), volume: history.volume, candles: drawn.candles, queueAhead: run.venue.queueAhead)
+        data.priceTimes = drawn.times
+        return data
     }
 }

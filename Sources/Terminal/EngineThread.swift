@@ -8,7 +8,8 @@ import TradingUI
 public protocol TerminalEngine: AnyObject {
     /// Moves the session on by `wallNanoseconds` of real time.
     func advance(wallNanoseconds: Int64)
-    func screenData() -> ScreenData
+    /// The frame; with a `focus` the per-symbol histories only of that symbol.
+    func screenData(focus: String?) -> ScreenData
     /// Carries out one screen command; returns a status line to show.
     func perform(_ command: AppCommand) -> String?
     /// False while the engine should go straight on (a replay flat out).
@@ -35,12 +36,25 @@ public final class EngineThread: @unchecked Sendable {
     public let statuses = Mailbox<String>()
     public let commands = CommandQueue<AppCommand>()
     private let stopping = Atomic<Bool>(false)
+    /// The symbol the screen draws (its chart, tape, candles): only its history is
+    /// copied into a frame. Set by the UI thread.
+    private let focus = Mutex<(symbol: String?, changed: Bool)>((nil, false))
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     public init(session: any TerminalEngine) {
         self.session = session
-        frames.publish(session.screenData())
+        frames.publish(session.screenData(focus: nil))
+    }
+
+    /// The UI's selected symbol: a fresh frame follows at once when it changes.
+    public func setFocus(_ symbol: String?) {
+        let changed = focus.withLock { state in
+            guard state.symbol != symbol else { return false }
+            state = (symbol, true)
+            return true
+        }
+        if changed { wake.signal() }
     }
 
     public func start() {
@@ -70,7 +84,10 @@ public final class EngineThread: @unchecked Sendable {
         var last = clock.now
         var lastPublish = clock.now
         while !stopping.load(ordering: .relaxed) {
-            var changed = false
+            var changed = focus.withLock { state in
+                defer { state.changed = false }
+                return state.changed
+            }
             for command in commands.takeAll() {
                 if let status = session.perform(command) { statuses.publish(status) }
                 changed = true
@@ -83,7 +100,7 @@ public final class EngineThread: @unchecked Sendable {
             // Idle, a frame only after a command (and once a second, for what changes
             // outside the session: the Redis link, the clock of a live feed).
             if changed || (!idle && now - lastPublish >= .milliseconds(50)) || now - lastPublish >= .seconds(1) {
-                frames.publish(session.screenData())
+                frames.publish(session.screenData(focus: focus.withLock { $0.symbol }))
                 lastPublish = now
             }
             // Flat out, go straight on; otherwise wait for a command or the next tick

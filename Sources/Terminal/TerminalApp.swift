@@ -209,6 +209,7 @@ public enum TerminalApp {
                 usleep(UInt32(wait) * 1000)
             }
             if let status = engine.statuses.take() { model.status = status }
+            engine.setFocus(model.selectedSymbol)
             let now = clock.now
             if redraw || now - lastFrame >= frame {
                 lastFrame = now

@@ -7,6 +7,18 @@ public enum AppAction: String, CaseIterable, Sendable {
     case jumpMinute = "jump-minute", jumpFill = "jump-fill", jumpEvent = "jump-event", restart
     case sortMarkets = "sort-markets", chartMode = "chart-mode"
     case help, command, quit
+    case size1 = "size-1", size2 = "size-2", size3 = "size-3", size4 = "size-4"
+
+    /// What a size-preset key multiplies the starting order size by.
+    public var sizeMultiple: Int? {
+        switch self {
+        case .size1: return 1
+        case .size2: return 2
+        case .size3: return 5
+        case .size4: return 10
+        default: return nil
+        }
+    }
 
     public var help: String {
         switch self {
@@ -33,6 +45,7 @@ public enum AppAction: String, CaseIterable, Sendable {
         case .help: return "show / hide this help"
         case .command: return "command line (b 0.01 @61800, s all, cancel, size 0.02, sort 5m, :help lists all)"
         case .quit: return "quit (asks first with positions open)"
+        case .size1, .size2, .size3, .size4: return "order size: the starting size ×\(sizeMultiple!)"
         }
     }
 

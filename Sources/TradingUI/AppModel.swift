@@ -41,8 +41,19 @@ public struct AppModel: Sendable {
     /// The end-of-replay summary was put on the status row.
     var announcedEnd = false
 
+    /// The order size the session started with: the size-preset keys are multiples of it.
+    public let baseOrderSize: String
+
     public init(orderSize: String = "0.01") {
         self.orderSize = orderSize
+        baseOrderSize = orderSize
+    }
+
+    /// `multiple` × the starting size, with the starting size's decimals.
+    func presetSize(_ multiple: Int) -> String? {
+        guard let base = Double(baseOrderSize), base > 0 else { return nil }
+        let decimals = baseOrderSize.split(separator: ".").dropFirst().first?.count ?? 0
+        return Screen.format(base * Double(multiple), decimals, fixed: true)
     }
 
     public static let speeds = [1, 2, 5, 10, 100, 1000, 0]
@@ -135,6 +146,10 @@ public struct AppModel: Sendable {
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
             status = "markets sorted by \(sort.rawValue)"
         case .restart: return [.restart]
+        case .size1, .size2, .size3, .size4:
+            guard let size = presetSize(action.sizeMultiple!) else { return [] }
+            orderSize = size
+            status = "order size \(size)"
         case .help:
             showHelp.toggle()
             helpScroll = 0

@@ -92,7 +92,10 @@ public enum Screen {
                 let part = String(piece)
                 let letters = part.filter { $0.isLetter }
                 let alarming = letters.count >= 3 && letters.allSatisfy { $0.isUppercase }
-                fields.append((index == 0 ? "ws \(part)" : part, index == 0 ? 2 : alarming ? 1 : 6))
+                // The exchange's clock against ours: a skew past the exchange's window
+                // gets every signed request refused.
+                let priority = index == 0 ? 2 : alarming ? 1 : part.hasPrefix("clock") ? 3 : 6
+                fields.append((index == 0 ? "ws \(part)" : part, priority))
             }
         }
         fields.append((lagText(data.feedLagMilliseconds), 3))
@@ -338,14 +341,17 @@ public enum Screen {
         // tagged, each line's label at its row; lines off the chart are named at its
         // edge with their distance, never left out silently.
         let axisWidth = min(max(market.text(market.lastPrice ?? .zero).count + 4, 8), max(0, inner.width - 10))
-        let plot = Rect(x: inner.x, y: inner.y, width: inner.width - axisWidth, height: inner.height)
+        // The bottom row is the time axis when the chart is tall enough and times are known.
+        let times = data.priceTimes[market.symbol] ?? []
+        let timeAxis = inner.height >= 6 && times.count == history.count && !times.isEmpty
+        let plot = Rect(x: inner.x, y: inner.y, width: inner.width - axisWidth, height: inner.height - (timeAxis ? 1 : 0))
         guard let scale = buffer.lineChart(history, marks: marks.map { ($0.price.doubleValue, $0.style) }, in: plot, style: Style(.text), glyphs: glyphs), axisWidth > 0 else { return }
         let axisX = plot.maxX
         func label(_ text: String, row: Int, style: Style) {
             buffer.write(String(text.prefix(axisWidth)), x: axisX, y: row, style: style, limit: axisWidth)
         }
         label(" " + market.text(Price(units: Int64((scale.high * 1e8).rounded()))), row: inner.y, style: Style(.muted))
-        if inner.height > 1 { label(" " + market.text(Price(units: Int64((scale.low * 1e8).rounded()))), row: inner.maxY - 1, style: Style(.muted)) }
+        if plot.height > 1 { label(" " + market.text(Price(units: Int64((scale.low * 1e8).rounded()))), row: plot.maxY - 1, style: Style(.muted)) }
         var above: [String] = []
         var below: [String] = []
         let last = market.lastPrice?.doubleValue ?? history.last!
@@ -361,10 +367,36 @@ public enum Screen {
         if let lastPrice = market.lastPrice, let row = Buffer.chartRow(lastPrice.doubleValue, low: scale.low, high: scale.high, in: plot) {
             label(">" + market.text(lastPrice), row: row, style: Style(.highlight, [.reverse, .bold]))
         }
+        // Where the samples drawn begin, and which column a sample falls in (the line is
+        // right-aligned: fewer samples than columns start further right).
+        let perColumn = glyphs.braille ? 2 : 1
+        let capacity = plot.width * perColumn
+        let firstShown = max(0, history.count - capacity)
+        let offset = capacity - (history.count - firstShown)
+        func column(ofSample index: Int) -> Int { plot.x + (offset + index - firstShown) / perColumn }
+        if timeAxis {
+            let row = plot.maxY
+            let start = clockTime(times[firstShown])
+            let end = clockTime(times[times.count - 1])
+            buffer.write(start, x: column(ofSample: firstShown), y: row, style: Style(.muted), limit: max(0, plot.maxX - column(ofSample: firstShown)))
+            if plot.width >= start.count * 2 + 2 { buffer.write(end, x: plot.maxX - end.count, y: row, style: Style(.muted), limit: end.count) }
+        }
+        // The round trips' fills stay on the chart after they close: B/S at their time
+        // and price (the kernel's recent trades).
+        if !times.isEmpty {
+            for trade in data.snapshot.recentTrades where trade.symbol == market.symbol {
+                let long = trade.direction == .buy
+                for (time, price, side) in [(trade.openedAt, trade.entryPrice, long ? Side.buy : .sell), (trade.closedAt, trade.exitPrice, long ? Side.sell : .buy)] {
+                    guard time >= times[firstShown], let row = Buffer.chartRow(price.doubleValue, low: scale.low, high: scale.high, in: plot) else { continue }
+                    let index = times.firstIndex { $0 >= time } ?? times.count - 1
+                    buffer.write(side == .buy ? "B" : "S", x: column(ofSample: index), y: row, style: Style(side == .buy ? .bid : .ask, [.bold, .reverse]), limit: 1)
+                }
+            }
+        }
         let arrowUp = glyphs.braille ? "▲ " : "^ "
         let arrowDown = glyphs.braille ? "▼ " : "v "
         if !above.isEmpty { buffer.write(arrowUp + above.joined(separator: "  "), x: plot.x, y: inner.y, style: Style(.ownOrder, [.bold]), limit: plot.width) }
-        if !below.isEmpty { buffer.write(arrowDown + below.joined(separator: "  "), x: plot.x, y: inner.maxY - 1, style: Style(.ownOrder, [.bold]), limit: plot.width) }
+        if !below.isEmpty { buffer.write(arrowDown + below.joined(separator: "  "), x: plot.x, y: plot.maxY - 1, style: Style(.ownOrder, [.bold]), limit: plot.width) }
     }
 
     static func positions(_ buffer: inout Buffer, _ data: ScreenData, in rect: Rect, glyphs: Glyphs) {
@@ -557,6 +589,12 @@ public enum Screen {
         guard milliseconds else { return text }
         let millis = Int(((time.nanoseconds % 1_000_000_000) + 1_000_000_000) % 1_000_000_000 / 1_000_000)
         return text + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis)
+    }
+
+    /// `12:06:11`.
+    static func clockTime(_ time: Timestamp) -> String {
+        let date = UTCDateTime(time)
+        return "\(pad(date.hour)):\(pad(date.minute)):\(pad(date.second))"
     }
 
     static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -47,6 +47,9 @@ public struct ScreenData: Sendable {
     public var volume: [String: Double]
     /// Short candles of each market (a few seconds each), oldest first.
     public var candles: [String: [CandleBar]] = [:]
+    /// When each price of `priceHistory` printed, by symbol (may hold only the symbol
+    /// the screen draws).
+    public var priceTimes: [String: [Timestamp]] = [:]
     /// The venue's estimate of the quantity queued ahead of each own resting order.
     public var queueAhead: [ClientOrderID: Quantity] = [:]
 

@@ -86,5 +86,12 @@ struct ReplaySessionTests {
         let data = session.screenData()
         let order = try #require(data.snapshot.openOrders.first { $0.request.origin == "user" })
         #expect(data.queueAhead[order.id] != nil)
+        // A frame for the screen carries the drawn symbol's history only; the markets
+        // table still has every symbol.
+        #expect(Set(data.priceHistory.keys) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"])
+        let focused = session.screenData(focus: "ETHUSDT")
+        #expect(Array(focused.priceHistory.keys) == ["ETHUSDT"] && Array(focused.tape.keys) == ["ETHUSDT"] && Array(focused.priceTimes.keys) == ["ETHUSDT"])
+        #expect(focused.priceTimes["ETHUSDT"]?.count == focused.priceHistory["ETHUSDT"]?.count)
+        #expect(focused.snapshot.markets.count == 3)
     }
 }

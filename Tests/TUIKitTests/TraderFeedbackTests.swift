@@ -175,4 +175,43 @@ struct TraderFeedbackTests {
         #expect(!model.showHealth)
     }
 
+
+    @Test("size-preset keys set the starting size ×1, ×2, ×5, ×10, with its decimals")
+    func sizePresets() {
+        let data = MarketSelectionTests.frame([("BTCUSDT", 61_800)])
+        let keys = Keymap(name: "test", bindings: [(.character("1"), "size-1"), (.character("2"), "size-2"), (.character("3"), "size-3"), (.character("4"), "size-4")])
+        var model = AppModel(orderSize: "0.01")
+        _ = model.update(key: .character("3"), keymap: keys, data: data)
+        #expect(model.orderSize == "0.05" && model.status == "order size 0.05")
+        _ = model.update(key: .character("4"), keymap: keys, data: data)
+        #expect(model.orderSize == "0.10")
+        _ = model.update(key: .character("1"), keymap: keys, data: data)
+        #expect(model.orderSize == "0.01")
+    }
+
+    @Test("the chart keeps a closed round trip's fills as B and S at their time and price, and labels its time axis")
+    func fillMarksAndTimeAxis() throws {
+        var data = MarketSelectionTests.frame([("BTCUSDT", 100)])
+        let start = data.snapshot.time.nanoseconds
+        let prices = (0..<40).map { 100 + Double($0 % 10) }
+        data.priceHistory["BTCUSDT"] = prices
+        data.priceTimes["BTCUSDT"] = (0..<40).map { Timestamp(nanoseconds: start + Int64($0) * 1_000_000_000) }
+        data.snapshot.recentTrades = [TradeRecord(symbol: "BTCUSDT", direction: .buy, openedAt: Timestamp(nanoseconds: start + 10_000_000_000), closedAt: Timestamp(nanoseconds: start + 30_000_000_000), entryPrice: Price(units: 10_000_000_000), exitPrice: Price(units: 10_900_000_000), quantity: Quantity(units: 100_000_000), netPnL: Money(whole: 9), fees: .zero, exitReason: "take-profit")]
+        var model = AppModel()
+        model.settle(data)
+        let screen = Screen.render(model, data, width: 80, height: 24, glyphs: .ascii, keymap: keymap)
+        let lines = screen.lines
+        // The chart is right of the 34-column ladder at 80 columns.
+        // The chart's plot rows, right of the 34-column ladder and the chart's border.
+        let chart = lines.enumerated().filter { $0.offset > 1 && $0.offset < 10 }.map { String($0.element.dropFirst(35)) }
+        let buyRow = try #require(chart.firstIndex { $0.contains("B") })
+        let sellRow = try #require(chart.firstIndex { $0.contains("S") })
+        #expect(buyRow > sellRow, "the entry at 100 is drawn below the exit at 109")
+        let buyColumn = try #require(chart[buyRow].firstIndex(of: "B")).utf16Offset(in: chart[buyRow])
+        let sellColumn = try #require(chart[sellRow].firstIndex(of: "S")).utf16Offset(in: chart[sellRow])
+        #expect(sellColumn - buyColumn == 20, "20 samples (a second each) apart: \(buyColumn) \(sellColumn)")
+        // The last 34 samples fit the plot: from 23:54:20 to 23:54:54.
+        #expect(chart.contains { $0.hasPrefix("23:54:20") && $0.contains("23:54:54") }, "\(chart.joined(separator: "\n"))")
+    }
+
 }
