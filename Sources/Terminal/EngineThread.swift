@@ -99,14 +99,14 @@ public final class EngineThread: @unchecked Sendable {
             let idle = session.isIdle
             // Idle, a frame only after a command (and once a second, for what changes
             // outside the session: the Redis link, the clock of a live feed).
-            if changed || (!idle && now - lastPublish >= .milliseconds(50)) || now - lastPublish >= .seconds(1) {
+            if changed || (!idle && now - lastPublish >= .milliseconds(80)) || now - lastPublish >= .seconds(1) {
                 frames.publish(session.screenData(focus: focus.withLock { $0.symbol }))
                 lastPublish = now
             }
             // Flat out, go straight on; otherwise wait for a command or the next tick
             // (idle: a command, or the next once-a-second frame).
             if session.waitsBetweenSteps {
-                _ = wake.wait(timeout: .now() + .milliseconds(idle ? 250 : 25))
+                _ = wake.wait(timeout: .now() + .milliseconds(idle ? 250 : 40))
             }
         }
     }
