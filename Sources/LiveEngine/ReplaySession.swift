@@ -285,9 +285,11 @@ public final class ReplaySession {
         var snapshot = run.kernel.snapshot(depth: 30)
         snapshot.time = clock
         let drawn = history.drawn(focus: focus)
+        var replay = live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil
+        replay?.elapsed = Timestamp(nanoseconds: max(0, clock.nanoseconds - firstTime.nanoseconds))
         var data = ScreenData(
             mode: live == nil ? .replay : .paper, exchange: live?.venue.rawValue ?? exchange, snapshot: snapshot,
-            replay: live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil,
+            replay: replay,
             feed: live?.headerText,
             feedLagMilliseconds: history.feedLag, eventsPerSecond: recentRate, redis: mirror?.status.headerText ?? "off",
             priceHistory: drawn.prices, tape: drawn.tape,

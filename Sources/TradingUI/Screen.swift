@@ -81,7 +81,9 @@ public enum Screen {
         if let replay = data.replay {
             let speed = replay.speed == 0 ? "max" : "\(replay.speed)x"
             let state = replay.finished ? "END" : replay.paused ? "PAUSED" : speed
-            fields.append(("\(state) \(Int(replay.progress * 100))%", 1))
+            // Where the replay is in its own time (`+6m05s`), and how much of the data is read.
+            let elapsed = replay.elapsed.map { " +" + duration($0.nanoseconds) } ?? ""
+            fields.append(("\(state)\(elapsed) \(Int(replay.progress * 100))%", 1))
         }
         let healthIndex = fields.count
         fields.append((health.text, 0))
@@ -589,6 +591,14 @@ public enum Screen {
         guard milliseconds else { return text }
         let millis = Int(((time.nanoseconds % 1_000_000_000) + 1_000_000_000) % 1_000_000_000 / 1_000_000)
         return text + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis)
+    }
+
+    /// `6m05s`, `1h02m`, `42s`.
+    static func duration(_ nanoseconds: Int64) -> String {
+        let seconds = Int(nanoseconds / 1_000_000_000)
+        if seconds >= 3600 { return "\(seconds / 3600)h" + pad(seconds % 3600 / 60) + "m" }
+        if seconds >= 60 { return "\(seconds / 60)m" + pad(seconds % 60) + "s" }
+        return "\(seconds)s"
     }
 
     /// `12:06:11`.

@@ -17,6 +17,8 @@ public struct ReplayStatus: Sendable {
     public var paused: Bool
     public var progress: Double
     public var finished: Bool
+    /// Replay time since the recording's first event (nil: not known).
+    public var elapsed: Timestamp?
 
     public init(speed: Int, paused: Bool, progress: Double, finished: Bool) {
         self.speed = speed
