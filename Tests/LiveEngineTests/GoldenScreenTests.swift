@@ -88,4 +88,15 @@ struct GoldenScreenTests {
             try Self.expectGolden("panel-\(name)", buffer)
         }
     }
+
+    @Test("docs/terminal.md shows the 80x24 and 120x40 golden screens as they are")
+    func captures() throws {
+        let docs = URL(fileURLWithPath: Self.folder).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/terminal.md").path
+        let text = try String(contentsOfFile: docs, encoding: .utf8)
+        for size in ["80x24", "120x40"] {
+            let golden = try String(contentsOfFile: "\(Self.folder)/screen-\(size).txt", encoding: .utf8)
+            #expect(text.contains("```\n" + golden + "```"), "docs/terminal.md's \(size) capture differs from Golden/screen-\(size).txt: paste it again")
+        }
+    }
+
 }
