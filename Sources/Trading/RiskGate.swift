@@ -81,7 +81,10 @@ public struct RiskGate: Sendable {
         }
         let terms = context.account.terms
         let notional = terms.kind.value(of: request.quantity, at: price)
-        if let limit = request.kind.limitPrice, let band = settings.priceBandPercent, let last = context.lastPrice, last.units > 0 {
+        // The band guards entries against a fat-fingered or runaway price. An exit is
+        // exempt: a take profit on a deep spike or a far MoonShot target is meant to be
+        // far, and the exchange's own PERCENT_PRICE filter still applies to it.
+        if !reducing, let limit = request.kind.limitPrice, let band = settings.priceBandPercent, let last = context.lastPrice, last.units > 0 {
             let distance = abs(Double(limit.units - last.units)) / Double(last.units) * 100
             if distance > band {
                 return Denial(rule: "price-band", message: "\(request.symbol): limit \(limit) is \(rounded(distance))% from the last trade \(last) (band \(band)%)")

@@ -11,7 +11,8 @@ public struct RiskSettings: Hashable, Sendable {
     public var maxOpenOrders: Int?
     /// Most symbols with a position or an open order at once.
     public var maxMarkets: Int?
-    /// A limit price more than this % from the last trade is refused.
+    /// An entry's limit price more than this % from the last trade is refused (exits
+    /// are exempt; `--price-band`, nil or 0: off).
     public var priceBandPercent: Double? = 10
     /// MoonBot's Auto Stop on Losses: when the summed net loss of the last
     /// `count` trades exceeds `loss`, halt and cancel the buys.

@@ -13,9 +13,14 @@ struct RiskOptions: ParsableArguments {
     @Flag(name: .customLong("flatten-on-halt"), help: "A halt or the kill switch also closes every position.")
     var flattenOnHalt = false
 
+    @Option(name: .customLong("price-band"), help: ArgumentHelp("Refuse an entry whose limit is more than this % from the last trade (default 10; 0: off). Exits are never held to it.", valueName: "PERCENT"))
+    var priceBand: Double?
+
     func validate() throws {
-        if let killDrawdown, killDrawdown <= 0 { throw ValidationError("--kill-drawdown must be positive (got \(killDrawdown))") }
-        if let maxLossPerHour, maxLossPerHour <= 0 { throw ValidationError("--max-loss-per-hour must be positive (got \(maxLossPerHour))") }
+        // NaN and infinity pass a plain `<= 0` test: refused here by name.
+        if let killDrawdown, !(killDrawdown.isFinite && killDrawdown > 0) { throw ValidationError("--kill-drawdown must be a positive number of USDT (got \(killDrawdown))") }
+        if let maxLossPerHour, !(maxLossPerHour.isFinite && maxLossPerHour > 0) { throw ValidationError("--max-loss-per-hour must be a positive number of USDT (got \(maxLossPerHour))") }
+        if let priceBand, !(priceBand.isFinite && priceBand >= 0) { throw ValidationError("--price-band must be 0 (off) or a positive percentage (got \(priceBand))") }
     }
 
     func applied(to base: RiskSettings = RiskSettings()) -> RiskSettings {
@@ -23,6 +28,7 @@ struct RiskOptions: ParsableArguments {
         if let killDrawdown { settings.killSwitchDrawdown = Money(units: Int64((killDrawdown * 1e8).rounded())) }
         if let maxLossPerHour { settings.maxLossPerHour = Money(units: Int64((maxLossPerHour * 1e8).rounded())) }
         settings.flattenOnHalt = flattenOnHalt
+        if let priceBand { settings.priceBandPercent = priceBand > 0 ? priceBand : nil }
         return settings
     }
 }

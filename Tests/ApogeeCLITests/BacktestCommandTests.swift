@@ -85,4 +85,29 @@ struct BacktestCommandTests {
         let strategy = try ApogeeProcess.run(["backtest", "--strategy", "moonshot-9000", "--data", spotETH])
         #expect(strategy.standardError.contains("unknown strategy 'moonshot-9000'"))
     }
+
+    @Test("risk options refuse NaN, infinity and negatives by name, with the value given", arguments: [
+        ["--kill-drawdown", "nan"], ["--kill-drawdown", "inf"], ["--max-loss-per-hour", "nan"], ["--price-band=-3"], ["--price-band", "nan"],
+    ])
+    func riskOptions(option: [String]) throws {
+        let result = try ApogeeProcess.run(["backtest", "--strategy", "mshot", "--data", ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz"] + option)
+        #expect(result.status == 64, "\(option): \(result.standardError)")
+        let name = String(option[0].prefix { $0 != "=" })
+        #expect(result.standardError.contains(name) && result.standardError.contains("got"), "\(result.standardError)")
+    }
+
+    @Test("--price-band: an entry 15 % away is refused by the default 10 % band, and placed with the band off")
+    func priceBand() throws {
+        let file = ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz"
+        func denied(_ extra: [String]) throws -> Int {
+            let result = try ApogeeProcess.run(["backtest", "--strategy", "mshot", "--param", "MShotPrice=15", "--data", file, "--json"] + extra)
+            #expect(result.status == 0, "\(result.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+            let strategies = try #require(object["strategies"] as? [[String: Any]])
+            return strategies.first?["denied"] as? Int ?? -1
+        }
+        #expect(try denied([]) > 0)
+        #expect(try denied(["--price-band", "0"]) == 0)
+    }
+
 }

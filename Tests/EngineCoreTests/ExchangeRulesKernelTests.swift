@@ -71,13 +71,17 @@ struct ExchangeRulesKernelTests {
         #expect(submitted(panic).first?.origin == "exits:panic-sell")
     }
 
-    @Test("a denied exit (price band) backs off the same way instead of trying on every trade")
+    @Test("a denied exit (the exchange's percent-price band) backs off the same way instead of trying on every trade")
     func deniedExitBacksOff() throws {
-        var risk = RiskSettings()
-        risk.priceBandPercent = 0.1
         var exits = ExitSettings()
         exits.sellPrice = 5
-        var engine = kernel(ScriptedStrategy(exits: exits, script: [buy("1", at: "100")]), risk: risk)
+        var engine = kernel(ScriptedStrategy(exits: exits, script: [buy("1", at: "100")]))
+        // The exchange takes a limit at most 0.1 % above the last trade: the 5 % take
+        // profit breaks PERCENT_PRICE (the risk gate's own band leaves exits alone).
+        var rules = SymbolRules(symbol: "BTCUSDT", tickSize: price("0.01"), stepSize: quantity("0.001"), fetchedAt: at(0))
+        rules.percentUp = 1.001
+        rules.percentDown = 0.2
+        _ = engine.handle(.rules(rules))
         _ = engine.handle(snapshot(bid: "99.99", ask: "100.01"))
         let entry = try #require(submitted(engine.handle(tradeInput("100", 1))).first)
         _ = engine.handle(.order(.accepted(entry.id, time: at(1.01)), receivedAt: at(1.01)))

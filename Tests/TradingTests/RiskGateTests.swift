@@ -39,6 +39,11 @@ struct RiskGateTests {
         settings.priceBandPercent = 5
         #expect(rule(RiskGate(settings: settings), request(at: "94"), context(account)) == "price-band")
         #expect(rule(RiskGate(settings: settings), request(at: "96"), context(account)) == nil)
+        // An exit is not held to the band: a far take profit is meant to be far.
+        var long = account
+        try long.apply(fill(8, .buy, "1", at: "100"))
+        #expect(rule(RiskGate(settings: settings), request(.sell, "1", at: "120"), context(long)) == nil)
+        #expect(rule(RiskGate(settings: settings), request(.buy, "1", at: "120"), context(long)) == "price-band", "an entry still is")
 
         settings = RiskSettings()
         settings.maxLeverage = 5
