@@ -94,9 +94,11 @@ public enum Screen {
                 let part = String(piece)
                 let letters = part.filter { $0.isLetter }
                 let alarming = letters.count >= 3 && letters.allSatisfy { $0.isUppercase }
-                // The exchange's clock against ours: a skew past the exchange's window
-                // gets every signed request refused.
-                let priority = index == 0 ? 2 : alarming ? 1 : part.hasPrefix("clock") ? 3 : 6
+                // The exchange's clock against ours (a skew past the exchange's window
+                // gets every signed request refused) and the rate limit used (past it,
+                // the exchange bans the address) before the routine figures.
+                let vital = part.hasPrefix("clock") || part.hasPrefix("weight") || part.hasPrefix("requests")
+                let priority = index == 0 ? 2 : alarming ? 1 : vital ? 3 : 6
                 fields.append((index == 0 ? "ws \(part)" : part, priority))
             }
         }
