@@ -37,7 +37,8 @@ public enum LiveRecording {
         var last: Int64?
     }
 
-    /// `progress` hears the count of stream frames recorded so far (not snapshots),
+    /// `progress` hears the count of stream frames recorded so far (not snapshots, not
+    /// the rules lines),
     /// after each batch.
     public static func run(connection: VenueConnection, symbols: [String], database: ApogeeDatabase, progress: (@Sendable (Int) -> Void)? = nil, stopWhen: @escaping @Sendable () -> Bool) throws(LiveFailure) -> Outcome {
         let venue = connection.venue
@@ -87,6 +88,8 @@ public enum LiveRecording {
         let recorder = Recorder(database: database)
         var lines = 0
         var snapshots = 0
+        // The rules lines written first: neither they nor snapshots are stream frames.
+        var rulesLines = 0
         var snapshotsTakenAt = 0
         var needSnapshot: Set<Int> = []
         var lastSnapshotTry: Int64 = 0
@@ -119,6 +122,7 @@ public enum LiveRecording {
             for index in tracks.indices {
                 if let answer = feed.exchangeInfo(of: tracks[index].symbol), let line = Self.rulesLine(answer, symbol: tracks[index].symbol, venue: venue) {
                     try append(line, received: now(), to: index)
+                    rulesLines += 1
                 }
             }
             while !stopWhen() {
@@ -132,7 +136,7 @@ public enum LiveRecording {
                     guard let index = track(of: text) else { continue }
                     try append(text, received: received, to: index, frame: true)
                 }
-                if !batch.isEmpty { progress?(lines - snapshots) }
+                if !batch.isEmpty { progress?(lines - snapshots - rulesLines) }
                 // A snapshot per symbol once the stream flows, and again after a reconnect;
                 // one that failed (a timeout, a 5xx) is tried again a second later.
                 let connections = feed.status.connections
