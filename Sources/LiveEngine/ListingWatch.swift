@@ -25,6 +25,8 @@ public final class ListingWatch: @unchecked Sendable {
     private let streams: MarketStreamSet
     private let changes = CommandQueue<ListingChange>()
     private let stopped = Atomic<Bool>(false)
+    /// Signalled by ``stop()``: the wait between reads ends at once.
+    private let wake = DispatchSemaphore(value: 0)
     private let reads = Atomic<Int>(0)
 
     init(connection: VenueConnection, quote: String, interval: Double, streams: MarketStreamSet) {
@@ -41,7 +43,10 @@ public final class ListingWatch: @unchecked Sendable {
         Thread.detachNewThread { [self] in run() }
     }
 
-    func stop() { stopped.store(true, ordering: .relaxed) }
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        wake.signal()
+    }
 
     /// The changes since the last call, in the order they were seen.
     public func take() -> [ListingChange] { changes.takeAll() }
@@ -50,11 +55,7 @@ public final class ListingWatch: @unchecked Sendable {
         // The symbols streamed at the start were taken from the listing as trading.
         var statuses = Dictionary(uniqueKeysWithValues: streams.symbols.map { ($0, "TRADING") })
         while !stopped.load(ordering: .relaxed) {
-            var waited = 0.0
-            while waited < interval, !stopped.load(ordering: .relaxed) {
-                usleep(50_000)
-                waited += 0.05
-            }
+            _ = wake.wait(timeout: .now() + .nanoseconds(Int(interval * 1e9)))
             if stopped.load(ordering: .relaxed) { return }
             let now = Timestamp(nanoseconds: WallClock.now())
             guard let listing = try? QuoteMarket.listing(connection, quote: quote, at: now) else { continue }

@@ -27,12 +27,12 @@ struct ListingWatchTests {
         source.watchListings(quote: "USDT", every: 0.25)
         let session = ReplaySession(live: source, strategies: { [] })
         /// Runs the paper session until `condition` holds (30 s at most: a loaded machine).
-        func run(until condition: () -> Bool) {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, !condition() {
+        func run(until condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+            let held = Poll.until(seconds: 30, every: 0.02) {
                 session.advance(wallNanoseconds: 20_000_000)
-                usleep(20_000)
+                return condition()
             }
+            #expect(held, "the session never got there", sourceLocation: sourceLocation)
         }
         let readsBefore = source.listings?.listingsRead ?? 0
         run { (source.listings?.listingsRead ?? 0) > readsBefore + 1 }
