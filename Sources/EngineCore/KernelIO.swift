@@ -55,6 +55,9 @@ public struct LogLine: Hashable, Sendable, CustomStringConvertible {
     private enum Message: Sendable {
         case text(String)
         case detect(Detection)
+        /// An order sent, with why: written out when read, like a detect (the order
+        /// goes to the exchange first).
+        case order(OrderRequest, reason: String?)
     }
 
     public init(time: Timestamp, level: Level, text: String) {
@@ -66,11 +69,18 @@ public struct LogLine: Hashable, Sendable, CustomStringConvertible {
         (self.time, self.level, message) = (time, level, .detect(detection))
     }
 
+    /// `order 7 buy 0.5 ETHUSDT @2500 from ema-reversal: why`, written out when read.
+    public init(time: Timestamp, order: OrderRequest, reason: String?) {
+        (self.time, level, message) = (time, .info, .order(order, reason: reason))
+    }
+
     public var text: String {
         get {
             switch message {
             case .text(let text): text
             case .detect(let detection): detection.summary
+            case .order(let request, let reason):
+                "order \(request.id) \(request.side.rawValue) \(request.quantity) \(request.symbol) \(request.kind.limitPrice.map { "@\($0)" } ?? "at market") from \(request.origin)" + (reason.map { ": " + $0 } ?? "")
             }
         }
         set { message = .text(newValue) }

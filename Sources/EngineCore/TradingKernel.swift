@@ -391,10 +391,9 @@ public struct TradingKernel: Sendable {
         if !origin.hasPrefix("exits:"), let deadline = staleDeadline(of: order) { nextStaleDeadline = min(nextStaleDeadline ?? .max, deadline) }
         if let takeProfit = intent.takeProfit { entryTakeProfit[id] = takeProfit }
         effects.append(.submit(request))
-        // Every order in the log with its origin and why (after the submit: the log
-        // line is not on the way to the exchange).
-        let price = if case .limit(let limit) = request.kind { "@\(limit)" } else { "at market" }
-        write(.info, "order \(id) \(request.side.rawValue) \(request.quantity) \(request.symbol) \(price) from \(origin)" + (given.reason.map { ": " + $0 } ?? ""), into: &effects)
+        // Every order in the log with its origin and why, written out only when read:
+        // the order is on its way to the exchange first.
+        write(LogLine(time: now, order: request, reason: given.reason), into: &effects)
         return id
     }
 
