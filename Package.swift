@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "Simulation", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
         .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Sinks", "Recording", "Processes", "TestFixtures", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
-        .testTarget(name: "LiveEngineTests", dependencies: ["LiveEngine", "Terminal", "VenueClients", "LiveCore", "Backtesting", "Recording", "Storage", "FakeExchange", "TestFixtures", "Venues", "MarketModel", "Trading", "Strategies", "EngineCore"]),
+        .testTarget(name: "LiveEngineTests", dependencies: ["LiveEngine", "Terminal", "VenueClients", "LiveCore", "Backtesting", "Recording", "Storage", "FakeExchange", "TestFixtures", "Venues", "MarketModel", "Trading", "Strategies", "EngineCore"], exclude: ["Golden"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Terminal", "LiveEngine", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],
     swiftLanguageModes: [.v6]
