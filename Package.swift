@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TradingUI", "EngineCore", "Trading", "MarketModel", "Strategies", "Simulation"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Simulation", "Trading", "OrderBook", "MarketModel"]),
-        .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
+        .testTarget(name: "EngineCoreTests", dependencies: ["EngineCore", "Simulation", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "VenuesTests", dependencies: ["Venues"]),
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "Simulation", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),

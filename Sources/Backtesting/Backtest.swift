@@ -72,7 +72,7 @@ public enum Backtest {
             event.time.exchange.map { event.time.received.nanoseconds - $0.nanoseconds }
         })
         let terms: AccountTerms = market == .spot ? .spot : .usdMargined(leverage: options.leverage)
-        var kernelConfiguration = KernelConfiguration(account: terms, initialCash: options.initialCash, risk: options.risk, protections: options.protections, marketKind: market)
+        var kernelConfiguration = KernelConfiguration(account: terms, initialCash: options.initialCash, risk: options.risk, marketKind: market)
         kernelConfiguration.logLinesKept = 50
         let exchangeRules: ExchangeRulesSource
         do {

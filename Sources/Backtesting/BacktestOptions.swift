@@ -19,8 +19,8 @@ public struct BacktestOptions: Sendable {
     public var latencyMilliseconds: Double?
     public var queue: QueueModel = .conservative
     public var monteCarloRuns = 0
+    /// The risk gate's limits, global stops and protections.
     public var risk = RiskSettings()
-    public var protections = ProtectionSettings()
     public var strict = false
     /// The database that `session:ID` entries of `files` come from.
     public var database: String?

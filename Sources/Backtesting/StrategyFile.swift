@@ -20,6 +20,8 @@ public struct StrategyFile: Sendable {
 
     public var path: String
     public var entries: [Entry]
+    /// The file's `[risk]` table, if it has one.
+    public var risk: RiskTable?
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -35,11 +37,16 @@ public struct StrategyFile: Sendable {
         } catch {
             throw Failure(description: "\(path): \(error)")
         }
-        for key in table.keys where key != "strategy" {
-            throw Failure(description: "\(path): unknown top-level key '\(key)'; strategies go in [[strategy]] entries")
+        for key in table.keys.sorted() where key != "strategy" && key != "risk" {
+            throw Failure(description: "\(path): unknown top-level key '\(key)'; strategies go in [[strategy]] entries, risk limits in [risk]")
         }
-        guard let list = table["strategy"]?.array else {
-            throw Failure(description: "\(path): no [[strategy]] entry")
+        if let risk = table["risk"] {
+            guard let riskTable = risk.table else { throw Failure(description: "\(path): risk must be a table ([risk])") }
+            self.risk = try RiskTable(path: path, table: riskTable)
+        }
+        // A file of risk limits alone is fine; one with neither is a mistake.
+        guard let list = table["strategy"]?.array ?? (risk != nil ? [] : nil) else {
+            throw Failure(description: "\(path): no [[strategy]] entry and no [risk] table")
         }
         var entries: [Entry] = []
         for (number, element) in list.enumerated() {

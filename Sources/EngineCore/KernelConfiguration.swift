@@ -5,8 +5,13 @@ import Trading
 public struct KernelConfiguration: Sendable {
     public var account: AccountTerms
     public var initialCash: Money
+    /// The risk gate's limits, stops and protections.
     public var risk: RiskSettings
-    public var protections: ProtectionSettings
+    /// The protections (part of ``risk``).
+    public var protections: ProtectionSettings {
+        get { risk.protections }
+        set { risk.protections = newValue }
+    }
     public var marketKind: MarketKind
     /// Interval of the equity curve.
     public var equityIntervalNanoseconds: Int64 = 60_000_000_000
@@ -19,11 +24,11 @@ public struct KernelConfiguration: Sendable {
     /// The market context's reference coin (MoonBot's dBTC).
     public var btcSymbol = "BTCUSDT"
 
-    public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings = ProtectionSettings(), marketKind: MarketKind) {
+    public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings? = nil, marketKind: MarketKind) {
         self.account = account
         self.initialCash = initialCash
         self.risk = risk
-        self.protections = protections
+        if let protections { self.risk.protections = protections }
         self.marketKind = marketKind
     }
 }

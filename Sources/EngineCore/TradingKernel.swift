@@ -32,6 +32,9 @@ public struct TradingKernel: Sendable {
     private var nextExitCheck: Int64 = 0
     /// Take-profit prices strategies gave with their open entry orders.
     private var entryTakeProfit: [ClientOrderID: Price] = [:]
+    /// Replacements waiting for their old order's cancel to be confirmed, by the old
+    /// order's id (see ``PendingReplacement``).
+    private var pendingReplacements: [ClientOrderID: PendingReplacement] = [:]
     /// Detector firings, in all strategies.
     public private(set) var detects = 0
 
@@ -277,10 +280,11 @@ public struct TradingKernel: Sendable {
                 requestCancel(id, effects: &effects)
             case .replace(let id, let price, let quantity, let takeProfit):
                 guard let old = orders[id], old.isOpen else { continue }
-                requestCancel(id, effects: &effects)
                 let replacement = OrderIntent(symbol: old.request.symbol, side: old.request.side, kind: .limit(price), quantity: quantity ?? old.remainingQuantity, timeInForce: old.request.timeInForce, reduceOnly: old.request.reduceOnly, takeProfit: takeProfit ?? entryTakeProfit[id], reason: "replaces order \(id)")
-                _ = send(replacement, origin: origin, effects: &effects)
-                slots[slot].ordersPlaced += 1
+                // Sent once the cancel is confirmed, never beside it (a wick could fill
+                // both); a later replace of the same order before then wins.
+                pendingReplacements[id] = PendingReplacement(intent: replacement, origin: origin, filledAtRequest: old.filledQuantity)
+                requestCancel(id, effects: &effects)
             case .closePosition(let symbol):
                 startPanic(symbol, reason: .manual, effects: &effects)
             case .panicSellAll:
@@ -411,7 +415,8 @@ public struct TradingKernel: Sendable {
             guard let order = orders[id], !order.cancelRequested, exitOrders[id] == nil,
                   let deadline = staleDeadline(of: order) else { continue }
             if now.nanoseconds >= deadline {
-                write(.info, "AutoCancelBuy: \(id) \(order.request.symbol) unfilled after \(slots[slotIndex[order.request.origin]!].strategy.exits.autoCancelBuy) s", into: &effects)
+                let filled = order.filledQuantity.isZero ? "unfilled" : "\(order.filledQuantity) of \(order.request.quantity) filled"
+                write(.info, "AutoCancelBuy: \(id) \(order.request.symbol) \(filled) after \(slots[slotIndex[order.request.origin]!].strategy.exits.autoCancelBuy) s", into: &effects)
                 requestCancel(id, effects: &effects)
             } else {
                 nextStaleDeadline = min(nextStaleDeadline ?? .max, deadline)
@@ -421,7 +426,8 @@ public struct TradingKernel: Sendable {
 
     /// When AutoCancelBuy cancels `order` if nothing of it has filled by then.
     private func staleDeadline(of order: Order) -> Int64? {
-        guard let slot = slotIndex[order.request.origin], order.filledQuantity.isZero else { return nil }
+        // A partly filled entry too: its rest could fill much later, with no signal behind it.
+        guard let slot = slotIndex[order.request.origin] else { return nil }
         let limit = slots[slot].strategy.exits.autoCancelBuy
         guard limit > 0 else { return nil }
         return order.request.createdAt.nanoseconds + Int64((limit * 1e9).rounded(.up))
@@ -455,6 +461,7 @@ public struct TradingKernel: Sendable {
             risk.orderSucceeded()
             write(.info, "filled \(id) \(fill.side.rawValue) \(fill.quantity) \(fill.symbol) @\(fill.price) (\(order.request.origin))" + (order.isOpen ? ", \(order.remainingQuantity) left" : ""), into: &effects)
             bookFill(fill, origin: order.request.origin, effects: &effects)
+            if exitOrders[id] != nil { cancelEntriesAfterSell(fill.symbol, effects: &effects) }
         case .rejected(_, _, let reason):
             write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)
             if let symbol = exitOrders[id], let attention = exits[symbol]?.refused(because: reason, at: now) {
@@ -475,6 +482,7 @@ public struct TradingKernel: Sendable {
         if !order.isOpen {
             entryTakeProfit[id] = nil
             if let index = openOrderIDs.firstIndex(of: id) { openOrderIDs.remove(at: index) }
+            if let pending = pendingReplacements.removeValue(forKey: id) { sendReplacement(pending, of: order, closedBy: event, effects: &effects) }
             if let symbol = exitOrders.removeValue(forKey: id) {
                 exits[symbol]?.orderClosed(id)
                 evaluateExits(symbol, effects: &effects)
@@ -600,6 +608,50 @@ public struct TradingKernel: Sendable {
         }
     }
 
+    /// The old order of a pending replacement closed: cancelled or expired, the
+    /// replacement goes out for what is still wanted; filled or refused, it is dropped.
+    private mutating func sendReplacement(_ pending: PendingReplacement, of old: Order, closedBy event: OrderEvent, effects: inout [KernelEffect]) {
+        let closedByCancel: Bool
+        switch event {
+        case .cancelled, .expired: closedByCancel = true
+        default: closedByCancel = false
+        }
+        guard closedByCancel, let intent = pending.replacement(oldOrderFilled: old.filledQuantity) else {
+            write(.info, "order \(old.request.id) \(old.request.symbol) \(closedByCancel ? "filled what its replacement was for" : "ended (\(event.name)) before its cancel"): replacement not sent", into: &effects)
+            return
+        }
+        let id = send(intent, origin: pending.origin, effects: &effects)
+        guard let slot = slotIndex[pending.origin] else { return }
+        if orders[id]?.status == .denied {
+            slots[slot].ordersDenied += 1
+            slots[slot].entryRefused(on: intent.symbol, at: now.nanoseconds)
+        } else {
+            slots[slot].ordersPlaced += 1
+        }
+    }
+
+    /// Replacements of open orders on `symbol` (every symbol when nil) dropped: the
+    /// trader or a halt cancelled them, and a replacement sent after that would undo it.
+    /// Returns how many were dropped.
+    @discardableResult
+    private mutating func dropReplacements(on symbol: String?) -> Int {
+        let dropped = pendingReplacements.keys.filter { symbol == nil || orders[$0]?.request.symbol == symbol }
+        for id in dropped { pendingReplacements[id] = nil }
+        return dropped.count
+    }
+
+    /// MoonBot's `CancelBuyAfterSell`: an exit sold on `symbol`, so the entries still
+    /// open there, of strategies that ask for it, are cancelled.
+    private mutating func cancelEntriesAfterSell(_ symbol: String, effects: inout [KernelEffect]) {
+        for id in openOrderIDs where exitOrders[id] == nil {
+            guard let order = orders[id], order.request.symbol == symbol, !order.request.reduceOnly, !order.cancelRequested,
+                  let slot = slotIndex[order.request.origin], slots[slot].strategy.exits.cancelBuyAfterSell else { continue }
+            pendingReplacements[id] = nil
+            write(.info, "CancelBuyAfterSell: the exit on \(symbol) sold, cancelling entry \(id) of \(order.request.origin)", into: &effects)
+            requestCancel(id, effects: &effects)
+        }
+    }
+
     // MARK: - Exits
 
     private mutating func startPanic(_ symbol: String, reason: PanicReason, effects: inout [KernelEffect]) {
@@ -665,6 +717,7 @@ public struct TradingKernel: Sendable {
 
     private mutating func halt(because reason: String, effects: inout [KernelEffect]) {
         write(.error, "trading HALTED: \(reason); cancelling open entries", into: &effects)
+        dropReplacements(on: nil)
         for id in openOrderIDs where exitOrders[id] == nil { requestCancel(id, effects: &effects) }
         if configuration.risk.flattenOnHalt {
             for position in account.openPositions { startPanic(position.symbol, reason: .manual, effects: &effects) }
@@ -677,6 +730,7 @@ public struct TradingKernel: Sendable {
         risk.setState(.halted, reason: "kill switch: \(reason)")
         let open = openOrderIDs.count
         write(.error, "KILL SWITCH (\(reason)): cancelling \(open) open order\(open == 1 ? "" : "s"), trading HALTED, " + (flatten ? "flattening every position" : "positions kept without orders until resumed"), into: &effects)
+        dropReplacements(on: nil)
         for id in openOrderIDs { requestCancel(id, effects: &effects) }
         exitsSuspended = !flatten
         if flatten {
@@ -722,6 +776,8 @@ public struct TradingKernel: Sendable {
                 : UserReply(done: true, "panic-selling \(held.map { "\($0) \(account.position($0)!.absoluteQuantity)" }.joined(separator: ", "))")
         case .cancelAll(let symbol):
             acknowledgeAttention(symbol, effects: &effects)
+            // A replacement waiting on a cancel already sent is dropped with it.
+            let replacementsDropped = dropReplacements(on: symbol)
             var cancelled: [String] = []
             var heldSymbols: [String] = []
             for id in openOrderIDs where symbol == nil || orders[id]?.request.symbol == symbol {
@@ -739,7 +795,9 @@ public struct TradingKernel: Sendable {
                 write(.warning, "exits of \(held) held by the trader's cancel: no take-profit or stop order until a panic sell (p) or resume", into: &effects)
             }
             let scope = symbol ?? "any market"
-            if cancelled.isEmpty {
+            if cancelled.isEmpty, replacementsDropped > 0 {
+                lastUserReply = UserReply(done: true, "\(replacementsDropped) order replacement\(replacementsDropped == 1 ? "" : "s") on \(scope) dropped (the cancel was already on its way)")
+            } else if cancelled.isEmpty {
                 lastUserReply = UserReply(done: false, "no open order on \(scope) to cancel")
             } else {
                 let held = heldSymbols.isEmpty ? "" : "; exits of \(heldSymbols.joined(separator: ", ")) held (no stop, no take-profit): p sells, :resume re-arms"

@@ -4,7 +4,9 @@ import Trading
 
 /// A simulated exchange that fills orders against the replayed market.
 ///
-/// Fill rules, in plain words:
+/// Fill rules, in plain words. None of them lets a fill be larger than what the market
+/// printed or offered: a backtest must not flatter a strategy, least of all the spike
+/// strategies whose orders sit exactly where a wick turns.
 /// 1. An order reaches the exchange after the order-entry latency; what the exchange
 ///    says reaches the kernel after the response latency. Nothing fills before it
 ///    arrives.
@@ -13,19 +15,31 @@ import Trading
 ///    price, as a taker; what the book cannot fill expires. A post-only order that
 ///    would take is rejected. A fill-or-kill order fills whole or expires untouched.
 /// 3. The rest of a good-till-cancel limit order rests. It queues behind everything
-///    already at its price (see ``QueueModel``). Trades at its price reduce the queue
-///    ahead; the excess fills it, as a maker, at its price. A trade through its price,
-///    or the opposite best price reaching it, fills what is left at its price.
-/// 4. Trade prints and depth updates travel on separate streams, so for a moment the
+///    already at its price (see ``QueueModel``) and fills, as a maker at its own price,
+///    only from volume that trades:
+///    - A print *at* its price first consumes the queue ahead; only the excess fills
+///      it.
+///    - A print *through* its price (a sell below a resting buy, a buy above a resting
+///      sell) means the level was cleared, so the queue ahead is gone; the order fills
+///      at most that print's quantity. A 1 BTC bid with 0.3 BTC printed below it fills
+///      0.3 and rests with 0.7.
+///    This is hftbacktest's queue rule, made stricter on prints through the price,
+///    which hftbacktest fills whole: one small print through a level says nothing about
+///    how much volume would have met our order there.
+/// 4. A *touch* (the opposite best price reaching the order's price on a book update,
+///    with no print) fills at most the quantity offered at or through its price, and
+///    only once: while the book stays crossed, only quantity beyond what already
+///    filled it counts again. A bid at 100 with 0.1 offered at 100 fills 0.1.
+/// 5. Trade prints and depth updates travel on separate streams, so for a moment the
 ///    book may still show levels a print has already consumed. A print newer than the
 ///    book's last update therefore hides the levels it went through: after a sell print
 ///    at P, bids above P are not offered to a taker; after a buy print, asks below it.
-/// 5. Our orders do not change the replayed book: their size is small beside it, and
+/// 6. Our orders do not change the replayed book: their size is small beside it, and
 ///    the recording cannot say how others would have reacted.
-/// 6. Futures positions use isolated margin: when a trade reaches the liquidation
+/// 7. Futures positions use isolated margin: when a trade reaches the liquidation
 ///    price, the exchange closes the position there, the whole margin is lost, and the
 ///    symbol's open orders are cancelled.
-/// 7. Fees: maker or taker rate of the account terms on each fill's value.
+/// 8. Fees: maker or taker rate of the account terms on each fill's value.
 /// A fill is never at a price better than the book or the trades offered at that moment.
 public struct SimulatedExchange: Sendable {
     public let settings: SimulationSettings
@@ -69,6 +83,9 @@ public struct SimulatedExchange: Sendable {
         var queueAhead: Int64
         var levelQuantity: Int64
         var tradedSinceUpdate: Int64
+        /// What the opposite side offered at or through the price, already credited
+        /// to this order by touches (rule 4) while the book stays crossed.
+        var touchCredited: Int64 = 0
         var price: Price { request.kind.limitPrice! }
     }
 
@@ -203,7 +220,9 @@ public struct SimulatedExchange: Sendable {
                 let through = order.request.side == .buy ? trade.price < price : trade.price > price
                 var fillUnits: Int64 = 0
                 if through {
-                    fillUnits = order.remaining.units
+                    // Rule 3: the level was cleared; this print's volume is all there is.
+                    order.queueAhead = 0
+                    fillUnits = min(order.remaining.units, trade.quantity.units)
                 } else if trade.price == price {
                     order.queueAhead -= trade.quantity.units
                     order.tradedSinceUpdate += trade.quantity.units
@@ -248,12 +267,22 @@ public struct SimulatedExchange: Sendable {
                 order.levelQuantity = level
                 order.tradedSinceUpdate = 0
             }
-            let reached: Bool
-            if order.request.side == .buy, let ask = book.bestAsk { reached = ask.price <= price }
-            else if order.request.side == .sell, let bid = book.bestBid { reached = bid.price >= price }
-            else { reached = false }
-            if reached {
-                reports.append(contentsOf: fill(order.request, price: price, quantity: order.remaining, liquidity: .maker, at: time))
+            // Rule 4: what the opposite side offers at or through our price.
+            var offered: Int64 = 0
+            let buying = order.request.side == .buy
+            (buying ? book.asks : book.bids).forEachFromBest { level in
+                guard buying ? level.price <= price : level.price >= price else { return false }
+                offered += level.quantity.units
+                return true
+            }
+            let fillUnits = min(order.remaining.units, max(0, offered - order.touchCredited))
+            order.touchCredited = offered > 0 ? max(order.touchCredited, offered) : 0
+            if fillUnits > 0 {
+                let quantity = Quantity(units: fillUnits)
+                order.remaining = order.remaining - quantity
+                reports.append(contentsOf: fill(order.request, price: price, quantity: quantity, liquidity: .maker, at: time))
+            }
+            if order.remaining.units == 0 {
                 resting.remove(at: index)
             } else {
                 resting[index] = order

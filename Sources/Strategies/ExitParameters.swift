@@ -21,7 +21,8 @@ public enum ExitParameters {
         ParameterSpec("PanicSellSpread", .number(0.01...20), default: .number(0.5), "how far into the bids a panic sell goes, and each further step, %"),
         ParameterSpec("PanicSellInterval", .number(0.1...600), default: .number(2), "seconds between two panic-sell steps"),
         ParameterSpec("AllowedDrop", .number(-100...0), default: .number(-99), "floor of the panic sell, % from the buy price"),
-        ParameterSpec("AutoCancelBuy", .number(0...86_400), default: .number(0), "cancel an unfilled buy after this many seconds (0: never)"),
+        ParameterSpec("AutoCancelBuy", .number(0...86_400), default: .number(0), "cancel a buy not wholly filled after this many seconds (0: never)"),
+        ParameterSpec("CancelBuyAfterSell", .flag, default: .flag(false), "when a sell of the position fills, cancel the strategy's buys still open on the coin"),
     ]
 
     /// The shared exit parameters with some defaults changed for one strategy.
@@ -53,6 +54,7 @@ public enum ExitParameters {
         settings.panicSellInterval = parameters.number("PanicSellInterval")
         settings.allowedDrop = parameters.number("AllowedDrop")
         settings.autoCancelBuy = parameters.number("AutoCancelBuy")
+        settings.cancelBuyAfterSell = parameters.flag("CancelBuyAfterSell")
         return settings
     }
 }

@@ -31,6 +31,9 @@ public struct ExitSettings: Hashable, Sendable {
     public var allowedDrop = -99.0
     /// `AutoCancelBuy`: cancel an entry order unfilled after this many seconds (0 off).
     public var autoCancelBuy = 0.0
+    /// `CancelBuyAfterSell`: when an exit sells, cancel the strategy's entries still
+    /// open on that coin (a ladder's lower buys, a partly filled entry's rest).
+    public var cancelBuyAfterSell = false
 
     public init() {}
 }

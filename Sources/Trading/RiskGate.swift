@@ -16,9 +16,9 @@ public struct RiskGate: Sendable {
     public private(set) var globalLockUntil: Timestamp?
     private var symbolLocks: [String: Timestamp] = [:]
 
-    public init(settings: RiskSettings = RiskSettings(), protections: ProtectionSettings = ProtectionSettings()) {
+    public init(settings: RiskSettings = RiskSettings(), protections: ProtectionSettings? = nil) {
         self.settings = settings
-        self.protections = protections
+        self.protections = protections ?? settings.protections
     }
 
     /// Why an order was not sent.
@@ -82,12 +82,13 @@ public struct RiskGate: Sendable {
         let terms = context.account.terms
         let notional = terms.kind.value(of: request.quantity, at: price)
         // The band guards entries against a fat-fingered or runaway price. An exit is
-        // exempt: a take profit on a deep spike or a far MoonShot target is meant to be
-        // far, and the exchange's own PERCENT_PRICE filter still applies to it.
-        if !reducing, let limit = request.kind.limitPrice, let band = settings.priceBandPercent, let last = context.lastPrice, last.units > 0 {
+        // exempt unless it has a band of its own (wider, as a rule): a take profit on a
+        // deep spike or a far MoonShot target is meant to be far, and the exchange's own
+        // PERCENT_PRICE filter still applies to it.
+        if let limit = request.kind.limitPrice, let band = reducing ? settings.exitPriceBandPercent : settings.priceBandPercent, let last = context.lastPrice, last.units > 0 {
             let distance = abs(Double(limit.units - last.units)) / Double(last.units) * 100
             if distance > band {
-                return Denial(rule: "price-band", message: "\(request.symbol): limit \(limit) is \(rounded(distance))% from the last trade \(last) (band \(band)%)")
+                return Denial(rule: reducing ? "exit-price-band" : "price-band", message: "\(request.symbol): \(reducing ? "exit " : "")limit \(limit) is \(rounded(distance))% from the last trade \(last) (band \(band)%)")
             }
         }
         if reducing { return checkReducing(request, context: context) }

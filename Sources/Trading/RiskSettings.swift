@@ -27,6 +27,11 @@ public struct RiskSettings: Hashable, Sendable {
     /// the session, cancel every order and halt (and flatten with `flattenOnHalt`).
     /// Checked every second while positions or orders are open.
     public var killSwitchDrawdown: Money?
+    /// An exit's limit price more than this % from the last trade is refused; nil:
+    /// exits are exempt (the default: a far take profit is meant to be far).
+    public var exitPriceBandPercent: Double?
+    /// Locks on entries after losses (Freqtrade's protections).
+    public var protections = ProtectionSettings()
 
     public init() {}
 }

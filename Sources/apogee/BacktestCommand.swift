@@ -136,10 +136,10 @@ struct BacktestCommand: ParsableCommand {
         options.strict = strict
         options.exchangeInfo = exchangeInfo
         options.queue = try parseQueue(queue)
-        options.risk = risk.applied(to: options.risk)
         // Each strategy's parameters: its [[strategy]] entry of --config, then the
         // --param given to it (`NAME.KEY=VALUE`) or to every strategy that has KEY.
         var given: [[(key: String, value: ParameterValue, source: String)]] = Array(repeating: [], count: entries.count)
+        var strategyFile: StrategyFile?
         if let config {
             let text: String
             do {
@@ -150,7 +150,9 @@ struct BacktestCommand: ParsableCommand {
             }
             do {
                 let file = try StrategyFile(path: config, text: text)
-                for (index, entry) in entries.enumerated() {
+                strategyFile = file
+                // A file of [risk] alone sets no parameters.
+                for (index, entry) in entries.enumerated() where !file.entries.isEmpty {
                     guard let match = file.entries.first(where: { $0.name.lowercased() == entry.name }) else {
                         StandardError.write("apogee: \(config) has no [[strategy]] named \(entry.name)\n")
                         throw ExitStatus.failure
@@ -162,6 +164,8 @@ struct BacktestCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
         }
+        // The risk gate: defaults, then the file's [risk], then the options.
+        options.risk = try risk.applied(over: strategyFile)
         for param in params {
             guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
                 StandardError.write("apogee: --param \(param): expected KEY=VALUE (or STRATEGY.KEY=VALUE)\n")

@@ -256,7 +256,8 @@ extension LiveCommand {
         // The named strategies (--param goes to the one named), then the file's enabled
         // ones; ema-reversal when none is named.
         var chosen = strategies.map { (name: $0, parameters: given) }
-        if let file = try config.map(ViewOptions.loadStrategyFile) {
+        let strategyFile = try config.map(ViewOptions.loadStrategyFile)
+        if let file = strategyFile {
             chosen += file.entries.filter(\.enabled).map { ($0.name, $0.parameters) }
         }
         if chosen.isEmpty { chosen = [("ema-reversal", given)] }
@@ -265,7 +266,7 @@ extension LiveCommand {
         })
         options.database = database ?? ApogeeDatabase.defaultPath
         options.cancelLeftoverBuys = !keepOrdersAfterCrash
-        options.risk = risk.applied()
+        options.risk = try risk.applied(over: strategyFile)
         options.leverage = leverage
         options.marginType = marginType.uppercased()
         options.countdownSeconds = countdownCancel == 0 ? nil : countdownCancel

@@ -34,7 +34,7 @@ extension LiveCommand {
             options.orderSize = orderSize
             options.journal = !noJournal
             options.database = database
-            options.risk = risk.applied()
+            options.risk = try risk.applied(over: strategyFile)
             options.mirror = mirror
             do {
                 try TerminalApp.run(options)
@@ -47,8 +47,9 @@ extension LiveCommand {
         let stop = SignalFlag()
         let started = Date()
         let limit = duration
+        let riskSettings = try risk.applied(over: strategyFile)
         do throws(LiveFailure) {
-            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, risk: risk.applied(), database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath), mirror: mirror) {
+            let outcome = try HeadlessPaper.run(source: source, strategyNames: strategies, file: strategyFile, parameters: given, risk: riskSettings, database: noJournal ? nil : (database ?? ApogeeDatabase.defaultPath), mirror: mirror) {
                 stop.raised || (limit.map { Date().timeIntervalSince(started) >= $0 } ?? false)
             }
             let session = outcome.journalSession.map { "paper session \($0)" } ?? "paper session (not journaled)"

@@ -45,8 +45,8 @@ struct ViewOptions: ParsableArguments {
         options.orderSize = orderSize
         options.strategies = strategies
         options.journal = !noJournal
-        options.risk = risk.applied()
         options.strategyFile = try config.map(Self.loadStrategyFile)
+        options.risk = try risk.applied(over: options.strategyFile)
         do {
             try TerminalApp.run(options)
         } catch {

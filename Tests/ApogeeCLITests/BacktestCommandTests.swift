@@ -108,6 +108,11 @@ struct BacktestCommandTests {
         }
         #expect(try denied([]) > 0)
         #expect(try denied(["--price-band", "0"]) == 0)
+        // The same switch from a strategy file's [risk] table, and the option over it.
+        let directory = try scratch()
+        try "[risk]\nprice_band = 0\n".write(toFile: directory + "/risk.toml", atomically: true, encoding: .utf8)
+        #expect(try denied(["--config", directory + "/risk.toml"]) == 0)
+        #expect(try denied(["--config", directory + "/risk.toml", "--price-band", "10"]) > 0)
     }
 
 }

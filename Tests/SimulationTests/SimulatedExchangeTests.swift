@@ -55,11 +55,56 @@ struct SimulatedExchangeTests {
         #expect(partial.first?.liquidity == .maker)
         // A buyer-initiated trade at our price does not touch a resting buy.
         #expect(fills(venue.trade(trade(.buy, "5", at: "100", time: 35))).isEmpty)
-        // A sell through our price fills the rest.
-        let rest = fills(venue.trade(trade(.sell, "0.5", at: "99.9", time: 40)))
-        #expect(rest.map(\.quantity) == [quantity("1")])
-        #expect(rest.first?.price == price("100"))
+        // A sell through our price fills at most what it printed, at our price.
+        let through = fills(venue.trade(trade(.sell, "0.5", at: "99.9", time: 40)))
+        #expect(through.map(\.quantity) == [quantity("0.5")])
+        #expect(through.first?.price == price("100"))
+        #expect(venue.restingCount == 1)
+        // A larger one fills the rest and no more.
+        let rest = fills(venue.trade(trade(.sell, "2", at: "99.8", time: 45)))
+        #expect(rest.map(\.quantity) == [quantity("0.5")])
         #expect(venue.restingCount == 0)
+    }
+
+    @Test("a 1 BTC bid with 0.3 BTC printed through it fills 0.3 and rests with 0.7, though 5 BTC queued ahead of it")
+    func printThroughFillsItsVolume() {
+        var venue = exchange()
+        let market = book(bids: [("100", "5")], asks: [("101", "2")])
+        _ = venue.orderArrived(order(1, .buy, "1", .limit(price("100"))), at: at(1), book: market)
+        let filled = fills(venue.trade(trade(.sell, "0.3", at: "99", time: 2)))
+        #expect(filled.map(\.quantity) == [quantity("0.3")])
+        #expect(filled.first?.price == price("100"))
+        #expect(filled.first?.liquidity == .maker)
+        #expect(venue.restingCount == 1)
+        // The level was cleared: the queue ahead is gone, so a print at the price now fills.
+        #expect(fills(venue.trade(trade(.sell, "0.2", at: "100", time: 3))).map(\.quantity) == [quantity("0.2")])
+        #expect(venue.queueAhead[ClientOrderID(1)] == .zero)
+    }
+
+    @Test("a touch with 0.1 offered at the bid fills 0.1, once: a crossed book seen again adds nothing, more offered adds the difference")
+    func touchFillsTheOfferedSize() {
+        var venue = exchange()
+        var market = book(bids: [("100", "5")], asks: [("101", "2")])
+        _ = venue.orderArrived(order(1, .buy, "1", .limit(price("100"))), at: at(1), book: market)
+        func asks(_ levels: [(String, String)], id: UInt64, time: Int64) {
+            market.apply(BookDelta(symbol: "BTCUSDT", firstUpdateID: id, finalUpdateID: id, bids: [], asks: levels.map { BookLevel(price: price($0.0), quantity: quantity($0.1)) }, time: EventTime(exchange: nil, received: at(time))))
+        }
+        asks([("100", "0.1")], id: 2, time: 2)
+        let touched = fills(venue.bookChanged(symbol: "BTCUSDT", book: market, at: at(2)))
+        #expect(touched.map(\.quantity) == [quantity("0.1")])
+        #expect(touched.first?.price == price("100"))
+        // The same 0.1 seen on the next update is not volume again.
+        asks([("101", "3")], id: 3, time: 3)
+        #expect(fills(venue.bookChanged(symbol: "BTCUSDT", book: market, at: at(3))).isEmpty)
+        // 0.4 offered at or through 100 in all: 0.3 more than already credited.
+        asks([("99.5", "0.3")], id: 4, time: 4)
+        #expect(fills(venue.bookChanged(symbol: "BTCUSDT", book: market, at: at(4))).map(\.quantity) == [quantity("0.3")])
+        // Uncrossed, then crossed again by 0.2: a new touch.
+        asks([("99.5", "0"), ("100", "0")], id: 5, time: 5)
+        #expect(fills(venue.bookChanged(symbol: "BTCUSDT", book: market, at: at(5))).isEmpty)
+        asks([("100", "0.2")], id: 6, time: 6)
+        #expect(fills(venue.bookChanged(symbol: "BTCUSDT", book: market, at: at(6))).map(\.quantity) == [quantity("0.2")])
+        #expect(venue.restingCount == 1)
     }
 
     @Test("a market buy walks three levels, each at its price, with the taker fee")

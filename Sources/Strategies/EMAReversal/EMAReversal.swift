@@ -53,7 +53,9 @@ public struct EMAReversal: Strategy {
         ParameterSpec("EntryOrder", .choice(["limit", "market"]), default: .text("limit"), "limit at the touch, or market"),
         ParameterSpec("EntryCooldown", .number(0...86_400), default: .number(10), "seconds between two entries"),
     // Defaults tuned for a reversal scalp: a tight stop and an unfilled entry let go.
-    ] + ExitParameters.specs(defaults: ["SellPrice": .number(0.1), "StopLoss": .number(-0.15), "AutoCancelBuy": .number(5)])
+    // The take profit clears the 0.2 % of a spot round trip's fees (0.1 % did not:
+    // every default win lost money).
+    ] + ExitParameters.specs(defaults: ["SellPrice": .number(0.3), "StopLoss": .number(-0.15), "AutoCancelBuy": .number(5)])
 
     public init(parameters: ParameterSet) {
         exits = ExitParameters.settings(from: parameters)
