@@ -105,9 +105,14 @@ public struct BacktestReport: Sendable {
         out.value("avg_trade", metrics.averageTrade.doubleValue, places: 8)
         out.value("max_drawdown", metrics.maxDrawdown.doubleValue, places: 8)
         out.value("max_drawdown_pct", metrics.maxDrawdownPercent, places: 4)
-        out.value("sharpe", metrics.sharpe, places: 4)
-        out.value("sortino", metrics.sortino, places: 4)
+        // null below a month of daily returns (see PerformanceMetrics.sharpe).
+        out.value("sharpe", metrics.sharpe ?? .nan, places: 4)
+        out.value("sortino", metrics.sortino ?? .nan, places: 4)
+        out.value("daily_returns", metrics.dailyReturns)
         out.value("time_in_market", metrics.timeInMarket, places: 4)
+        out.value("exposure", metrics.exposure, places: 4)
+        out.value("expectancy_r", metrics.expectancy ?? .nan, places: 4)
+        out.value("longest_losing_streak", metrics.longestLosingStreak)
         out.value("final_equity", metrics.finalEquity.doubleValue, places: 8)
         out.beginArray("strategies")
         for ledger in ledgers {
@@ -184,7 +189,10 @@ public struct BacktestReport: Sendable {
         lines.append("Backtest of \(strategy) on \(events) events (\(market.rawValue)) in \(round(runSeconds, 2)) s (\(Int(eventsPerSecond)) events/s)")
         lines.append("  orders \(orders), fills \(fills), detects \(detects), trades \(metrics.trades), win rate \(round(metrics.winRate * 100, 1))%")
         lines.append("  net P&L \(metrics.netPnL.formatted(fractionDigits: 2)) after fees \(metrics.fees.formatted(fractionDigits: 2)); profit factor \(metrics.profitFactor.map { String(round($0, 2)) } ?? "-")")
-        lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), Sharpe \(round(metrics.sharpe, 2)), Sortino \(round(metrics.sortino, 2)), time in market \(round(metrics.timeInMarket * 100, 1))%")
+        let ratios = metrics.sharpe.map { "Sharpe \(round($0, 2)), Sortino \(metrics.sortino.map { String(round($0, 2)) } ?? "n/a")" }
+            ?? "Sharpe and Sortino n/a (\(metrics.dailyReturns) daily return\(metrics.dailyReturns == 1 ? "" : "s"), \(PerformanceMetrics.minimumDailyReturns) needed)"
+        lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), \(ratios)")
+        lines.append("  average trade \(metrics.averageTrade.formatted(fractionDigits: 2)), expectancy \(metrics.expectancy.map { "\(round($0, 2)) R" } ?? "n/a (no loss)"), longest losing streak \(metrics.longestLosingStreak), time in market \(round(metrics.timeInMarket * 100, 1))%, exposure \(round(metrics.exposure * 100, 1))% of equity")
         lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
         if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
         if ledgers.count > 1 {

@@ -75,6 +75,10 @@ public struct SimulatedExchange: Sendable {
         var lastSell: (price: Price, time: Timestamp)?
         var lastBuy: (price: Price, time: Timestamp)?
         var bookTime = Timestamp(nanoseconds: .min)
+        /// When the last report on this symbol reaches the kernel: reports are never
+        /// delivered out of order (an exchange's stream keeps its order; with jitter
+        /// drawn per report, a fill could otherwise overtake its own acceptance).
+        var lastDelivery = Int64.min
     }
 
     struct RestingOrder: Sendable {
@@ -122,7 +126,9 @@ public struct SimulatedExchange: Sendable {
     private mutating func report(_ event: OrderEvent, symbol: String, at time: Timestamp) -> SimulatedReport {
         let slot = printSlot(symbol)
         let delay = settings.latency.draw(settings.latency.responseNanoseconds, using: &printStates[slot].generator)
-        return SimulatedReport(event: event, deliverAt: Timestamp(nanoseconds: time.nanoseconds + delay))
+        let deliverAt = max(time.nanoseconds + delay, printStates[slot].lastDelivery)
+        printStates[slot].lastDelivery = deliverAt
+        return SimulatedReport(event: event, deliverAt: Timestamp(nanoseconds: deliverAt))
     }
 
     // MARK: - Orders arriving

@@ -16,7 +16,8 @@ public struct BacktestRunRecord: Codable, FetchableRecord, PersistableRecord, Se
     public var fees: Double
     public var winRate: Double
     public var maxDrawdown: Double
-    public var sharpe: Double
+    /// nil below a month of daily returns (the report says n/a).
+    public var sharpe: Double?
     public var report: String
 
     enum CodingKeys: String, CodingKey {
@@ -27,7 +28,7 @@ public struct BacktestRunRecord: Codable, FetchableRecord, PersistableRecord, Se
         case maxDrawdown = "max_drawdown"
     }
 
-    public init(createdAt: String, strategy: String, data: String, seed: Int64, parameters: String, events: Int, trades: Int, netPnL: Double, fees: Double, winRate: Double, maxDrawdown: Double, sharpe: Double, report: String) {
+    public init(createdAt: String, strategy: String, data: String, seed: Int64, parameters: String, events: Int, trades: Int, netPnL: Double, fees: Double, winRate: Double, maxDrawdown: Double, sharpe: Double?, report: String) {
         self.createdAt = createdAt
         self.strategy = strategy
         self.data = data

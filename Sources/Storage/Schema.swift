@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal", "v5-fill-fee-in-base"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal", "v5-fill-fee-in-base", "v6-sharpe-may-be-unknown"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -138,6 +138,32 @@ enum Schema {
             try db.alter(table: "fill") { table in
                 table.add(column: "fee_in_base", .integer).notNull().defaults(to: 0)
             }
+        }
+        migrator.registerMigration("v6-sharpe-may-be-unknown") { db in
+            // Sharpe is n/a (NULL) below a month of daily returns. SQLite cannot drop a
+            // NOT NULL in place: the table is rebuilt with the same columns and rows.
+            try db.create(table: "backtest_run_v6") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .text).notNull()
+                table.column("strategy", .text).notNull()
+                table.column("data", .text).notNull()
+                table.column("seed", .integer).notNull()
+                table.column("parameters", .text).notNull()
+                table.column("events", .integer).notNull()
+                table.column("trades", .integer).notNull()
+                table.column("net_pnl", .double).notNull()
+                table.column("fees", .double).notNull()
+                table.column("win_rate", .double).notNull()
+                table.column("max_drawdown", .double).notNull()
+                table.column("sharpe", .double)
+                table.column("report", .text).notNull()
+            }
+            try db.execute(sql: """
+                INSERT INTO backtest_run_v6 (id, created_at, strategy, data, seed, parameters, events, trades, net_pnl, fees, win_rate, max_drawdown, sharpe, report)
+                SELECT id, created_at, strategy, data, seed, parameters, events, trades, net_pnl, fees, win_rate, max_drawdown, sharpe, report FROM backtest_run
+                """)
+            try db.drop(table: "backtest_run")
+            try db.rename(table: "backtest_run_v6", to: "backtest_run")
         }
         return migrator
     }

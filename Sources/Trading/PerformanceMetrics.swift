@@ -14,12 +14,27 @@ public struct PerformanceMetrics: Hashable, Sendable {
     public var maxDrawdown: Money
     /// Largest fall from a peak, as a share of that peak, in %.
     public var maxDrawdownPercent: Double
-    /// Annualised from per-minute returns (√525 600).
-    public var sharpe: Double
-    public var sortino: Double
+    /// Annualised (√365: crypto trades every day) from daily returns, and only from
+    /// ``minimumDailyReturns`` of them or more: nil ("n/a") below. Annualising five
+    /// minutes of data gave figures like −632 that meant nothing.
+    public var sharpe: Double?
+    public var sortino: Double?
+    /// Daily returns the ratios had (whole UTC days of the equity curve, less one).
+    public var dailyReturns: Int
     /// Share of the span with an open position, 0...1.
     public var timeInMarket: Double
+    /// Average value held in positions over the span, as a share of the starting
+    /// equity (0.5: half the account was at work on average).
+    public var exposure: Double
+    /// The average trade in units of the average loss (an "R" multiple): 0.3 means
+    /// each trade made, on average, 0.3 of what a losing trade lost. nil without losses.
+    public var expectancy: Double?
+    /// The most losing round trips in a row.
+    public var longestLosingStreak: Int
     public var finalEquity: Money
+
+    /// Daily returns needed for a Sharpe or Sortino ratio: a month of them.
+    public static let minimumDailyReturns = 30
 
     /// Computes the metrics. `equity` is sampled in time order (per minute and at each
     /// trade); per-minute returns come from its samples on minute boundaries.
@@ -48,26 +63,51 @@ public struct PerformanceMetrics: Hashable, Sendable {
         maxDrawdown = worst
         maxDrawdownPercent = worstPercent
 
-        var returns: [Double] = []
-        var previous: Money?
-        for sample in equity where sample.time.nanoseconds % 60_000_000_000 == 0 {
-            if let previous, previous.units != 0 { returns.append(sample.value.doubleValue / previous.doubleValue - 1) }
-            previous = sample.value
+        // Equity at the end of each UTC day: the last sample at or before midnight.
+        let day: Int64 = 86_400_000_000_000
+        var closes: [Money] = []
+        var currentDay: Int64?
+        for sample in equity {
+            let index = sample.time.nanoseconds / day
+            if index != currentDay {
+                closes.append(sample.value)
+                currentDay = index
+            } else {
+                closes[closes.count - 1] = sample.value
+            }
         }
-        let annualisation = 525_600.0.squareRoot()
-        if returns.count > 1 {
+        var returns: [Double] = []
+        for (previous, next) in zip(closes, closes.dropFirst()) where previous.units != 0 {
+            returns.append(next.doubleValue / previous.doubleValue - 1)
+        }
+        dailyReturns = returns.count
+        let annualisation = 365.0.squareRoot()
+        if returns.count >= Self.minimumDailyReturns {
             let mean = returns.reduce(0, +) / Double(returns.count)
             let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
             let downside = returns.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(returns.count)
-            sharpe = variance > 0 ? mean / variance.squareRoot() * annualisation : 0
-            sortino = downside > 0 ? mean / downside.squareRoot() * annualisation : 0
+            sharpe = variance > 0 ? mean / variance.squareRoot() * annualisation : nil
+            sortino = downside > 0 ? mean / downside.squareRoot() * annualisation : nil
         } else {
-            sharpe = 0
-            sortino = 0
+            sharpe = nil
+            sortino = nil
         }
+
+        let losses = records.filter { $0.netPnL.units < 0 }
+        let averageLoss = losses.isEmpty ? 0 : -losses.reduce(0.0) { $0 + $1.netPnL.doubleValue } / Double(losses.count)
+        expectancy = averageLoss > 0 ? averageTrade.doubleValue / averageLoss : nil
+        var streak = 0
+        var longest = 0
+        for record in records {
+            streak = record.netPnL.units < 0 ? streak + 1 : 0
+            longest = max(longest, streak)
+        }
+        longestLosingStreak = longest
 
         let total = Double(span.end.nanoseconds(since: span.start))
         let held = records.reduce(0.0) { $0 + Double($1.closedAt.nanoseconds(since: $1.openedAt)) }
         timeInMarket = total > 0 ? min(1, held / total) : 0
+        let heldValue = records.reduce(0.0) { $0 + $1.quantity.doubleValue * $1.entryPrice.doubleValue * Double($1.closedAt.nanoseconds(since: $1.openedAt)) }
+        exposure = total > 0 && initialEquity.units > 0 ? heldValue / total / initialEquity.doubleValue : 0
     }
 }

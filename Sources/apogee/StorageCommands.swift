@@ -157,7 +157,7 @@ struct RunsCommand: ParsableCommand {
                 out.value("fees", run.fees, places: 8)
                 out.value("win_rate", run.winRate, places: 4)
                 out.value("max_drawdown", run.maxDrawdown, places: 8)
-                out.value("sharpe", run.sharpe, places: 4)
+                out.value("sharpe", run.sharpe ?? .nan, places: 4)
                 out.endObject()
             }
             out.endArray()

@@ -95,6 +95,29 @@ struct StorageTests {
         }
     }
 
+    @Test("a database of the v5 schema is brought to v6: its saved runs are kept, and a run without a Sharpe ratio (n/a) can be saved")
+    func sharpeMigration() throws {
+        let (db, path) = try database()
+        _ = db
+        // Back to the v5 shape: sharpe NOT NULL, one run saved, v6 not applied.
+        let script = """
+            import sqlite3
+            c = sqlite3.connect('\(path)')
+            c.execute('DROP TABLE backtest_run')
+            c.execute('CREATE TABLE backtest_run (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, strategy TEXT NOT NULL, data TEXT NOT NULL, seed INTEGER NOT NULL, parameters TEXT NOT NULL, events INTEGER NOT NULL, trades INTEGER NOT NULL, net_pnl DOUBLE NOT NULL, fees DOUBLE NOT NULL, win_rate DOUBLE NOT NULL, max_drawdown DOUBLE NOT NULL, sharpe DOUBLE NOT NULL, report TEXT NOT NULL)')
+            c.execute("INSERT INTO backtest_run VALUES (7, '2026-01-01', 'mshot', 'a.gz', 1, '{}', 10, 2, 1.5, 0.1, 0.5, 0.2, -632.7, '{}')")
+            c.execute("DELETE FROM grdb_migrations WHERE identifier = 'v6-sharpe-may-be-unknown'")
+            c.commit()
+            """
+        #expect(try ChildProcess.run(["python3", "-c", script]) == 0)
+        let migrated = try ApogeeDatabase(path: path)
+        let kept = try migrated.runs()
+        #expect(kept.map(\.id) == [7])
+        #expect(kept.first?.sharpe == -632.7)
+        let id = try migrated.save(BacktestRunRecord(createdAt: "2026-01-02", strategy: "mshot", data: "b.gz", seed: 1, parameters: "{}", events: 1, trades: 0, netPnL: 0, fees: 0, winRate: 0, maxDrawdown: 0, sharpe: nil, report: "{}"))
+        #expect(try migrated.runs().first { $0.id == id }?.sharpe == nil)
+    }
+
     @Test("a read-only location is a clear error")
     func readOnly() throws {
         guard getuid() != 0 else {

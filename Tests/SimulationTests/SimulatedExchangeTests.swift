@@ -162,6 +162,21 @@ struct SimulatedExchangeTests {
         #expect(reports.allSatisfy { $0.deliverAt == at(53) && $0.event.time == at(50) })
     }
 
+    @Test("with jitter, a symbol's reports still reach the kernel in the order they happened: a fill never overtakes its acceptance")
+    func reportsInOrder() {
+        var venue = exchange(latency: LatencyModel(orderEntryNanoseconds: 5_000_000, responseNanoseconds: 5_000_000, jitter: 0.9))
+        let market = book(bids: [("100", "1")], asks: [("101", "1"), ("102", "1"), ("103", "1")])
+        var last = Int64.min
+        for id in 1...50 {
+            let reports = venue.orderArrived(order(UInt64(id), .buy, "0.05", .market), at: at(Int64(id)), book: market)
+            #expect(names(reports).first == "OrderAccepted")
+            for report in reports {
+                #expect(report.deliverAt.nanoseconds >= last)
+                last = report.deliverAt.nanoseconds
+            }
+        }
+    }
+
     @Test("spot balances: a buy beyond the cash and a sell beyond the holding are rejected")
     func balances() {
         var venue = exchange(cash: "50")
