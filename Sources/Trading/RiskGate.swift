@@ -81,14 +81,17 @@ public struct RiskGate: Sendable {
         }
         let terms = context.account.terms
         let notional = terms.kind.value(of: request.quantity, at: price)
-        // The band guards entries against a fat-fingered or runaway price. An exit is
-        // exempt unless it has a band of its own (wider, as a rule): a take profit on a
-        // deep spike or a far MoonShot target is meant to be far, and the exchange's own
-        // PERCENT_PRICE filter still applies to it.
+        // The band guards against a fat-fingered or runaway price: a limit that pays
+        // through the market (a buy far above the last trade, a sell far below it). A
+        // limit far on the passive side can only fill at a better price than now, and is
+        // often meant (MoonShot's MShotPrice 15 % under the price, a take profit on a
+        // deep spike), so it passes; the exchange's own PERCENT_PRICE filter still
+        // applies to both sides. Exits are exempt unless they have a band of their own.
         if let limit = request.kind.limitPrice, let band = reducing ? settings.exitPriceBandPercent : settings.priceBandPercent, let last = context.lastPrice, last.units > 0 {
+            let paysThrough = request.side == .buy ? limit > last : limit < last
             let distance = abs(Double(limit.units - last.units)) / Double(last.units) * 100
-            if distance > band {
-                return Denial(rule: reducing ? "exit-price-band" : "price-band", message: "\(request.symbol): \(reducing ? "exit " : "")limit \(limit) is \(rounded(distance))% from the last trade \(last) (band \(band)%)")
+            if paysThrough, distance > band {
+                return Denial(rule: reducing ? "exit-price-band" : "price-band", message: "\(request.symbol): \(reducing ? "exit " : "")\(request.side.rawValue) limit \(limit) is \(rounded(distance))% \(request.side == .buy ? "above" : "below") the last trade \(last), paying through the market (band \(band)%)")
             }
         }
         if reducing { return checkReducing(request, context: context) }

@@ -96,23 +96,24 @@ struct BacktestCommandTests {
         #expect(result.standardError.contains(name) && result.standardError.contains("got"), "\(result.standardError)")
     }
 
-    @Test("--price-band: an entry 15 % away is refused by the default 10 % band, and placed with the band off")
+    @Test("MShotPrice=15: the entry 15 % under the price is placed under the default band (it can only fill cheaper), a handful of orders, none denied; [risk] and the options reach the gate")
     func priceBand() throws {
         let file = ApogeeProcess.sharedData + "/usdm_btcusdt_20240808.gz"
-        func denied(_ extra: [String]) throws -> Int {
+        func ledger(_ extra: [String]) throws -> (orders: Int, denied: Int) {
             let result = try ApogeeProcess.run(["backtest", "--strategy", "mshot", "--param", "MShotPrice=15", "--data", file, "--json"] + extra)
             #expect(result.status == 0, "\(result.standardError)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
             let strategies = try #require(object["strategies"] as? [[String: Any]])
-            return strategies.first?["denied"] as? Int ?? -1
+            return (strategies.first?["orders"] as? Int ?? -1, strategies.first?["denied"] as? Int ?? -1)
         }
-        #expect(try denied([]) > 0)
-        #expect(try denied(["--price-band", "0"]) == 0)
-        // The same switch from a strategy file's [risk] table, and the option over it.
+        let plain = try ledger([])
+        #expect(plain.denied == 0)
+        #expect(plain.orders >= 1 && plain.orders <= 5, "\(plain.orders) orders")
+        // A [risk] limit denies it; the option over the file lets it through again.
         let directory = try scratch()
-        try "[risk]\nprice_band = 0\n".write(toFile: directory + "/risk.toml", atomically: true, encoding: .utf8)
-        #expect(try denied(["--config", directory + "/risk.toml"]) == 0)
-        #expect(try denied(["--config", directory + "/risk.toml", "--price-band", "10"]) > 0)
+        try "[risk]\nmax_order_notional = 1\n".write(toFile: directory + "/risk.toml", atomically: true, encoding: .utf8)
+        #expect(try ledger(["--config", directory + "/risk.toml"]).denied > 0)
+        #expect(try ledger(["--config", directory + "/risk.toml", "--max-order-notional", "100000"]).denied == 0)
     }
 
 }

@@ -206,14 +206,14 @@ struct ExchangeRulesKernelTests {
     }
 }
 
-/// A strategy that asks for an entry 5 % under the market on every trade.
+/// A strategy that asks for an entry paying 5 % over the market on every trade.
 struct EagerStrategy: Strategy {
     let name = "eager"
     var exits = ExitSettings()
     var filters: StrategyFilters = .none
     mutating func handle(_ input: StrategyInput, context: StrategyContext) -> [StrategyIntent] {
         guard case .market(.trade(let trade)) = input else { return [] }
-        return [.place(OrderIntent(symbol: trade.symbol, side: .buy, kind: .limit(Price(units: trade.price.units / 100 * 95)), quantity: Quantity(units: 1_000_000)))]
+        return [.place(OrderIntent(symbol: trade.symbol, side: .buy, kind: .limit(Price(units: trade.price.units / 100 * 105)), quantity: Quantity(units: 1_000_000)))]
     }
 }
 

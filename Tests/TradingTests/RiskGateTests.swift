@@ -37,13 +37,21 @@ struct RiskGateTests {
 
         settings = RiskSettings()
         settings.priceBandPercent = 5
-        #expect(rule(RiskGate(settings: settings), request(at: "94"), context(account)) == "price-band")
-        #expect(rule(RiskGate(settings: settings), request(at: "96"), context(account)) == nil)
+        // A buy paying more than 5 % over the last trade is refused; one resting far
+        // below it (MoonShot's way) can only fill cheaper, and passes.
+        #expect(rule(RiskGate(settings: settings), request(at: "106"), context(account)) == "price-band")
+        #expect(rule(RiskGate(settings: settings), request(at: "104"), context(account)) == nil)
+        #expect(rule(RiskGate(settings: settings), request(at: "80"), context(account)) == nil)
         // An exit is not held to the band: a far take profit is meant to be far.
         var long = account
         try long.apply(fill(8, .buy, "1", at: "100"))
         #expect(rule(RiskGate(settings: settings), request(.sell, "1", at: "120"), context(long)) == nil)
+        #expect(rule(RiskGate(settings: settings), request(.sell, "1", at: "80"), context(long)) == nil)
         #expect(rule(RiskGate(settings: settings), request(.buy, "1", at: "120"), context(long)) == "price-band", "an entry still is")
+        // With a band of its own, an exit selling more than 10 % under the price is refused.
+        settings.exitPriceBandPercent = 10
+        #expect(rule(RiskGate(settings: settings), request(.sell, "1", at: "80"), context(long)) == "exit-price-band")
+        #expect(rule(RiskGate(settings: settings), request(.sell, "1", at: "120"), context(long)) == nil)
 
         settings = RiskSettings()
         settings.maxLeverage = 5
