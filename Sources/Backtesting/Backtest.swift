@@ -118,7 +118,7 @@ public enum Backtest {
         report.exchangeRules = exchangeRules.summary
         if options.monteCarloRuns > 0 {
             progress?("monte carlo: \(options.monteCarloRuns) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: makeAll, initialCash: options.initialCash)
+            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: makeAll, initialCash: options.initialCash, slippageBasisPoints: options.monteCarloSlippageBasisPoints)
         }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
         report.runSeconds = mainElapsed
@@ -138,7 +138,7 @@ public enum Backtest {
     /// N runs with randomised latency and queue assumptions, both cores, each run from
     /// its own generator derived from the seed (so the result does not depend on which
     /// core ran which run).
-    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> [any Strategy], initialCash: Money) -> MonteCarloSummary {
+    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> [any Strategy], initialCash: Money, slippageBasisPoints: Double = 5) -> MonteCarloSummary {
         let outcomes = MonteCarloOutcomes(count: runs)
         DispatchQueue.concurrentPerform(iterations: runs) { index in
             var generator = SeededGenerator.derived(from: seed, index: UInt64(index))
@@ -155,27 +155,41 @@ public enum Backtest {
             run.finish()
             let span = (run.firstTime ?? run.lastTime, run.lastTime)
             let metrics = PerformanceMetrics(initialEquity: initialCash, equity: run.equity, trades: run.kernel.journal, fees: run.kernel.account.fees, span: span)
-            outcomes.set(index, netPnL: metrics.netPnL.doubleValue, maxDrawdown: metrics.maxDrawdown.doubleValue)
+            // Drawn after the run's settings, so adding them left those draws as they were.
+            let slippage = slippageBasisPoints * generator.unit()
+            let trades = run.kernel.journal
+            let nets = trades.map { $0.netPnL.doubleValue - TradeBootstrap.slippageCost(of: [$0], basisPoints: slippage) }
+            let resampled = TradeBootstrap.resample(nets, using: &generator)
+            outcomes.set(index, MonteCarloOutcomes.Run(
+                netPnL: metrics.netPnL.doubleValue, maxDrawdown: metrics.maxDrawdown.doubleValue,
+                netPnLAfterSlippage: metrics.netPnL.doubleValue - TradeBootstrap.slippageCost(of: trades, basisPoints: slippage),
+                bootstrapNetPnL: resampled.net, bootstrapMaxDrawdown: resampled.maxDrawdown))
         }
-        return MonteCarloSummary(runs: runs, netPnL: outcomes.netPnL, maxDrawdown: outcomes.maxDrawdown)
+        return MonteCarloSummary(runs: runs, outcomes: outcomes, slippageBasisPoints: slippageBasisPoints)
     }
 }
 
 /// Results of the Monte Carlo runs, written by index from both cores.
 public final class MonteCarloOutcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    public private(set) var netPnL: [Double]
-    public private(set) var maxDrawdown: [Double]
-
-    public init(count: Int) {
-        netPnL = Array(repeating: 0, count: count)
-        maxDrawdown = Array(repeating: 0, count: count)
+    /// One rerun's figures.
+    public struct Run: Sendable {
+        public var netPnL = 0.0
+        public var maxDrawdown = 0.0
+        public var netPnLAfterSlippage = 0.0
+        public var bootstrapNetPnL = 0.0
+        public var bootstrapMaxDrawdown = 0.0
     }
 
-    public func set(_ index: Int, netPnL value: Double, maxDrawdown drawdown: Double) {
+    private let lock = NSLock()
+    public private(set) var runs: [Run]
+
+    public init(count: Int) {
+        runs = Array(repeating: Run(), count: count)
+    }
+
+    public func set(_ index: Int, _ run: Run) {
         lock.lock()
-        netPnL[index] = value
-        maxDrawdown[index] = drawdown
+        runs[index] = run
         lock.unlock()
     }
 }
@@ -183,8 +197,26 @@ public final class MonteCarloOutcomes: @unchecked Sendable {
 /// Percentiles of the Monte Carlo runs.
 public struct MonteCarloSummary: Sendable {
     public var runs: Int
+    /// Net P&L and max drawdown of the reruns (latency and queue varied).
     public var netPnL: [Double]
     public var maxDrawdown: [Double]
+    /// Net P&L less the slippage drawn for each rerun (0 to `slippageBasisPoints` per side).
+    public var netPnLAfterSlippage: [Double]
+    public var slippageBasisPoints: Double
+    /// The reruns' round trips resampled (``TradeBootstrap``), slippage included.
+    public var bootstrapNetPnL: [Double]
+    public var bootstrapMaxDrawdown: [Double]
+
+    public init(runs: Int, outcomes: MonteCarloOutcomes, slippageBasisPoints: Double) {
+        self.runs = runs
+        let all = outcomes.runs
+        netPnL = all.map(\.netPnL)
+        maxDrawdown = all.map(\.maxDrawdown)
+        netPnLAfterSlippage = all.map(\.netPnLAfterSlippage)
+        self.slippageBasisPoints = slippageBasisPoints
+        bootstrapNetPnL = all.map(\.bootstrapNetPnL)
+        bootstrapMaxDrawdown = all.map(\.bootstrapMaxDrawdown)
+    }
 
     /// Nearest-rank percentile.
     public static func percentile(_ values: [Double], _ p: Double) -> Double {

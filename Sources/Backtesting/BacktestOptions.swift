@@ -19,6 +19,8 @@ public struct BacktestOptions: Sendable {
     public var latencyMilliseconds: Double?
     public var queue: QueueModel = .conservative
     public var monteCarloRuns = 0
+    /// Most slippage a Monte Carlo rerun draws, in basis points per side.
+    public var monteCarloSlippageBasisPoints = 5.0
     /// The risk gate's limits, global stops and protections.
     public var risk = RiskSettings()
     public var strict = false

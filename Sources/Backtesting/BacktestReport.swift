@@ -159,6 +159,12 @@ public struct BacktestReport: Sendable {
             out.value("runs", monteCarlo.runs)
             writePercentiles("net_pnl", monteCarlo.netPnL, into: &out)
             writePercentiles("max_drawdown", monteCarlo.maxDrawdown, into: &out)
+            out.value("slippage_bps_max", monteCarlo.slippageBasisPoints, places: 4)
+            writePercentiles("net_pnl_after_slippage", monteCarlo.netPnLAfterSlippage, into: &out)
+            out.beginObject("bootstrap")
+            writePercentiles("net_pnl", monteCarlo.bootstrapNetPnL, into: &out)
+            writePercentiles("max_drawdown", monteCarlo.bootstrapMaxDrawdown, into: &out)
+            out.endObject()
             out.endObject()
         }
         out.value("elapsed_s", elapsedSeconds, places: 4)
@@ -204,6 +210,10 @@ public struct BacktestReport: Sendable {
             let pnl = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.netPnL, $0), 2) }
             let drawdown = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.maxDrawdown, $0), 2) }
             lines.append("  monte carlo (\(monteCarlo.runs) runs): net P&L p5/p50/p95 \(pnl[0]) / \(pnl[1]) / \(pnl[2]); max drawdown \(drawdown[0]) / \(drawdown[1]) / \(drawdown[2])")
+            let slipped = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.netPnLAfterSlippage, $0), 2) }
+            let bootstrapped = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.bootstrapNetPnL, $0), 2) }
+            let bootstrapDrawdown = [5.0, 50.0, 95.0].map { round(MonteCarloSummary.percentile(monteCarlo.bootstrapMaxDrawdown, $0), 2) }
+            lines.append("    with slippage up to \(round(monteCarlo.slippageBasisPoints, 2)) bp a side: net P&L \(slipped[0]) / \(slipped[1]) / \(slipped[2]); trades resampled: net P&L \(bootstrapped[0]) / \(bootstrapped[1]) / \(bootstrapped[2]), max drawdown \(bootstrapDrawdown[0]) / \(bootstrapDrawdown[1]) / \(bootstrapDrawdown[2])")
         }
         if tradingState != .active { lines.append("  trading ended \(tradingState.rawValue)") }
         if let mirror { lines.append("  " + mirror.summary) }

@@ -35,7 +35,10 @@ struct BacktestCommand: ParsableCommand {
 
             --monte-carlo N reruns the backtest N times with randomised latency and \
             queue assumptions (seeded by --seed; both cores) and reports p5/p50/p95 of \
-            net P&L and max drawdown. The same seed prints the same report.
+            net P&L and max drawdown; then the same with slippage drawn per rerun (up \
+            to --mc-slippage-bps a side), and with each rerun's round trips resampled \
+            in another order (a bootstrap: the drawdown a different run of luck \
+            gives). The same seed prints the same report.
 
             Exit status: 0 done; 1 bad input or a missing file; 2 --strict met a \
             malformed line.
@@ -64,6 +67,9 @@ struct BacktestCommand: ParsableCommand {
 
     @Option(name: .customLong("monte-carlo"), help: "Monte Carlo runs (0: none).")
     var monteCarlo = 0
+
+    @Option(name: .customLong("mc-slippage-bps"), help: ArgumentHelp("Most slippage a Monte Carlo rerun draws, per side (default 5).", valueName: "BASIS-POINTS"))
+    var monteCarloSlippage = 5.0
 
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 7
@@ -97,6 +103,7 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         guard monteCarlo >= 0 else { throw ValidationError("--monte-carlo must be 0 or more") }
+        guard monteCarloSlippage.isFinite, monteCarloSlippage >= 0 else { throw ValidationError("--mc-slippage-bps must be 0 or more basis points (got \(monteCarloSlippage))") }
         guard cash > 0 else { throw ValidationError("--cash must be positive") }
         guard leverage >= 1, leverage <= 125 else { throw ValidationError("--leverage must be 1...125") }
         if !listParameters, data.isEmpty, sessions.isEmpty { throw ValidationError("name the recordings with --data FILE... or --session ID") }
@@ -132,6 +139,7 @@ struct BacktestCommand: ParsableCommand {
         options.leverage = leverage
         options.latencyMilliseconds = latencyMilliseconds
         options.monteCarloRuns = monteCarlo
+        options.monteCarloSlippageBasisPoints = monteCarloSlippage
         options.market = market
         options.strict = strict
         options.exchangeInfo = exchangeInfo

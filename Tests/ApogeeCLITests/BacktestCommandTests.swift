@@ -29,11 +29,15 @@ struct BacktestCommandTests {
         #expect(equity.allSatisfy { $0.count == 2 })
         let monteCarlo = try #require(object["monte_carlo"] as? [String: Any])
         #expect(monteCarlo["runs"] as? Int == 4)
-        for key in ["net_pnl", "max_drawdown"] {
-            let figures = try #require(monteCarlo[key] as? [String: Double])
+        let bootstrap = try #require(monteCarlo["bootstrap"] as? [String: Any])
+        for (key, object) in [("net_pnl", monteCarlo), ("max_drawdown", monteCarlo), ("net_pnl_after_slippage", monteCarlo), ("net_pnl", bootstrap), ("max_drawdown", bootstrap)] {
+            let figures = try #require(object[key] as? [String: Double], "\(key)")
             let p5 = try #require(figures["p5"]), p50 = try #require(figures["p50"]), p95 = try #require(figures["p95"])
             #expect(p5 <= p50 && p50 <= p95)
         }
+        // Slippage only costs: each percentile after it is no better than before it.
+        let plain = try #require(monteCarlo["net_pnl"] as? [String: Double]), slipped = try #require(monteCarlo["net_pnl_after_slippage"] as? [String: Double])
+        #expect(slipped["p95"]! <= plain["p95"]! && slipped["p5"]! <= plain["p5"]!)
     }
 
     @Test("two processes with the same seed print the same report, timing aside")
