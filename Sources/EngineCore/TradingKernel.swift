@@ -203,7 +203,10 @@ public struct TradingKernel: Sendable {
         let isTrade: Bool
         if case .trade = event { isTrade = true } else { isTrade = false }
         if isTrade { updateMarketContext(market: index) }
-        if isTrade, !exits.isEmpty, exits[symbol] != nil { evaluateExits(symbol, effects: &effects) }
+        if isTrade, !exits.isEmpty, exits[symbol] != nil {
+            if case .trade(let print) = event { exits[symbol]?.observe(print.price, at: print.time.received) }
+            evaluateExits(symbol, effects: &effects)
+        }
         for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].wantsBookUpdates) {
             let context = makeContext(symbol: symbol, market: index, strategy: slots[slotNumber].name)
             let intents = slots[slotNumber].strategy.handle(.market(event), context: context)

@@ -6,13 +6,16 @@ public enum ExitParameters {
     public static let specs: [ParameterSpec] = [
         ParameterSpec("SellPrice", .number(0...1000), default: .number(0.5), "take profit, % above the buy price (0: none)"),
         ParameterSpec("UseStopLoss", .flag, default: .flag(true), "panic-sell when the price reaches StopLoss"),
+        ParameterSpec("FastStopLoss", .flag, default: .flag(false), "the stop reacts to single prints, not to the average of the last StopLossAverageSeconds"),
+        ParameterSpec("StopLossAverageSeconds", .number(0...3_600), default: .number(3), "window of the average price the stop is measured against (not a MoonBot name)"),
         ParameterSpec("StopLoss", .number(-100...100), default: .number(-5), "stop level, % from the buy price"),
         ParameterSpec("StopLossDelay", .number(0...86_400), default: .number(0), "seconds after the buy before the stop is armed"),
         ParameterSpec("UseSecondStop", .flag, default: .flag(false), "switch to SecondStopLoss after TimeToSwitch2Stop"),
         ParameterSpec("TimeToSwitch2Stop", .number(0...86_400), default: .number(60), "seconds before the second stop applies"),
         ParameterSpec("SecondStopLoss", .number(-100...100), default: .number(0), "second stop level, % from the buy price"),
-        ParameterSpec("UseTrailing", .flag, default: .flag(false), "trail a stop behind the peak once TakeProfit is reached"),
-        ParameterSpec("TakeProfit", .number(0...1000), default: .number(1), "profit % that activates the trailing stop"),
+        ParameterSpec("UseTrailing", .flag, default: .flag(true), "trail a stop TrailingPercent behind the peak"),
+        ParameterSpec("UseTakeProfit", .flag, default: .flag(true), "the trailing line appears only at TakeProfit or above, and never sells below it"),
+        ParameterSpec("TakeProfit", .number(0...1000), default: .number(1), "profit % under which the trailing line never sits"),
         ParameterSpec("TrailingPercent", .number(-100...0), default: .number(-3), "trailing distance, % from the peak"),
         ParameterSpec("PriceDownTimer", .number(0...86_400), default: .number(0), "seconds before the take profit starts lowering (0: never)"),
         ParameterSpec("PriceDownDelay", .number(0.1...86_400), default: .number(10), "seconds between two lowerings"),
@@ -38,12 +41,15 @@ public enum ExitParameters {
         var settings = ExitSettings()
         settings.sellPrice = parameters.number("SellPrice")
         settings.useStopLoss = parameters.flag("UseStopLoss")
+        settings.fastStopLoss = parameters.flag("FastStopLoss")
+        settings.stopLossAverageSeconds = parameters.number("StopLossAverageSeconds")
         settings.stopLoss = parameters.number("StopLoss")
         settings.stopLossDelay = parameters.number("StopLossDelay")
         settings.useSecondStop = parameters.flag("UseSecondStop")
         settings.timeToSwitch2Stop = parameters.number("TimeToSwitch2Stop")
         settings.secondStopLoss = parameters.number("SecondStopLoss")
         settings.useTrailing = parameters.flag("UseTrailing")
+        settings.useTakeProfit = parameters.flag("UseTakeProfit")
         settings.takeProfit = parameters.number("TakeProfit")
         settings.trailingPercent = parameters.number("TrailingPercent")
         settings.priceDownTimer = parameters.number("PriceDownTimer")

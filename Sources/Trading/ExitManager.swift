@@ -44,6 +44,8 @@ public struct ExitManager: Sendable {
     private var nextPrice: (purpose: ExitPurpose, price: Price)?
     private var lastPriceDown: Timestamp?
     private var lastPanicPlacement: Timestamp?
+    /// The average line the stop loss is measured against (``observe(_:at:)``).
+    private var average: PriceAverage
 
     /// The take profit's price when the entry named one (else `SellPrice` % from the
     /// entry).
@@ -69,6 +71,12 @@ public struct ExitManager: Sendable {
         self.settings = settings
         self.entryTime = entryTime
         self.takeProfitPrice = takeProfitPrice
+        average = PriceAverage(windowSeconds: settings.stopLossAverageSeconds)
+    }
+
+    /// A trade print on the symbol: it moves the average line the stop watches.
+    public mutating func observe(_ price: Price, at time: Timestamp) {
+        if !settings.fastStopLoss { average.add(price, at: time) }
     }
 
     /// The lines the chart draws for a position entered at `entry`: the active stop,
@@ -83,7 +91,11 @@ public struct ExitManager: Sendable {
             let second = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
             stop = level(second ? settings.secondStopLoss : settings.stopLoss, from: entry)
         }
-        let trailing = trailingActive ? peak.map { level(settings.trailingPercent, from: $0) } : nil
+        var trailing = trailingActive ? peak.map { level(settings.trailingPercent, from: $0) } : nil
+        if let line = trailing, settings.useTakeProfit {
+            let floor = level(settings.takeProfit, from: entry)
+            trailing = long ? max(line, floor) : min(line, floor)
+        }
         return (stop, trailing, order?.price)
     }
 
@@ -168,20 +180,27 @@ public struct ExitManager: Sendable {
         if let best = peak { peak = long ? max(best, lastPrice) : min(best, lastPrice) } else { peak = lastPrice }
         let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
 
-        if panic == nil {
+        // The take-profit level a trailing exit never sells under (UseTakeProfit).
+        let trailingFloor = settings.useTakeProfit ? level(settings.takeProfit, from: entry) : nil
+        // A trailing sell held at that floor gives way to the stop loss if the price
+        // collapses under it: the stop must still protect the position.
+        if panic == nil || panic == .trailingStop {
             if settings.useStopLoss, seconds >= settings.stopLossDelay {
                 let useSecond = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
                 let stop = level(useSecond ? settings.secondStopLoss : settings.stopLoss, from: entry)
-                if fell(lastPrice, stop) { panic = useSecond ? .secondStop : .stopLoss }
+                // MoonBot's stop watches the average line; FastStopLoss, single prints.
+                let watched = settings.fastStopLoss ? lastPrice : (average.value ?? lastPrice)
+                if fell(watched, stop) {
+                    panic = useSecond ? .secondStop : .stopLoss
+                    retryAt = nil
+                }
             }
-            if panic == nil, settings.useTrailing {
-                if !trailingActive, reached(lastPrice, level(settings.takeProfit, from: entry)) {
-                    trailingActive = true
-                    peak = lastPrice
-                }
-                if trailingActive, let best = peak, fell(lastPrice, level(settings.trailingPercent, from: best)) {
-                    panic = .trailingStop
-                }
+        }
+        if panic == nil, settings.useTrailing, let best = peak {
+            let line = level(settings.trailingPercent, from: best)
+            if !trailingActive, trailingFloor.map({ reached(line, $0) }) ?? true { trailingActive = true }
+            if trailingActive, fell(lastPrice, trailingFloor.map { long ? max(line, $0) : min(line, $0) } ?? line) {
+                panic = .trailingStop
             }
         }
 
@@ -195,7 +214,9 @@ public struct ExitManager: Sendable {
 
         if panic != nil {
             let reference = (long ? bestBid : bestAsk) ?? lastPrice
-            let floor = level(settings.allowedDrop, from: entry)
+            // A trailing exit sells no lower than the take-profit level; the others no
+            // lower than AllowedDrop.
+            let floor = panic == .trailingStop ? (trailingFloor ?? level(settings.allowedDrop, from: entry)) : level(settings.allowedDrop, from: entry)
             let due = lastPanicPlacement.map { Double(now.nanoseconds(since: $0)) / 1e9 >= settings.panicSellInterval } ?? true
             if let current = order {
                 if current.purpose != .panicSell || (due && current.price != floor) {

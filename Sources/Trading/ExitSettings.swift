@@ -3,18 +3,29 @@
 public struct ExitSettings: Hashable, Sendable {
     /// Take profit: a resting sell `SellPrice` % above the entry (0 turns it off).
     public var sellPrice = 0.5
-    /// `UseStopLoss` / `StopLoss` (negative %): panic-sell when a print reaches it.
+    /// `UseStopLoss` / `StopLoss` (negative %): panic-sell when the average price of
+    /// the last `StopLossAverageSeconds` of prints reaches it (MoonBot's "average
+    /// line"), or, with `FastStopLoss`, when a single print does.
     public var useStopLoss = true
     public var stopLoss = -5.0
+    public var fastStopLoss = false
+    /// The average line's window, in seconds (our name and default: MoonBot does not
+    /// publish its window).
+    public var stopLossAverageSeconds = 3.0
     /// `StopLossDelay`: seconds after the entry before the stop is armed.
     public var stopLossDelay = 0.0
     /// `UseSecondStop`: after `TimeToSwitch2Stop` seconds the stop moves to `SecondStopLoss` %.
     public var useSecondStop = false
     public var timeToSwitch2Stop = 60.0
     public var secondStopLoss = 0.0
-    /// `UseTrailing`: once the price has reached `TakeProfit` %, panic-sell when it falls
-    /// `TrailingPercent` % (negative) from its peak since the entry.
-    public var useTrailing = false
+    /// `UseTrailing` (MoonBot's default YES): a trailing line `TrailingPercent` %
+    /// (negative) under the peak since the entry; panic-sell when the price falls to it.
+    /// With `UseTakeProfit` (YES) the line appears only once it is at or above
+    /// `TakeProfit` % over the entry, and the sell never goes below that level: a
+    /// trailing exit never sells under the take profit (TP +2 %, trail −1 %: the line
+    /// appears at +2 % once the price has risen 3 %).
+    public var useTrailing = true
+    public var useTakeProfit = true
     public var takeProfit = 1.0
     public var trailingPercent = -3.0
     /// Sell lowering by timer: after `PriceDownTimer` seconds (0 off), every

@@ -21,6 +21,8 @@ struct ExitHarness {
 
     /// One evaluation at `time` with the last print `last` and best bid `bid`.
     mutating func step(_ time: Double, last: String, bid: String? = nil) {
+        // Each step is a print, as the kernel's trades are.
+        manager.observe(price(last), at: at(time))
         var actions = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick)
         // Cancels are confirmed at once, which may let the manager place the next order.
         while !actions.isEmpty {
@@ -92,26 +94,90 @@ struct ExitManagerTests {
         #expect(harness.manager.panic == .secondStop)
     }
 
-    @Test("the trailing stop activates at TakeProfit and follows the peak")
+    @Test("MoonBot's trailing: TP +2 %, trail −1 %: the line appears at +2 % once the price has risen about 3 %, then follows the peak")
     func trailing() {
         var settings = ExitSettings()
         settings.sellPrice = 0
         settings.useStopLoss = false
         settings.useTrailing = true
-        settings.takeProfit = 1
-        settings.trailingPercent = -0.5
+        settings.takeProfit = 2
+        settings.trailingPercent = -1
         var harness = ExitHarness(settings: settings)
-        harness.step(1, last: "100.9")
-        #expect(!harness.manager.trailingActive)
-        harness.step(2, last: "101")
+        harness.step(1, last: "102.5")
+        #expect(!harness.manager.trailingActive, "the line (101.48) would sit under the take profit")
+        harness.step(2, last: "103.1")
         #expect(harness.manager.trailingActive)
-        harness.step(3, last: "103")
-        harness.step(4, last: "102.6")
+        harness.step(3, last: "104")
+        harness.step(4, last: "103")
         #expect(harness.manager.panic == nil)
-        // 103 × 0.995 = 102.485 → the trailing line sits at 102.49.
-        harness.step(5, last: "102.49", bid: "102.48")
+        // 104 × 0.99 = 102.96: the line.
+        harness.step(5, last: "102.96", bid: "102.95")
         #expect(harness.manager.panic == .trailingStop)
-        #expect(harness.manager.peak == price("103"))
+        #expect(harness.manager.peak == price("104"))
+    }
+
+    @Test("a trailing exit never sells under the take profit: a gap through the line leaves the sell at the take-profit level, until the stop loss takes over")
+    func trailingNeverBelowTakeProfit() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.stopLoss = -5
+        settings.fastStopLoss = true
+        settings.useTrailing = true
+        settings.takeProfit = 2
+        settings.trailingPercent = -1
+        settings.panicSellSpread = 0.5
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "104")
+        #expect(harness.manager.trailingActive)
+        // The price gaps to 101, under the take profit (102): the sell waits at 102.
+        harness.step(2, last: "101", bid: "100.99")
+        #expect(harness.manager.panic == .trailingStop)
+        #expect(harness.restingPrice == price("102"))
+        harness.step(5, last: "100", bid: "99.99")
+        #expect(harness.restingPrice == price("102"))
+        // Down through the stop (95): the stop loss takes over and sells into the bids.
+        harness.step(8, last: "94.9", bid: "94.89")
+        #expect(harness.manager.panic == .stopLoss)
+        #expect(harness.restingPrice.map { $0 < price("95") } == true)
+    }
+
+    @Test("without UseTakeProfit the trailing line follows the peak from the entry and may sell under it")
+    func trailingWithoutTakeProfit() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.useStopLoss = false
+        settings.useTakeProfit = false
+        settings.trailingPercent = -1
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100.5")
+        #expect(harness.manager.trailingActive)
+        harness.step(2, last: "99.49", bid: "99.48")
+        #expect(harness.manager.panic == .trailingStop)
+    }
+
+    @Test("the stop watches the average of the last seconds' prints: one stray print under it does not sell; FastStopLoss does")
+    func averagedStop() {
+        for fast in [false, true] {
+            var settings = ExitSettings()
+            settings.sellPrice = 0
+            settings.useTrailing = false
+            settings.stopLoss = -2
+            settings.fastStopLoss = fast
+            settings.stopLossAverageSeconds = 3
+            var harness = ExitHarness(settings: settings)
+            harness.step(1, last: "100")
+            harness.step(1.5, last: "99.9")
+            harness.step(2, last: "97.5", bid: "97.4")
+            #expect(harness.manager.panic == (fast ? .stopLoss : nil), "FastStopLoss \(fast)")
+            guard !fast else { continue }
+            harness.step(2.5, last: "99.8")
+            #expect(harness.manager.panic == nil)
+            // The price stays under the stop: within 3 s the average follows it down.
+            harness.step(4, last: "97.6")
+            harness.step(5, last: "97.6")
+            harness.step(6, last: "97.6")
+            #expect(harness.manager.panic == .stopLoss)
+        }
     }
 
     @Test("the take profit is lowered by timer, never below the allowed drop")
