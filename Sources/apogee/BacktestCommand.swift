@@ -104,7 +104,11 @@ struct BacktestCommand: ParsableCommand {
     func validate() throws {
         guard monteCarlo >= 0 else { throw ValidationError("--monte-carlo must be 0 or more") }
         guard monteCarloSlippage.isFinite, monteCarloSlippage >= 0 else { throw ValidationError("--mc-slippage-bps must be 0 or more basis points (got \(monteCarloSlippage))") }
-        guard cash > 0 else { throw ValidationError("--cash must be positive") }
+        guard cash.isFinite, cash > 0 else { throw ValidationError("--cash must be a positive amount of USDT (got \(cash))") }
+        if let latencyMilliseconds, !(latencyMilliseconds.isFinite && latencyMilliseconds >= 0 && latencyMilliseconds <= 60_000) {
+            // NaN, infinity and 1e300 used to crash the conversion to nanoseconds.
+            throw ValidationError("--latency-ms must be 0 to 60000 milliseconds (got \(latencyMilliseconds))")
+        }
         guard leverage >= 1, leverage <= 125 else { throw ValidationError("--leverage must be 1...125") }
         if !listParameters, data.isEmpty, sessions.isEmpty { throw ValidationError("name the recordings with --data FILE... or --session ID") }
     }

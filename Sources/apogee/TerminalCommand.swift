@@ -5,6 +5,7 @@ import Foundation
 import ArgumentParser
 import LiveEngine
 import Simulation
+import Strategies
 
 /// Options shared by every command that opens the full-screen view.
 struct ViewOptions: ParsableArguments {
@@ -33,6 +34,33 @@ struct ViewOptions: ParsableArguments {
     var noJournal = false
 
     @OptionGroup var risk: RiskOptions
+
+    /// Every option checked before anything runs, headless or not: a headless replay
+    /// used to accept an unknown --strategy, theme or --size and ignore it silently.
+    func validate() throws {
+        guard speed >= 0 else { throw ValidationError("--speed must be 0 (flat out) or more (got \(speed))") }
+        guard let size = Double(orderSize), size.isFinite, size > 0 else {
+            throw ValidationError("--size must be a positive quantity, like 0.01 (got \(orderSize))")
+        }
+        for name in strategies where StrategyCatalog.entry(named: name) == nil {
+            throw ValidationError("--strategy \(name): unknown strategy (known: \(StrategyCatalog.entries.map(\.name).joined(separator: ", ")))")
+        }
+        do {
+            _ = try Assets.theme(theme)
+        } catch {
+            throw ValidationError("--theme: \(error)")
+        }
+        do {
+            _ = try Assets.keymap(keymap)
+        } catch {
+            throw ValidationError("--keymap: \(error)")
+        }
+        if let config {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: config, isDirectory: &isFolder) else { throw ValidationError("--config \(config): no such file") }
+            guard !isFolder.boolValue else { throw ValidationError("--config \(config) is a folder; give a .toml strategy file") }
+        }
+    }
 
     func open(_ files: [String], database: String? = nil, redis: RedisOption) throws {
         var options = TerminalApp.Options(files: files)
@@ -118,6 +146,13 @@ struct DemoDataCommand: ParsableCommand {
     var spikes = false
 
     func run() throws {
+        // The folder is made if missing (it used to fail with "the file doesn't exist").
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            StandardError.write("apogee: cannot make the folder \(output): \(error.localizedDescription)\n")
+            throw ExitStatus.failure
+        }
         if spikes {
             do {
                 print("wrote \(try DemoData.writeSpikeScenario(to: output, seed: seed == 2026 ? 7 : seed))")

@@ -90,6 +90,16 @@ struct BacktestCommandTests {
         #expect(strategy.standardError.contains("unknown strategy 'moonshot-9000'"))
     }
 
+    @Test("--latency-ms and --cash refuse NaN, infinity, 1e300 and negatives by name (NaN and infinity used to crash with SIGILL)", arguments: [
+        ["--latency-ms=nan"], ["--latency-ms=inf"], ["--latency-ms=1e300"], ["--latency-ms=-3"], ["--cash=nan"], ["--cash=-5"],
+    ])
+    func numericOptions(option: [String]) throws {
+        let result = try ApogeeProcess.run(["backtest", "--data", ApogeeProcess.sharedData + "/spot_btcusdt_20240808.gz"] + option)
+        #expect(result.status == 64, "\(option): \(result.standardError)")
+        let name = String(option[0].prefix { $0 != "=" })
+        #expect(result.standardError.contains(name) && result.standardError.contains("got"), "\(result.standardError)")
+    }
+
     @Test("risk options refuse NaN, infinity and negatives by name, with the value given", arguments: [
         ["--kill-drawdown", "nan"], ["--kill-drawdown", "inf"], ["--max-loss-per-hour", "nan"], ["--price-band=-3"], ["--price-band", "nan"],
     ])

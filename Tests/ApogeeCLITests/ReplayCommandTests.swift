@@ -84,4 +84,24 @@ struct ReplayCommandTests {
         #expect(help.standardOutput.contains("replay"))
         #expect(help.standardOutput.contains("bench"))
     }
+
+    @Test("demo-data makes its output folder when it is missing, and the spike scenario it writes replays")
+    func demoDataMakesItsFolder() throws {
+        let folder = NSTemporaryDirectory() + "apogee-demo-\(UUID().uuidString)/nested"
+        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+        let written = try ApogeeProcess.run(["demo-data", "--spikes", "--output", folder])
+        #expect(written.status == 0, "\(written.standardError)")
+        let replay = try ApogeeProcess.run(["replay", folder + "/spot_spikeusdt_scenario.gz", "--headless"])
+        #expect(replay.status == 0, "\(replay.standardError)")
+    }
+
+    @Test("a headless replay refuses a view option it would have ignored, by name: unknown strategy, theme, keymap, a bad size, a folder for --config", arguments: [
+        (["--strategy", "moonshot-9000"], "--strategy moonshot-9000"), (["--theme", "nosuch"], "--theme"), (["--keymap", "nosuch"], "--keymap"),
+        (["--size", "nan"], "--size"), (["--size", "0"], "--size"), (["--config", "/tmp"], "--config /tmp is a folder"),
+    ])
+    func viewOptionsChecked(option: [String], message: String) throws {
+        let result = try ApogeeProcess.run(["replay", spotETH, "--headless"] + option)
+        #expect(result.status == 64, "\(option): \(result.standardError)")
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
 }
