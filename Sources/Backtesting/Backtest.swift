@@ -66,11 +66,15 @@ public enum Backtest {
             throw .replay(error)
         }
         let market = options.market ?? streamMarket ?? inferMarket(head)
-        let latency = options.latencyMilliseconds.map {
-            LatencyModel(orderEntryNanoseconds: Int64($0 * 1e6), responseNanoseconds: Int64($0 * 1e6), jitter: 0.2)
-        } ?? LatencyModel.fitted(lags: head.compactMap { event in
+        // Fitted from the recording's clocks; each figure given overrides its part.
+        var latency = LatencyModel.fitted(lags: head.compactMap { event in
             event.time.exchange.map { event.time.received.nanoseconds - $0.nanoseconds }
         })
+        if let order = options.latencyMilliseconds {
+            latency.orderEntryNanoseconds = Int64(order * 1e6)
+            latency.responseNanoseconds = Int64(order * 1e6)
+        }
+        if let feed = options.feedLatencyMilliseconds { latency.marketDataNanoseconds = Int64(feed * 1e6) }
         let terms: AccountTerms = market == .spot ? .spot : .usdMargined(leverage: options.leverage)
         var kernelConfiguration = KernelConfiguration(account: terms, initialCash: options.initialCash, risk: options.risk, marketKind: market)
         kernelConfiguration.logLinesKept = 50

@@ -15,8 +15,11 @@ public struct BacktestOptions: Sendable {
     public var initialCash = Money(whole: 10_000)
     /// Futures leverage (spot is always 1).
     public var leverage: Int64 = 5
-    /// Fixed latency in milliseconds each way; `nil` fits it from the recording.
+    /// Order latency in milliseconds each way; `nil` fits it from the recording.
     public var latencyMilliseconds: Double?
+    /// Feed latency in milliseconds (how long after the exchange the strategy sees an
+    /// event); `nil` fits it from the recording, 0 turns it off.
+    public var feedLatencyMilliseconds: Double?
     public var queue: QueueModel = .conservative
     public var monteCarloRuns = 0
     /// Most slippage a Monte Carlo rerun draws, in basis points per side.

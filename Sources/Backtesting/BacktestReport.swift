@@ -88,6 +88,7 @@ public struct BacktestReport: Sendable {
         out.beginObject("assumptions")
         out.value("order_entry_ms", Double(latency.orderEntryNanoseconds) / 1e6, places: 3)
         out.value("response_ms", Double(latency.responseNanoseconds) / 1e6, places: 3)
+        out.value("feed_ms", Double(latency.marketDataNanoseconds) / 1e6, places: 3)
         out.value("latency_jitter", latency.jitter, places: 3)
         out.value("queue", queueName)
         out.value("exchange_rules", exchangeRules)
@@ -199,7 +200,7 @@ public struct BacktestReport: Sendable {
             ?? "Sharpe and Sortino n/a (\(metrics.dailyReturns) daily return\(metrics.dailyReturns == 1 ? "" : "s"), \(PerformanceMetrics.minimumDailyReturns) needed)"
         lines.append("  max drawdown \(metrics.maxDrawdown.formatted(fractionDigits: 2)) (\(round(metrics.maxDrawdownPercent, 3))%), \(ratios)")
         lines.append("  average trade \(metrics.averageTrade.formatted(fractionDigits: 2)), expectancy \(metrics.expectancy.map { "\(round($0, 2)) R" } ?? "n/a (no loss)"), longest losing streak \(metrics.longestLosingStreak), time in market \(round(metrics.timeInMarket * 100, 1))%, exposure \(round(metrics.exposure * 100, 1))% of equity")
-        lines.append("  assumptions: order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
+        lines.append("  assumptions: feed \(round(Double(latency.marketDataNanoseconds) / 1e6, 2)) ms, order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
         if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
         if ledgers.count > 1 {
             for ledger in ledgers {

@@ -25,17 +25,24 @@ public struct LatencyModel: Hashable, Sendable {
     /// 5 ms each way: a VPS near the exchange.
     public static let `default` = LatencyModel(orderEntryNanoseconds: 5_000_000, responseNanoseconds: 5_000_000)
 
-    /// Fitted from a recording's own clocks: the one-way delay is the median of
-    /// (local receive − exchange time) above its minimum. The minimum absorbs the
-    /// offset between the two clocks (the recordings' host ran 1.27 s behind), so what
-    /// remains is the variable part of the path; it is used for both directions, and
-    /// never less than 1 ms.
+    /// The network's fixed one-way delay, which a recording's two clocks cannot show:
+    /// its fastest message defines "zero" once the clocks' offset is taken out (the
+    /// recordings' host ran 1.27 s behind the exchange). 1 ms, a server in the
+    /// exchange's region; added back to what is fitted so the floor is not lost.
+    public static let assumedFloorNanoseconds: Int64 = 1_000_000
+
+    /// Fitted from a recording's own clocks. The lags (local receive − exchange time)
+    /// less their minimum are the variable part of the path; their median plus the
+    /// assumed floor is the one-way delay:
+    /// - of the feed: the kernel sees each event that long after the simulated
+    ///   exchange did (the venue matches against the exchange-time book, the strategy
+    ///   decides on the local-time one);
+    /// - of orders, each way: the same network path.
     public static func fitted(lags: [Int64], jitter: Double = 0.2) -> LatencyModel {
         guard let minimum = lags.min() else { return .default }
         let excess = lags.map { $0 - minimum }.sorted()
-        let median = excess[excess.count / 2]
-        let oneWay = max(median, 1_000_000)
-        return LatencyModel(orderEntryNanoseconds: oneWay, responseNanoseconds: oneWay, jitter: jitter)
+        let oneWay = excess[excess.count / 2] + assumedFloorNanoseconds
+        return LatencyModel(orderEntryNanoseconds: oneWay, responseNanoseconds: oneWay, marketDataNanoseconds: oneWay, jitter: jitter)
     }
 
     /// Each delay scaled by `factor` (Monte Carlo).

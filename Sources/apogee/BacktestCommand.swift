@@ -16,10 +16,12 @@ struct BacktestCommand: ParsableCommand {
         discussion: """
             The recordings are replayed in receive order through the same kernel, \
             strategies, exits and risk gate as live trading, against a simulated \
-            exchange with order and response latency, queue position at each price, \
-            partial fills, book-walking market orders, fees, futures margin and \
-            liquidation. Latency is fitted from the recording's own clocks unless \
-            --latency-ms is given.
+            exchange with feed latency (the exchange matches at exchange time, the \
+            strategy sees each event later), order and response latency, queue \
+            position at each price, fills only from printed volume, book-walking \
+            market orders, fees, futures margin and liquidation. Latencies are fitted \
+            from the recording's own clocks unless --feed-latency-ms or \
+            --order-latency-ms is given.
 
             Parameters: defaults, then --config FILE (a TOML file of [[strategy]] \
             entries), then each --param KEY=VALUE. Unknown keys, wrong types and values \
@@ -80,8 +82,11 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Futures leverage.")
     var leverage: Int64 = 5
 
-    @Option(name: .customLong("latency-ms"), help: "Fixed order-entry and response latency in ms (default: fitted from the recording).")
+    @Option(name: [.customLong("order-latency-ms"), .customLong("latency-ms")], help: "Order latency each way, in ms (default: fitted from the recording).")
     var latencyMilliseconds: Double?
+
+    @Option(name: .customLong("feed-latency-ms"), help: "Feed latency in ms: how long after the exchange the strategy sees each event, while the simulated exchange matches at exchange time (default: fitted from the recording; 0: off).")
+    var feedLatencyMilliseconds: Double?
 
     @Option(help: "Queue model: conservative, or probabilistic:POWER (1-4).")
     var queue = "conservative"
@@ -107,7 +112,10 @@ struct BacktestCommand: ParsableCommand {
         guard cash.isFinite, cash > 0 else { throw ValidationError("--cash must be a positive amount of USDT (got \(cash))") }
         if let latencyMilliseconds, !(latencyMilliseconds.isFinite && latencyMilliseconds >= 0 && latencyMilliseconds <= 60_000) {
             // NaN, infinity and 1e300 used to crash the conversion to nanoseconds.
-            throw ValidationError("--latency-ms must be 0 to 60000 milliseconds (got \(latencyMilliseconds))")
+            throw ValidationError("--order-latency-ms (--latency-ms) must be 0 to 60000 milliseconds (got \(latencyMilliseconds))")
+        }
+        if let feedLatencyMilliseconds, !(feedLatencyMilliseconds.isFinite && feedLatencyMilliseconds >= 0 && feedLatencyMilliseconds <= 60_000) {
+            throw ValidationError("--feed-latency-ms must be 0 to 60000 milliseconds (got \(feedLatencyMilliseconds))")
         }
         guard leverage >= 1, leverage <= 125 else { throw ValidationError("--leverage must be 1...125") }
         if !listParameters, data.isEmpty, sessions.isEmpty { throw ValidationError("name the recordings with --data FILE... or --session ID") }
@@ -142,6 +150,7 @@ struct BacktestCommand: ParsableCommand {
         options.initialCash = try Money(parsing: String(format: "%.8f", cash))
         options.leverage = leverage
         options.latencyMilliseconds = latencyMilliseconds
+        options.feedLatencyMilliseconds = feedLatencyMilliseconds
         options.monteCarloRuns = monteCarlo
         options.monteCarloSlippageBasisPoints = monteCarloSlippage
         options.market = market
