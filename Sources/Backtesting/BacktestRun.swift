@@ -13,17 +13,15 @@ import Trading
 /// them (orders travelling to the venue, reports travelling back, timers).
 ///
 /// Ties at the same nanosecond go in the order they were scheduled; queued items due
-/// at or before a market event's time are handled before it. With no extra
-/// market-data delay the venue reads the kernel's own book (they are the same
-/// replayed book); with one, the venue keeps its own, ahead of the kernel's.
+/// at or before a market event's time are handled before it. The venue reads the
+/// kernel's own book (they are the same replayed book); feed latency is folded into
+/// the order and answer delays (``SimulatedExchange/orderEntryDelay(symbol:)``).
 public struct BacktestRun {
     public private(set) var kernel: TradingKernel
     public private(set) var venue: SimulatedExchange
     private var queue = Heap<Scheduled>()
     private var sequence: UInt64 = 0
     fileprivate(set) var effects: [KernelEffect] = []
-    private let marketDataDelay: Int64
-    private var venueBooks: [String: OrderBook] = [:]
     public private(set) var fills = 0
     public private(set) var detects = 0
     public private(set) var equity: [(time: Timestamp, value: Money)] = []
@@ -42,7 +40,6 @@ public struct BacktestRun {
     public init(kernel: TradingKernel, venue: SimulatedExchange) {
         self.kernel = kernel
         self.venue = venue
-        marketDataDelay = venue.settings.latency.marketDataNanoseconds
         effects.reserveCapacity(16)
     }
 
@@ -53,26 +50,9 @@ public struct BacktestRun {
         events += 1
         drain(upTo: time)
         observer?(.market(event))
-        if marketDataDelay == 0 {
-            kernel.handle(.market(event), into: &effects)
-            apply(at: time)
-            reactVenue(to: event, kernelBook: true)
-        } else {
-            var book: OrderBook?
-            if let symbol = event.symbol {
-                switch event {
-                case .bookDelta(let delta):
-                    venueBooks[symbol, default: OrderBook(symbol: symbol, rule: BookSyncRule(for: kernel.configuration.marketKind))].apply(delta)
-                case .bookSnapshot(let snapshot):
-                    venueBooks[symbol, default: OrderBook(symbol: symbol, rule: BookSyncRule(for: kernel.configuration.marketKind))].apply(snapshot)
-                default:
-                    break
-                }
-                book = venueBooks[symbol]
-            }
-            reactVenue(to: event, kernelBook: false, book: book)
-            schedule(.market(event), at: time.nanoseconds + marketDataDelay)
-        }
+        kernel.handle(.market(event), into: &effects)
+        apply(at: time)
+        reactVenue(to: event)
     }
 
     /// Moves time on without a market event (a live session's wall clock): orders,
@@ -89,10 +69,10 @@ public struct BacktestRun {
         equity.append((lastTime, kernel.equity))
     }
 
-    /// The venue sees the event: with `kernelBook`, it reads the kernel's book in place.
-    private mutating func reactVenue(to event: MarketEvent, kernelBook: Bool, book venueBook: OrderBook? = nil) {
-        var book = venueBook
-        if kernelBook, venue.restingCount > 0, let symbol = event.symbol {
+    /// The venue sees the event, reading the kernel's book in place.
+    private mutating func reactVenue(to event: MarketEvent) {
+        var book: OrderBook?
+        if venue.restingCount > 0, let symbol = event.symbol {
             switch event {
             case .bookDelta, .bookSnapshot: book = kernel.book(for: symbol)
             default: break
@@ -123,8 +103,7 @@ public struct BacktestRun {
             let at = Timestamp(nanoseconds: next.time)
             switch next.action {
             case .arrive(let request):
-                let book = marketDataDelay == 0 ? kernel.book(for: request.symbol) : venueBooks[request.symbol]
-                for report in venue.orderArrived(request, at: at, book: book) {
+                for report in venue.orderArrived(request, at: at, book: kernel.book(for: request.symbol)) {
                     schedule(.deliver(report.event), at: report.deliverAt.nanoseconds)
                 }
             case .cancel(let id):
@@ -136,9 +115,6 @@ public struct BacktestRun {
                 apply(at: at)
             case .timer(let timer):
                 kernel.handle(.timer(timer), into: &effects)
-                apply(at: at)
-            case .market(let event):
-                kernel.handle(.market(event), into: &effects)
                 apply(at: at)
             }
         }
@@ -196,7 +172,6 @@ public struct Scheduled: Comparable {
         case cancel(ClientOrderID)
         case deliver(OrderEvent)
         case timer(Timestamp)
-        case market(MarketEvent)
     }
 
     public var time: Int64

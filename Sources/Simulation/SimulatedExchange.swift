@@ -118,14 +118,24 @@ public struct SimulatedExchange: Sendable {
     }
 
     /// Draws the order-entry delay for the next order (or cancel) on `symbol`.
+    ///
+    /// Feed latency is folded in here rather than by delaying every market event on
+    /// its way to the kernel: a strategy that sees the market D late and sends an order
+    /// that takes L to arrive is, in the kernel's own time shifted back by D, one that
+    /// sees it at once and whose order takes D + L, with its answers coming back D
+    /// sooner. The exchange meets the order with the same book either way, and the hot
+    /// loop keeps one book per symbol and no queue of delayed events (a second,
+    /// exchange-time book and that queue made a backtest 2.5× slower).
     public mutating func orderEntryDelay(symbol: String) -> Int64 {
         let slot = printSlot(symbol)
-        return settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &printStates[slot].generator)
+        return settings.latency.draw(settings.latency.orderEntryNanoseconds, using: &printStates[slot].generator) + settings.latency.marketDataNanoseconds
     }
 
     private mutating func report(_ event: OrderEvent, symbol: String, at time: Timestamp) -> SimulatedReport {
         let slot = printSlot(symbol)
-        let delay = settings.latency.draw(settings.latency.responseNanoseconds, using: &printStates[slot].generator)
+        // The feed latency comes off the answer's way back (see orderEntryDelay); an
+        // answer is never delivered before it happened.
+        let delay = max(0, settings.latency.draw(settings.latency.responseNanoseconds, using: &printStates[slot].generator) - settings.latency.marketDataNanoseconds)
         let deliverAt = max(time.nanoseconds + delay, printStates[slot].lastDelivery)
         printStates[slot].lastDelivery = deliverAt
         return SimulatedReport(event: event, deliverAt: Timestamp(nanoseconds: deliverAt))

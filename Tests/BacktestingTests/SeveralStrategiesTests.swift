@@ -15,10 +15,6 @@ struct SeveralStrategiesTests {
         let file = try DemoData.writeSpikeScenario(to: folder)
         var options = BacktestOptions(files: [file], strategy: "mstrike")
         options.moreStrategies = [("pump", [("AutoBuy", .flag(true), "test"), ("SellPrice", .number(1), "test")])]
-        // Without a feed delay. With the fitted one (3.5 ms here) Pump's entry fills a
-        // moment before MoonStrike's signal, and MoonStrike, finding a position on the
-        // coin, stays out: positions are still net per symbol, not per entry (issue 18).
-        options.feedLatencyMilliseconds = 0
         let report = try Backtest.run(options)
         #expect(report.strategy == "mstrike+pump")
         #expect(report.ledgers.map(\.name) == ["mstrike", "pump"])
