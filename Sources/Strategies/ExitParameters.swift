@@ -12,6 +12,7 @@ public enum ExitParameters {
         ParameterSpec("StopLossDelay", .number(0...86_400), default: .number(0), "seconds after the buy before the stop is armed"),
         ParameterSpec("UseSecondStop", .flag, default: .flag(false), "switch to SecondStopLoss after TimeToSwitch2Stop"),
         ParameterSpec("TimeToSwitch2Stop", .number(0...86_400), default: .number(60), "seconds before the second stop applies"),
+        ParameterSpec("PriceToSwitch2Stop", .number(0...1000), default: .number(0), "or once the price has gone this % in the position's favour (0: no price condition)"),
         ParameterSpec("SecondStopLoss", .number(-100...100), default: .number(0), "second stop level, % from the buy price"),
         ParameterSpec("UseTrailing", .flag, default: .flag(true), "trail a stop TrailingPercent behind the peak"),
         ParameterSpec("UseTakeProfit", .flag, default: .flag(true), "the trailing line appears only at TakeProfit or above, and never sells below it"),
@@ -47,6 +48,7 @@ public enum ExitParameters {
         settings.stopLossDelay = parameters.number("StopLossDelay")
         settings.useSecondStop = parameters.flag("UseSecondStop")
         settings.timeToSwitch2Stop = parameters.number("TimeToSwitch2Stop")
+        settings.priceToSwitch2Stop = parameters.number("PriceToSwitch2Stop")
         settings.secondStopLoss = parameters.number("SecondStopLoss")
         settings.useTrailing = parameters.flag("UseTrailing")
         settings.useTakeProfit = parameters.flag("UseTakeProfit")

@@ -88,8 +88,7 @@ public struct ExitManager: Sendable {
         let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
         var stop: Price?
         if settings.useStopLoss {
-            let second = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
-            stop = level(second ? settings.secondStopLoss : settings.stopLoss, from: entry)
+            stop = level(usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick) ? settings.secondStopLoss : settings.stopLoss, from: entry)
         }
         var trailing = trailingActive ? peak.map { level(settings.trailingPercent, from: $0) } : nil
         if let line = trailing, settings.useTakeProfit {
@@ -97,6 +96,18 @@ public struct ExitManager: Sendable {
             trailing = long ? max(line, floor) : min(line, floor)
         }
         return (stop, trailing, order?.price)
+    }
+
+    /// Whether the second stop has taken over: `TimeToSwitch2Stop` seconds after the
+    /// entry, or once the price has reached `PriceToSwitch2Stop` % in the position's
+    /// favour (its peak since the entry; 0: no price condition), whichever comes first.
+    /// MoonBot's typical use: move the stop to breakeven once the trade is well on.
+    func usesSecondStop(entry: Price, long: Bool, seconds: Double, tick: Price) -> Bool {
+        guard settings.useSecondStop else { return false }
+        if seconds >= settings.timeToSwitch2Stop { return true }
+        guard settings.priceToSwitch2Stop > 0, let peak else { return false }
+        let trigger = entry.moved(byPercent: long ? settings.priceToSwitch2Stop : -settings.priceToSwitch2Stop, tick: tick, roundingUp: long)
+        return long ? peak >= trigger : peak <= trigger
     }
 
     /// Starts a panic sell now (user, risk, or a strategy's own decision). A new panic
@@ -186,7 +197,7 @@ public struct ExitManager: Sendable {
         // collapses under it: the stop must still protect the position.
         if panic == nil || panic == .trailingStop {
             if settings.useStopLoss, seconds >= settings.stopLossDelay {
-                let useSecond = settings.useSecondStop && seconds >= settings.timeToSwitch2Stop
+                let useSecond = usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick)
                 let stop = level(useSecond ? settings.secondStopLoss : settings.stopLoss, from: entry)
                 // MoonBot's stop watches the average line; FastStopLoss, single prints.
                 let watched = settings.fastStopLoss ? lastPrice : (average.value ?? lastPrice)

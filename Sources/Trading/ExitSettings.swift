@@ -17,6 +17,9 @@ public struct ExitSettings: Hashable, Sendable {
     /// `UseSecondStop`: after `TimeToSwitch2Stop` seconds the stop moves to `SecondStopLoss` %.
     public var useSecondStop = false
     public var timeToSwitch2Stop = 60.0
+    /// `PriceToSwitch2Stop`: or once the price has gone this % in the position's
+    /// favour (0: no price condition).
+    public var priceToSwitch2Stop = 0.0
     public var secondStopLoss = 0.0
     /// `UseTrailing` (MoonBot's default YES): a trailing line `TrailingPercent` %
     /// (negative) under the peak since the entry; panic-sell when the price falls to it.

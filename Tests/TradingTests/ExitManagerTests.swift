@@ -94,6 +94,28 @@ struct ExitManagerTests {
         #expect(harness.manager.panic == .secondStop)
     }
 
+    @Test("PriceToSwitch2Stop: once the price has been 1 % up, the stop moves to breakeven well before TimeToSwitch2Stop")
+    func secondStopByPrice() {
+        var settings = ExitSettings()
+        settings.sellPrice = 0
+        settings.useTrailing = false
+        settings.fastStopLoss = true
+        settings.stopLoss = -5
+        settings.useSecondStop = true
+        settings.timeToSwitch2Stop = 600
+        settings.priceToSwitch2Stop = 1
+        settings.secondStopLoss = 0
+        var harness = ExitHarness(settings: settings)
+        harness.step(1, last: "100.5")
+        harness.step(2, last: "99.9")
+        #expect(harness.manager.panic == nil, "not yet 1 % up: the first stop (95) holds")
+        harness.step(3, last: "101")
+        harness.step(4, last: "100.2")
+        #expect(harness.manager.panic == nil)
+        harness.step(5, last: "99.99", bid: "99.98")
+        #expect(harness.manager.panic == .secondStop)
+    }
+
     @Test("MoonBot's trailing: TP +2 %, trail −1 %: the line appears at +2 % once the price has risen about 3 %, then follows the peak")
     func trailing() {
         var settings = ExitSettings()
