@@ -161,12 +161,12 @@ public enum Backtest {
             let metrics = PerformanceMetrics(initialEquity: initialCash, equity: run.equity, trades: run.kernel.journal, fees: run.kernel.account.fees, span: span)
             // Drawn after the run's settings, so adding them left those draws as they were.
             let slippage = slippageBasisPoints * generator.unit()
-            let trades = run.kernel.journal
-            let nets = trades.map { $0.netPnL.doubleValue - TradeBootstrap.slippageCost(of: [$0], basisPoints: slippage) }
+            let costs = run.kernel.journal.map { TradeBootstrap.slippageCost(of: $0, basisPoints: slippage) }
+            let nets = zip(run.kernel.journal, costs).map { $0.netPnL.doubleValue - $1 }
             let resampled = TradeBootstrap.resample(nets, using: &generator)
             outcomes.set(index, MonteCarloOutcomes.Run(
                 netPnL: metrics.netPnL.doubleValue, maxDrawdown: metrics.maxDrawdown.doubleValue,
-                netPnLAfterSlippage: metrics.netPnL.doubleValue - TradeBootstrap.slippageCost(of: trades, basisPoints: slippage),
+                netPnLAfterSlippage: metrics.netPnL.doubleValue - costs.reduce(0, +),
                 bootstrapNetPnL: resampled.net, bootstrapMaxDrawdown: resampled.maxDrawdown))
         }
         return MonteCarloSummary(runs: runs, outcomes: outcomes, slippageBasisPoints: slippageBasisPoints)

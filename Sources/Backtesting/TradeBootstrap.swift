@@ -11,12 +11,9 @@ import Trading
 ///   there were, in a random order: the same edge met with another run of luck, so the
 ///   drawdown it implies is not one lucky order of wins and losses.
 public enum TradeBootstrap {
-    /// What `trades` pay at `basisPoints` per side.
-    public static func slippageCost(of trades: [TradeRecord], basisPoints: Double) -> Double {
-        trades.reduce(0) { total, trade in
-            let value = trade.quantity.doubleValue * (trade.entryPrice.doubleValue + trade.exitPrice.doubleValue)
-            return total + value * basisPoints / 10_000
-        }
+    /// What `trade` pays at `basisPoints` per side, on its entry and its exit value.
+    public static func slippageCost(of trade: TradeRecord, basisPoints: Double) -> Double {
+        trade.quantity.doubleValue * (trade.entryPrice.doubleValue + trade.exitPrice.doubleValue) * basisPoints / 10_000
     }
 
     /// `nets` resampled with replacement: the sum and the largest fall from a peak of

@@ -7,11 +7,6 @@ public struct KernelConfiguration: Sendable {
     public var initialCash: Money
     /// The risk gate's limits, stops and protections.
     public var risk: RiskSettings
-    /// The protections (part of ``risk``).
-    public var protections: ProtectionSettings {
-        get { risk.protections }
-        set { risk.protections = newValue }
-    }
     public var marketKind: MarketKind
     /// Interval of the equity curve.
     public var equityIntervalNanoseconds: Int64 = 60_000_000_000
@@ -24,11 +19,10 @@ public struct KernelConfiguration: Sendable {
     /// The market context's reference coin (MoonBot's dBTC).
     public var btcSymbol = "BTCUSDT"
 
-    public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), protections: ProtectionSettings? = nil, marketKind: MarketKind) {
+    public init(account: AccountTerms, initialCash: Money, risk: RiskSettings = RiskSettings(), marketKind: MarketKind) {
         self.account = account
         self.initialCash = initialCash
         self.risk = risk
-        if let protections { self.risk.protections = protections }
         self.marketKind = marketKind
     }
 }

@@ -77,7 +77,7 @@ public struct TradingKernel: Sendable {
         self.configuration = configuration
         marketContext = MarketContext(btcSymbol: configuration.btcSymbol)
         account = Account(terms: configuration.account, cash: configuration.initialCash)
-        risk = RiskGate(settings: configuration.risk, protections: configuration.protections)
+        risk = RiskGate(settings: configuration.risk)
         slots = strategies.map(StrategySlot.init)
         for (index, slot) in slots.enumerated() { slotIndex[slot.name] = index }
     }
@@ -272,13 +272,7 @@ public struct TradingKernel: Sendable {
                     slots[slot].entriesHeldBack += 1
                     continue
                 }
-                let id = send(order, origin: origin, effects: &effects)
-                if orders[id]?.status == .denied {
-                    slots[slot].ordersDenied += 1
-                    if !order.reduceOnly { slots[slot].entryRefused(on: order.symbol, at: now.nanoseconds) }
-                } else {
-                    slots[slot].ordersPlaced += 1
-                }
+                send(order, for: slot, effects: &effects)
             case .cancel(let id):
                 requestCancel(id, effects: &effects)
             case .replace(let id, let price, let quantity, let takeProfit):
@@ -623,11 +617,20 @@ public struct TradingKernel: Sendable {
             write(.info, "order \(old.request.id) \(old.request.symbol) \(closedByCancel ? "filled what its replacement was for" : "ended (\(event.name)) before its cancel"): replacement not sent", into: &effects)
             return
         }
-        let id = send(intent, origin: pending.origin, effects: &effects)
-        guard let slot = slotIndex[pending.origin] else { return }
+        guard let slot = slotIndex[pending.origin] else {
+            send(intent, origin: pending.origin, effects: &effects)
+            return
+        }
+        send(intent, for: slot, effects: &effects)
+    }
+
+    /// Sends a strategy's order and counts it in the strategy's ledger: placed, or
+    /// denied (a denied entry makes the strategy wait before its next one).
+    private mutating func send(_ intent: OrderIntent, for slot: Int, effects: inout [KernelEffect]) {
+        let id = send(intent, origin: slots[slot].name, effects: &effects)
         if orders[id]?.status == .denied {
             slots[slot].ordersDenied += 1
-            slots[slot].entryRefused(on: intent.symbol, at: now.nanoseconds)
+            if !intent.reduceOnly { slots[slot].entryRefused(on: intent.symbol, at: now.nanoseconds) }
         } else {
             slots[slot].ordersPlaced += 1
         }

@@ -90,12 +90,23 @@ public struct ExitManager: Sendable {
         if settings.useStopLoss {
             stop = level(usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick) ? settings.secondStopLoss : settings.stopLoss, from: entry)
         }
-        var trailing = trailingActive ? peak.map { level(settings.trailingPercent, from: $0) } : nil
-        if let line = trailing, settings.useTakeProfit {
-            let floor = level(settings.takeProfit, from: entry)
-            trailing = long ? max(line, floor) : min(line, floor)
-        }
+        let trailing = trailingActive ? peak.map { trailingStop(peak: $0, entry: entry, long: long, tick: tick) } : nil
         return (stop, trailing, order?.price)
+    }
+
+    /// The trailing stop's price: `TrailingPercent` from the peak, never beyond the
+    /// take-profit level with `UseTakeProfit`.
+    func trailingStop(peak: Price, entry: Price, long: Bool, tick: Price) -> Price {
+        let line = peak.moved(byPercent: long ? settings.trailingPercent : -settings.trailingPercent, tick: tick, roundingUp: long)
+        guard let floor = takeProfitFloor(entry: entry, long: long, tick: tick) else { return line }
+        return long ? max(line, floor) : min(line, floor)
+    }
+
+    /// The take-profit level a trailing exit never sells beyond (nil without
+    /// `UseTakeProfit`).
+    func takeProfitFloor(entry: Price, long: Bool, tick: Price) -> Price? {
+        guard settings.useTakeProfit else { return nil }
+        return entry.moved(byPercent: long ? settings.takeProfit : -settings.takeProfit, tick: tick, roundingUp: long)
     }
 
     /// Whether the second stop has taken over: `TimeToSwitch2Stop` seconds after the
@@ -192,7 +203,7 @@ public struct ExitManager: Sendable {
         let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
 
         // The take-profit level a trailing exit never sells under (UseTakeProfit).
-        let trailingFloor = settings.useTakeProfit ? level(settings.takeProfit, from: entry) : nil
+        let trailingFloor = takeProfitFloor(entry: entry, long: long, tick: tick)
         // A trailing sell held at that floor gives way to the stop loss if the price
         // collapses under it: the stop must still protect the position.
         if panic == nil || panic == .trailingStop {
@@ -210,7 +221,7 @@ public struct ExitManager: Sendable {
         if panic == nil, settings.useTrailing, let best = peak {
             let line = level(settings.trailingPercent, from: best)
             if !trailingActive, trailingFloor.map({ reached(line, $0) }) ?? true { trailingActive = true }
-            if trailingActive, fell(lastPrice, trailingFloor.map { long ? max(line, $0) : min(line, $0) } ?? line) {
+            if trailingActive, fell(lastPrice, trailingStop(peak: best, entry: entry, long: long, tick: tick)) {
                 panic = .trailingStop
             }
         }

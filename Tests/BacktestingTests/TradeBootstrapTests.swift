@@ -11,8 +11,8 @@ struct TradeBootstrapTests {
         let trade = TradeRecord(symbol: "BTCUSDT", direction: .buy, openedAt: Timestamp(nanoseconds: 0), closedAt: Timestamp(nanoseconds: 1),
                                 entryPrice: try Price(parsing: "100"), exitPrice: try Price(parsing: "110"), quantity: try Quantity(parsing: "1"),
                                 netPnL: try Money(parsing: "10"), fees: .zero, exitReason: "test")
-        #expect(abs(TradeBootstrap.slippageCost(of: [trade], basisPoints: 5) - 0.105) < 1e-12)
-        #expect(TradeBootstrap.slippageCost(of: [trade], basisPoints: 0) == 0)
+        #expect(abs(TradeBootstrap.slippageCost(of: trade, basisPoints: 5) - 0.105) < 1e-12)
+        #expect(TradeBootstrap.slippageCost(of: trade, basisPoints: 0) == 0)
     }
 
     @Test("a resample draws as many trades as there were, from them only; its drawdown is that of its running total; the same seed, the same draw")
