@@ -675,7 +675,9 @@ public struct TradingKernel: Sendable {
               let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
         let panicBefore = manager.panic
         let dustBefore = manager.dust
-        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick, rules: markets[index].rules)
+        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick, rules: markets[index].rules) { [markets, now] seconds in
+            markets[index].extremes(overLast: seconds, now: now)
+        }
         if panicBefore == nil, let reason = manager.panic {
             write(.warning, "\(reason.rawValue) hit on \(symbol) at \(last): panic sell", into: &effects)
         }

@@ -17,12 +17,14 @@ public enum ExitPurpose: String, Hashable, Sendable {
 public enum PanicReason: String, Hashable, Sendable {
     case stopLoss = "stop loss"
     case secondStop = "second stop"
+    case thirdStop = "third stop"
     case trailingStop = "trailing stop"
     case manual = "panic sell"
 }
 
-/// Manages the exit of one open position: take profit, its lowering by timer, stop
-/// loss (two stages), trailing stop, and the panic sell they all fall back to.
+/// Manages the exit of one open position: take profit, moved by SellShot, SellSpread
+/// or SellLevel (``TakeProfitMover``) or lowered by timer, stop loss (three stages),
+/// trailing stop, and the panic sell they all fall back to.
 ///
 /// Works the same for longs and shorts (a short's take profit sits below the entry).
 /// Replacing an order is cancel-then-place: the new order goes out only once the
@@ -33,6 +35,8 @@ public struct ExitManager: Sendable {
     public let entryTime: Timestamp
     /// Best price since the entry (highest for a long, lowest for a short).
     public private(set) var peak: Price?
+    /// Worst price since the entry (lowest for a long): the third stop's price switch.
+    public private(set) var trough: Price?
     public private(set) var trailingActive = false
     public private(set) var panic: PanicReason?
     /// The resting exit order, its purpose and price.
@@ -46,6 +50,7 @@ public struct ExitManager: Sendable {
     private var lastPanicPlacement: Timestamp?
     /// The average line the stop loss is measured against (``observe(_:at:)``).
     private var average: PriceAverage
+    private var mover: TakeProfitMover
 
     /// The take profit's price when the entry named one (else `SellPrice` % from the
     /// entry).
@@ -72,6 +77,7 @@ public struct ExitManager: Sendable {
         self.entryTime = entryTime
         self.takeProfitPrice = takeProfitPrice
         average = PriceAverage(windowSeconds: settings.stopLossAverageSeconds)
+        mover = TakeProfitMover(settings: settings)
     }
 
     /// A trade print on the symbol: it moves the average line the stop watches.
@@ -88,7 +94,7 @@ public struct ExitManager: Sendable {
         let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
         var stop: Price?
         if settings.useStopLoss {
-            stop = level(usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick) ? settings.secondStopLoss : settings.stopLoss, from: entry)
+            stop = level(stopStage(entry: entry, long: long, seconds: seconds, tick: tick).percent, from: entry)
         }
         let trailing = trailingActive ? peak.map { trailingStop(peak: $0, entry: entry, long: long, tick: tick) } : nil
         return (stop, trailing, order?.price)
@@ -119,6 +125,37 @@ public struct ExitManager: Sendable {
         guard settings.priceToSwitch2Stop > 0, let peak else { return false }
         let trigger = entry.moved(byPercent: long ? settings.priceToSwitch2Stop : -settings.priceToSwitch2Stop, tick: tick, roundingUp: long)
         return long ? peak >= trigger : peak <= trigger
+    }
+
+    /// The stop stage in force `seconds` after the entry: its level (% from the entry),
+    /// the reason a panic it triggers gives, and the panic's floor (% from the entry).
+    /// The third stage outranks the second, the second the first.
+    func stopStage(entry: Price, long: Bool, seconds: Double, tick: Price) -> (percent: Double, reason: PanicReason, allowedDrop: Double) {
+        if usesThirdStop(entry: entry, long: long, seconds: seconds, tick: tick) {
+            return (settings.stopLoss3, .thirdStop, settings.allowedDrop3)
+        }
+        if usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick) {
+            return (settings.secondStopLoss, .secondStop, settings.allowedDrop)
+        }
+        return (settings.stopLoss, .stopLoss, settings.allowedDrop)
+    }
+
+    /// Whether the third stop has taken over: `TimeToSwitchStop3` seconds after the
+    /// entry, or once the price has gone `PriceToSwitchStop3` % from the entry
+    /// (positive: its best in the position's favour; negative: its worst against it;
+    /// 0: no price condition), whichever comes first.
+    func usesThirdStop(entry: Price, long: Bool, seconds: Double, tick: Price) -> Bool {
+        guard settings.useStopLoss3 else { return false }
+        if seconds >= settings.timeToSwitchStop3 { return true }
+        let percent = settings.priceToSwitchStop3
+        guard percent != 0 else { return false }
+        let trigger = entry.moved(byPercent: long ? percent : -percent, tick: tick, roundingUp: long)
+        if percent > 0 {
+            guard let peak else { return false }
+            return long ? peak >= trigger : peak <= trigger
+        }
+        guard let trough else { return false }
+        return long ? trough <= trigger : trough >= trigger
     }
 
     /// Starts a panic sell now (user, risk, or a strategy's own decision). A new panic
@@ -181,7 +218,10 @@ public struct ExitManager: Sendable {
     /// With the exchange's `rules`, orders go for the position rounded down to the lot
     /// (the rest stays as dust), and a position too small to sell is marked ``dust``
     /// and given no order.
-    public mutating func evaluate(position: Position, lastPrice: Price, bestBid: Price?, bestAsk: Price?, now: Timestamp, tick: Price, rules: SymbolRules? = nil) -> [ExitAction] {
+    ///
+    /// `extremes` gives the symbol's recent highs and lows to the take-profit movers
+    /// (SellShot, SellSpread, SellLevel); without it they have nothing to follow.
+    public mutating func evaluate(position: Position, lastPrice: Price, bestBid: Price?, bestAsk: Price?, now: Timestamp, tick: Price, rules: SymbolRules? = nil, extremes: RecentExtremes = { _ in nil }) -> [ExitAction] {
         guard !position.isFlat, let entry = position.entryPrice else { return [] }
         let long = position.isLong
         let quantity = rules?.quantity(position.absoluteQuantity) ?? position.absoluteQuantity
@@ -200,6 +240,7 @@ public struct ExitManager: Sendable {
         func fell(_ price: Price, _ target: Price) -> Bool { long ? price <= target : price >= target }
 
         if let best = peak { peak = long ? max(best, lastPrice) : min(best, lastPrice) } else { peak = lastPrice }
+        if let worst = trough { trough = long ? min(worst, lastPrice) : max(worst, lastPrice) } else { trough = lastPrice }
         let seconds = Double(now.nanoseconds(since: entryTime)) / 1e9
 
         // The take-profit level a trailing exit never sells under (UseTakeProfit).
@@ -208,12 +249,11 @@ public struct ExitManager: Sendable {
         // collapses under it: the stop must still protect the position.
         if panic == nil || panic == .trailingStop {
             if settings.useStopLoss, seconds >= settings.stopLossDelay {
-                let useSecond = usesSecondStop(entry: entry, long: long, seconds: seconds, tick: tick)
-                let stop = level(useSecond ? settings.secondStopLoss : settings.stopLoss, from: entry)
+                let stage = stopStage(entry: entry, long: long, seconds: seconds, tick: tick)
                 // MoonBot's stop watches the average line; FastStopLoss, single prints.
                 let watched = settings.fastStopLoss ? lastPrice : (average.value ?? lastPrice)
-                if fell(watched, stop) {
-                    panic = useSecond ? .secondStop : .stopLoss
+                if fell(watched, level(stage.percent, from: entry)) {
+                    panic = stage.reason
                     retryAt = nil
                 }
             }
@@ -237,8 +277,9 @@ public struct ExitManager: Sendable {
         if panic != nil {
             let reference = (long ? bestBid : bestAsk) ?? lastPrice
             // A trailing exit sells no lower than the take-profit level; the others no
-            // lower than AllowedDrop.
-            let floor = panic == .trailingStop ? (trailingFloor ?? level(settings.allowedDrop, from: entry)) : level(settings.allowedDrop, from: entry)
+            // lower than AllowedDrop (AllowedDrop3 for the third stop).
+            let allowedDrop = level(panic == .thirdStop ? settings.allowedDrop3 : settings.allowedDrop, from: entry)
+            let floor = panic == .trailingStop ? (trailingFloor ?? allowedDrop) : allowedDrop
             let due = lastPanicPlacement.map { Double(now.nanoseconds(since: $0)) / 1e9 >= settings.panicSellInterval } ?? true
             if let current = order {
                 if current.purpose != .panicSell || (due && current.price != floor) {
@@ -261,11 +302,15 @@ public struct ExitManager: Sendable {
             return actions
         }
 
-        guard settings.sellPrice > 0 || takeProfitPrice != nil else { return actions }
+        let moves = settings.useSellShot || settings.useSellSpread || settings.sellLevelDelay > 0
+        guard settings.sellPrice > 0 || takeProfitPrice != nil || moves else { return actions }
         if let current = order {
-            // Follow a changed position size, and lower the take profit on its timer.
+            // Follow a changed position size and the movers, or lower the take profit
+            // on its timer.
             var target = current.price
-            if settings.priceDownTimer > 0, seconds >= settings.priceDownTimer,
+            if let moved = mover.target(current: current.price, entry: entry, long: long, seconds: seconds, tick: tick, extremes: extremes) {
+                target = moved
+            } else if !mover.hasMoved, settings.priceDownTimer > 0, seconds >= settings.priceDownTimer,
                lastPriceDown.map({ Double(now.nanoseconds(since: $0)) / 1e9 >= settings.priceDownDelay }) ?? true {
                 let step = Double(entry.units) * settings.priceDownPercent / 100
                 let lowered = Price.rounded(units: Double(current.price.units) + (long ? -step : step), tick: tick, up: long)
@@ -280,7 +325,9 @@ public struct ExitManager: Sendable {
                 actions.append(.cancel(current.id))
             }
         } else {
-            let price = nextPrice?.price ?? takeProfitPrice ?? level(settings.sellPrice, from: entry)
+            let price = nextPrice?.price
+                ?? mover.target(current: nil, entry: entry, long: long, seconds: seconds, tick: tick, extremes: extremes)
+                ?? takeProfitPrice ?? level(settings.sellPrice, from: entry)
             nextPrice = nil
             placing = (.takeProfit, price)
             actions.append(.place(symbol: symbol, side: exitSide, price: price, quantity: quantity, purpose: .takeProfit))

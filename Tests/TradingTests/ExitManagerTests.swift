@@ -10,6 +10,8 @@ struct ExitHarness {
     var nextID: UInt64 = 100
     var resting: [ClientOrderID: (price: Price, purpose: ExitPurpose)] = [:]
     var log: [String] = []
+    /// Every print so far (time in seconds after the entry, price).
+    var prints: [(time: Double, price: Price)] = []
     let tick = price("0.01")
 
     init(settings: ExitSettings, entry: String = "100", quantityText: String = "1") {
@@ -23,7 +25,15 @@ struct ExitHarness {
     mutating func step(_ time: Double, last: String, bid: String? = nil) {
         // Each step is a print, as the kernel's trades are.
         manager.observe(price(last), at: at(time))
-        var actions = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick)
+        prints.append((time, price(last)))
+        let window = prints
+        // The prints of the last `seconds`, as the kernel gives them to the movers.
+        let extremes: RecentExtremes = { seconds in
+            let inside = window.filter { $0.time >= time - seconds }.map(\.price)
+            guard let high = inside.max(), let low = inside.min() else { return nil }
+            return (high, low)
+        }
+        var actions = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick, extremes: extremes)
         // Cancels are confirmed at once, which may let the manager place the next order.
         while !actions.isEmpty {
             var next: [ExitAction] = []
@@ -39,7 +49,7 @@ struct ExitHarness {
                     resting[id] = nil
                     manager.orderClosed(id)
                     log.append("cancel")
-                    next = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick)
+                    next = manager.evaluate(position: position, lastPrice: price(last), bestBid: bid.map(price), bestAsk: nil, now: at(time), tick: tick, extremes: extremes)
                 }
             }
             actions = next

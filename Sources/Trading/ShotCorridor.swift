@@ -6,24 +6,27 @@
 /// falling towards a long's order) for `replaceDelay` seconds: re-place at `distance`.
 /// Beyond the far bound (the price running away) for `raiseWait` seconds: re-place.
 /// The waits must hold without a break; leaving the condition resets them.
-struct ShotCorridor: Sendable, Equatable {
-    var distance: Double
-    var near: Double
-    var replaceDelay: Int64
-    var raiseWait: Int64
-    private(set) var closeSince: Int64?
-    private(set) var farSince: Int64?
+///
+/// Shared by the entries that follow the price (MoonShot, MoonHook) and by SellShot's
+/// take profit.
+public struct ShotCorridor: Sendable, Equatable {
+    public var distance: Double
+    public var near: Double
+    public var replaceDelay: Int64
+    public var raiseWait: Int64
+    public private(set) var closeSince: Int64?
+    public private(set) var farSince: Int64?
 
-    init(distance: Double, near: Double, replaceDelaySeconds: Double, raiseWaitSeconds: Double) {
+    public init(distance: Double, near: Double, replaceDelaySeconds: Double, raiseWaitSeconds: Double) {
         self.distance = distance
         self.near = min(near, distance)
         replaceDelay = Int64(replaceDelaySeconds * 1e9)
         raiseWait = Int64(raiseWaitSeconds * 1e9)
     }
 
-    var far: Double { 2 * distance - near }
+    public var far: Double { 2 * distance - near }
 
-    enum Move: Equatable {
+    public enum Move: Equatable {
         case stay
         /// The price came nearer than the near bound.
         case tooClose
@@ -33,7 +36,7 @@ struct ShotCorridor: Sendable, Equatable {
 
     /// Where the order stands with the order `orderDistance` % from the price at `now`
     /// (nanoseconds); `.tooClose`/`.tooFar` once the wait has passed.
-    mutating func check(orderDistance: Double, now: Int64) -> Move {
+    public mutating func check(orderDistance: Double, now: Int64) -> Move {
         if orderDistance < near {
             farSince = nil
             let since = closeSince ?? now
@@ -50,7 +53,7 @@ struct ShotCorridor: Sendable, Equatable {
         return .stay
     }
 
-    mutating func reset() {
+    public mutating func reset() {
         closeSince = nil
         farSince = nil
     }
