@@ -15,13 +15,13 @@ public enum Backtest {
         let started = clock.now
         guard let entry = StrategyCatalog.entry(named: options.strategy) else {
             let known = StrategyCatalog.entries.map(\.name).joined(separator: ", ")
-            throw .configuration("unknown strategy '\(options.strategy)' (known: \(known))")
+            throw .usage("unknown strategy '\(options.strategy)' (known: \(known))")
         }
         let parameters: ParameterSet
         do {
             parameters = try ParameterSet(specs: entry.specs, given: options.parameters)
         } catch {
-            throw .configuration(error.description)
+            throw .usage(error.description)
         }
         // The others, each its own catalog entry and parameters; a name twice would
         // share one ledger, so it is refused.
@@ -30,14 +30,14 @@ public enum Backtest {
         for more in options.moreStrategies {
             guard let other = StrategyCatalog.entry(named: more.name) else {
                 let known = StrategyCatalog.entries.map(\.name).joined(separator: ", ")
-                throw .configuration("unknown strategy '\(more.name)' (known: \(known))")
+                throw .usage("unknown strategy '\(more.name)' (known: \(known))")
             }
-            guard !names.contains(other.name) else { throw .configuration("strategy \(other.name) is given twice: each strategy runs once, with one ledger") }
+            guard !names.contains(other.name) else { throw .usage("strategy \(other.name) is given twice: each strategy runs once, with one ledger") }
             let otherParameters: ParameterSet
             do {
                 otherParameters = try ParameterSet(specs: other.specs, given: more.parameters)
             } catch {
-                throw .configuration("\(other.name): \(error.description)")
+                throw .usage("\(other.name): \(error.description)")
             }
             makers.append { other.make(otherParameters) }
             names.append(other.name)
@@ -97,8 +97,15 @@ public enum Backtest {
             mirrorFeed?.sync(run.kernel)
         }
         var lastProgress = clock.now
+        var interrupted: Int32?
         do {
             while let item = try stream.next() {
+                // A stop is looked for every 4,096 events: nothing to measure, and
+                // within a millisecond of the signal.
+                if run.events & 4095 == 0, let stop = options.stop, let signal = stop.signal {
+                    interrupted = signal
+                    break
+                }
                 run.feed(item.event)
                 mirrorFeed?.sync(run.kernel)
                 if keepEvents { kept.append(item.event) }
@@ -120,9 +127,12 @@ public enum Backtest {
 
         var report = BacktestReport(options: options, parameters: parameters, market: market, latency: latency, run: run, stream: stream, elapsedSeconds: mainElapsed)
         report.exchangeRules = exchangeRules.summary
-        if options.monteCarloRuns > 0 {
+        report.interrupted = interrupted.map(StopRequest.name)
+        if options.monteCarloRuns > 0, interrupted == nil {
             progress?("monte carlo: \(options.monteCarloRuns) runs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-            report.monteCarlo = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: makeAll, initialCash: options.initialCash, slippageBasisPoints: options.monteCarloSlippageBasisPoints)
+            let summary = monteCarlo(runs: options.monteCarloRuns, seed: options.seed, events: kept, configuration: kernelConfiguration, simulation: simulation, make: makeAll, initialCash: options.initialCash, slippageBasisPoints: options.monteCarloSlippageBasisPoints, stop: options.stop)
+            report.monteCarlo = summary
+            if let signal = options.stop?.signal, summary.runs < options.monteCarloRuns { report.interrupted = StopRequest.name(signal) }
         }
         report.elapsedSeconds = HeadlessReplay.seconds(clock.now - started)
         report.runSeconds = mainElapsed
@@ -142,7 +152,7 @@ public enum Backtest {
     /// N runs with randomised latency and queue assumptions, both cores, each run from
     /// its own generator derived from the seed (so the result does not depend on which
     /// core ran which run).
-    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> [any Strategy], initialCash: Money, slippageBasisPoints: Double = 5) -> MonteCarloSummary {
+    public static func monteCarlo(runs: Int, seed: UInt64, events: [MarketEvent], configuration: KernelConfiguration, simulation: SimulationSettings, make: @escaping @Sendable () -> [any Strategy], initialCash: Money, slippageBasisPoints: Double = 5, stop: StopRequest? = nil) -> MonteCarloSummary {
         let outcomes = MonteCarloOutcomes(count: runs)
         DispatchQueue.concurrentPerform(iterations: runs) { index in
             var generator = SeededGenerator.derived(from: seed, index: UInt64(index))
@@ -155,7 +165,11 @@ public enum Backtest {
             settings.queue = power == 0 ? .conservative : .probabilistic(power: power)
             settings.seed = generator.next()
             var run = BacktestRun(kernel: TradingKernel(configuration: configuration, strategies: make()), venue: SimulatedExchange(settings: settings, cash: initialCash))
-            for event in events { run.feed(event) }
+            for (index, event) in events.enumerated() {
+                // A stopped rerun is left out: its figures would cover part of the data.
+                if index & 4095 == 0, stop?.isRequested == true { return }
+                run.feed(event)
+            }
             run.finish()
             let span = (run.firstTime ?? run.lastTime, run.lastTime)
             let metrics = PerformanceMetrics(initialEquity: initialCash, equity: run.equity, trades: run.kernel.journal, fees: run.kernel.account.fees, span: span)
@@ -185,10 +199,11 @@ public final class MonteCarloOutcomes: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    public private(set) var runs: [Run]
+    /// nil: the rerun was stopped before the end of the data.
+    public private(set) var runs: [Run?]
 
     public init(count: Int) {
-        runs = Array(repeating: Run(), count: count)
+        runs = Array(repeating: nil, count: count)
     }
 
     public func set(_ index: Int, _ run: Run) {
@@ -200,7 +215,9 @@ public final class MonteCarloOutcomes: @unchecked Sendable {
 
 /// Percentiles of the Monte Carlo runs.
 public struct MonteCarloSummary: Sendable {
+    /// Reruns that went through the data, of `requested` (fewer after a stop).
     public var runs: Int
+    public var requested: Int
     /// Net P&L and max drawdown of the reruns (latency and queue varied).
     public var netPnL: [Double]
     public var maxDrawdown: [Double]
@@ -212,8 +229,10 @@ public struct MonteCarloSummary: Sendable {
     public var bootstrapMaxDrawdown: [Double]
 
     public init(runs: Int, outcomes: MonteCarloOutcomes, slippageBasisPoints: Double) {
-        self.runs = runs
-        let all = outcomes.runs
+        // Reruns a stop cut short are not counted: `runs` is those that went through.
+        let all = outcomes.runs.compactMap { $0 }
+        self.runs = all.count
+        requested = runs
         netPnL = all.map(\.netPnL)
         maxDrawdown = all.map(\.maxDrawdown)
         netPnLAfterSlippage = all.map(\.netPnLAfterSlippage)

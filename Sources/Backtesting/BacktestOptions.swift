@@ -33,6 +33,9 @@ public struct BacktestOptions: Sendable {
     public var mirror: RedisMirror?
     /// A saved exchangeInfo answer (nil: `exchangeinfo.json` beside the recordings, if any).
     public var exchangeInfo: String?
+    /// Asked to stop early (SIGINT, SIGTERM): the run ends at the next check and
+    /// reports what it did as interrupted.
+    public var stop: StopRequest?
     /// More strategies run beside `strategy` in the same kernel and account, each with
     /// its own parameters, its own ledger in the report.
     public var moreStrategies: [(name: String, parameters: [(key: String, value: ParameterValue, source: String)])] = []
@@ -47,11 +50,16 @@ public struct BacktestOptions: Sendable {
 public enum BacktestFailure: Error, Sendable, CustomStringConvertible {
     case replay(ReplayFailure)
     case configuration(String)
+    /// The request itself is wrong (an unknown strategy, a parameter refused).
+    case usage(String)
+    /// A signal stopped it (an import: nothing of it is kept).
+    case interrupted(signal: Int32, what: String)
 
     public var description: String {
         switch self {
         case .replay(let failure): return failure.description
-        case .configuration(let message): return message
+        case .configuration(let message), .usage(let message): return message
+        case .interrupted(let signal, let what): return "interrupted by \(StopRequest.name(signal)): \(what)"
         }
     }
 }

@@ -16,6 +16,8 @@ public struct BacktestReport: Sendable {
     public var events: Int
     public var lines: Int
     public var malformed: Int
+    /// Lines received earlier than the line before them (replayed; see ClockSteps).
+    public var clockSteps: ClockSteps
     public var orders: Int
     public var fills: Int
     /// Detector firings (Drops, Pump), traded or not.
@@ -30,6 +32,9 @@ public struct BacktestReport: Sendable {
     public var elapsedSeconds: Double
     public var runSeconds: Double
     public var monteCarlo: MonteCarloSummary?
+    /// The signal that stopped the run early ("SIGINT", "SIGTERM"): the figures cover
+    /// the data up to then (and the Monte Carlo reruns that finished).
+    public var interrupted: String?
     /// How the Redis mirror fared, when the run had one.
     public var mirror: MirrorReport?
     /// What the orders were fitted to: ``ExchangeRulesSource/summary``.
@@ -50,6 +55,7 @@ public struct BacktestReport: Sendable {
         events = run.events
         lines = stream.lines
         malformed = stream.malformed
+        clockSteps = stream.clockSteps
         orders = run.kernel.orderCount
         fills = run.fills
         detects = run.detects
@@ -95,6 +101,8 @@ public struct BacktestReport: Sendable {
         out.endObject()
         out.value("events", events)
         out.value("malformed", malformed)
+        out.value("clock_steps_back", clockSteps.count)
+        out.value("interrupted", interrupted)
         out.value("orders", orders)
         out.value("fills", fills)
         out.value("detects", detects)
@@ -158,6 +166,7 @@ public struct BacktestReport: Sendable {
         if let monteCarlo {
             out.beginObject("monte_carlo")
             out.value("runs", monteCarlo.runs)
+            out.value("runs_requested", monteCarlo.requested)
             writePercentiles("net_pnl", monteCarlo.netPnL, into: &out)
             writePercentiles("max_drawdown", monteCarlo.maxDrawdown, into: &out)
             out.value("slippage_bps_max", monteCarlo.slippageBasisPoints, places: 4)
@@ -202,6 +211,7 @@ public struct BacktestReport: Sendable {
         lines.append("  average trade \(metrics.averageTrade.formatted(fractionDigits: 2)), expectancy \(metrics.expectancy.map { "\(round($0, 2)) R" } ?? "n/a (no loss)"), longest losing streak \(metrics.longestLosingStreak), time in market \(round(metrics.timeInMarket * 100, 1))%, exposure \(round(metrics.exposure * 100, 1))% of equity")
         lines.append("  assumptions: feed \(round(Double(latency.marketDataNanoseconds) / 1e6, 2)) ms, order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
         if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
+        if let steps = clockSteps.summary { lines.append("  clock: " + steps) }
         if ledgers.count > 1 {
             for ledger in ledgers {
                 lines.append("  \(ledger.name): \(ledger.ordersPlaced) orders, \(ledger.detects) detects, \(ledger.trades) trades, net P&L \(ledger.netPnL.formatted(fractionDigits: 2))")
@@ -217,6 +227,10 @@ public struct BacktestReport: Sendable {
             lines.append("    with slippage up to \(round(monteCarlo.slippageBasisPoints, 2)) bp a side: net P&L \(slipped[0]) / \(slipped[1]) / \(slipped[2]); trades resampled: net P&L \(bootstrapped[0]) / \(bootstrapped[1]) / \(bootstrapped[2]), max drawdown \(bootstrapDrawdown[0]) / \(bootstrapDrawdown[1]) / \(bootstrapDrawdown[2])")
         }
         if tradingState != .active { lines.append("  trading ended \(tradingState.rawValue)") }
+        if let interrupted {
+            let reruns = monteCarlo.map { " and \($0.runs) of \($0.requested) Monte Carlo reruns" } ?? ""
+            lines.append("  INTERRUPTED by \(interrupted): the figures cover the first \(events) events\(reruns)")
+        }
         if let mirror { lines.append("  " + mirror.summary) }
         return lines.joined(separator: "\n")
     }

@@ -25,8 +25,16 @@ public enum HeadlessReplay {
         var meter = ProgressMeter(clock: clock, started: started)
         var mirrorFeed = mirror.map { ReplayMirrorFeed(mirror: $0, files: options.files) }
         var handled = 0
+        var interrupted: Int32?
 
-        while let item = try stream.next() {
+        while true {
+            // A stop is looked for every 4,096 events (see StopRequest), before the
+            // next is read: the report then counts exactly the events replayed.
+            if stream.events & 4095 == 0, let stop = options.stop, let signal = stop.signal {
+                interrupted = signal
+                break
+            }
+            guard let item = try stream.next() else { break }
             let slot: Int
             if item.key == lastKey, lastIndex >= 0 {
                 slot = lastIndex
@@ -53,6 +61,8 @@ public enum HeadlessReplay {
         report.counts = stream.counts
         report.malformed = stream.malformed
         report.malformedSamples = stream.malformedSamples
+        report.clockSteps = stream.clockSteps
+        report.interrupted = interrupted.map(StopRequest.name)
         report.symbols = symbols.sorted { $0.symbol < $1.symbol }
         report.decimals = stream.decimals
         report.elapsedSeconds = seconds(clock.now - started)

@@ -27,6 +27,8 @@ public final class RecordingEventStream {
     public private(set) var counts = EventCounts()
     public private(set) var malformed = 0
     public private(set) var malformedSamples: [MalformedLine] = []
+    /// Lines received earlier than the line before them in their file.
+    public private(set) var clockSteps = ClockSteps()
     /// The exchange's rules recorded in the files (an exchangeInfo answer saved as a
     /// line by `apogee record`), by symbol, as read so far.
     public private(set) var exchangeRules: [String: SymbolRules] = [:]
@@ -144,6 +146,10 @@ public final class RecordingEventStream {
             }
             do {
                 let split = try RecordingLine.split(line)
+                if let previous = input.lastReceived, split.received < previous {
+                    clockSteps.record(back: previous.nanoseconds - split.received.nanoseconds, file: input.reader.path, line: input.reader.lineNumber)
+                }
+                input.lastReceived = split.received
                 input.pendingReceived = split.received
                 input.pendingMessage = split.message
                 input.pendingLine = input.reader.lineNumber
@@ -297,6 +303,8 @@ public final class ReplayInput {
     public var pendingReceived: Timestamp?
     public var pendingMessage = UnsafeRawBufferPointer(start: nil, count: 0)
     public var pendingLine = 0
+    /// The receive time of the last usable line read.
+    public var lastReceived: Timestamp?
     /// Appended to symbol names when files of different markets are replayed together.
     public var qualifier = ""
 

@@ -17,7 +17,7 @@ public enum RecordingImport {
     /// Lines per chunk: big enough that a replay makes few queries, small enough that a
     /// crash loses little (each chunk is its own transaction).
 
-    public static func run(file: String, database: ApogeeDatabase, progress: ((String) -> Void)? = nil) throws(BacktestFailure) -> Outcome {
+    public static func run(file: String, database: ApogeeDatabase, progress: ((String) -> Void)? = nil, stop: StopRequest? = nil) throws(BacktestFailure) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let hash: String
@@ -62,16 +62,8 @@ public enum RecordingImport {
         func note(_ trade: TradePrint) {
             chunker.add(ApogeeDatabase.TradeRow(symbol: trade.symbol, tradeID: Int64(bitPattern: trade.id), timeNanoseconds: trade.tradeTime.nanoseconds, price: trade.price.units, quantity: trade.quantity.units, aggressor: trade.aggressor.rawValue))
             let minute = trade.tradeTime.nanoseconds - ((trade.tradeTime.nanoseconds % 60_000_000_000) + 60_000_000_000) % 60_000_000_000
-            if var last = candles[trade.symbol]?.last, last.start == minute {
-                last.high = max(last.high, trade.price.units)
-                last.low = min(last.low, trade.price.units)
-                last.close = trade.price.units
-                last.volume += trade.quantity.units
-                last.trades += 1
-                candles[trade.symbol]![candles[trade.symbol]!.count - 1] = last
-            } else {
-                candles[trade.symbol, default: []].append(ApogeeDatabase.CandleRow(symbol: trade.symbol, start: minute, open: trade.price.units, high: trade.price.units, low: trade.price.units, close: trade.price.units, volume: trade.quantity.units, trades: 1))
-            }
+            // In place: the dictionary's array is not copied for each trade.
+            Self.add(trade, minute: minute, to: &candles[trade.symbol, default: []])
         }
         func flush() throws(StorageError) {
             if let chunk = chunker.close() { try recorder.append(chunk) }
@@ -112,6 +104,11 @@ public enum RecordingImport {
         }
         do {
             while let raw = try reader.nextLine() {
+                // An interrupted import keeps nothing: a session that stops halfway
+                // would replay as if the market had gone quiet.
+                if reader.lineNumber & 4095 == 0, let signal = stop?.signal {
+                    throw BacktestFailure.interrupted(signal: signal, what: "import of \(file) stopped at line \(reader.lineNumber) (\(Int(Double(reader.fileBytesRead) / Double(max(reader.fileSize, 1)) * 100))%); the partial session \(session) was removed, nothing was kept")
+                }
                 guard let csv else {
                     try take(raw)
                     continue
@@ -138,12 +135,38 @@ public enum RecordingImport {
             try? recorder.finish()
             database.deleteSession(session)
             throw .configuration(error.description)
+        } catch let error as BacktestFailure {
+            try? recorder.finish()
+            database.deleteSession(session)
+            throw error
         } catch {
             try? recorder.finish()
             database.deleteSession(session)
             throw .configuration("\(error)")
         }
         return Outcome(file: file, session: session, lines: lines, alreadyThere: false, seconds: HeadlessReplay.seconds(clock.now - started))
+    }
+
+    /// Adds a trade to its minute's candle in `rows` (oldest first).
+    ///
+    /// Trades come in time order but not always (a late print, merged connections):
+    /// the minute is looked for from the newest back, so a late trade joins its own
+    /// minute instead of opening a second one, which the table's
+    /// one-candle-per-minute key refused ("UNIQUE constraint failed: candle_1m").
+    static func add(_ trade: TradePrint, minute: Int64, to rows: inout [ApogeeDatabase.CandleRow]) {
+        var index = rows.count - 1
+        while index >= 0, rows[index].start > minute { index -= 1 }
+        guard index >= 0, rows[index].start == minute else {
+            rows.insert(ApogeeDatabase.CandleRow(symbol: trade.symbol, start: minute, open: trade.price.units, high: trade.price.units, low: trade.price.units, close: trade.price.units, volume: trade.quantity.units, trades: 1), at: index + 1)
+            return
+        }
+        rows[index].high = max(rows[index].high, trade.price.units)
+        rows[index].low = min(rows[index].low, trade.price.units)
+        // The newest minute's close follows its trades; an older minute's close stays
+        // with the trades that came in order.
+        if index == rows.count - 1 { rows[index].close = trade.price.units }
+        rows[index].volume += trade.quantity.units
+        rows[index].trades += 1
     }
 
     /// FNV-1a over the file's bytes, with its size: the same content is the same import.

@@ -14,6 +14,8 @@ public struct ReplayOptions: Sendable {
     public var malformedSamples = 5
     /// The database that `session:ID` entries of `files` come from (default path if nil).
     public var database: String?
+    /// Asked to stop early: the replay ends at the next check, its report marked.
+    public var stop: StopRequest?
 
     /// The session id of a `session:ID` entry (or a bare number), if it is one.
     public static func sessionID(_ entry: String) -> Int64? {

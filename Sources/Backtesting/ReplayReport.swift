@@ -25,6 +25,9 @@ public struct ReplayReport: Sendable {
     public var counts = EventCounts()
     public var malformed = 0
     public var malformedSamples: [MalformedLine] = []
+    public var clockSteps = ClockSteps()
+    /// The signal that stopped the replay early: the figures cover the events before it.
+    public var interrupted: String?
     /// Per symbol, sorted by symbol.
     public var symbols: [SymbolReplay] = []
     /// Decimal places to print each symbol's prices and quantities with, as its feed does.
@@ -66,6 +69,8 @@ public struct ReplayReport: Sendable {
             out.endObject()
         }
         out.endArray()
+        out.value("clock_steps_back", clockSteps.count)
+        out.value("interrupted", interrupted)
         out.value("gaps", gaps)
         out.value("resyncs", resyncs)
         out.beginObject("audit")
@@ -175,6 +180,8 @@ public struct ReplayReport: Sendable {
         } else {
             lines.append("  malformed: none")
         }
+        if let steps = clockSteps.summary { lines.append("  clock: " + steps) }
+        if let interrupted { lines.append("  INTERRUPTED by \(interrupted): the figures cover the first \(events) events") }
         for symbol in symbols {
             let places = places(symbol.symbol)
             lines.append("\(symbol.symbol):")

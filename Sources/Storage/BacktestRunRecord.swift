@@ -19,16 +19,18 @@ public struct BacktestRunRecord: Codable, FetchableRecord, PersistableRecord, Se
     /// nil below a month of daily returns (the report says n/a).
     public var sharpe: Double?
     public var report: String
+    /// The signal that stopped the run early ("SIGINT", "SIGTERM"), nil if it finished.
+    public var interrupted: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, strategy, data, seed, parameters, events, trades, fees, sharpe, report
+        case id, strategy, data, seed, parameters, events, trades, fees, sharpe, report, interrupted
         case createdAt = "created_at"
         case netPnL = "net_pnl"
         case winRate = "win_rate"
         case maxDrawdown = "max_drawdown"
     }
 
-    public init(createdAt: String, strategy: String, data: String, seed: Int64, parameters: String, events: Int, trades: Int, netPnL: Double, fees: Double, winRate: Double, maxDrawdown: Double, sharpe: Double?, report: String) {
+    public init(createdAt: String, strategy: String, data: String, seed: Int64, parameters: String, events: Int, trades: Int, netPnL: Double, fees: Double, winRate: Double, maxDrawdown: Double, sharpe: Double?, report: String, interrupted: String? = nil) {
         self.createdAt = createdAt
         self.strategy = strategy
         self.data = data
@@ -41,6 +43,7 @@ public struct BacktestRunRecord: Codable, FetchableRecord, PersistableRecord, Se
         self.winRate = winRate
         self.maxDrawdown = maxDrawdown
         self.sharpe = sharpe
+        self.interrupted = interrupted
         self.report = report
     }
 }

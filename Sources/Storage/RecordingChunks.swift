@@ -139,6 +139,21 @@ extension ApogeeDatabase {
         _ = try? pool.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
     }
 
+    /// Removes a session, complete or not (an import killed halfway leaves one behind),
+    /// with its lines, trades and candles. Returns false if there was none by that id.
+    public func removeSession(_ id: Int64) throws(StorageError) -> Bool {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
+                return db.changesCount > 0
+            }
+        } catch let error as DatabaseError {
+            throw Self.explain(error, path: path)
+        } catch {
+            throw StorageError("cannot write \(path): \(error)")
+        }
+    }
+
     /// The raw lines of one chunk, or `nil` past the last.
     public func chunk(session: Int64, sequence: Int) throws(StorageError) -> Data? {
         do {

@@ -3,7 +3,7 @@ import GRDB
 /// The schema, as named migrations. A shipped migration never changes; changes come as
 /// new ones. `docs/storage.md` describes every table.
 enum Schema {
-    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal", "v5-fill-fee-in-base", "v6-sharpe-may-be-unknown"]
+    static let migrationNames: Set<String> = ["v1-sessions-and-recordings", "v2-backtest-runs", "v3-trades-and-candles", "v4-order-journal", "v5-fill-fee-in-base", "v6-sharpe-may-be-unknown", "v7-run-interrupted"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -164,6 +164,13 @@ enum Schema {
                 """)
             try db.drop(table: "backtest_run")
             try db.rename(table: "backtest_run_v6", to: "backtest_run")
+        }
+        migrator.registerMigration("v7-run-interrupted") { db in
+            // A run stopped by SIGINT or SIGTERM is saved with what it did and the
+            // signal's name here; NULL for a run that went through its data.
+            try db.alter(table: "backtest_run") { table in
+                table.add(column: "interrupted", .text)
+            }
         }
         return migrator
     }

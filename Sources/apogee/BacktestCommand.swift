@@ -42,8 +42,13 @@ struct BacktestCommand: ParsableCommand {
             in another order (a bootstrap: the drawdown a different run of luck \
             gives). The same seed prints the same report.
 
-            Exit status: 0 done; 1 bad input or a missing file; 2 --strict met a \
-            malformed line.
+            SIGINT or SIGTERM stops the run at the next event: the report covers the \
+            data so far (and the Monte Carlo reruns that finished) and is saved as \
+            interrupted; a second signal ends the process at once.
+
+            Exit status: 0 done; 1 a file is missing, unreadable or wrong; 2 --strict \
+            met a malformed line; 64 the command line is wrong (unknown strategy, bad \
+            --param); 130/143 stopped by SIGINT/SIGTERM. See docs/exit-status.md.
             """)
 
     @Option(help: "Strategy to run: mshot, mstrike, hook, drops, pump, channel-split, ema-reversal (see docs/strategies.md). Repeat it to run several in one account, each with its own ledger (default: ema-reversal).")
@@ -126,11 +131,11 @@ struct BacktestCommand: ParsableCommand {
         for name in strategy.isEmpty ? ["ema-reversal"] : strategy {
             guard let entry = StrategyCatalog.entry(named: name) else {
                 StandardError.write("apogee: unknown strategy '\(name)' (known: \(StrategyCatalog.entries.map(\.name).joined(separator: ", ")))\n")
-                throw ExitStatus.failure
+                throw ExitStatus.usage
             }
             guard !entries.contains(where: { $0.name == entry.name }) else {
                 StandardError.write("apogee: --strategy \(entry.name) is given twice: each strategy runs once, with one ledger\n")
-                throw ExitStatus.failure
+                throw ExitStatus.usage
             }
             entries.append(entry)
         }
@@ -190,7 +195,7 @@ struct BacktestCommand: ParsableCommand {
         for param in params {
             guard let equals = param.firstIndex(of: "="), equals != param.startIndex else {
                 StandardError.write("apogee: --param \(param): expected KEY=VALUE (or STRATEGY.KEY=VALUE)\n")
-                throw ExitStatus.failure
+                throw ExitStatus.usage
             }
             var key = String(param[..<equals])
             let value = ParameterValue.text(String(param[param.index(after: equals)...]))
@@ -202,7 +207,7 @@ struct BacktestCommand: ParsableCommand {
                 targets = entries.indices.filter { entries[$0].specs.contains { $0.name == key } }
                 guard !targets.isEmpty else {
                     StandardError.write("apogee: --param \(param): no strategy given takes \(key) (see --list-params)\n")
-                    throw ExitStatus.failure
+                    throw ExitStatus.usage
                 }
             }
             for index in targets { given[index].append((key, value, "--param \(param)")) }
@@ -210,6 +215,8 @@ struct BacktestCommand: ParsableCommand {
         options.parameters = given[0]
         options.moreStrategies = entries.indices.dropFirst().map { (entries[$0].name, given[$0]) }
         let line = ProgressLine()
+        StopSignals.install()
+        options.stop = StopRequest.process
         options.mirror = try redis.start()
         let report: BacktestReport
         do throws(BacktestFailure) {
@@ -219,12 +226,17 @@ struct BacktestCommand: ParsableCommand {
             line.clear()
             StandardError.write("apogee: \(error)\n")
             if case .replay(.malformed) = error { throw ExitStatus.malformedInput }
+            if case .usage = error { throw ExitStatus.usage }
             throw ExitStatus.failure
         }
         line.clear()
         let text = report.json
         print(json ? text : report.summary)
         save(report, json: text)
+        if let interrupted = report.interrupted, let signal = options.stop?.signal {
+            StandardError.write("apogee: backtest interrupted by \(interrupted) after \(report.events) events; saved as interrupted\n")
+            throw StopSignals.exitCode(signal)
+        }
     }
 
     /// Every run is saved; a database that cannot be written costs the record, not the run.
@@ -240,7 +252,8 @@ struct BacktestCommand: ParsableCommand {
                 data: report.files.joined(separator: ","), seed: Int64(bitPattern: report.seed), parameters: parameters.text,
                 events: report.events, trades: report.metrics.trades, netPnL: report.metrics.netPnL.doubleValue,
                 fees: report.metrics.fees.doubleValue, winRate: report.metrics.winRate,
-                maxDrawdown: report.metrics.maxDrawdown.doubleValue, sharpe: report.metrics.sharpe, report: text))
+                maxDrawdown: report.metrics.maxDrawdown.doubleValue, sharpe: report.metrics.sharpe, report: text,
+                interrupted: report.interrupted))
             if json {
                 StandardError.write("saved as run \(id) in \(db.path)\n")
             } else {

@@ -18,8 +18,12 @@ struct ReplayCommand: ParsableCommand {
             volume and VWAP, and the final book. Malformed lines are counted and the \
             replay goes on; --strict stops at the first one instead.
 
+            With --headless, SIGINT or SIGTERM stops the replay at the next event and \
+            prints the report so far, marked interrupted.
+
             Exit status: 0 done; 1 a file is missing or unreadable; 2 --strict met a \
-            malformed line.
+            malformed line; 64 the command line is wrong; 130/143 stopped by \
+            SIGINT/SIGTERM. See docs/exit-status.md.
             """)
 
     @Argument(help: "Recording files (.gz or plain text), or stored sessions (an id from `apogee sessions`).")
@@ -56,6 +60,8 @@ struct ReplayCommand: ParsableCommand {
         var options = ReplayOptions(files: entries, market: market, strict: strict)
         options.database = database.path
         options.malformedSamples = 5
+        StopSignals.install()
+        options.stop = StopRequest.process
         let line = ProgressLine()
         let progress: ((ReplayProgress) -> Void)? = line.enabled ? { line.show(Self.describe($0)) } : nil
         let mirror = try redis.start()
@@ -73,6 +79,10 @@ struct ReplayCommand: ParsableCommand {
         }
         line.clear()
         print(json ? report.json : report.summary)
+        if let signal = options.stop?.signal {
+            StandardError.write("apogee: replay interrupted by \(StopRequest.name(signal)) after \(report.events) events\n")
+            throw StopSignals.exitCode(signal)
+        }
     }
 
     static func describe(_ progress: ReplayProgress) -> String {

@@ -46,7 +46,10 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Stores the raw lines in chunks (each its own transaction) so a replay reads \
             them back in order. Importing the same content twice does not duplicate it. \
-            Replay or backtest a session with `apogee replay ID` or `--session ID`.
+            Replay or backtest a session with `apogee replay ID` or `--session ID`. \
+            SIGINT or SIGTERM stops the import: the file being imported is removed \
+            (a half session would replay as a quiet market), the files before it are \
+            kept; exit status 130/143 (docs/exit-status.md).
             """)
 
     @Argument(help: "Recording files (.gz or plain).")
@@ -60,13 +63,18 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let db = try database.open()
         let line = ProgressLine()
-        for file in files {
+        StopSignals.install()
+        for (number, file) in files.enumerated() {
             let outcome: RecordingImport.Outcome
             do throws(BacktestFailure) {
-                outcome = try RecordingImport.run(file: file, database: db, progress: line.callback)
+                outcome = try RecordingImport.run(file: file, database: db, progress: line.callback, stop: StopRequest.process)
             } catch {
                 line.clear()
                 StandardError.write("apogee: \(error)\n")
+                if case .interrupted(let signal, _) = error {
+                    if number > 0 { StandardError.write("apogee: the \(number) file(s) before it were imported and kept\n") }
+                    throw StopSignals.exitCode(signal)
+                }
                 throw ExitStatus.failure
             }
             line.clear()
@@ -91,15 +99,27 @@ struct ImportCommand: ParsableCommand {
 }
 
 struct SessionsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "List the sessions in the database.")
+    static let configuration = CommandConfiguration(commandName: "sessions", abstract: "List the sessions in the database, or delete one.")
 
     @OptionGroup var database: DatabaseOption
 
     @Flag(help: "Print a JSON array.")
     var json = false
 
+    @Option(help: "Delete the session with this id (its lines, trades and candles), complete or not: an import that was killed leaves an INCOMPLETE one.")
+    var delete: Int64?
+
     func run() throws {
         let db = try database.open()
+        if let delete {
+            let removed = try DatabaseOption.attempt { () throws(StorageError) in try db.removeSession(delete) }
+            guard removed else {
+                StandardError.write("apogee: no session \(delete) in \(db.path) (see `apogee sessions`)\n")
+                throw ExitStatus.failure
+            }
+            print("deleted session \(delete) from \(db.path)")
+            return
+        }
         let sessions = try DatabaseOption.attempt { () throws(StorageError) in try db.sessions() }
         if json {
             var out = JSONWriter()
@@ -158,6 +178,7 @@ struct RunsCommand: ParsableCommand {
                 out.value("win_rate", run.winRate, places: 4)
                 out.value("max_drawdown", run.maxDrawdown, places: 8)
                 out.value("sharpe", run.sharpe ?? .nan, places: 4)
+                out.value("interrupted", run.interrupted)
                 out.endObject()
             }
             out.endArray()
@@ -166,7 +187,7 @@ struct RunsCommand: ParsableCommand {
         }
         if runs.isEmpty { print("no run in \(db.path) (every `apogee backtest` is saved)") }
         for run in runs {
-            print("\(run.id ?? 0)  \(run.createdAt)  \(run.strategy) seed \(run.seed)  trades \(run.trades)  net \((run.netPnL * 100).rounded() / 100)  dd \((run.maxDrawdown * 100).rounded() / 100)  \(run.data)")
+            print("\(run.id ?? 0)  \(run.createdAt)  \(run.strategy) seed \(run.seed)  trades \(run.trades)  net \((run.netPnL * 100).rounded() / 100)  dd \((run.maxDrawdown * 100).rounded() / 100)  \(run.data)\(run.interrupted.map { "  (interrupted by \($0))" } ?? "")")
         }
     }
 }

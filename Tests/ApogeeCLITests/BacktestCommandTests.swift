@@ -72,9 +72,10 @@ struct BacktestCommandTests {
         #expect(ok.standardOutput.contains(#""UseTrailing":"YES""#))
 
         let unknown = try ApogeeProcess.run(["backtest", "--data", spotETH, "--param", "Stretch=1"])
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 64, "a wrong command line is a usage error (docs/exit-status.md)")
         #expect(unknown.standardError.contains("--param Stretch=1: unknown parameter 'Stretch'"))
         let range = try ApogeeProcess.run(["backtest", "--data", spotETH, "--param", "StopLoss=-500"])
+        #expect(range.status == 64)
         #expect(range.standardError.contains("StopLoss = -500.0 is out of range"))
 
         let broken = directory + "/broken.toml"

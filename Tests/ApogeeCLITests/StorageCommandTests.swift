@@ -36,6 +36,22 @@ struct StorageCommandTests {
         #expect(missing.standardError.contains("no session 9"))
     }
 
+    @Test("sessions --delete removes a session and everything of it; a second delete says there is none")
+    func deleteSession() throws {
+        let db = try scratch() + "/history.sqlite"
+        #expect(try ApogeeProcess.run(["import", spotETH, "--db", db]).status == 0)
+        let deleted = try ApogeeProcess.run(["sessions", "--db", db, "--delete", "1"])
+        #expect(deleted.status == 0, "\(deleted.standardError)")
+        #expect(deleted.standardOutput.contains("deleted session 1"))
+        #expect(try ApogeeProcess.run(["sessions", "--db", db]).standardOutput.contains("no session in"))
+        let again = try ApogeeProcess.run(["sessions", "--db", db, "--delete", "1"])
+        #expect(again.status == 1)
+        #expect(again.standardError.contains("no session 1"))
+        // Imported again, it is a new session with all its lines.
+        let reimport = try ApogeeProcess.run(["import", spotETH, "--db", db])
+        #expect(reimport.standardOutput.contains("as session 2: 33618 lines"), "\(reimport.standardOutput)")
+    }
+
     @Test("every backtest is saved; runs lists it; export gives back its report and a session's trades")
     func runsAndExport() throws {
         let db = try scratch() + "/runs.sqlite"

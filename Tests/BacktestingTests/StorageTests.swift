@@ -106,7 +106,7 @@ struct StorageTests {
             c.execute('DROP TABLE backtest_run')
             c.execute('CREATE TABLE backtest_run (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, strategy TEXT NOT NULL, data TEXT NOT NULL, seed INTEGER NOT NULL, parameters TEXT NOT NULL, events INTEGER NOT NULL, trades INTEGER NOT NULL, net_pnl DOUBLE NOT NULL, fees DOUBLE NOT NULL, win_rate DOUBLE NOT NULL, max_drawdown DOUBLE NOT NULL, sharpe DOUBLE NOT NULL, report TEXT NOT NULL)')
             c.execute("INSERT INTO backtest_run VALUES (7, '2026-01-01', 'mshot', 'a.gz', 1, '{}', 10, 2, 1.5, 0.1, 0.5, 0.2, -632.7, '{}')")
-            c.execute("DELETE FROM grdb_migrations WHERE identifier = 'v6-sharpe-may-be-unknown'")
+            c.execute("DELETE FROM grdb_migrations WHERE identifier IN ('v6-sharpe-may-be-unknown', 'v7-run-interrupted')")
             c.commit()
             """
         #expect(try ChildProcess.run(["python3", "-c", script]) == 0)
@@ -116,6 +116,10 @@ struct StorageTests {
         #expect(kept.first?.sharpe == -632.7)
         let id = try migrated.save(BacktestRunRecord(createdAt: "2026-01-02", strategy: "mshot", data: "b.gz", seed: 1, parameters: "{}", events: 1, trades: 0, netPnL: 0, fees: 0, winRate: 0, maxDrawdown: 0, sharpe: nil, report: "{}"))
         #expect(try migrated.runs().first { $0.id == id }?.sharpe == nil)
+        // v7: a run stopped by a signal says so; the older ones did not stop.
+        #expect(kept.first?.interrupted == nil)
+        let stopped = try migrated.save(BacktestRunRecord(createdAt: "2026-01-03", strategy: "mshot", data: "c.gz", seed: 1, parameters: "{}", events: 1, trades: 0, netPnL: 0, fees: 0, winRate: 0, maxDrawdown: 0, sharpe: nil, report: "{}", interrupted: "SIGINT"))
+        #expect(try migrated.runs().first { $0.id == stopped }?.interrupted == "SIGINT")
     }
 
     @Test("a read-only location is a clear error")
