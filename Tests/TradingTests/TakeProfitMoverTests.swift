@@ -6,12 +6,27 @@ import Trading
 /// driven through the ExitManager as the kernel drives it. Entry at 100, tick 0.01.
 @Suite("Moving take profits and the third stop")
 struct TakeProfitMoverTests {
-    @Test("UseStopLoss3: after TimeToSwitchStop3 the third stage outranks the second, and its panic sells no lower than AllowedDrop3")
-    func thirdStopByTime() {
+    /// A 0.5 % take profit and nothing else: what the movers then do is all there is.
+    /// Stops on single prints and nothing else.
+    static var stopsOnly: ExitSettings {
         var settings = ExitSettings()
         settings.sellPrice = 0
         settings.useTrailing = false
         settings.fastStopLoss = true
+        return settings
+    }
+
+    static var takeProfitOnly: ExitSettings {
+        var settings = ExitSettings()
+        settings.sellPrice = 0.5
+        settings.useTrailing = false
+        settings.useStopLoss = false
+        return settings
+    }
+
+    @Test("UseStopLoss3: after TimeToSwitchStop3 the third stage outranks the second, and its panic sells no lower than AllowedDrop3")
+    func thirdStopByTime() {
+        var settings = Self.stopsOnly
         settings.stopLoss = -5
         settings.useSecondStop = true
         settings.timeToSwitch2Stop = 10
@@ -33,10 +48,7 @@ struct TakeProfitMoverTests {
 
     @Test("PriceToSwitchStop3 negative: once the price has been 3 % down, a −4 % stop replaces the −10 % one")
     func thirdStopByAdversePrice() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0
-        settings.useTrailing = false
-        settings.fastStopLoss = true
+        var settings = Self.stopsOnly
         settings.stopLoss = -10
         settings.useStopLoss3 = true
         settings.timeToSwitchStop3 = 600
@@ -53,10 +65,7 @@ struct TakeProfitMoverTests {
 
     @Test("SellLevel relative: 10 s after the buy the sell goes halfway to the hour's high, once")
     func sellLevelRelative() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0.5
-        settings.useTrailing = false
-        settings.useStopLoss = false
+        var settings = Self.takeProfitOnly
         settings.sellLevelDelay = 10
         settings.sellLevelAdjust = 50
         settings.sellLevelCount = 1
@@ -74,10 +83,7 @@ struct TakeProfitMoverTests {
 
     @Test("SellLevel: SellLevelAdjust beyond the high without SellLevelRelative; the attempts are paced by SellLevelDelayNext; never short of SellLevelAllowedDrop")
     func sellLevelAbsolute() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0.5
-        settings.useTrailing = false
-        settings.useStopLoss = false
+        var settings = Self.takeProfitOnly
         settings.sellLevelDelay = 10
         settings.sellLevelRelative = false
         settings.sellLevelAdjust = -1
@@ -97,10 +103,7 @@ struct TakeProfitMoverTests {
 
     @Test("SellShot: the sell follows the recent high in its corridor, raised and lowered after their waits, within AllowedUp/AllowedDown")
     func sellShot() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0.5
-        settings.useTrailing = false
-        settings.useStopLoss = false
+        var settings = Self.takeProfitOnly
         settings.useSellShot = true
         settings.sellShotDelay = 1
         settings.sellShotDistance = 1
@@ -133,10 +136,7 @@ struct TakeProfitMoverTests {
 
     @Test("SellSpread: the sell goes 10 % of the shot's range under its top (range 100–105: 104.5), and not for a range under SellSpreadMinSpread")
     func sellSpread() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0.5
-        settings.useTrailing = false
-        settings.useStopLoss = false
+        var settings = Self.takeProfitOnly
         settings.useSellSpread = true
         settings.sellSpreadDistance = -10
         settings.sellSpreadMinSpread = 1
@@ -158,10 +158,7 @@ struct TakeProfitMoverTests {
 
     @Test("SellSpread looks SellSpreadReplaceCount times, then leaves the sell where it is")
     func sellSpreadCount() {
-        var settings = ExitSettings()
-        settings.sellPrice = 0.5
-        settings.useTrailing = false
-        settings.useStopLoss = false
+        var settings = Self.takeProfitOnly
         settings.useSellSpread = true
         settings.sellSpreadReplaceCount = 2
         settings.sellSpreadWindow = 5
