@@ -18,6 +18,8 @@ public struct BacktestReport: Sendable {
     public var malformed: Int
     /// Lines received earlier than the line before them (replayed; see ClockSteps).
     public var clockSteps: ClockSteps
+    /// Trades seen twice (same symbol and id), skipped.
+    public var repeatedTrades: Int
     public var orders: Int
     public var fills: Int
     /// Detector firings (Drops, Pump), traded or not.
@@ -56,6 +58,7 @@ public struct BacktestReport: Sendable {
         lines = stream.lines
         malformed = stream.malformed
         clockSteps = stream.clockSteps
+        repeatedTrades = stream.repeatedTrades
         orders = run.kernel.orderCount
         fills = run.fills
         detects = run.detects
@@ -102,6 +105,7 @@ public struct BacktestReport: Sendable {
         out.value("events", events)
         out.value("malformed", malformed)
         out.value("clock_steps_back", clockSteps.count)
+        out.value("repeated_trades", repeatedTrades)
         out.value("interrupted", interrupted)
         out.value("orders", orders)
         out.value("fills", fills)
@@ -212,6 +216,7 @@ public struct BacktestReport: Sendable {
         lines.append("  assumptions: feed \(round(Double(latency.marketDataNanoseconds) / 1e6, 2)) ms, order entry \(round(Double(latency.orderEntryNanoseconds) / 1e6, 2)) ms, response \(round(Double(latency.responseNanoseconds) / 1e6, 2)) ms, queue \(queueName), seed \(seed)")
         if !exchangeRules.isEmpty { lines.append("  exchange rules: \(exchangeRules)") }
         if let steps = clockSteps.summary { lines.append("  clock: " + steps) }
+        if repeatedTrades > 0 { lines.append("  repeated trades: \(repeatedTrades) seen twice (same symbol and id), skipped") }
         if ledgers.count > 1 {
             for ledger in ledgers {
                 lines.append("  \(ledger.name): \(ledger.ordersPlaced) orders, \(ledger.detects) detects, \(ledger.trades) trades, net P&L \(ledger.netPnL.formatted(fractionDigits: 2))")

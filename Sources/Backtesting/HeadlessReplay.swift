@@ -62,6 +62,8 @@ public enum HeadlessReplay {
         report.malformed = stream.malformed
         report.malformedSamples = stream.malformedSamples
         report.clockSteps = stream.clockSteps
+        report.repeatedTrades = stream.repeatedTrades
+        report.emptyFiles = stream.emptyFiles
         report.interrupted = interrupted.map(StopRequest.name)
         report.symbols = symbols.sorted { $0.symbol < $1.symbol }
         report.decimals = stream.decimals

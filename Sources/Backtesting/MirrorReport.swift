@@ -28,6 +28,19 @@ public struct MirrorReport: Sendable, Equatable {
         out.endObject()
     }
 
+    /// What a trader must hear on stderr when the mirror did not keep up: Redis went
+    /// away (the run itself carried on), or answered with errors. Nil when all went well.
+    public var warning: String? {
+        guard status.outages > 0 || status.errorReplies > 0 || status.eventsDropped > 0 || status.state != .connected else { return nil }
+        var parts: [String] = []
+        if status.outages > 0 { parts.append("lost its connection \(status.outages) time(s), reconnected \(status.reconnects) time(s)") }
+        if status.state != .connected { parts.append("was not connected at the end (the final state was not written)") }
+        if status.eventsDropped > 0 { parts.append("dropped \(status.eventsDropped) event(s)") }
+        if status.errorReplies > 0 { parts.append("got \(status.errorReplies) error reply(ies)") }
+        let last = status.lastError.map { "; last error: \($0)" } ?? ""
+        return "the Redis mirror at \(url) " + parts.joined(separator: ", ") + last + "; the run's own results are unaffected, but Redis may hold stale state"
+    }
+
     /// One line for the text report.
     public var summary: String {
         var text = "redis \(url) (instance \(instance)): \(status.state.rawValue), \(status.writes) pipelines, \(status.tradesWritten) trades, \(status.eventsPublished) events published, \(status.eventsDropped) dropped"

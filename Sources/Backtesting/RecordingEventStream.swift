@@ -29,6 +29,9 @@ public final class RecordingEventStream {
     public private(set) var malformedSamples: [MalformedLine] = []
     /// Lines received earlier than the line before them in their file.
     public private(set) var clockSteps = ClockSteps()
+    /// Trades seen twice (same symbol, same id), skipped.
+    public var repeatedTrades: Int { repeats.count }
+    private var repeats = RepeatedTrades()
     /// The exchange's rules recorded in the files (an exchangeInfo answer saved as a
     /// line by `apogee record`), by symbol, as read so far.
     public private(set) var exchangeRules: [String: SymbolRules] = [:]
@@ -180,15 +183,19 @@ public final class RecordingEventStream {
             try malformed(input.reader.path, input.pendingLine, error.description)
             return nil
         }
-        counts.add(event.kind)
+        if case .trade(let trade) = event, repeats.isRepeat(trade, input: index, qualifier: input.qualifier) { return nil }
         if case .bookSnapshot(var snapshot) = event {
+            // Counted once it has a symbol: a snapshot never named is a malformed line,
+            // not an event too.
             guard let symbol = input.symbol else {
                 input.unassignedSnapshots.append((snapshot, input.pendingLine))
                 return nil
             }
+            counts.add(event.kind)
             snapshot.symbol = symbol
             return item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
         }
+        counts.add(event.kind)
         let symbol = event.symbol ?? ""
         if input.symbol == nil { try name(input, symbol: symbol, index: index) }
         return item(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
@@ -201,6 +208,7 @@ public final class RecordingEventStream {
         for held in input.unassignedSnapshots {
             do {
                 let snapshot = try input.gate?.named(held.snapshot, symbol: symbol) ?? { var named = held.snapshot; named.symbol = symbol; return named }()
+                counts.add(.snapshot)
                 ready.append(item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line))
             } catch {
                 try malformed(input.reader.path, held.line, error.description)
@@ -232,7 +240,7 @@ public final class RecordingEventStream {
             return nil
         }
         for event in events {
-            counts.add(event.kind)
+            if case .trade(let trade) = event, repeats.isRepeat(trade, input: index, qualifier: input.qualifier) { continue }
             if case .bookSnapshot(let snapshot) = event {
                 guard let symbol = input.symbol else {
                     input.unassignedSnapshots.append((snapshot, line))
@@ -240,11 +248,13 @@ public final class RecordingEventStream {
                 }
                 do {
                     ready.append(item(.bookSnapshot(try input.gate!.named(snapshot, symbol: symbol)), symbol: symbol, input: input, index: index, line: line))
+                    counts.add(.snapshot)
                 } catch {
                     try malformed(input.reader.path, line, error.description)
                 }
                 continue
             }
+            counts.add(event.kind)
             let symbol = event.symbol ?? ""
             if input.symbol == nil { try name(input, symbol: symbol, index: index) }
             ready.append(item(event, symbol: symbol, input: input, index: index, line: line))
@@ -266,8 +276,12 @@ public final class RecordingEventStream {
         Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.market)
     }
 
+    /// The inputs that held no line at all, in the order given (known at the end).
+    public private(set) var emptyFiles: [String] = []
+
     /// Counts what the inputs left unresolved at their end.
     private func finish() throws(ReplayFailure) {
+        emptyFiles = inputs.filter { $0.reader.lineNumber == 0 }.map(\.reader.path)
         for input in inputs {
             for held in input.unassignedSnapshots {
                 try malformed(input.reader.path, held.line, "depth snapshot in a file with no stream message to name its symbol")

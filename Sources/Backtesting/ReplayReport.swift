@@ -26,6 +26,10 @@ public struct ReplayReport: Sendable {
     public var malformed = 0
     public var malformedSamples: [MalformedLine] = []
     public var clockSteps = ClockSteps()
+    /// Trades seen twice (same symbol and id), skipped.
+    public var repeatedTrades = 0
+    /// Files given that held no line at all.
+    public var emptyFiles: [String] = []
     /// The signal that stopped the replay early: the figures cover the events before it.
     public var interrupted: String?
     /// Per symbol, sorted by symbol.
@@ -70,6 +74,10 @@ public struct ReplayReport: Sendable {
         }
         out.endArray()
         out.value("clock_steps_back", clockSteps.count)
+        out.value("repeated_trades", repeatedTrades)
+        out.beginArray("empty_files")
+        for file in emptyFiles { out.value(nil, file) }
+        out.endArray()
         out.value("interrupted", interrupted)
         out.value("gaps", gaps)
         out.value("resyncs", resyncs)
@@ -141,6 +149,7 @@ public struct ReplayReport: Sendable {
         out.value("applied_diffs", statistics.appliedDiffs)
         out.value("stale_diffs", statistics.staleDiffs)
         out.value("stale_snapshots", statistics.staleSnapshots)
+        out.value("ignored_snapshots", statistics.ignoredSnapshots)
         out.value("pruned_levels", statistics.prunedLevels)
         out.value("crossed_after_diff", symbol.crossedAfterDiff)
         out.beginObject("audit")
@@ -180,7 +189,9 @@ public struct ReplayReport: Sendable {
         } else {
             lines.append("  malformed: none")
         }
+        for file in emptyFiles { lines.append("  warning: \(file) is empty (no lines)") }
         if let steps = clockSteps.summary { lines.append("  clock: " + steps) }
+        if repeatedTrades > 0 { lines.append("  repeated trades: \(repeatedTrades) seen twice (same symbol and id), skipped") }
         if let interrupted { lines.append("  INTERRUPTED by \(interrupted): the figures cover the first \(events) events") }
         for symbol in symbols {
             let places = places(symbol.symbol)
@@ -190,12 +201,15 @@ public struct ReplayReport: Sendable {
                 let bid = book.bestBid.map { "\($0.quantity.formatted(fractionDigits: places.quantity)) @ \($0.price.formatted(fractionDigits: places.price))" } ?? "none"
                 let ask = book.bestAsk.map { "\($0.quantity.formatted(fractionDigits: places.quantity)) @ \($0.price.formatted(fractionDigits: places.price))" } ?? "none"
                 lines.append("  book: \(book.state.rawValue), \(book.bids.count) bid / \(book.asks.count) ask levels; best bid \(bid), best ask \(ask)")
-                lines.append("  sync: \(statistics.gaps) gap(s), \(statistics.resyncs) resync(s), \(statistics.staleDiffs) stale diff(s), \(statistics.prunedLevels) crossed level(s) pruned")
+                let ignored = statistics.ignoredSnapshots > 0 ? ", \(statistics.ignoredSnapshots) snapshot(s) ignored (not newer than the book)" : ""
+                lines.append("  sync: \(statistics.snapshots) snapshot(s) used\(ignored), \(statistics.gaps) gap(s), \(statistics.resyncs) resync(s), \(statistics.staleDiffs) stale diff(s), \(statistics.prunedLevels) crossed level(s) pruned")
             } else {
                 lines.append("  book: no depth data")
             }
             let verdict: String
-            if symbol.audit.checks == 0 {
+            if let book = symbol.book, book.statistics.snapshots == 0 {
+                verdict = "book never synced (no depth snapshot to start from): nothing to check"
+            } else if symbol.audit.checks == 0 {
                 verdict = "no moment to check (no ticker matched a depth update id)"
             } else if symbol.audit.mismatches == 0 {
                 verdict = "book agrees with the exchange's best bid/ask at all \(symbol.audit.checks) checks"

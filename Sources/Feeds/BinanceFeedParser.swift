@@ -21,8 +21,15 @@ public struct BinanceFeedParser: Sendable {
         self.market = market
     }
 
-    /// Parses one message received at `received` (local time).
+    /// Parses one message received at `received` (local time). Values no exchange
+    /// sends (``MarketEventCheck``) are refused like a malformed message.
     public mutating func parse(_ message: UnsafeRawBufferPointer, received: Timestamp) throws(FeedError) -> MarketEvent {
+        let event = try parseFrame(message, received: received)
+        try MarketEventCheck.check(event)
+        return event
+    }
+
+    private mutating func parseFrame(_ message: UnsafeRawBufferPointer, received: Timestamp) throws(FeedError) -> MarketEvent {
         var scanner = JSONScanner(message)
         guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.error("message is not a JSON object") }
         scanner.index += 1

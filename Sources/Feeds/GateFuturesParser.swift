@@ -243,6 +243,8 @@ public struct GateFuturesParser: Sendable {
             scanner.index += 1
         }
         guard wholeDigits > 0 else { throw scanner.error("expected a time in seconds") }
+        // Ten digits can still overflow nanoseconds in Int64 (found by fuzzing).
+        guard seconds < 9_000_000_000 else { throw scanner.error("time in seconds is out of range") }
         return Timestamp(nanoseconds: seconds * 1_000_000_000 + nanoseconds)
     }
 

@@ -52,6 +52,8 @@ struct GatePayload {
             millisecondsTime = try scanner.milliseconds()
         } else if key.equals("E") {
             let seconds = try scanner.unsignedInteger()
+            // Found by fuzzing: a millisecond time here overflowed the multiplication.
+            guard seconds < 9_000_000_000 else { throw scanner.error("\"E\" is not a time in seconds (out of range)") }
             eventSeconds = Timestamp(nanoseconds: Int64(seconds) * 1_000_000_000)
         } else if key.equals("U") {
             firstUpdateID = try scanner.unsignedInteger()
@@ -165,6 +167,8 @@ struct GatePayload {
             fraction *= 10
             fractionDigits += 1
         }
+        // The same bound as every millisecond time: nanoseconds must fit in Int64.
+        guard milliseconds < 9_000_000_000_000 else { throw scanner.error("create_time_ms is out of range") }
         return Timestamp(nanoseconds: milliseconds * 1_000_000 + fraction)
     }
 

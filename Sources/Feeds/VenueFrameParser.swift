@@ -68,9 +68,14 @@ public struct VenueFrameParser: Sendable {
         if binance != nil {
             events.append(try binance!.parse(message, received: received))
         } else if gate != nil {
-            if let event = try gate!.parse(message, received: received) { events.append(event) }
+            if let event = try gate!.parse(message, received: received) {
+                try MarketEventCheck.check(event)
+                events.append(event)
+            }
         } else {
-            events.append(contentsOf: try gateFutures!.parse(message, received: received))
+            let parsed = try gateFutures!.parse(message, received: received)
+            for event in parsed { try MarketEventCheck.check(event) }
+            events.append(contentsOf: parsed)
         }
     }
 

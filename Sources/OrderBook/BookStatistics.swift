@@ -12,6 +12,9 @@ public struct BookStatistics: Hashable, Sendable {
     public var resyncs = 0
     /// Snapshots too old to chain to the diffs on hand.
     public var staleSnapshots = 0
+    /// Snapshots not newer than what the book already has (a repeat, or one fetched
+    /// earlier and delivered late): left unused.
+    public var ignoredSnapshots = 0
     /// Levels removed because a newer level on the other side proved them stale.
     public var prunedLevels = 0
     /// Buffered diffs dropped because the buffer was full.

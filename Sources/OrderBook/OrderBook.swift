@@ -179,9 +179,15 @@ public struct OrderBook: Sendable {
     public mutating func apply(_ snapshot: BookSnapshot) -> BookSnapshotOutcome {
         switch phase {
         case .synced:
-            if let last = lastUpdateID, snapshot.lastUpdateID <= last { return .ignoredOlder }
+            if let last = lastUpdateID, snapshot.lastUpdateID <= last {
+                statistics.ignoredSnapshots += 1
+                return .ignoredOlder
+            }
         case .awaitingStraddle(let snapshotID):
-            if snapshot.lastUpdateID <= snapshotID { return .ignoredOlder }
+            if snapshot.lastUpdateID <= snapshotID {
+                statistics.ignoredSnapshots += 1
+                return .ignoredOlder
+            }
         case .awaitingSnapshot(let afterSync):
             if afterSync { statistics.resyncs += 1 }
         }

@@ -24,12 +24,9 @@ public final class GzipFileSource: ByteSource {
     private var state = MemberState.inside
     private var endOfFile = false
     public private(set) var fileBytesRead = 0
-    /// Set once the end of the data is known; reads after it return 0 or rethrow.
+    /// Set once the end of the data is known; reads after it return 0 or rethrow. Its
+    /// errors carry no line: the reader, which counts lines, fills it in.
     private var finished: Result<Void, RecordingError>?
-    /// Line number hook for error messages: the reader keeps it current.
-    public var currentLine = 0
-    /// Bytes of an incomplete last line, for the truncation message.
-    public var pendingLineBytes = 0
 
     public init(file: FileDescriptor) throws(RecordingError) {
         self.file = file
@@ -77,7 +74,7 @@ public final class GzipFileSource: ByteSource {
             } catch let error as CompressNIOError where error == .bufferOverflow || error == .inputBufferOverflow {
                 state = .inside
             } catch {
-                finished = .failure(.corrupt(path: file.path, line: currentLine + 1, reason: "\(error)"))
+                finished = .failure(.corrupt(path: file.path, line: 0, reason: "\(error)"))
             }
         }
     }
@@ -115,6 +112,6 @@ public final class GzipFileSource: ByteSource {
                 if probe.readableBytes == 1 { return .success(()) }
             } catch {}
         }
-        return .failure(.truncated(path: file.path, line: currentLine + 1, lostBytes: pendingLineBytes))
+        return .failure(.truncated(path: file.path, line: 0, lostBytes: 0))
     }
 }

@@ -19,7 +19,6 @@ public final class RecordingReader {
     public static let lineLimit = 64 << 20
 
     private let source: ByteSource
-    private let gzip: GzipFileSource?
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
     private var start = 0
@@ -37,11 +36,8 @@ public final class RecordingReader {
         }
         isCompressed = sniffed == 2 && magic.0 == 0x1F && magic.1 == 0x8B
         if isCompressed {
-            let gzip = try GzipFileSource(file: file)
-            self.gzip = gzip
-            source = gzip
+            source = try GzipFileSource(file: file)
         } else {
-            gzip = nil
             source = PlainFileSource(file: file)
         }
         capacity = max(bufferSize, 4096)
@@ -99,17 +95,22 @@ public final class RecordingReader {
             storage = grown
             capacity *= 2
         }
-        gzip?.currentLine = lineNumber
-        gzip?.pendingLineBytes = end - start
         let count: Int
         do {
             count = try source.read(into: UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end))
         } catch {
-            // What is left is an incomplete line of a broken file: drop it.
+            // What is left is an incomplete line of a broken file: drop it. The inflater
+            // found the damage while decompressing ahead, lines before the ones handed
+            // out since: the message names the line reading really stopped at.
+            let dropped = end - start
             exhausted = true
             start = end
             scanFrom = end
-            throw error
+            switch error {
+            case .corrupt(let path, _, let reason): throw .corrupt(path: path, line: lineNumber + 1, reason: reason)
+            case .truncated(let path, _, _): throw .truncated(path: path, line: lineNumber + 1, lostBytes: dropped)
+            default: throw error
+            }
         }
         if count == 0 { exhausted = true }
         end += count

@@ -25,6 +25,11 @@ public final class ApogeeDatabase: Sendable {
                 throw StorageError("cannot create the folder of the database \(path): \(error.localizedDescription)")
             }
         }
+        // A newer Apogee's database is refused before anything can write to it: opening
+        // the pool would switch a database in rollback-journal mode to WAL (header bytes).
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.refuseNewerSchema(path: path)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         // WAL with NORMAL sync: a crashed process loses nothing committed; only a power
@@ -42,18 +47,42 @@ public final class ApogeeDatabase: Sendable {
         }
         let migrator = Schema.migrator
         do {
-            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
-            let unknown = applied.subtracting(Schema.migrationNames)
-            if !unknown.isEmpty {
-                throw StorageError("the database \(path) was written by a newer Apogee (schema \(unknown.sorted().joined(separator: ", "))); update Apogee or use another --db")
+            // Migrating takes the write lock even when there is nothing to do: only a
+            // database that needs it is migrated, so that readers (`sessions`, a replay
+            // of a session) read while an import or a live session writes (WAL).
+            if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+                try migrator.migrate(pool)
             }
-            try migrator.migrate(pool)
         } catch let error as StorageError {
             throw error
         } catch let error as DatabaseError {
             throw Self.explain(error, path: path)
         } catch {
             throw StorageError("cannot prepare the database \(path): \(error)")
+        }
+    }
+
+    /// Reads the applied migrations through a read-only connection and refuses a
+    /// database that has one this build does not know.
+    static func refuseNewerSchema(path: String) throws(StorageError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let applied: Set<String>
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            applied = try queue.read { db in
+                try db.tableExists("grdb_migrations") ? try Schema.migrator.appliedIdentifiers(db) : []
+            }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw explain(error, path: path)
+        } catch {
+            throw StorageError("cannot open the database \(path): \(error)")
+        }
+        let unknown = applied.subtracting(Schema.migrationNames)
+        if !unknown.isEmpty {
+            throw StorageError("the database \(path) was written by a newer Apogee (schema \(unknown.sorted().joined(separator: ", "))); it was left untouched: update Apogee or use another --db")
         }
     }
 

@@ -230,8 +230,13 @@ struct BacktestCommand: ParsableCommand {
             throw ExitStatus.failure
         }
         line.clear()
+        if let nothing = NothingReplayed.message(verb: "backtest", files: report.files, events: report.events, lines: report.lines, malformed: report.malformed, interrupted: report.interrupted != nil) {
+            StandardError.write("apogee: \(nothing); no run saved\n")
+            throw ExitStatus.failure
+        }
         let text = report.json
         print(json ? text : report.summary)
+        if let warning = report.mirror?.warning { StandardError.write("apogee: warning: \(warning)\n") }
         save(report, json: text)
         if let interrupted = report.interrupted, let signal = options.stop?.signal {
             StandardError.write("apogee: backtest interrupted by \(interrupted) after \(report.events) events; saved as interrupted\n")

@@ -79,6 +79,11 @@ struct ReplayCommand: ParsableCommand {
         }
         line.clear()
         print(json ? report.json : report.summary)
+        if let nothing = NothingReplayed.message(verb: "replay", files: report.files, events: report.events, lines: report.lines, malformed: report.malformed, interrupted: report.interrupted != nil) {
+            StandardError.write("apogee: \(nothing)\n")
+            throw ExitStatus.failure
+        }
+        if let warning = report.mirror?.warning { StandardError.write("apogee: warning: \(warning)\n") }
         if let signal = options.stop?.signal {
             StandardError.write("apogee: replay interrupted by \(StopRequest.name(signal)) after \(report.events) events\n")
             throw StopSignals.exitCode(signal)

@@ -80,19 +80,66 @@ struct StorageTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("not a database"))
     }
 
-    @Test("a database from a newer Apogee is refused, not touched")
+    @Test("a database from a newer Apogee is refused, not touched: not a byte of it changes, no WAL file appears")
     func newerSchema() throws {
-        let (db, path) = try database()
-        _ = db
-        let status = try ChildProcess.run(["python3", "-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99-from-the-future')\"); c.commit()"])
+        let path = try Support.scratchDirectory() + "/future.sqlite"
+        // Made as a newer Apogee might leave it, in SQLite's default rollback-journal
+        // mode: opening it for writing would switch it to WAL and change its header.
+        let status = try ChildProcess.run(["python3", "-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute('CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)'); c.execute(\"INSERT INTO grdb_migrations VALUES ('v1-sessions'), ('v99-from-the-future')\"); c.commit()"])
         #expect(status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
         do {
             _ = try ApogeeDatabase(path: path)
             Issue.record("opened a database of a newer schema")
         } catch {
             #expect(error.description.contains("written by a newer Apogee"), "\(error)")
             #expect(error.description.contains("v99-from-the-future"))
+            #expect(error.description.contains("left untouched"))
         }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test("readers read while another process holds the write lock (WAL): sessions are listed and a session replays")
+    func readersReadWhileLocked() throws {
+        let (db, path) = try database()
+        let outcome = try RecordingImport.run(file: Support.recording("spot_ethusdt_20240808.gz"), database: db)
+        // A writer in another process takes the lock and holds it until its stdin closes.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        writer.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            c = sqlite3.connect('\(path)', isolation_level=None)
+            c.execute('BEGIN IMMEDIATE')
+            c.execute("UPDATE session SET source = source WHERE id = \(outcome.session)")
+            print('held', flush=True)
+            sys.stdin.read()
+            c.execute('COMMIT')
+            """]
+        let input = Pipe()
+        let output = Pipe()
+        writer.standardInput = input
+        writer.standardOutput = output
+        try writer.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            writer.waitUntilExit()
+        }
+        var said = Data()
+        while !said.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said.append(chunk)
+        }
+        #expect(String(decoding: said, as: UTF8.self) == "held\n")
+
+        let reader = try ApogeeDatabase(path: path)
+        #expect(try reader.sessions().map(\.id) == [outcome.session])
+        var options = ReplayOptions(files: ["session:\(outcome.session)"])
+        options.database = path
+        let report = try HeadlessReplay.run(options)
+        #expect(report.counts.trade > 0)
+        #expect(report.malformed == 0)
     }
 
     @Test("a database of the v5 schema is brought to v6: its saved runs are kept, and a run without a Sharpe ratio (n/a) can be saved")

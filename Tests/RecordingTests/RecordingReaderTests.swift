@@ -71,6 +71,29 @@ struct RecordingReaderTests {
         #expect(try reader.nextLine() == nil)
     }
 
+    @Test("damaged compressed data is reported at the line reading stopped at, not where the inflater was")
+    func damageNamesTheRightLine() throws {
+        let directory = try Support.scratchDirectory()
+        let path = directory + "/damaged.gz"
+        // Bytes overwritten well inside the stream: zlib decompresses ahead of the lines
+        // handed out, so a line number taken when it failed would be far too early.
+        try Support.shell("cp '\(Support.spotBTC)' '\(path)' && printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' | dd of='\(path)' bs=1 seek=600000 conv=notrunc 2>/dev/null")
+        let reader = try RecordingReader(path: path)
+        var count = 0
+        do {
+            while try reader.nextLine() != nil { count += 1 }
+            Issue.record("a damaged file read to its end without complaint")
+        } catch {
+            guard case .corrupt(_, let line, _) = error else {
+                Issue.record("expected damage, got \(error)")
+                return
+            }
+            #expect(count > 1000)
+            #expect(line == count + 1)
+            #expect(error.description.contains("damaged after line \(count)"))
+        }
+    }
+
     @Test("a gzip file cut exactly at a member boundary is complete")
     func exactEnd() throws {
         let directory = try Support.scratchDirectory()

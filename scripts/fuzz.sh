@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/ and runs them (see Fuzz/README.md).
+#
+#   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | config-text | all
+#   FUZZ_SECONDS=N scripts/fuzz.sh       a time budget per target instead of RUNS
+#
+# The modules a target needs are built with fuzzer instrumentation into .build-fuzz/
+# (apart from the normal build), the driver is linked against their objects, and the
+# target runs on a seed corpus made from ../shared/data and the shipped configs. New
+# inputs it finds are kept in .build-fuzz/corpus-TARGET for the next run; a crash
+# writes .build-fuzz/crash-TARGET-* and the script exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${1:-all}
+runs=${2:-2000000}
+scratch=.build-fuzz
+shared=../shared/data
+
+modules_for() {
+    case "$1" in
+        recording-line) echo "MarketModel Trading Feeds" ;;
+        config-text) echo "TUIKit" ;;
+        *) echo "fuzz.sh: unknown target '$1' (recording-line, config-text)" >&2; exit 64 ;;
+    esac
+}
+
+seed_corpus() {
+    local name=$1 folder=$scratch/seeds-$1
+    rm -rf "$folder"
+    mkdir -p "$folder"
+    case "$name" in
+        recording-line)
+            # The first lines of every recording, one line a file: every message kind.
+            local file count
+            for file in "$shared"/binance/*.gz; do
+                count=0
+                while IFS= read -r line && [ $count -lt 300 ]; do
+                    printf '%s' "$line" > "$folder/$(basename "$file" .gz)-$count"
+                    count=$((count + 1))
+                done < <(gzip -dc "$file" | head -300)
+            done
+            ;;
+        config-text)
+            cp themes/*.toml keymaps/*.toml "$folder"/ 2>/dev/null || true
+            ;;
+    esac
+    echo "$folder"
+}
+
+build() {
+    local name=$1 modules objects=()
+    read -r -a modules <<< "$(modules_for "$name")"
+    echo "fuzz: building ${modules[*]} with -sanitize=fuzzer" >&2
+    swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer --target "${modules[-1]}" >&2
+    for module in "${modules[@]}"; do
+        objects+=("$scratch"/debug/"$module".build/*.swift.o)
+    done
+    swiftc -sanitize=fuzzer -parse-as-library -I "$scratch/debug/Modules" \
+        "Fuzz/$name.swift" "${objects[@]}" -o "$scratch/fuzz-$name"
+}
+
+run() {
+    local name=$1 seeds corpus=$scratch/corpus-$1 budget
+    build "$name"
+    seeds=$(seed_corpus "$name")
+    mkdir -p "$corpus"
+    if [ -n "${FUZZ_SECONDS:-}" ]; then budget="-max_total_time=$FUZZ_SECONDS"; else budget="-runs=$runs"; fi
+    echo "fuzz: $name ($budget)" >&2
+    local log=$scratch/log-$name status=0
+    "$scratch/fuzz-$name" "$budget" -max_len=4096 -timeout=10 -print_final_stats=1 \
+        -artifact_prefix="$scratch/crash-$name-" "$corpus" "$seeds" > "$log" 2>&1 || status=$?
+    grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss)" "$log" >&2 || true
+    if [ $status -ne 0 ]; then
+        # The failure and the input that caused it: enough to reproduce and fix.
+        grep -E "runtime failure|Fatal error|precondition|ERROR|Test unit written|SUMMARY|^ +[0-9]+ .* in fuzz-" "$log" | head -20 >&2 || true
+        echo "fuzz: $name FAILED (status $status); full log in $log" >&2
+        return 1
+    fi
+}
+
+if [ "$target" = all ]; then
+    for name in recording-line config-text; do run "$name"; done
+else
+    run "$target"
+fi
