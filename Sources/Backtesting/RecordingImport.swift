@@ -33,13 +33,19 @@ public enum RecordingImport {
         } catch {
             throw .configuration(error.description)
         }
+        let csv = BinanceCSV.recognise(file)
+        if csv == nil, BinanceCSV.isCSVName(file) {
+            // Read as a recording, every row would be a malformed line and the import a
+            // "success" of nothing.
+            throw .replay(.recording(.readFailed(path: file, reason: "a CSV file is imported only as one of Binance's public-data files, named SYMBOL-trades-DATE.csv or SYMBOL-aggTrades-DATE.csv (.gz allowed) with a symbol of letters and digits; rename it so its kind and symbol are known. Nothing was imported")))
+        }
         let reader: RecordingReader
         do {
             reader = try RecordingReader(path: file)
         } catch {
             throw .replay(.recording(error))
         }
-        let record = SessionRecord(id: nil, kind: "imported", source: file, sourceHash: hash, exchange: "binance", market: ReplayOptions.market(fromFileName: file)?.rawValue, symbols: "", firstReceivedNs: nil, lastReceivedNs: nil, lines: 0, complete: false, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
+        let record = SessionRecord(id: nil, kind: "imported", source: file, sourceHash: hash, exchange: "binance", market: (ReplayOptions.market(fromFileName: file) ?? BinanceCSV.market(path: file))?.rawValue, symbols: "", firstReceivedNs: nil, lastReceivedNs: nil, lines: 0, complete: false, createdAt: Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9)).description)
         let session: Int64
         do {
             session = try database.startSession(record)
@@ -69,7 +75,7 @@ public enum RecordingImport {
             if let chunk = chunker.close() { try recorder.append(chunk) }
         }
         func wallNow() -> Int64 { Int64(HeadlessReplay.seconds(clock.now - started) * 1e9) }
-        let csv = BinanceCSV.recognise(file)
+        var eventCount = 0
         func take(_ line: UnsafeRawBufferPointer) throws {
             lines += 1
             let split = try? RecordingLine.split(line)
@@ -88,6 +94,7 @@ public enum RecordingImport {
                 }
                 events.removeAll(keepingCapacity: true)
                 try? parser!.parse(split.message, received: split.received, into: &events)
+                eventCount += events.count
                 for event in events {
                     if let symbol = event.symbol, !symbols.contains(symbol) { symbols.append(symbol) }
                     switch event {
@@ -115,16 +122,24 @@ public enum RecordingImport {
                 }
                 // A Binance CSV row becomes a recording line of the same trade.
                 let row = Substring(String(decoding: raw, as: UTF8.self))
-                let made: (received: Int64, text: String)?
+                let made: (received: Int64, text: String, columns: Int)?
                 do {
                     made = try BinanceCSV.line(row, kind: csv.kind, symbol: csv.symbol)
                 } catch {
                     throw RecordingError.readFailed(path: file, reason: "line \(reader.lineNumber) is not a Binance \(csv.kind == .trades ? "trades" : "aggTrades") row: \(error.reason)")
                 }
-                guard let made else { continue }
+                guard let made else {
+                    // Only futures files have a header row.
+                    if market == nil { market = MarketKind.usdMargined.rawValue }
+                    continue
+                }
+                if market == nil { market = BinanceCSV.market(columns: made.columns, kind: csv.kind)?.rawValue }
                 try Array("\(made.received) \(made.text)".utf8).withUnsafeBytes { try take($0) }
             }
             try flush()
+            guard eventCount > 0 else {
+                throw RecordingError.readFailed(path: file, reason: lines == 0 ? "the file is empty; nothing was imported" : "none of its \(lines) line(s) is a market event Apogee reads (a Binance or Gate.io recording, or a Binance public-data CSV); nothing was imported")
+            }
             try recorder.finish()
             try database.finishSession(session, symbols: symbols, market: market, firstReceived: first, lastReceived: last, lines: lines, candles: candles.keys.sorted().flatMap { candles[$0]! }, exchange: parser.map { $0.dialect == .binance ? "binance" : "gateio" })
         } catch let error as RecordingError {

@@ -143,11 +143,15 @@ struct JSONScanner {
         return value
     }
 
-    /// A millisecond time, as exchanges send `E` and `T`.
+    /// An exchange time (`E`, `T`): milliseconds, or microseconds as Binance sends them
+    /// on streams opened with `timeUnit=MICROSECOND` and writes them in its 2025+ CSV
+    /// files. The two are told apart by size: milliseconds reach year 2255 at 9e12,
+    /// microseconds of this century start at 1e15.
     @inlinable mutating func milliseconds() throws(FeedError) -> Timestamp {
         let value = try unsignedInteger()
-        guard value < 9_000_000_000_000 else { throw error("time in milliseconds is out of range") }
-        return .milliseconds(Int64(value))
+        if value < 9_000_000_000_000 { return .milliseconds(Int64(value)) }
+        guard value >= 1_000_000_000_000_000, value < 9_000_000_000_000_000 else { throw error("time is out of range for milliseconds or microseconds") }
+        return Timestamp(nanoseconds: Int64(value) * 1_000)
     }
 
     @inlinable mutating func bool() throws(FeedError) -> Bool {

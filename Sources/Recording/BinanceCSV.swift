@@ -8,17 +8,31 @@ import MarketModel
 /// Columns: trades `id, price, qty, quote_qty, time, is_buyer_maker[, is_best_match]`;
 /// aggTrades `agg_trade_id, price, quantity, first_trade_id, last_trade_id,
 /// transact_time, is_buyer_maker[, is_best_match]`. Times are milliseconds, or
-/// microseconds in spot files from 2025 on (told apart by their size).
+/// microseconds in spot files from 2025 on (told apart by their size, kept exact).
+///
+/// Spot rows carry the trailing `is_best_match` column and no header; USD-M futures
+/// rows have a header and no `is_best_match`. That is how a file's market is told when
+/// its path (`.../spot/...`, `.../futures/um/...`) does not say.
 public enum BinanceCSV {
     public enum Kind { case trades, aggTrades }
 
+    /// Whether a file name is a CSV file at all (plain or gzip-compressed).
+    public static func isCSVName(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        return name.hasSuffix(".csv") || name.hasSuffix(".csv.gz")
+    }
+
     /// The kind and symbol a file name announces, if it is one of these files.
+    ///
+    /// The symbol must be letters and digits, as every Binance symbol is: it is written
+    /// into JSON lines and reports, where a `,` or `"` from a file name would break them.
     public static func recognise(_ path: String) -> (kind: Kind, symbol: String)? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") else { return nil }
+        guard isCSVName(name) else { return nil }
         let parts = name.split(separator: "-")
         guard parts.count >= 2 else { return nil }
         let symbol = String(parts[0]).uppercased()
+        guard (2...32).contains(symbol.utf8.count), symbol.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) }) else { return nil }
         switch parts[1] {
         case "trades": return (.trades, symbol)
         case "aggTrades": return (.aggTrades, symbol)
@@ -26,10 +40,35 @@ public enum BinanceCSV {
         }
     }
 
+    /// The market a file's path names, as data.binance.vision lays files out
+    /// (`data/spot/...`, `data/futures/um/...`, `data/futures/cm/...`); `nil` when it does not.
+    public static func market(path: String) -> MarketKind? {
+        let folders = path.lowercased().split(separator: "/").dropLast()
+        if let futures = folders.firstIndex(of: "futures"), futures + 1 < folders.endIndex {
+            switch folders[futures + 1] {
+            case "um": return .usdMargined
+            case "cm": return .coinMargined
+            default: break
+            }
+        }
+        return folders.contains("spot") ? .spot : nil
+    }
+
+    /// The market a row's shape shows: spot rows end with `is_best_match`, futures rows
+    /// do not (a header row is only in futures files).
+    public static func market(columns: Int, kind: Kind) -> MarketKind? {
+        switch (kind, columns) {
+        case (.trades, 7), (.aggTrades, 8): return .spot
+        case (.trades, 6), (.aggTrades, 7): return .usdMargined
+        default: return nil
+        }
+    }
+
     public struct RowError: Error { public var reason: String }
 
-    /// The recording line for one CSV row; `nil` for a header row.
-    public static func line(_ row: Substring, kind: Kind, symbol: String) throws(RowError) -> (received: Int64, text: String)? {
+    /// The recording line for one CSV row, with the number of columns it had; `nil` for
+    /// a header row.
+    public static func line(_ row: Substring, kind: Kind, symbol: String) throws(RowError) -> (received: Int64, text: String, columns: Int)? {
         let fields = row.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmed(of: " \r") }
         guard let first = fields.first, UInt64(first) != nil else {
             if fields.first?.lowercased().contains("id") == true { return nil }
@@ -60,19 +99,29 @@ public enum BinanceCSV {
         let quantity = try decimal(2, "quantity")
         let id = try integer(0, "id")
         let rawTime = try integer(kind == .trades ? 4 : 5, "time")
-        let milliseconds = rawTime > 100_000_000_000_000 ? rawTime / 1000 : rawTime
+        // Milliseconds from 2001 to 2255, or microseconds from 2001 to 2255. Seconds
+        // (ten digits) would read as January 1970 and are refused, not guessed.
+        let nanoseconds: Int64
+        switch rawTime {
+        case 1_000_000_000_000..<9_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000_000
+        case 1_000_000_000_000_000..<9_000_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000
+        default: throw RowError(reason: "time \(rawTime) is neither milliseconds nor microseconds since 1970 (\(rawTime < 1_000_000_000_000 ? "too small: seconds?" : "between the two ranges"))")
+        }
+        // Written as read: the feed parser takes microseconds as Binance's
+        // `timeUnit=MICROSECOND` streams send them.
+        let exchangeTime = rawTime
         let maker = try flag(kind == .trades ? 5 : 6)
         let stream = symbol.lowercased()
         let text: String
         switch kind {
         case .trades:
-            text = "{\"stream\":\"\(stream)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(milliseconds),\"s\":\"\(symbol)\",\"t\":\(id),\"p\":\"\(price)\",\"q\":\"\(quantity)\",\"T\":\(milliseconds),\"m\":\(maker)}}"
+            text = "{\"stream\":\"\(stream)@trade\",\"data\":{\"e\":\"trade\",\"E\":\(exchangeTime),\"s\":\"\(symbol)\",\"t\":\(id),\"p\":\"\(price)\",\"q\":\"\(quantity)\",\"T\":\(exchangeTime),\"m\":\(maker)}}"
         case .aggTrades:
             let firstID = try integer(3, "first_trade_id")
             let lastID = try integer(4, "last_trade_id")
-            text = "{\"stream\":\"\(stream)@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":\(milliseconds),\"s\":\"\(symbol)\",\"a\":\(id),\"p\":\"\(price)\",\"q\":\"\(quantity)\",\"f\":\(firstID),\"l\":\(lastID),\"T\":\(milliseconds),\"m\":\(maker)}}"
+            text = "{\"stream\":\"\(stream)@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":\(exchangeTime),\"s\":\"\(symbol)\",\"a\":\(id),\"p\":\"\(price)\",\"q\":\"\(quantity)\",\"f\":\(firstID),\"l\":\(lastID),\"T\":\(exchangeTime),\"m\":\(maker)}}"
         }
-        return (Int64(milliseconds) * 1_000_000, text)
+        return (nanoseconds, text, fields.count)
     }
 }
 

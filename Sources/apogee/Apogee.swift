@@ -21,4 +21,8 @@ struct Apogee: ParsableCommand {
         version: "0.1.0",
         subcommands: [TerminalCommand.self, ReplayCommand.self, BacktestCommand.self, ImportCommand.self, SessionsCommand.self, RunsCommand.self, ExportCommand.self, JournalCommand.self, LiveCommand.self, RecordCommand.self, FakeExchangeCommand.self, DemoDataCommand.self, BenchCommand.self],
         defaultSubcommand: TerminalCommand.self)
+
+    static func main() {
+        main(NegativeNumberArguments.attached(Array(CommandLine.arguments.dropFirst())))
+    }
 }

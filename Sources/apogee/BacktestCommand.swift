@@ -169,9 +169,9 @@ struct BacktestCommand: ParsableCommand {
         if let config {
             let text: String
             do {
-                text = try String(contentsOfFile: config, encoding: .utf8)
+                text = try TextFile.read(config, what: "strategy file")
             } catch {
-                StandardError.write("apogee: cannot read \(config): \(error.localizedDescription)\n")
+                StandardError.write("apogee: \(error)\n")
                 throw ExitStatus.failure
             }
             do {

@@ -88,12 +88,12 @@ extension ViewOptions {
     /// A `--config` strategy file, or a message saying why it cannot be used.
     static func loadStrategyFile(_ path: String) throws -> StrategyFile {
         do {
-            return try StrategyFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8))
+            return try StrategyFile(path: path, text: try TextFile.read(path, what: "strategy file"))
         } catch let failure as StrategyFile.Failure {
             StandardError.write("apogee: \(failure)\n")
             throw ExitStatus.failure
         } catch {
-            StandardError.write("apogee: cannot read \(path): \(error.localizedDescription)\n")
+            StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure
         }
     }

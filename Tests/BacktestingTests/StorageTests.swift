@@ -1,6 +1,7 @@
 import Backtesting
 import TestFixtures
 import Processes
+import Recording
 import Foundation
 import MarketModel
 import Storage
@@ -209,7 +210,7 @@ struct StorageTests {
 
 @Suite("Binance public-data CSV import")
 struct BinanceCSVImportTests {
-    @Test("trades (no header, spot) and aggTrades (header, futures) import and replay as trades")
+    @Test("trades (no header, spot) and aggTrades (header, futures) import as their markets and replay as trades, microseconds kept exact")
     func importsBoth() throws {
         let directory = try Support.scratchDirectory()
         let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
@@ -221,16 +222,98 @@ struct BinanceCSVImportTests {
         let second = try RecordingImport.run(file: aggregates, database: db)
         #expect(first.lines == 2)
         #expect(second.lines == 1)
-        var options = ReplayOptions(files: ["session:\(first.session)", "session:\(second.session)"])
+        // Spot rows end with is_best_match; futures files have a header and no such column.
+        let markets = try db.sessions().sorted { ($0.id ?? 0) < ($1.id ?? 0) }.map(\.market)
+        #expect(markets == ["spot", "usdm"])
+        var options = ReplayOptions(files: ["session:\(first.session)"])
         options.database = db.path
-        let report = try HeadlessReplay.run(options)
-        #expect(report.malformed == 0)
-        #expect(report.counts.trade == 3)
-        let symbol = try #require(report.symbols.first)
-        #expect(symbol.trades.volumeText(fractionDigits: 3) == "0.171")
-        // Microsecond times (spot files from 2025) are read as such.
-        #expect(symbol.lastReceived == Timestamp.milliseconds(1_723_161_256_399))
+        let spot = try HeadlessReplay.run(options)
+        #expect(spot.malformed == 0)
+        #expect(spot.counts.trade == 2)
+        let symbol = try #require(spot.symbols.first)
+        #expect(symbol.declaredRule == .sequential)
+        #expect(symbol.trades.volumeText(fractionDigits: 3) == "0.021")
         #expect(symbol.firstReceived == Timestamp.milliseconds(1_723_161_255_342))
+        // Microsecond times (spot files from 2025) are kept to the microsecond.
+        #expect(symbol.lastReceived == Timestamp(nanoseconds: 1_723_161_255_400_123_000))
+        options.files = ["session:\(second.session)"]
+        let futures = try HeadlessReplay.run(options)
+        #expect(futures.counts.trade == 1)
+        #expect(futures.symbols.first?.declaredRule == .previousID)
+    }
+
+    @Test("the market is read from data.binance.vision's folders when the path names it")
+    func marketFromPath() throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let folder = directory + "/data/futures/um/daily/trades/ETHUSDT"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/ETHUSDT-trades-2024-08-08.csv"
+        // Seven columns would read as spot: the path wins.
+        try "1,2683.80,0.5,1341.9,1723161255342,true,true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try RecordingImport.run(file: file, database: db)
+        #expect(try db.sessions().first?.market == "usdm")
+        #expect(BinanceCSV.market(path: "/x/data/spot/daily/aggTrades/BTCUSDT/BTCUSDT-aggTrades-2024-08-08.csv.gz") == .spot)
+        #expect(BinanceCSV.market(path: "/x/data/futures/cm/daily/trades/BTCUSD_PERP/f.csv") == .coinMargined)
+        #expect(BinanceCSV.market(path: "/home/me/BTCUSDT-trades-2024-08-08.csv") == nil)
+    }
+
+    @Test("times in seconds, or between the millisecond and microsecond ranges, are refused with the line and reason", arguments: [
+        ("1723161255", "too small: seconds?"),
+        ("172316125534200", "between the two ranges"),
+    ])
+    func badTimes(time: String, reason: String) throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let file = directory + "/ETHUSDT-trades-2024-08-08.csv"
+        try "1,2683.80,0.5,1341.9,1723161255342,true,true\n2,2683.80,0.5,1341.9,\(time),true,true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordingImport.run(file: file, database: db)
+            Issue.record("a time of \(time) was imported")
+        } catch {
+            #expect(error.description.contains("line 2 is not a Binance trades row: time \(time) is neither milliseconds nor microseconds since 1970 (\(reason))"), "\(error)")
+        }
+        #expect(try db.sessions().isEmpty)
+    }
+
+    @Test("a CSV whose name is not Binance's, or whose symbol is not letters and digits, is refused; nothing is stored", arguments: [
+        "prices.csv", "BTC,USDT-trades-2024-08-08.csv", "BTC\"USDT-aggTrades-2024-08-08.csv.gz", "BTCUSDT-klines-2024-08-08.csv",
+    ])
+    func unrecognisedName(name: String) throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let file = directory + "/" + name
+        try "1,2683.80,0.5,1341.9,1723161255342,true,true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordingImport.run(file: file, database: db)
+            Issue.record("\(name) was imported")
+        } catch {
+            #expect(error.description.contains("rename it so its kind and symbol are known"), "\(error)")
+        }
+        #expect(try db.sessions().isEmpty)
+    }
+
+    @Test("a file none of whose lines is a market event is refused, not stored as a session of nothing")
+    func noEvents() throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let file = directory + "/notes.txt"
+        try "buy low\nsell high\n1723161255342000000 {\"hello\":1}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordingImport.run(file: file, database: db)
+            Issue.record("a file of no events was imported")
+        } catch {
+            #expect(error.description.contains("none of its 3 line(s) is a market event"), "\(error)")
+        }
+        let empty = directory + "/empty.gz"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        do {
+            _ = try RecordingImport.run(file: empty, database: db)
+            Issue.record("an empty file was imported")
+        } catch {
+            #expect(error.description.contains("the file is empty"), "\(error)")
+        }
+        #expect(try db.sessions().isEmpty)
     }
 
     @Test("a row that is not Binance's shape stops the import with file, line and reason")

@@ -1,3 +1,4 @@
+import Foundation
 import Feeds
 import MarketModel
 import Testing
@@ -79,6 +80,19 @@ struct BinanceParserTests {
         #expect(spot.kind == .single)
         #expect(futures.aggressor == .buy)
         #expect(futures.price == (try Price(parsing: "61800.3")))
+    }
+
+    @Test("microsecond times (timeUnit=MICROSECOND streams, 2025+ CSV files) are read to the microsecond; a time in neither range is refused")
+    func microseconds() throws {
+        let micro = Messages.spotTrade.replacingOccurrences(of: "\"T\":1723161255342", with: "\"T\":1723161255342917").replacingOccurrences(of: "\"E\":1723161255343", with: "\"E\":1723161255343001")
+        guard case .trade(let trade) = try parse(micro, market: .spot) else {
+            Issue.record("expected a trade")
+            return
+        }
+        #expect(trade.tradeTime == Timestamp(nanoseconds: 1_723_161_255_342_917_000))
+        #expect(trade.time.exchange == Timestamp(nanoseconds: 1_723_161_255_343_001_000))
+        let between = Messages.spotTrade.replacingOccurrences(of: "\"T\":1723161255342", with: "\"T\":17231612553420")
+        #expect(throws: FeedError.self) { try parse(between, market: .spot) }
     }
 
     @Test("aggTrade on spot and futures names its trade range")
