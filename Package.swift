@@ -44,7 +44,13 @@ let package = Package(
         ], swiftSettings: hotLoop),
         .target(name: "Feeds", dependencies: ["MarketModel", "Trading"]),
         .target(name: "Trading", dependencies: ["MarketModel"], swiftSettings: hotLoop),
-        .target(name: "Simulation", dependencies: ["MarketModel", "OrderBook", "Trading"], swiftSettings: hotLoop),
+        // The simulated venue, and the loop that drives a kernel against it (BacktestRun):
+        // both pure, so a fuzz target can run the whole backtest loop without any I/O module.
+        .target(name: "Simulation", dependencies: [
+            "MarketModel", "OrderBook", "Trading", "Strategies", "EngineCore",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ], swiftSettings: hotLoop),
         .target(name: "Strategies", dependencies: [
             "MarketModel", "OrderBook", "Trading",
             .product(name: "DequeModule", package: "swift-collections"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ and runs them (see Fuzz/README.md).
 #
-#   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | config-text | all
+#   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | csv-row | config-text | kernel-events | all
 #   FUZZ_SECONDS=N scripts/fuzz.sh       a time budget per target instead of RUNS
 #
 # The modules a target needs are built with fuzzer instrumentation into .build-fuzz/
@@ -19,9 +19,11 @@ shared=../shared/data
 
 modules_for() {
     case "$1" in
-        recording-line) echo "MarketModel Trading Feeds" ;;
+        recording-line | csv-row) echo "MarketModel Trading Feeds" ;;
         config-text) echo "TUIKit" ;;
-        *) echo "fuzz.sh: unknown target '$1' (recording-line, config-text)" >&2; exit 64 ;;
+        # swift-collections' modules first: the pure core's own modules link against them.
+        kernel-events) echo "InternalCollectionsUtilities ContainersPreview DequeModule HeapModule MarketModel OrderBook Trading Strategies EngineCore Simulation" ;;
+        *) echo "fuzz.sh: unknown target '$1' (recording-line, csv-row, config-text, kernel-events)" >&2; exit 64 ;;
     esac
 }
 
@@ -41,8 +43,27 @@ seed_corpus() {
                 done < <(gzip -dc "$file" | head -300)
             done
             ;;
+        csv-row)
+            # Rows of both kinds and both markets, as data.binance.vision writes them.
+            printf '3735683259,61837.63000000,0.02000000,1236.7526,1723161255342,True,True\n' > "$folder/spot-trades"
+            printf '3735683260,61837.64000000,0.00100000,61.83764,1723161255400123,false,true\n' > "$folder/spot-trades-us"
+            printf 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n2400000001,61800.30,0.150,5266583935,5266583940,1723161256399,true\n' > "$folder/usdm-aggtrades"
+            printf '1500000001,2683.80000000,1.25000000,1700000010,1700000012,1723161255399,false,true\n' > "$folder/spot-aggtrades"
+            ;;
         config-text)
             cp themes/*.toml keymaps/*.toml "$folder"/ 2>/dev/null || true
+            ;;
+        kernel-events)
+            # A few fixed walks (one per strategy); the fuzzer grows the rest from coverage.
+            local strategy i octal
+            for strategy in 0 1 2 3 4 5 6; do
+                {
+                    printf -v octal '%03o' "$strategy"; printf "\\$octal"
+                    for ((i = 1; i < 1500; i++)); do
+                        printf -v octal '%03o' $(((i * 37 + strategy * 11) % 256)); printf "\\$octal"
+                    done
+                } > "$folder/walk-$strategy"
+            done
             ;;
     esac
     echo "$folder"
@@ -68,7 +89,9 @@ run() {
     if [ -n "${FUZZ_SECONDS:-}" ]; then budget="-max_total_time=$FUZZ_SECONDS"; else budget="-runs=$runs"; fi
     echo "fuzz: $name ($budget)" >&2
     local log=$scratch/log-$name status=0
-    "$scratch/fuzz-$name" "$budget" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    # Swift's own crash reporter would take the trap first and libFuzzer would never
+    # save the input: off, so a failure leaves .build-fuzz/crash-TARGET-*.
+    SWIFT_BACKTRACE=enable=no "$scratch/fuzz-$name" "$budget" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$scratch/crash-$name-" "$corpus" "$seeds" > "$log" 2>&1 || status=$?
     grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss)" "$log" >&2 || true
     if [ $status -ne 0 ]; then
@@ -80,7 +103,7 @@ run() {
 }
 
 if [ "$target" = all ]; then
-    for name in recording-line config-text; do run "$name"; done
+    for name in recording-line csv-row config-text kernel-events; do run "$name"; done
 else
     run "$target"
 fi

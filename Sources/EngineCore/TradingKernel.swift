@@ -346,22 +346,34 @@ public struct TradingKernel: Sendable {
 
     /// The exchange's rules of `symbol`, when they were given.
     public func rules(for symbol: String) -> SymbolRules? {
-        marketIndex[symbol].flatMap { markets[$0].rules }
+        marketIndex[symbol].flatMap { markets[$0].rules } ?? configuration.exchangeRules[symbol]
     }
 
     /// Fits an order to the exchange's rules of its symbol: the price onto the tick
     /// (down for a buy, up for a sell), the quantity down to the lot; then the filter
     /// it still breaks, if any.
     private func fitted(_ intent: OrderIntent) -> (OrderIntent, SymbolRules.Violation?) {
-        guard let index = marketIndex[intent.symbol], let rules = markets[index].rules else { return (intent, nil) }
+        // The rules hold from the start, before the symbol's first market event (a
+        // trader's order can come first: the kernel fuzz target sent one unchecked).
+        guard let rules = rules(for: intent.symbol) else { return (intent, nil) }
+        let lastPrice = marketIndex[intent.symbol].flatMap { markets[$0].lastPrice }
         var fitted = intent
         fitted.quantity = rules.quantity(intent.quantity)
         guard case .limit(let price) = intent.kind else {
-            return (fitted, rules.isTrading ? nil : rules.check(price: markets[index].lastPrice ?? Price(units: 1), quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: nil))
+            // A market order has no price of its own, but the exchange still applies the
+            // lot filter and (Binance's applyMinToMarket) the minimum notional at about
+            // the last price: checked here at the last trade. Before any trade only the
+            // quantity can be judged. (A quantity rounded down to 0 was once sent: the
+            // kernel fuzz target found it.)
+            let last = lastPrice.map { rules.price($0, for: intent.side) }
+            var judged = rules
+            if last == nil { judged.minNotional = .zero }
+            let stand = last ?? Price(units: max(rules.minPrice.units, rules.tickSize.units, 1))
+            return (fitted, judged.check(price: stand, quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: nil))
         }
         let onTick = rules.price(price, for: intent.side)
         fitted.kind = .limit(onTick)
-        return (fitted, rules.check(price: onTick, quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: markets[index].lastPrice))
+        return (fitted, rules.check(price: onTick, quantity: fitted.quantity, reduceOnly: intent.reduceOnly, reference: lastPrice))
     }
 
     /// Checks an order with the exchange's rules and the risk gate and sends it, or
@@ -375,6 +387,12 @@ public struct TradingKernel: Sendable {
         var order = Order(request: request)
         let context = RiskGate.Context(account: account, openOrders: openOrders, lastPrice: lastPrice(of: intent.symbol), now: now)
         var denial = violation.map { RiskGate.Denial(rule: "exchange-filter", message: "\($0.description); not sent") }
+        // Nothing to trade, or no price: never sent, rules or not.
+        if denial == nil, intent.quantity.units <= 0 {
+            denial = RiskGate.Denial(rule: "quantity", message: "\(intent.symbol): quantity \(intent.quantity)\(given.quantity != intent.quantity ? " (\(given.quantity) rounded down to the lot step)" : "") is nothing to trade; not sent")
+        } else if denial == nil, let price = intent.kind.limitPrice, price.units <= 0 {
+            denial = RiskGate.Denial(rule: "price", message: "\(intent.symbol): limit price \(price) is not a price; not sent")
+        }
         if denial == nil, !origin.hasPrefix("exits:"), let reason = exits[intent.symbol]?.attention {
             denial = RiskGate.Denial(rule: "needs-attention", message: reason)
         }

@@ -1,6 +1,7 @@
 import Sinks
 import VenueClients
 import Backtesting
+import Simulation
 import EngineCore
 import Feeds
 import Foundation

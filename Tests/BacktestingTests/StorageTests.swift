@@ -1,7 +1,7 @@
 import Backtesting
 import TestFixtures
 import Processes
-import Recording
+import Feeds
 import Foundation
 import MarketModel
 import Storage
@@ -261,6 +261,8 @@ struct BinanceCSVImportTests {
     @Test("times in seconds, or between the millisecond and microsecond ranges, are refused with the line and reason", arguments: [
         ("1723161255", "too small: seconds?"),
         ("172316125534200", "between the two ranges"),
+        ("1100000000000", "before 2009"),
+        ("9100000000000000", "beyond 2255"),
     ])
     func badTimes(time: String, reason: String) throws {
         let directory = try Support.scratchDirectory()
@@ -271,7 +273,7 @@ struct BinanceCSVImportTests {
             _ = try RecordingImport.run(file: file, database: db)
             Issue.record("a time of \(time) was imported")
         } catch {
-            #expect(error.description.contains("line 2 is not a Binance trades row: time \(time) is neither milliseconds nor microseconds since 1970 (\(reason))"), "\(error)")
+            #expect(error.description.contains("line 2 is not a Binance trades row: time \(time) is neither milliseconds nor microseconds since 2009 (\(reason))"), "\(error)")
         }
         #expect(try db.sessions().isEmpty)
     }

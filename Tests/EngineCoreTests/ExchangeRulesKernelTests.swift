@@ -33,6 +33,42 @@ struct ExchangeRulesKernelTests {
         return (engine, submitted(effects).first)
     }
 
+    @Test("a market order the exchange would refuse is denied, not sent: a quantity that rounds down to 0, one under the lot minimum, one under the minimum notional at the last price (found by the kernel fuzz target)")
+    func marketOrdersObeyFilters() throws {
+        var engine = kernel(ScriptedStrategy(script: []))
+        _ = engine.handle(.rules(rules()))
+        // Before any trade only the quantity can be judged.
+        let early = engine.handle(.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .market, quantity: quantity("0.000009"))), at: at(0.5)))
+        #expect(submitted(early).isEmpty)
+        _ = engine.handle(tradeInput("100", 1))
+        // 0.000009 rounds to 0; 0.00001 is 0.001 USDT; 0.04 is 4 USDT, under 5.
+        for size in ["0.000009", "0.00001", "0.04"] {
+            let effects = engine.handle(.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .market, quantity: quantity(size))), at: at(2)))
+            #expect(submitted(effects).isEmpty, "\(size) was sent")
+            #expect(effects.contains { if case .record(.order(.denied(_, _, "exchange-filter", _))) = $0 { return true } else { return false } }, "\(size)")
+        }
+        let fits = engine.handle(.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .market, quantity: quantity("0.0600049"))), at: at(3)))
+        #expect(submitted(fits).first?.quantity == quantity("0.06"), "6 USDT on the step is sent")
+    }
+
+    @Test("a trader's order before the symbol's first market event obeys the configured rules; an order of nothing is never sent, rules or not (found by the kernel fuzz target)")
+    func ordersBeforeAnyMarketData() throws {
+        var configuration = KernelConfiguration(account: .spot, initialCash: money("10000"), marketKind: .spot)
+        configuration.exchangeRules = ["BTCUSDT": rules()]
+        var engine = TradingKernel(configuration: configuration, strategies: [ScriptedStrategy(script: [])])
+        #expect(engine.rules(for: "BTCUSDT") == rules())
+        let offGrid = engine.handle(.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .limit(price("100.004")), quantity: quantity("0.1000099"))), at: at(0)))
+        let sent = try #require(submitted(offGrid).first)
+        #expect(sent.kind == .limit(price("100")))
+        #expect(sent.quantity == quantity("0.1"))
+        let nothing = engine.handle(.user(.place(OrderIntent(symbol: "BTCUSDT", side: .buy, kind: .limit(price("100")), quantity: quantity("0.000001"))), at: at(0)))
+        #expect(submitted(nothing).isEmpty)
+        // A symbol with no rules at all: an order of 0 is still refused, by name.
+        let unknown = engine.handle(.user(.place(OrderIntent(symbol: "XYZUSDT", side: .buy, kind: .market, quantity: .zero)), at: at(0)))
+        #expect(submitted(unknown).isEmpty)
+        #expect(unknown.contains { if case .record(.order(.denied(_, _, "quantity", _))) = $0 { return true } else { return false } })
+    }
+
     @Test("a rejected take profit is not re-sent at once: 1 s, 2 s, 4 s … later, and after five refusals the symbol needs the trader")
     func rejectedExitBacksOff() throws {
         var (engine, first) = try holding("1")

@@ -99,13 +99,23 @@ public enum BinanceCSV {
         let quantity = try decimal(2, "quantity")
         let id = try integer(0, "id")
         let rawTime = try integer(kind == .trades ? 4 : 5, "time")
-        // Milliseconds from 2001 to 2255, or microseconds from 2001 to 2255. Seconds
-        // (ten digits) would read as January 1970 and are refused, not guessed.
+        // Milliseconds or microseconds from 2009 (no market is older; the floor every
+        // recording line is held to) to 2255. Seconds (ten digits) would read as
+        // January 1970 and are refused, not guessed.
         let nanoseconds: Int64
         switch rawTime {
-        case 1_000_000_000_000..<9_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000_000
-        case 1_000_000_000_000_000..<9_000_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000
-        default: throw RowError(reason: "time \(rawTime) is neither milliseconds nor microseconds since 1970 (\(rawTime < 1_000_000_000_000 ? "too small: seconds?" : "between the two ranges"))")
+        case 1_230_768_000_000..<9_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000_000
+        case 1_230_768_000_000_000..<9_000_000_000_000_000: nanoseconds = Int64(rawTime) * 1_000
+        default:
+            let why: String
+            switch rawTime {
+            case ..<1_000_000_000_000: why = "too small: seconds?"
+            case ..<1_230_768_000_000: why = "before 2009"
+            case ..<1_000_000_000_000_000: why = "between the two ranges"
+            case ..<1_230_768_000_000_000: why = "before 2009"
+            default: why = "beyond 2255"
+            }
+            throw RowError(reason: "time \(rawTime) is neither milliseconds nor microseconds since 2009 (\(why))")
         }
         // Written as read: the feed parser takes microseconds as Binance's
         // `timeUnit=MICROSECOND` streams send them.
@@ -121,12 +131,21 @@ public enum BinanceCSV {
             let lastID = try integer(4, "last_trade_id")
             text = "{\"stream\":\"\(stream)@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":\(exchangeTime),\"s\":\"\(symbol)\",\"a\":\(id),\"p\":\"\(price)\",\"q\":\"\(quantity)\",\"f\":\(firstID),\"l\":\(lastID),\"T\":\(exchangeTime),\"m\":\(maker)}}"
         }
+        // The line is read back as a replay will read it: a row the parser would refuse
+        // (a price of 0, beyond any market's) is refused here, with the same reason,
+        // instead of being stored and counted malformed at every replay.
+        var parser = BinanceFeedParser(market: nil)
+        do {
+            _ = try parser.parse(text, received: Timestamp(nanoseconds: nanoseconds))
+        } catch {
+            throw RowError(reason: error.reason)
+        }
         return (nanoseconds, text, fields.count)
     }
 }
 
 extension String {
-    public func trimmed(of characters: String) -> String {
+    func trimmed(of characters: String) -> String {
         var text = Substring(self)
         while let first = text.first, characters.contains(first) { text = text.dropFirst() }
         while let last = text.last, characters.contains(last) { text = text.dropLast() }

@@ -1,10 +1,8 @@
-import Sinks
 import DequeModule
 import EngineCore
 import HeapModule
 import MarketModel
 import OrderBook
-import Simulation
 import Strategies
 import Trading
 

@@ -1,4 +1,3 @@
-import EngineCore
 import MarketModel
 import Trading
 
