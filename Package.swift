@@ -73,8 +73,11 @@ let package = Package(
             // The order journal's hot commit runs on the system SQLite directly.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // What toml++ must not be given (a header without a name aborts it): checked
+        // before any TOML text reaches TOMLKit.
+        .target(name: "TOMLGuard"),
         .target(name: "Venues", dependencies: [
-            "COpenSSL",
+            "COpenSSL", "TOMLGuard",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RedisMirror", dependencies: [
@@ -107,7 +110,7 @@ let package = Package(
         // reports, imports, strategy files.
         .target(name: "Backtesting", dependencies: [
             "MarketModel", "OrderBook", "Feeds", "Trading", "Strategies", "Simulation", "EngineCore",
-            "Storage", "RedisMirror", "Recording", "Sinks",
+            "Storage", "RedisMirror", "Recording", "Sinks", "TOMLGuard",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -167,7 +170,7 @@ let package = Package(
         .testTarget(name: "VenueClientsTests", dependencies: ["VenueClients", "LiveCore", "MarketModel", "Trading"]),
         .testTarget(name: "LiveCoreTests", dependencies: ["LiveCore", "Simulation", "EngineCore", "Strategies", "Trading", "OrderBook", "MarketModel"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "TestFixtures", "Storage"]),
-        .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "Sinks", "Recording", "Processes", "TestFixtures", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
+        .testTarget(name: "BacktestingTests", dependencies: ["Backtesting", "TOMLGuard", "Sinks", "Recording", "Processes", "TestFixtures", "Storage", "RedisMirror", "RedisTestSupport", "Feeds", "OrderBook", "MarketModel", "Trading", "Strategies", "Simulation", "EngineCore"]),
         .testTarget(name: "LiveEngineTests", dependencies: ["LiveEngine", "Terminal", "VenueClients", "LiveCore", "Backtesting", "Recording", "Storage", "FakeExchange", "TestFixtures", "Venues", "MarketModel", "Trading", "Strategies", "EngineCore"], exclude: ["Golden"]),
         .testTarget(name: "ApogeeCLITests", dependencies: ["apogee", "TestFixtures", "Terminal", "LiveEngine", "VenueClients", "LiveCore", "Recording", "Processes", "Backtesting", "Sinks", "MarketModel", "RedisMirror", "RedisTestSupport", "FakeExchange", "Venues", "Storage", "CNCurses", "CHiredis", "COpenSSL"]),
     ],

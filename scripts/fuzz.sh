@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ and runs them (see Fuzz/README.md).
 #
-#   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | csv-row | config-text | kernel-events | all
+#   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | csv-row | config-text | strategy-toml | kernel-events | all
 #   FUZZ_SECONDS=N scripts/fuzz.sh       a time budget per target instead of RUNS
 #
 # The modules a target needs are built with fuzzer instrumentation into .build-fuzz/
@@ -22,8 +22,9 @@ modules_for() {
         recording-line | csv-row) echo "MarketModel Trading Feeds" ;;
         config-text) echo "TUIKit" ;;
         # swift-collections' modules first: the pure core's own modules link against them.
+        strategy-toml) echo "InternalCollectionsUtilities ContainersPreview DequeModule MarketModel OrderBook Trading Strategies TOMLGuard TOMLKit" ;;
         kernel-events) echo "InternalCollectionsUtilities ContainersPreview DequeModule HeapModule MarketModel OrderBook Trading Strategies EngineCore Simulation" ;;
-        *) echo "fuzz.sh: unknown target '$1' (recording-line, csv-row, config-text, kernel-events)" >&2; exit 64 ;;
+        *) echo "fuzz.sh: unknown target '$1' (recording-line, csv-row, config-text, strategy-toml, kernel-events)" >&2; exit 64 ;;
     esac
 }
 
@@ -53,6 +54,9 @@ seed_corpus() {
         config-text)
             cp themes/*.toml keymaps/*.toml "$folder"/ 2>/dev/null || true
             ;;
+        strategy-toml)
+            cp strategies/*.toml "$folder"/ 2>/dev/null || true
+            ;;
         kernel-events)
             # A few fixed walks (one per strategy); the fuzzer grows the rest from coverage.
             local strategy i octal
@@ -73,12 +77,23 @@ build() {
     local name=$1 modules objects=()
     read -r -a modules <<< "$(modules_for "$name")"
     echo "fuzz: building ${modules[*]} with -sanitize=fuzzer" >&2
-    swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer --target "${modules[-1]}" >&2
+    local module
+    for module in "${modules[@]}"; do
+        swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer --target "$module" >&2
+    done
     for module in "${modules[@]}"; do
         objects+=("$scratch"/debug/"$module".build/*.swift.o)
     done
+    local extra=()
+    if [ "$name" = strategy-toml ]; then
+        # StrategyFile and RiskTable live in Backtesting, whose other files do I/O: they
+        # are compiled into the driver; TOMLKit's C++ core (CTOML) is linked as built.
+        extra=(Sources/Backtesting/StrategyFile.swift Sources/Backtesting/RiskTable.swift
+            "$scratch"/debug/CTOML.build/Sources/*.o
+            -Xcc -fmodule-map-file="$scratch/debug/CTOML.build/module.modulemap" -lstdc++)
+    fi
     swiftc -sanitize=fuzzer -parse-as-library -I "$scratch/debug/Modules" \
-        "Fuzz/$name.swift" "${objects[@]}" -o "$scratch/fuzz-$name"
+        "Fuzz/$name.swift" "${extra[@]}" "${objects[@]}" -o "$scratch/fuzz-$name"
 }
 
 run() {
@@ -103,7 +118,7 @@ run() {
 }
 
 if [ "$target" = all ]; then
-    for name in recording-line csv-row config-text kernel-events; do run "$name"; done
+    for name in recording-line csv-row config-text strategy-toml kernel-events; do run "$name"; done
 else
     run "$target"
 fi

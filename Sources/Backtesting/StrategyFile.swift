@@ -1,4 +1,5 @@
 import Strategies
+import TOMLGuard
 import TOMLKit
 
 /// A TOML strategy file: several strategies, each an entry of `[[strategy]]` with its
@@ -30,6 +31,11 @@ public struct StrategyFile: Sendable {
     public init(path: String, text: String) throws(Failure) {
         self.path = path
         let table: TOMLTable
+        do {
+            try TOMLHeaderCheck.check(text)
+        } catch {
+            throw Failure(description: "\(path):\(error)")
+        }
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLGuard
 import TOMLKit
 
 /// An API key and its secret. Never printed, logged, stored or mirrored: the
@@ -88,6 +89,7 @@ public struct APICredentials: Sendable, CustomStringConvertible {
             throw Failure(description: "cannot read the keys file \(path): \(error.localizedDescription)")
         }
         do {
+            try TOMLHeaderCheck.check(text)
             return try TOMLTable(string: text)
         } catch {
             // The parser's message may quote the file: it never reaches the user.

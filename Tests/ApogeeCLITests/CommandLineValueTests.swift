@@ -31,6 +31,12 @@ struct CommandLineValueTests {
         let directory = try Support.scratchDirectory()
         let binary = directory + "/binary.toml"
         FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0xC3]))
+        // A header with no name aborted the process inside toml++ (exit 134).
+        let headerless = directory + "/headerless.toml"
+        try "[[strategy]]\nname = \"ema\"\n[\n".write(toFile: headerless, atomically: true, encoding: .utf8)
+        let aborted = try ApogeeProcess.run(["backtest", "--data", Support.usdmBTC, "--config", headerless])
+        #expect(aborted.status == 1)
+        #expect(aborted.standardError.contains("\(headerless):3:1: a table header needs a name after '['"), "\(aborted.standardError)")
         for (path, reason) in [(directory, "it is a folder"), (directory + "/none.toml", "no such file"), (binary, "it is not UTF-8 text")] {
             let run = try ApogeeProcess.run(["backtest", "--data", Support.usdmBTC, "--config", path])
             #expect(run.status == 1)

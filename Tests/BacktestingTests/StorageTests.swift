@@ -258,6 +258,22 @@ struct BinanceCSVImportTests {
         #expect(BinanceCSV.market(path: "/home/me/BTCUSDT-trades-2024-08-08.csv") == nil)
     }
 
+    /// Imports `text` as a file called `name` into a fresh database: it must be refused
+    /// with a message containing `expected`, and leave no session behind.
+    func expectRefused(_ text: String, name: String, saying expected: (String) -> String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let directory = try Support.scratchDirectory()
+        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
+        let file = directory + "/" + name
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try RecordingImport.run(file: file, database: db)
+            Issue.record("\(name) was imported", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.description.contains(expected(file)), "\(error)", sourceLocation: sourceLocation)
+        }
+        #expect(try db.sessions().isEmpty, sourceLocation: sourceLocation)
+    }
+
     @Test("times in seconds, or between the millisecond and microsecond ranges, are refused with the line and reason", arguments: [
         ("1723161255", "too small: seconds?"),
         ("172316125534200", "between the two ranges"),
@@ -265,72 +281,34 @@ struct BinanceCSVImportTests {
         ("9100000000000000", "beyond 2255"),
     ])
     func badTimes(time: String, reason: String) throws {
-        let directory = try Support.scratchDirectory()
-        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
-        let file = directory + "/ETHUSDT-trades-2024-08-08.csv"
-        try "1,2683.80,0.5,1341.9,1723161255342,true,true\n2,2683.80,0.5,1341.9,\(time),true,true\n".write(toFile: file, atomically: true, encoding: .utf8)
-        do {
-            _ = try RecordingImport.run(file: file, database: db)
-            Issue.record("a time of \(time) was imported")
-        } catch {
-            #expect(error.description.contains("line 2 is not a Binance trades row: time \(time) is neither milliseconds nor microseconds since 2009 (\(reason))"), "\(error)")
+        try expectRefused("1,2683.80,0.5,1341.9,1723161255342,true,true\n2,2683.80,0.5,1341.9,\(time),true,true\n", name: "ETHUSDT-trades-2024-08-08.csv") { _ in
+            "line 2 is not a Binance trades row: time \(time) is neither milliseconds nor microseconds since 2009 (\(reason))"
         }
-        #expect(try db.sessions().isEmpty)
     }
 
     @Test("a CSV whose name is not Binance's, or whose symbol is not letters and digits, is refused; nothing is stored", arguments: [
         "prices.csv", "BTC,USDT-trades-2024-08-08.csv", "BTC\"USDT-aggTrades-2024-08-08.csv.gz", "BTCUSDT-klines-2024-08-08.csv",
     ])
     func unrecognisedName(name: String) throws {
-        let directory = try Support.scratchDirectory()
-        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
-        let file = directory + "/" + name
-        try "1,2683.80,0.5,1341.9,1723161255342,true,true\n".write(toFile: file, atomically: true, encoding: .utf8)
-        do {
-            _ = try RecordingImport.run(file: file, database: db)
-            Issue.record("\(name) was imported")
-        } catch {
-            #expect(error.description.contains("rename it so its kind and symbol are known"), "\(error)")
-        }
-        #expect(try db.sessions().isEmpty)
+        try expectRefused("1,2683.80,0.5,1341.9,1723161255342,true,true\n", name: name) { _ in "rename it so its kind and symbol are known" }
     }
 
-    @Test("a file none of whose lines is a market event is refused, not stored as a session of nothing")
+    @Test("a file none of whose lines is a market event is refused, not stored as a session of nothing; an empty file likewise")
     func noEvents() throws {
-        let directory = try Support.scratchDirectory()
-        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
-        let file = directory + "/notes.txt"
-        try "buy low\nsell high\n1723161255342000000 {\"hello\":1}\n".write(toFile: file, atomically: true, encoding: .utf8)
-        do {
-            _ = try RecordingImport.run(file: file, database: db)
-            Issue.record("a file of no events was imported")
-        } catch {
-            #expect(error.description.contains("none of its 3 line(s) is a market event"), "\(error)")
-        }
-        let empty = directory + "/empty.gz"
-        FileManager.default.createFile(atPath: empty, contents: Data())
-        do {
-            _ = try RecordingImport.run(file: empty, database: db)
-            Issue.record("an empty file was imported")
-        } catch {
-            #expect(error.description.contains("the file is empty"), "\(error)")
-        }
-        #expect(try db.sessions().isEmpty)
+        try expectRefused("buy low\nsell high\n1723161255342000000 {\"hello\":1}\n", name: "notes.txt") { _ in "none of its 3 line(s) is a market event" }
+        try expectRefused("", name: "empty.gz") { _ in "the file is empty" }
     }
 
     @Test("a row that is not Binance's shape stops the import with file, line and reason")
     func badRow() throws {
-        let directory = try Support.scratchDirectory()
-        let db = try ApogeeDatabase(path: directory + "/csv.sqlite")
-        let file = directory + "/ETHUSDT-trades-2024-08-08.csv"
-        try "1,2683.80,0.5,1341.9,1723161255342,true\n2,abc,1,1,1723161255343,true\n".write(toFile: file, atomically: true, encoding: .utf8)
-        do {
-            _ = try RecordingImport.run(file: file, database: db)
-            Issue.record("a malformed CSV was imported")
-        } catch {
-            #expect(error.description.contains("\(file): line 2 is not a Binance trades row: price"), "\(error)")
+        try expectRefused("1,2683.80,0.5,1341.9,1723161255342,true\n2,abc,1,1,1723161255343,true\n", name: "ETHUSDT-trades-2024-08-08.csv") { file in
+            "\(file): line 2 is not a Binance trades row: price"
         }
-        #expect(try db.sessions().isEmpty)
+    }
+
+    @Test("a price of 0 is refused as the replay would refuse it, before anything is stored")
+    func impossiblePrice() throws {
+        try expectRefused("1,0,0.5,0,1723161255342,true,true\n", name: "ETHUSDT-trades-2024-08-08.csv") { _ in "line 1 is not a Binance trades row: trade price 0" }
     }
 }
 
