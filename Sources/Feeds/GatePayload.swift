@@ -117,7 +117,13 @@ struct GatePayload {
             fraction *= 10
             places += 1
         }
-        return Quantity(units: whole * 100_000_000 + fraction + (roundUp ? 1 : 0))
+        // 92,233,720,369 and more does not fit in Quantity's units (the digit guard above
+        // only keeps `whole` itself from overflowing): refused, not trapped. Found by
+        // the recording-line fuzz target.
+        let (scaled, overflowed) = whole.multipliedReportingOverflow(by: 100_000_000)
+        let (units, overflowedAgain) = scaled.addingReportingOverflow(fraction + (roundUp ? 1 : 0))
+        guard !overflowed, !overflowedAgain else { throw scanner.error("field \"\(field)\" is out of range") }
+        return Quantity(units: units)
     }
 
     /// `[["price","amount"], ...]`: exact prices, amounts as ``quantity(_:from:decimals:)``.

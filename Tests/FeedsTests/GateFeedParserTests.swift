@@ -60,6 +60,21 @@ struct GateFeedParserTests {
         #expect(throws: FeedError.self) { try parser.parse(broken, received: received) }
     }
 
+    @Test("an amount too large for a quantity is refused, not trapped (found by the recording-line fuzz target)", arguments: ["92233720369", "500000000000", "99999999999.99999999"])
+    func hugeAmounts(text: String) {
+        var parser = GateFeedParser()
+        let ticker = "{\"time\":1,\"channel\":\"spot.book_ticker\",\"event\":\"update\",\"result\":{\"t\":1,\"u\":2,\"s\":\"BTC_USDT\",\"b\":\"1\",\"B\":\"\(text)\",\"a\":\"2\",\"A\":\"1\"}}"
+        let diff = "{\"time\":1,\"channel\":\"spot.order_book_update\",\"event\":\"update\",\"result\":{\"t\":1,\"s\":\"BTC_USDT\",\"U\":1,\"u\":2,\"b\":[[\"1\",\"\(text)\"]],\"a\":[]}}"
+        for frame in [ticker, diff] {
+            do {
+                _ = try parser.parse(frame, received: received)
+                Issue.record("\(text) was accepted")
+            } catch {
+                #expect(error.reason.contains("out of range"), "\(error)")
+            }
+        }
+    }
+
     @Test("acknowledgements are not market events; an error frame says its code and message")
     func acknowledgementsAndErrors() throws {
         var parser = GateFeedParser()
