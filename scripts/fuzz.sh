@@ -3,6 +3,8 @@
 #
 #   scripts/fuzz.sh [TARGET] [RUNS]      TARGET: recording-line | csv-row | config-text | strategy-toml | kernel-events | all
 #   FUZZ_SECONDS=N scripts/fuzz.sh       a time budget per target instead of RUNS
+#   FUZZ_SEED=N scripts/fuzz.sh          the same inputs every run (CI's smoke: a
+#                                        regression check, not a lottery)
 #
 # The modules a target needs are built with fuzzer instrumentation into .build-fuzz/
 # (apart from the normal build), the driver is linked against their objects, and the
@@ -102,11 +104,13 @@ run() {
     seeds=$(seed_corpus "$name")
     mkdir -p "$corpus"
     if [ -n "${FUZZ_SECONDS:-}" ]; then budget="-max_total_time=$FUZZ_SECONDS"; else budget="-runs=$runs"; fi
+    local seed=()
+    if [ -n "${FUZZ_SEED:-}" ]; then seed=(-seed="$FUZZ_SEED"); fi
     echo "fuzz: $name ($budget)" >&2
     local log=$scratch/log-$name status=0
     # Swift's own crash reporter would take the trap first and libFuzzer would never
     # save the input: off, so a failure leaves .build-fuzz/crash-TARGET-*.
-    SWIFT_BACKTRACE=enable=no "$scratch/fuzz-$name" "$budget" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    SWIFT_BACKTRACE=enable=no "$scratch/fuzz-$name" "$budget" "${seed[@]}" -max_len=4096 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$scratch/crash-$name-" "$corpus" "$seeds" > "$log" 2>&1 || status=$?
     grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss)" "$log" >&2 || true
     if [ $status -ne 0 ]; then
