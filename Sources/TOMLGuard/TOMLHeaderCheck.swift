@@ -20,9 +20,11 @@ public enum TOMLHeaderCheck {
 
     public static func check(_ text: String) throws(Failure) {
         let bytes = Array(text.utf8)
-        var index = 0
+        // toml++ skips a UTF-8 byte order mark, so the first statement starts after it
+        // (a BOM then `[` slipped past this check: found by the fuzzer).
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
-        var lineStart = 0
+        var lineStart = index
         var depth = 0 // brackets and braces open in the current value
         var atStatementStart = true
         func peek(_ offset: Int = 0) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }

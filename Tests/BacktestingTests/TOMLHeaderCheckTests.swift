@@ -12,6 +12,7 @@ struct TOMLHeaderCheckTests {
         ("a = 1\n  [[ \t\n", 2, 3),
         ("[risk]\nprice_band = 4\n[ =", 3, 1),
         ("x = \"\"\"\n[\n\"\"\"\n[#", 4, 1),
+        ("\u{FEFF}[\u{FFFD}", 1, 1), // after a byte order mark, which toml++ skips
     ])
     func refused(text: String, line: Int, column: Int) {
         #expect(throws: TOMLHeaderCheck.Failure(line: line, column: column)) { try TOMLHeaderCheck.check(text) }
