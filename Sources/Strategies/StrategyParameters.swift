@@ -90,8 +90,11 @@ public struct ParameterSet: Hashable, Sendable {
         case (.integer, .text(let text)):
             guard let integer = Int(text) else { throw wrong("a whole number") }
             return try check(.integer(integer), against: spec, source: source)
-        case (.integer, .number(let number)) where number == number.rounded():
-            return try check(.integer(Int(number)), against: spec, source: source)
+        case (.integer, .number(let number)):
+            // `Int(exactly:)`: 1e300 or inf is whole but no Int, and converting it trapped
+            // (a strategy file with `EMAPeriod = 1e300`: found by the strategy-toml fuzzer).
+            guard let integer = Int(exactly: number) else { throw wrong("a whole number") }
+            return try check(.integer(integer), against: spec, source: source)
         case (.flag, .flag(let flag)):
             return .flag(flag)
         case (.flag, .text(let text)):

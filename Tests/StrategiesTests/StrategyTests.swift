@@ -28,6 +28,10 @@ struct ParameterTests {
         ("UseTrailing", .text("maybe"), "UseTrailing must be YES or NO"),
         ("Direction", .text("sideways"), "Direction must be one of long, short, both"),
         ("SellPrice", .flag(true), "SellPrice must be a number"),
+        // Whole but no Int: converting them trapped (found by the strategy-toml fuzzer).
+        ("EMAPeriod", .number(1e300), "EMAPeriod must be a whole number, got '1e+300'"),
+        ("EMAPeriod", .number(.infinity), "EMAPeriod must be a whole number, got 'inf'"),
+        ("EMAPeriod", .number(2.5), "EMAPeriod must be a whole number, got '2.5'"),
     ])
     func refuses(key: String, value: ParameterValue, reason: String) {
         do {
