@@ -185,17 +185,15 @@ public final class RecordingEventStream {
         }
         if case .trade(let trade) = event, repeats.isRepeat(trade, input: index, qualifier: input.qualifier) { return nil }
         if case .bookSnapshot(var snapshot) = event {
-            // Counted once it has a symbol: a snapshot never named is a malformed line,
-            // not an event too.
+            // Counted once it has a symbol (in `item`): a snapshot never named is a
+            // malformed line, not an event too.
             guard let symbol = input.symbol else {
                 input.unassignedSnapshots.append((snapshot, input.pendingLine))
                 return nil
             }
-            counts.add(event.kind)
             snapshot.symbol = symbol
             return item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: input.pendingLine)
         }
-        counts.add(event.kind)
         let symbol = event.symbol ?? ""
         if input.symbol == nil { try name(input, symbol: symbol, index: index) }
         return item(event, symbol: symbol, input: input, index: index, line: input.pendingLine)
@@ -208,7 +206,6 @@ public final class RecordingEventStream {
         for held in input.unassignedSnapshots {
             do {
                 let snapshot = try input.gate?.named(held.snapshot, symbol: symbol) ?? { var named = held.snapshot; named.symbol = symbol; return named }()
-                counts.add(.snapshot)
                 ready.append(item(.bookSnapshot(snapshot), symbol: symbol, input: input, index: index, line: held.line))
             } catch {
                 try malformed(input.reader.path, held.line, error.description)
@@ -248,13 +245,11 @@ public final class RecordingEventStream {
                 }
                 do {
                     ready.append(item(.bookSnapshot(try input.gate!.named(snapshot, symbol: symbol)), symbol: symbol, input: input, index: index, line: line))
-                    counts.add(.snapshot)
                 } catch {
                     try malformed(input.reader.path, line, error.description)
                 }
                 continue
             }
-            counts.add(event.kind)
             let symbol = event.symbol ?? ""
             if input.symbol == nil { try name(input, symbol: symbol, index: index) }
             ready.append(item(event, symbol: symbol, input: input, index: index, line: line))
@@ -272,8 +267,11 @@ public final class RecordingEventStream {
         return message.starts(with: "{\"timezone\"".utf8) || message.starts(with: "{\"symbols\"".utf8)
     }
 
+    /// An event ready to hand out, counted here: every event is counted once, when it
+    /// leaves, and a snapshot only once its symbol is known.
     private func item(_ event: MarketEvent, symbol: String, input: ReplayInput, index: Int, line: Int) -> Item {
-        Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.market)
+        counts.add(event.kind)
+        return Item(event: event, key: input.qualifier.isEmpty ? symbol : symbol + input.qualifier, line: line, input: index, market: input.market)
     }
 
     /// The inputs that held no line at all, in the order given (known at the end).
