@@ -93,7 +93,8 @@ extension TradingKernel {
             },
             positions: account.openPositions.map { position in
                 let tick = marketIndex[position.symbol].map { markets[$0].tick } ?? Price(units: 1)
-                let levels = exits[position.symbol].flatMap { manager in
+                // The oldest lot's exits (a coin with several lots has a set of lines each).
+                let levels = lotIDs[position.symbol]?.first.flatMap { lots[$0]?.exits }.flatMap { manager in
                     position.entryPrice.map { manager.levels(entry: $0, long: position.isLong, now: now, tick: tick) }
                 }
                 return KernelSnapshot.PositionLine(

@@ -45,17 +45,3 @@ struct StrategySlot: Sendable {
         unfiltered = strategy.filters == .none
     }
 }
-
-/// A round trip in progress on one symbol.
-struct OpenTrade: Sendable {
-    var direction: Side
-    var openedAt: Timestamp
-    var entryPrice: Price
-    var largestQuantity: Quantity
-    var realizedAtOpen: Money
-    var fees: Money
-    /// The strategy whose order opened it.
-    var origin: String
-    /// Every strategy's entries in it (another strategy's entry can fill into it).
-    var shares = TradeShares()
-}

@@ -1,11 +1,10 @@
 import MarketModel
 import Trading
 
-/// Who put what into one round trip. Positions are net per symbol (the exchange's
-/// view), so when a second strategy's entry fills while another strategy's trade is
-/// open, both entries are in one position and leave with one exit. Each strategy's
-/// ledger then gets the part of the result its own entries earned, and the parts sum
-/// to the trade's net P&L exactly.
+/// Who put what into one entry lot. Each entry normally has a lot of its own (see
+/// ``EntryLot``); a lot too small to sell alone joins another lot on the coin, and then
+/// both entries leave with one exit. Each strategy's ledger gets the part of the result
+/// its own entries earned, and the parts sum to the lot's net P&L exactly.
 struct TradeShares: Sendable {
     struct Share: Sendable {
         var origin: String
@@ -27,6 +26,18 @@ struct TradeShares: Sendable {
             shares[index].cost += cost
         } else {
             shares.append(Share(origin: origin, quantity: quantity.units, cost: cost))
+        }
+    }
+
+    /// `other`'s entries join these (a lot too small to sell alone joined another).
+    mutating func merge(_ other: TradeShares) {
+        for share in other.shares {
+            if let index = shares.firstIndex(where: { $0.origin == share.origin }) {
+                shares[index].quantity += share.quantity
+                shares[index].cost += share.cost
+            } else {
+                shares.append(share)
+            }
         }
     }
 

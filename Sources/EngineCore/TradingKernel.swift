@@ -51,9 +51,16 @@ public struct TradingKernel: Sendable {
     /// Ids of open orders, ascending (so every walk over them is in a fixed order).
     var openOrderIDs: [ClientOrderID] = []
     var nextOrderID: UInt64 = 1
-    var exits: [String: ExitManager] = [:]
-    /// Exit orders: which symbol's exit manager they belong to.
-    var exitOrders: [ClientOrderID: String] = [:]
+    /// Open entry lots by id (see ``EntryLot``): each entry's part of a position, with
+    /// its own exits.
+    var lots: [Int: EntryLot] = [:]
+    /// Ids of the open lots of each symbol, oldest first.
+    var lotIDs: [String: [Int]] = [:]
+    var nextLotID = 1
+    /// Exit orders: which lot's exits they belong to.
+    var exitOrders: [ClientOrderID: Int] = [:]
+    /// Entry orders that have filled: the lot their fills go to.
+    var entryLots: [ClientOrderID: Int] = [:]
     /// Set by a kill switch without flattening: positions stay as they are, with no
     /// order at all, until the trader resumes trading.
     public private(set) var exitsSuspended = false
@@ -65,13 +72,10 @@ public struct TradingKernel: Sendable {
     public private(set) var lastUserReply: UserReply?
     /// Highest equity seen by the kill switch's drawdown rule.
     private var peakEquity: Money?
-    var openTrades: [String: OpenTrade] = [:]
     var nextEquitySample: Int64?
     var timerPending: Timestamp?
     /// Why the last order ``send`` refused was refused.
     private var lastDenial = ""
-    /// Why the order that closed a position was sent, by symbol.
-    var closingReason: [String: String] = [:]
 
     public init(configuration: KernelConfiguration, strategies: [any Strategy]) {
         self.configuration = configuration
@@ -132,7 +136,7 @@ public struct TradingKernel: Sendable {
             if time.nanoseconds >= nextExitCheck {
                 nextExitCheck = Self.nextWholeSecond(after: time.nanoseconds)
                 checkKillSwitchDrawdown(effects: &effects)
-                for symbol in exits.keys.sorted() { evaluateExits(symbol, effects: &effects) }
+                for symbol in lotIDs.keys.sorted() { evaluateExits(symbol, effects: &effects) }
             }
             if let deadline = nextStaleDeadline, time.nanoseconds >= deadline { cancelStaleEntries(effects: &effects) }
         case .user(let command, let time):
@@ -164,7 +168,7 @@ public struct TradingKernel: Sendable {
     }
 
     private mutating func scheduleTimerIfNeeded(effects: inout [KernelEffect]) {
-        guard !openOrderIDs.isEmpty || !exits.isEmpty else { return }
+        guard !openOrderIDs.isEmpty || !lots.isEmpty else { return }
         // The next whole second (exits, the kill switch), or an entry's AutoCancelBuy
         // deadline if that comes first. A later timer already set still fires: the
         // checks it runs are idempotent.
@@ -203,8 +207,10 @@ public struct TradingKernel: Sendable {
         let isTrade: Bool
         if case .trade = event { isTrade = true } else { isTrade = false }
         if isTrade { updateMarketContext(market: index) }
-        if isTrade, !exits.isEmpty, exits[symbol] != nil {
-            if case .trade(let print) = event { exits[symbol]?.observe(print.price, at: print.time.received) }
+        if isTrade, !lots.isEmpty, let ids = lotIDs[symbol] {
+            if case .trade(let print) = event {
+                for id in ids { lots[id]?.exits.observe(print.price, at: print.time.received) }
+            }
             evaluateExits(symbol, effects: &effects)
         }
         for slotNumber in slots.indices where slots[slotNumber].enabled && (isTrade || slots[slotNumber].wantsBookUpdates) {
@@ -240,10 +246,9 @@ public struct TradingKernel: Sendable {
         for id in openOrderIDs {
             if let order = orders[id], order.request.symbol == symbol, order.request.origin == strategy { own.append(order) }
         }
-        // Dust a round trip left (no trade open on it) is not a position to a strategy:
-        // it cannot be sold, and must not keep the strategy from its next entry.
-        var position = account.position(symbol)
-        if let held = position, !held.isFlat, openTrades[symbol] == nil, isDust(held) { position = nil }
+        // The strategy's own lots: another strategy's holding on the coin, or dust a
+        // round trip left, is not its position and must not keep it from its entry.
+        let position = lots.isEmpty ? nil : ownPosition(symbol: symbol, origin: strategy)
         // Field by field: copying the whole SymbolMarket would retain every buffer it holds.
         return StrategyContext(
             symbol: symbol, now: now, kind: configuration.marketKind, book: markets[index].book,
@@ -328,7 +333,12 @@ public struct TradingKernel: Sendable {
     /// The symbols whose exits were refused too often, and why, by symbol: nothing is
     /// placed on them until the trader acts (a panic sell, a cancel, or resuming).
     public var attention: [(symbol: String, reason: String)] {
-        exits.keys.sorted().compactMap { symbol in exits[symbol]?.attention.map { (symbol, $0) } }
+        var listed: [(symbol: String, reason: String)] = []
+        for id in lots.keys.sorted() {
+            guard let lot = lots[id], let reason = lot.exits.attention, !listed.contains(where: { $0.symbol == lot.symbol }) else { continue }
+            listed.append((lot.symbol, reason))
+        }
+        return listed
     }
 
     /// Positions too small to sell in one order under the exchange's rules (at the
@@ -339,9 +349,14 @@ public struct TradingKernel: Sendable {
 
     /// Whether `position` is too small to sell under its symbol's rules.
     func isDust(_ position: Position) -> Bool {
+        isDust(position.absoluteQuantity, of: position)
+    }
+
+    /// Whether `quantity` of `position`'s symbol is too small to sell under its rules.
+    func isDust(_ quantity: Quantity, of position: Position) -> Bool {
         guard let index = marketIndex[position.symbol], let rules = markets[index].rules,
               let price = markets[index].lastPrice ?? position.entryPrice else { return false }
-        return rules.isDust(position.absoluteQuantity, at: price, reduceOnly: position.kind.isFutures)
+        return rules.isDust(quantity, at: price, reduceOnly: position.kind.isFutures)
     }
 
     /// The exchange's rules of `symbol`, when they were given.
@@ -393,8 +408,11 @@ public struct TradingKernel: Sendable {
         } else if denial == nil, let price = intent.kind.limitPrice, price.units <= 0 {
             denial = RiskGate.Denial(rule: "price", message: "\(intent.symbol): limit price \(price) is not a price; not sent")
         }
-        if denial == nil, !origin.hasPrefix("exits:"), let reason = exits[intent.symbol]?.attention {
+        if denial == nil, !origin.hasPrefix("exits:"), let reason = attention(on: intent.symbol) {
             denial = RiskGate.Denial(rule: "needs-attention", message: reason)
+        }
+        if denial == nil, let held = oppositeLot(to: intent, from: origin) {
+            denial = RiskGate.Denial(rule: "one-way-position", message: "\(intent.symbol): \(held.origin) holds a \(held.isLong ? "long" : "short") \(held.position.absoluteQuantity); a \(intent.side.rawValue) entry of \(origin) would close it on the exchange's one position; not sent")
         }
         if let denial = denial ?? risk.check(request, context: context) {
             lastDenial = denial.description
@@ -470,7 +488,7 @@ public struct TradingKernel: Sendable {
         switch event {
         case .accepted:
             risk.orderSucceeded()
-            if let symbol = exitOrders[id] { exits[symbol]?.orderAccepted(id) }
+            if let lot = exitOrders[id] { lots[lot]?.exits.orderAccepted(id) }
             if let slot = slotIndex[order.request.origin], !slots[slot].entryBackoff.isEmpty { slots[slot].entryBackoff[order.request.symbol] = nil }
         case .filled(let fill):
             risk.orderSucceeded()
@@ -479,8 +497,8 @@ public struct TradingKernel: Sendable {
             if exitOrders[id] != nil { cancelEntriesAfterSell(fill.symbol, effects: &effects) }
         case .rejected(_, _, let reason):
             write(.warning, "OrderRejected \(id) \(order.request.symbol): \(reason)", into: &effects)
-            if let symbol = exitOrders[id], let attention = exits[symbol]?.refused(because: reason, at: now) {
-                raiseAttention(symbol, order: id, reason: attention, effects: &effects)
+            if let lot = exitOrders[id], let attention = lots[lot]?.exits.refused(because: reason, at: now) {
+                raiseAttention(order.request.symbol, order: id, reason: attention, effects: &effects)
             } else if !order.request.reduceOnly, let slot = slotIndex[order.request.origin] {
                 slots[slot].entryRefused(on: order.request.symbol, at: now.nanoseconds)
             }
@@ -498,9 +516,10 @@ public struct TradingKernel: Sendable {
             entryTakeProfit[id] = nil
             if let index = openOrderIDs.firstIndex(of: id) { openOrderIDs.remove(at: index) }
             if let pending = pendingReplacements.removeValue(forKey: id) { sendReplacement(pending, of: order, closedBy: event, effects: &effects) }
-            if let symbol = exitOrders.removeValue(forKey: id) {
-                exits[symbol]?.orderClosed(id)
-                evaluateExits(symbol, effects: &effects)
+            entryLots[id] = nil
+            if let lot = exitOrders.removeValue(forKey: id), lots[lot] != nil {
+                lots[lot]?.exits.orderClosed(id)
+                evaluateLot(lot, effects: &effects)
             }
         }
         if let slot = slotIndex[order.request.origin], let market = marketIndex[order.request.symbol] {
@@ -538,18 +557,17 @@ public struct TradingKernel: Sendable {
               let price = lastPrice(of: symbol) ?? position.entryPrice else { return }
         let missing = position.quantity - Quantity(units: max(held.units, 0))
         write(.warning, "\(symbol): the exchange holds \(held), the journal \(position.quantity): \(missing) booked as gone (sold outside Apogee, or a fee not known) at \(price)", into: &effects)
-        closingReason[symbol] = "reconciled with the exchange"
         let fill = Fill(orderID: ClientOrderID(0), symbol: symbol, side: .sell, price: price, quantity: missing, fee: .zero, liquidity: .maker, time: time)
-        bookFill(fill, origin: "reconciled", effects: &effects)
+        bookFill(fill, origin: "reconciled", reason: "reconciled with the exchange", effects: &effects)
         scheduleTimerIfNeeded(effects: &effects)
     }
 
-    /// Books a fill into the account, and opens or closes the round trip and the exits.
-    private mutating func bookFill(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
-        let before = account.position(fill.symbol)
-        // Dust left by an earlier round trip counts as flat: a new entry opens a trade
-        // of its own, with its own exits.
-        let wasFlat = (before?.isFlat ?? true) || openTrades[fill.symbol] == nil
+    /// Books a fill into the account (the exchange's one position per symbol), and into
+    /// the entry lots: an exit's fill reduces its own lot; another fill against the
+    /// lots' direction (a manual sell, a liquidation, a reconciliation) reduces them
+    /// oldest first, the order's own strategy's lots before others'; what is left
+    /// opens a lot, or adds to the lot its entry order already opened.
+    private mutating func bookFill(_ fill: Fill, origin: String, reason: String? = nil, effects: inout [KernelEffect]) {
         let feesBefore = account.fees
         do {
             try account.apply(fill)
@@ -558,59 +576,96 @@ public struct TradingKernel: Sendable {
             return
         }
         let fee = account.fees - feesBefore
-        guard let position = account.position(fill.symbol) else { return }
-        if wasFlat, !position.isFlat {
-            let settings = slotIndex[origin].map { slots[$0].strategy.exits } ?? ExitSettings()
-            var trade = OpenTrade(direction: position.isLong ? .buy : .sell, openedAt: fill.time, entryPrice: fill.price, largestQuantity: position.absoluteQuantity, realizedAtOpen: before?.realizedPnL ?? .zero, fees: fee, origin: origin)
-            trade.shares.add(origin: origin, quantity: fill.quantity, price: fill.price)
-            openTrades[fill.symbol] = trade
-            exits[fill.symbol] = ExitManager(symbol: fill.symbol, settings: settings, entryTime: fill.time, takeProfitPrice: entryTakeProfit[fill.orderID])
-            write(.info, "opened \(position.isLong ? "long" : "short") \(position.absoluteQuantity) \(fill.symbol) at \(fill.price) (\(origin))", into: &effects)
-        } else if var trade = openTrades[fill.symbol] {
-            trade.fees += fee
-            if position.absoluteQuantity > trade.largestQuantity { trade.largestQuantity = position.absoluteQuantity }
-            // An entry adding to the position: its strategy gets a share of the trade.
-            if exitOrders[fill.orderID] == nil, !fill.isLiquidation, fill.side == trade.direction {
-                if !trade.shares.origins.contains(origin) {
-                    write(.info, "\(origin)'s entry joined \(trade.origin)'s \(position.isLong ? "long" : "short") \(fill.symbol) (+\(fill.quantity) at \(fill.price)): one position on the exchange, each ledger gets its own part", into: &effects)
-                }
-                trade.shares.add(origin: origin, quantity: fill.quantity, price: fill.price)
+        let symbol = fill.symbol
+        let exitLot = exitOrders[fill.orderID]
+        let closing = reason ?? (fill.isLiquidation ? "liquidation" : exitLot.flatMap { lots[$0]?.exits.panic?.rawValue } ?? (exitLot != nil ? "take-profit" : origin == "user" ? "manual" : "strategy"))
+        // The lots this fill reduces, in turn, and how much of it each takes.
+        var reducing: [Int] = []
+        if let exitLot, lots[exitLot] != nil { reducing.append(exitLot) }
+        for id in lotIDs[symbol] ?? [] where lots[id]?.origin == origin && lots[id]?.direction != fill.side && id != exitLot { reducing.append(id) }
+        for id in lotIDs[symbol] ?? [] where lots[id]?.origin != origin && lots[id]?.direction != fill.side && id != exitLot { reducing.append(id) }
+        // A spot buy whose fee was taken in the coin holds that much less (as the account books it).
+        let booked = account.terms.kind == .spot && fill.side == .buy && fill.feeInBase.units > 0 ? fill.quantity - fill.feeInBase : fill.quantity
+        var parts: [(lot: Int?, quantity: Int64)] = []
+        var left = booked.units
+        for id in reducing where left > 0 {
+            guard let lot = lots[id], lot.direction != fill.side else { continue }
+            let taken = min(left, lot.position.absoluteQuantity.units)
+            parts.append((id, taken))
+            left -= taken
+        }
+        // What no lot takes opens (or adds to) a lot; a liquidation or reconciliation
+        // only ever takes from lots.
+        if left > 0, !fill.isLiquidation, reason == nil { parts.append((nil, left)) }
+        var feeGiven = Money.zero
+        for (index, part) in parts.enumerated() {
+            let partFee = index == parts.count - 1 ? fee - feeGiven : fee.scaled(by: part.quantity, over: booked.units)
+            feeGiven += partFee
+            var piece = fill
+            piece.quantity = Quantity(units: part.quantity)
+            piece.fee = partFee
+            piece.feeInBase = .zero
+            if let id = part.lot {
+                lots[id]!.book(piece, addsToEntry: false)
+                if exitLot == id || fill.isLiquidation || reason != nil || origin == "user" { lots[id]!.closingReason = closing }
+            } else {
+                openOrAdd(piece, origin: origin, effects: &effects)
             }
-            openTrades[fill.symbol] = trade
         }
-        if exitOrders[fill.orderID] != nil || fill.isLiquidation {
-            closingReason[fill.symbol] = fill.isLiquidation ? "liquidation" : exits[fill.symbol]?.panic?.rawValue ?? "take-profit"
+        // A lot sold to nothing closes its round trip; so does one whose own exit sold
+        // all that can be sold, the rest being dust under the exchange's minimums (kept
+        // in the account, not traded).
+        for part in parts {
+            guard let id = part.lot, let lot = lots[id] else { continue }
+            let leftDust = !lot.position.isFlat && (id == exitLot || fill.isLiquidation) && isDust(lot.position)
+            if lot.position.isFlat || leftDust {
+                closeLot(id, exitFill: fill, effects: &effects)
+                if leftDust { write(.info, "\(symbol): \(lot.position.absoluteQuantity) left as dust (under the exchange's minimums)", into: &effects) }
+            }
         }
-        // An exit that sold all that can be sold closes the round trip; what is left is
-        // dust under the exchange's minimums, kept in the account and not traded.
-        let leftDust = !position.isFlat && (exitOrders[fill.orderID] != nil || fill.isLiquidation) && isDust(position)
-        if !wasFlat, position.isFlat || leftDust, let trade = openTrades.removeValue(forKey: fill.symbol) {
-            closeTrade(trade, position: position, exitFill: fill, effects: &effects)
-            if leftDust { write(.info, "\(fill.symbol): \(position.absoluteQuantity) left as dust (under the exchange's minimums)", into: &effects) }
-        } else if !position.isFlat {
-            evaluateExits(fill.symbol, effects: &effects)
-        }
+        if lotIDs[symbol] != nil { evaluateExits(symbol, effects: &effects) }
     }
 
-    private mutating func closeTrade(_ trade: OpenTrade, position: Position, exitFill: Fill, effects: inout [KernelEffect]) {
-        let symbol = exitFill.symbol
-        // Cancel what is left of the exits.
-        exitsHeld.remove(symbol)
-        if exits.removeValue(forKey: symbol) != nil {
-            for (id, owner) in exitOrders.sorted(by: { $0.key < $1.key }) where owner == symbol {
-                requestCancel(id, effects: &effects)
-            }
+    /// The part of a fill no lot took: an entry order's later fill adds to the lot its
+    /// first fill opened; anything else opens a lot of its own, with its strategy's exits.
+    private mutating func openOrAdd(_ fill: Fill, origin: String, effects: inout [KernelEffect]) {
+        if let id = entryLots[fill.orderID], lots[id]?.direction == fill.side {
+            lots[id]!.book(fill, addsToEntry: true)
+            return
         }
-        let realized = position.realizedPnL - trade.realizedAtOpen
+        let settings = slotIndex[origin].map { slots[$0].strategy.exits } ?? ExitSettings()
+        let id = nextLotID
+        nextLotID += 1
+        let lot = EntryLot(id: id, origin: origin, fill: fill, kind: account.terms.kind, leverage: account.terms.leverage, settings: settings, takeProfit: entryTakeProfit[fill.orderID])
+        lots[id] = lot
+        lotIDs[fill.symbol, default: []].append(id)
+        if fill.orderID.number != 0 { entryLots[fill.orderID] = id }
+        let others = (lotIDs[fill.symbol] ?? []).count - 1
+        write(.info, "opened \(lot.isLong ? "long" : "short") \(fill.quantity) \(fill.symbol) at \(fill.price) (\(origin))" + (others > 0 ? ", beside \(others) other lot\(others == 1 ? "" : "s") on the coin, each with its own exits" : ""), into: &effects)
+    }
+
+    /// The round trip of lot `id` is over: what is left of its exits is cancelled and
+    /// the trade goes to the journal and to its strategies' ledgers.
+    private mutating func closeLot(_ id: Int, exitFill: Fill, effects: inout [KernelEffect]) {
+        guard let lot = lots.removeValue(forKey: id) else { return }
+        let symbol = lot.symbol
+        lotIDs[symbol]?.removeAll { $0 == id }
+        if lotIDs[symbol]?.isEmpty ?? false {
+            lotIDs[symbol] = nil
+            exitsHeld.remove(symbol)
+        }
+        for (order, owner) in exitOrders.sorted(by: { $0.key < $1.key }) where owner == id {
+            requestCancel(order, effects: &effects)
+        }
+        let realized = lot.position.realizedPnL
         let record = TradeRecord(
-            symbol: symbol, direction: trade.direction, openedAt: trade.openedAt, closedAt: exitFill.time,
-            entryPrice: trade.entryPrice, exitPrice: exitFill.price, quantity: trade.largestQuantity,
-            netPnL: realized - trade.fees, fees: trade.fees,
-            exitReason: closingReason.removeValue(forKey: symbol) ?? "strategy")
+            symbol: symbol, direction: lot.direction, openedAt: lot.openedAt, closedAt: exitFill.time,
+            entryPrice: lot.entryPrice, exitPrice: exitFill.price, quantity: lot.largestQuantity,
+            netPnL: realized - lot.fees, fees: lot.fees,
+            exitReason: lot.closingReason ?? "strategy")
         journal.append(record)
         // Each strategy with an entry in it gets its part (one part: the whole).
-        let parts = trade.shares.origins.isEmpty ? [(origin: trade.origin, net: record.netPnL)] : trade.shares.split(realized: realized, fees: trade.fees, long: trade.direction == .buy)
-        for part in parts {
+        for part in lot.shares.split(realized: realized, fees: lot.fees, long: lot.isLong) {
             guard let slot = slotIndex[part.origin] else { continue }
             slots[slot].trades += 1
             slots[slot].netPnL += part.net
@@ -678,48 +733,106 @@ public struct TradingKernel: Sendable {
 
     // MARK: - Exits
 
+    /// Panic-sells every lot on `symbol`. What the account holds beyond the lots (a
+    /// position nobody's entry opened) becomes a lot of its own first, so it is sold too.
     private mutating func startPanic(_ symbol: String, reason: PanicReason, effects: inout [KernelEffect]) {
         guard let position = account.position(symbol), !position.isFlat else { return }
-        if exits[symbol] == nil { exits[symbol] = ExitManager(symbol: symbol, settings: ExitSettings(), entryTime: position.openedAt ?? now) }
-        exits[symbol]!.startPanic(reason)
+        let inLots = (lotIDs[symbol] ?? []).reduce(Int64(0)) { total, id in
+            guard let lot = lots[id] else { return total }
+            return total + lot.position.quantity.units
+        }
+        let unowned = position.quantity.units - inLots
+        if unowned != 0, (unowned > 0) == position.isLong, lotIDs[symbol] == nil || !isDust(Quantity(units: abs(unowned)), of: position) {
+            let entry = Fill(orderID: ClientOrderID(0), symbol: symbol, side: unowned > 0 ? .buy : .sell, price: position.entryPrice ?? lastPrice(of: symbol) ?? Price(units: 1), quantity: Quantity(units: abs(unowned)), fee: .zero, liquidity: .maker, time: position.openedAt ?? now)
+            openOrAdd(entry, origin: "manual", effects: &effects)
+        }
+        for id in lotIDs[symbol] ?? [] { lots[id]?.exits.startPanic(reason) }
         exitsHeld.remove(symbol)
         write(.warning, "panic sell \(symbol): \(reason.rawValue)", into: &effects)
         evaluateExits(symbol, effects: &effects)
     }
 
+    /// Evaluates the exits of every lot on `symbol`, oldest first. A lot too small to
+    /// sell alone joins the oldest other lot of its direction first (MoonBot's
+    /// JoinSell): one sell for both, each strategy's part kept.
     private mutating func evaluateExits(_ symbol: String, effects: inout [KernelEffect]) {
-        guard !exitsSuspended, !exitsHeld.contains(symbol) else { return }
-        guard var manager = exits[symbol], let position = account.position(symbol), !position.isFlat,
-              let index = marketIndex[symbol], let last = markets[index].lastPrice else { return }
-        let panicBefore = manager.panic
-        let dustBefore = manager.dust
-        let actions = manager.evaluate(position: position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick, rules: markets[index].rules) { [markets, now] seconds in
+        guard let ids = lotIDs[symbol] else { return }
+        if ids.count > 1 { joinDustLots(symbol, effects: &effects) }
+        for id in lotIDs[symbol] ?? [] { evaluateLot(id, effects: &effects) }
+    }
+
+    private mutating func joinDustLots(_ symbol: String, effects: inout [KernelEffect]) {
+        for id in lotIDs[symbol] ?? [] {
+            guard let lot = lots[id], !lot.position.isFlat, isDust(lot.position),
+                  !exitOrders.values.contains(id), !entryLots.values.contains(id),
+                  let target = lotIDs[symbol]?.first(where: { $0 != id && lots[$0]?.direction == lot.direction }) else { continue }
+            lots[target]!.absorb(lot)
+            lots[id] = nil
+            lotIDs[symbol]?.removeAll { $0 == id }
+            write(.info, "\(lot.origin)'s \(lot.position.absoluteQuantity) \(symbol) is too small to sell alone: joined \(lots[target]!.origin)'s lot (one sell for both, each ledger its own part)", into: &effects)
+        }
+    }
+
+    private mutating func evaluateLot(_ id: Int, effects: inout [KernelEffect]) {
+        guard !exitsSuspended, var lot = lots[id], !exitsHeld.contains(lot.symbol), !lot.position.isFlat,
+              let index = marketIndex[lot.symbol], let last = markets[index].lastPrice else { return }
+        let symbol = lot.symbol
+        let panicBefore = lot.exits.panic
+        let dustBefore = lot.exits.dust
+        let actions = lot.exits.evaluate(position: lot.position, lastPrice: last, bestBid: markets[index].bestBid, bestAsk: markets[index].bestAsk, now: now, tick: markets[index].tick, rules: markets[index].rules) { [markets, now] seconds in
             markets[index].extremes(overLast: seconds, now: now)
         }
-        if panicBefore == nil, let reason = manager.panic {
+        if panicBefore == nil, let reason = lot.exits.panic {
             write(.warning, "\(reason.rawValue) hit on \(symbol) at \(last): panic sell", into: &effects)
         }
-        if let dust = manager.dust, dust != dustBefore {
-            write(.warning, "\(symbol): \(position.absoluteQuantity) held is dust (under the exchange's minimum quantity or notional once rounded to the lot): shown, not traded", into: &effects)
+        if let dust = lot.exits.dust, dust != dustBefore {
+            write(.warning, "\(symbol): \(lot.position.absoluteQuantity) held is dust (under the exchange's minimum quantity or notional once rounded to the lot): shown, not traded", into: &effects)
         }
-        exits[symbol] = manager
+        lots[id] = lot
         for action in actions {
             switch action {
-            case .cancel(let id):
-                requestCancel(id, effects: &effects)
+            case .cancel(let order):
+                requestCancel(order, effects: &effects)
             case .place(let symbol, let side, let price, let quantity, let purpose):
                 let intent = OrderIntent(symbol: symbol, side: side, kind: .limit(price), quantity: quantity, reduceOnly: configuration.account.kind.isFutures)
-                let id = send(intent, origin: "exits:\(purpose.rawValue)", effects: &effects)
-                if orders[id]?.status == .denied {
-                    if let attention = exits[symbol]?.placementFailed(because: lastDenial, at: now) {
-                        raiseAttention(symbol, order: id, reason: attention, effects: &effects)
+                let order = send(intent, origin: "exits:\(purpose.rawValue)", effects: &effects)
+                if orders[order]?.status == .denied {
+                    if let attention = lots[id]?.exits.placementFailed(because: lastDenial, at: now) {
+                        raiseAttention(symbol, order: order, reason: attention, effects: &effects)
                     }
                 } else {
-                    exitOrders[id] = symbol
-                    exits[symbol]?.placed(id, quantity: quantity)
+                    exitOrders[order] = id
+                    lots[id]?.exits.placed(order, quantity: quantity)
                 }
             }
         }
+    }
+
+    /// Why a lot on `symbol` needs the trader, if one does.
+    func attention(on symbol: String) -> String? {
+        guard !lots.isEmpty, let ids = lotIDs[symbol] else { return nil }
+        return ids.lazy.compactMap { self.lots[$0]?.exits.attention }.first
+    }
+
+    /// What `origin`'s own lots on `symbol` hold, as one position (nil: none).
+    func ownPosition(symbol: String, origin: String) -> Position? {
+        guard let ids = lotIDs[symbol] else { return nil }
+        var own: Position?
+        for id in ids {
+            guard let lot = lots[id], lot.origin == origin else { continue }
+            if own == nil { own = lot.position } else { own!.absorb(lot.position) }
+        }
+        return own
+    }
+
+    /// A lot an entry of `origin` would close on a futures account's one position per
+    /// symbol (one-way mode): a short entry while a long lot is open, or the reverse.
+    /// A strategy's entry must not silently sell another entry's coins; the trader's
+    /// own orders and reduce-only orders may.
+    func oppositeLot(to intent: OrderIntent, from origin: String) -> EntryLot? {
+        guard configuration.account.kind.isFutures, !intent.reduceOnly, slotIndex[origin] != nil, !lots.isEmpty,
+              let ids = lotIDs[intent.symbol] else { return nil }
+        return ids.lazy.compactMap { self.lots[$0] }.first { $0.direction != intent.side }
     }
 
     /// A symbol's exits need the trader: said loudly (an error line, a record the
@@ -732,11 +845,13 @@ public struct TradingKernel: Sendable {
     /// The trader acted on `symbol` (or on every symbol): exits that needed attention
     /// work again.
     private mutating func acknowledgeAttention(_ symbol: String?, effects: inout [KernelEffect]) {
-        for name in exits.keys.sorted() where symbol == nil || name == symbol {
-            guard exits[name]?.attention != nil else { continue }
-            exits[name]?.acknowledge()
-            write(.info, "\(name): exits work again (the trader acted)", into: &effects)
+        var acknowledged: [String] = []
+        for id in lots.keys.sorted() {
+            guard let lot = lots[id], symbol == nil || lot.symbol == symbol, lot.exits.attention != nil else { continue }
+            lots[id]?.exits.acknowledge()
+            if !acknowledged.contains(lot.symbol) { acknowledged.append(lot.symbol) }
         }
+        for name in acknowledged.sorted() { write(.info, "\(name): exits work again (the trader acted)", into: &effects) }
     }
 
     // MARK: - Risk state and the user
@@ -813,7 +928,7 @@ public struct TradingKernel: Sendable {
                 let price: String
                 if case .limit(let limit) = request.kind { price = " @\(limit)" } else { price = "" }
                 cancelled.append("\(request.origin.hasPrefix("exits:") ? String(request.origin.dropFirst(6)) + " " : "")\(request.side.rawValue) \(id) \(request.symbol)\(price)")
-                if let owner = exitOrders[id], !heldSymbols.contains(owner) { heldSymbols.append(owner) }
+                if exitOrders[id] != nil, !heldSymbols.contains(request.symbol) { heldSymbols.append(request.symbol) }
             }
             // The trader took the exit orders off: they stay off (see `exitsHeld`).
             for held in heldSymbols {
@@ -835,7 +950,7 @@ public struct TradingKernel: Sendable {
             let request = order.request
             if order.status == .denied {
                 // A manual sell on a coin the exits already offer: say how to sell it.
-                let hint = exitOrders.values.contains(intent.symbol) ? "; the exit order holds the coin: p panic-sells (cancelling it first), c cancels it" : ""
+                let hint = exitOrders.keys.contains(where: { orders[$0]?.request.symbol == intent.symbol }) ? "; the exit order holds the coin: p panic-sells (cancelling it first), c cancels it" : ""
                 lastUserReply = UserReply(done: false, "\(intent.side.rawValue) \(intent.quantity) \(intent.symbol) REFUSED: \(lastDenial)\(hint)")
             } else {
                 var adjusted: [String] = []

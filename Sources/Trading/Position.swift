@@ -141,6 +141,18 @@ public struct Position: Hashable, Sendable {
         return change
     }
 
+    /// Takes `other`'s holding into this one (same symbol, same direction): quantity,
+    /// cost, margin and realised P&L add up, so the entry price becomes the two lots'
+    /// average. A lot too small to sell alone joins another this way (MoonBot's JoinSell).
+    public mutating func absorb(_ other: Position) {
+        precondition(other.symbol == symbol && (other.isFlat || isFlat || other.isLong == isLong), "only a holding of the same symbol and direction can join")
+        quantity = Quantity(units: quantity.units + other.quantity.units)
+        cost += other.cost
+        margin += other.margin
+        realizedPnL += other.realizedPnL
+        if let when = other.openedAt { openedAt = openedAt.map { min($0, when) } ?? when }
+    }
+
     /// Isolated-margin liquidation price of a linear position, for a maintenance margin
     /// rate in parts per million (Binance's first tier for BTCUSDT is 0.4 % = 4000).
     ///
