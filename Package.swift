@@ -130,7 +130,7 @@ let package = Package(
         ]),
         // The full-screen terminal: binds TradingUI to a replay, paper or live engine.
         .target(name: "Terminal", dependencies: [
-            "LiveEngine", "Backtesting", "Recording", "EngineCore", "MarketModel", "Strategies", "Trading",
+            "LiveEngine", "Backtesting", "Recording", "Simulation", "EngineCore", "MarketModel", "Strategies", "Trading",
             "TUIKit", "TradingUI", "NCursesBackend", "Storage", "RedisMirror",
         ]),
         // The benchmarks `apogee bench` runs (hot loop, replay, frames, mirror, the live

@@ -17,7 +17,7 @@ public enum TerminalIdleBenchmark {
 
     public static func run(seconds: Double) throws -> [Phase] {
         let name = "apogee-bench-\(getpid())"
-        let command = "\(BenchChildProcess.executable) --speed 1 --no-journal"
+        let command = "\(BenchChildProcess.executable) --demo bundled --speed 1 --no-journal"
         // Not read: the tmux server it starts keeps any pipe open for as long as it lives.
         guard tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "45", command], output: false) != nil else {
             throw Failure(description: "tmux could not start the terminal (is tmux installed?)")

@@ -8,6 +8,7 @@ import Simulation
 public enum DemoData {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The folder the demo files go in, one per symbol: `demo_btcusdt.gz`, ...

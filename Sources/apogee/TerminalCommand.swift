@@ -102,12 +102,23 @@ extension ViewOptions {
 struct TerminalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "terminal",
-        abstract: "Open the full-screen terminal replaying the bundled demo session (the default).",
+        abstract: "Open the full-screen terminal replaying the demo market (the default).",
         discussion: """
-            Shows the order book, chart, positions, P&L, strategies and log of a replay, \
-            with the hotkeys of the keymap (press ? for them). The demo is data/demo_*.gz, \
-            written by `apogee demo-data`.
+            Shows the markets table, order book, chart, positions, P&L, strategies and \
+            log of a replay, with the hotkeys of the keymap (press ? for them). The demo \
+            market is 40 synthetic spot symbols over eight minutes (BTC and 39 coins with \
+            their own ticks and lots, a few pumps, wicks and drops), written from a fixed \
+            seed into $XDG_DATA_HOME/apogee/ on first run (about 18 MB, a few seconds) and \
+            reused after. `--demo bundled` replays the three symbols in data/demo_*.gz \
+            instead.
             """)
+
+    enum Demo: String, ExpressibleByArgument, CaseIterable {
+        case market, bundled
+    }
+
+    @Option(help: "Which demo: market (40 symbols, generated on first run) or bundled (BTC, ETH, SOL from data/).")
+    var demo = Demo.market
 
     @OptionGroup var view: ViewOptions
 
@@ -116,12 +127,28 @@ struct TerminalCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let demo = Assets.demoRecordings()
-        guard !demo.isEmpty else {
+        // Said before the demo market is written, not after.
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            StandardError.write("apogee: the full-screen view needs a terminal on stdin and stdout; for a report without one, use `apogee replay FILE... --headless`\n")
+            throw ExitStatus.failure
+        }
+        var files: [String] = []
+        if demo == .market {
+            let folder = FirstRunDemo.folder()
+            do {
+                files = try FirstRunDemo.recordings(in: folder) { done, total in
+                    StandardError.write("\rapogee: writing the demo market into \(folder) (first run only): \(done)/\(total) symbols" + (done == total ? "\n" : ""))
+                }
+            } catch {
+                StandardError.write("\napogee: \(error); opening the bundled three-symbol demo instead\n")
+            }
+        }
+        if files.isEmpty { files = Assets.demoRecordings() }
+        guard !files.isEmpty else {
             StandardError.write("apogee: no demo recording (data/demo_*.gz); create it with `apogee demo-data`\n")
             throw ExitStatus.failure
         }
-        try view.open(demo, database: database.path, redis: redis)
+        try view.open(files, database: database.path, redis: redis)
     }
 }
 

@@ -19,12 +19,14 @@ struct ApogeeProcess {
         return folder.appendingPathComponent("apogee").path
     }()
 
-    static func run(_ arguments: [String]) throws -> ApogeeProcess {
+    /// `environment` is added to this process's (through env(1)).
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ApogeeProcess {
         let directory = NSTemporaryDirectory() + "apogee-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let out = directory + "/stdout"
         let err = directory + "/stderr"
-        let status = try ChildProcess.run([executable] + arguments, standardOutput: out, standardError: err)
+        let prefix = environment.isEmpty ? [] : ["/usr/bin/env"] + environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }
+        let status = try ChildProcess.run(prefix + [executable] + arguments, standardOutput: out, standardError: err)
         return ApogeeProcess(
             status: status,
             standardOutput: try String(contentsOfFile: out, encoding: .utf8),

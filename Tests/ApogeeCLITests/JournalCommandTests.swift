@@ -16,7 +16,7 @@ struct JournalCommandTests {
         let folder = NSTemporaryDirectory() + "apogee-journal-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let db = folder + "/journal.sqlite"
-        let session = try TmuxSession(command: "\(ApogeeProcess.executable) --db \(db) --speed 5 --size 0.02", environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) --demo bundled --db \(db) --speed 5 --size 0.02", environment: ["LANG": "C.UTF-8"])
         try session.wait { $0.contains("Book BTCUSDT") }
         try session.send("b")
         try session.wait { $0.contains("BTCUSDT   LONG") }

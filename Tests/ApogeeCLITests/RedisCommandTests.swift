@@ -122,7 +122,7 @@ struct RedisCommandTests {
     @Test("the terminal's header shows the mirror: ok, down when Redis dies, ok again when it is back")
     func terminalHeader() throws {
         let server = try RedisTestServer()
-        let session = try TmuxSession(command: "\(ApogeeProcess.executable) --speed 5 --size 0.02 --redis \(server.urlText)", environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) --demo bundled --speed 5 --size 0.02 --redis \(server.urlText)", environment: ["LANG": "C.UTF-8"])
         try session.wait { Self.header($0).contains("redis ok") }
         try session.send("b")
         try session.wait { $0.contains("BTCUSDT   LONG") }

@@ -74,6 +74,16 @@ struct ReplayCommandTests {
         #expect(result.standardError.contains("--headless"))
     }
 
+    @Test("apogee without a terminal refuses before writing the demo market")
+    func demoNeedsTerminalFirst() throws {
+        let data = NSTemporaryDirectory() + "apogee-no-tty-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let result = try ApogeeProcess.run([], environment: ["XDG_DATA_HOME": data])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("needs a terminal"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/apogee"), "nothing was written")
+    }
+
     @Test("bad arguments are usage errors with help")
     func usage() throws {
         let badMarket = try ApogeeProcess.run(["replay", spotETH, "--headless", "--market", "options"])

@@ -12,7 +12,7 @@ struct TerminalEndToEndTests {
 
     @Test("comes up on the demo data; pause stops the clock; speed keys change the speed shown")
     func replayControls() throws {
-        let session = try TmuxSession(command: "\(apogee) --speed 1", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --speed 1", environment: ["LANG": "C.UTF-8", "TERM": "xterm-256color"])
         let first = try session.wait { $0.contains("REPLAY") && $0.contains("Book BTCUSDT") }
         #expect(first.contains("Positions & orders"))
         #expect(first.contains("┌"))
@@ -35,7 +35,7 @@ struct TerminalEndToEndTests {
 
     @Test("a buy hotkey opens a position; quitting with it open asks first; the terminal is restored")
     func buyAndQuit() throws {
-        let session = try TmuxSession(command: "\(apogee) --speed 5 --size 0.02", environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --speed 5 --size 0.02", environment: ["LANG": "C.UTF-8"])
         try session.wait { $0.contains("Book BTCUSDT") }
         try session.send("b")
         try session.wait { $0.contains("BTCUSDT   LONG") }
@@ -56,7 +56,7 @@ struct TerminalEndToEndTests {
 
     @Test("the kill switch hotkey asks, then cancels every order and halts with the position kept; resume trades again")
     func killSwitch() throws {
-        let session = try TmuxSession(command: "\(apogee) --speed 5 --size 0.02 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --speed 5 --size 0.02 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
         try session.wait { $0.contains("Book BTCUSDT") }
         try session.send("b")
         // The buy fills and the shared exits rest a take profit.
@@ -80,7 +80,7 @@ struct TerminalEndToEndTests {
 
     @Test("sorting the markets by 5m delta while replaying never moves the hotkeys' coin: the status row names it all along, and a buy lands on it")
     func sortKeepsTarget() throws {
-        let session = try TmuxSession(command: "\(apogee) --speed 10 --size 0.002 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --speed 10 --size 0.002 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
         try session.wait { $0.contains("Markets by symbol") && $0.contains("[BTCUSDT]") }
         // The markets table's rows (its left column), top to bottom.
         func rows(_ screen: String) -> [String] {
@@ -104,9 +104,35 @@ struct TerminalEndToEndTests {
         try session.wait { $0.contains("apogee exited with status 0") }
     }
 
+    @Test("apogee with no arguments: the 40-symbol demo market is written on first run, saying so, and reused after; the markets table lists its coins")
+    func firstRunDemoMarket() throws {
+        let data = NSTemporaryDirectory() + "apogee-first-run-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let folder = data + "/apogee/demo-market-40x480-s2026"
+        for run in ["first", "second"] {
+            let session = try TmuxSession(command: "\(apogee) --no-journal 2>'\(data)/\(run).txt'", width: 160, height: 45, environment: ["LANG": "C.UTF-8", "XDG_DATA_HOME": data])
+            // Writing forty symbols takes a few seconds (more in a debug build on a busy machine).
+            let screen = try session.wait(timeout: 180) { $0.contains("Markets by symbol") && $0.contains("C001USDT") && $0.contains("Book BTCUSDT") }
+            #expect(screen.contains("C010USDT"), "the table lists the generated coins")
+            try session.send("q")
+            try session.wait { $0.contains("apogee exited with status 0") }
+            let written = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".gz") }
+            #expect(written.count == 40)
+            let said = (try? String(contentsOfFile: "\(data)/\(run).txt", encoding: .utf8)) ?? ""
+            if run == "first" {
+                #expect(said.contains("writing the demo market into \(folder) (first run only): 40/40 symbols"), "\(said)")
+            } else {
+                #expect(!said.contains("writing the demo market"), "the second run reuses the market: \(said)")
+            }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: data + "/apogee")
+        #expect(!left.contains { $0.contains(".partial-") }, "no scratch folder is left behind: \(left)")
+    }
+
     @Test("plain ASCII under LANG=C, and 8 colours under TERM=xterm")
     func asciiFallback() throws {
-        let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
         let screen = try session.wait { $0.contains("Book BTCUSDT") }
         #expect(screen.contains("+-"))
         #expect(!screen.contains("┌"))
@@ -116,7 +142,7 @@ struct TerminalEndToEndTests {
 
     @Test("SIGTERM and SIGHUP leave a usable terminal", arguments: ["TERM", "HUP"])
     func signals(signal: String) throws {
-        let session = try TmuxSession(command: "\(apogee) --paused", environment: ["LANG": "C.UTF-8"])
+        let session = try TmuxSession(command: "\(apogee) --demo bundled --paused", environment: ["LANG": "C.UTF-8"])
         try session.wait { $0.contains("Book BTCUSDT") }
         let pid = try #require(try session.childPID(named: "apogee"))
         _ = try ChildProcessShim.kill(pid, signal)
