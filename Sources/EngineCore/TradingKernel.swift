@@ -250,11 +250,14 @@ public struct TradingKernel: Sendable {
         // round trip left, is not its position and must not keep it from its entry.
         let position = lots.isEmpty ? nil : ownPosition(symbol: symbol, origin: strategy)
         // Field by field: copying the whole SymbolMarket would retain every buffer it holds.
-        return StrategyContext(
+        var context = StrategyContext(
             symbol: symbol, now: now, kind: configuration.marketKind, book: markets[index].book,
             lastPrice: markets[index].lastPrice, recentTrades: markets[index].recentTrades, candles: markets[index].candles,
             position: position, availableCash: account.availableCash,
             openOrders: own, tick: markets[index].tick, lot: markets[index].lot, market: marketContext)
+        context.tickerBid = markets[index].bestBid
+        context.tickerAsk = markets[index].bestAsk
+        return context
     }
 
     // MARK: - Intents and orders

@@ -107,6 +107,11 @@ public final class FakeExchange: @unchecked Sendable {
         return symbols.filter { !hidden.contains($0) }.map { ($0, status[$0] ?? "TRADING") }
     }
 
+    /// Every market stream the connected clients asked for, sorted (tests check which
+    /// books a session streams).
+    public var subscribedStreams: [String] {
+        subscribers.withLock { Set($0.values.flatMap(\.streams)) }.sorted()
+    }
     public var messagesSent: Int { market.sent }
     public var finished: Bool { market.finished }
     public var messageCount: Int { market.messages.count }

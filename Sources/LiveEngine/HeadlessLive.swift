@@ -13,6 +13,9 @@ import Venues
 public struct LiveOptions: Sendable {
     public var venue: VenueID
     public var symbols: [String]
+    /// The symbols whose diff depth is streamed (nil: all; the others are trades and
+    /// best bid/ask only).
+    public var depth: Set<String>?
     public var environment: VenueEnvironment
     /// Extra trusted certificates (PEM) for TLS: a test exchange's own certificate.
     public var caFile: String?
@@ -46,7 +49,7 @@ public enum HeadlessLive {
     public static func run(_ options: LiveOptions) throws(LiveFailure) -> ReplayReport {
         var connection = try VenueConnection(venue: options.venue, environment: options.environment, caFile: options.caFile)
         if let rollover = options.rolloverAfter { connection.rolloverAfter = rollover }
-        let source = try LiveEventSource(connection: connection, symbols: options.symbols)
+        let source = try LiveEventSource(connection: connection, symbols: options.symbols, depth: options.depth)
         defer { source.stop() }
         if let watch = options.listingWatch { source.watchListings(quote: watch.quote, every: watch.every) }
         let rule: BookSyncRule = connection.isFutures ? .previousID : .sequential

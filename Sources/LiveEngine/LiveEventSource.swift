@@ -38,12 +38,15 @@ public final class LiveEventSource: @unchecked Sendable {
     /// attempt fails) and starts streaming.
     /// `onFrame`: each frame, with its receive time, is handed to it on the network
     /// thread instead of being queued for ``drain()``.
-    public init(connection: VenueConnection, symbols: [String], onFrame: (@Sendable (String, Int64) -> Void)? = nil) throws(LiveFailure) {
+    /// `depth`: the symbols whose book (diff depth) is streamed from the start; nil:
+    /// every symbol's. The others stream trades and best bid/ask, and get their book
+    /// when ``needDepth(_:)`` asks for it.
+    public init(connection: VenueConnection, symbols: [String], depth: Set<String>? = nil, onFrame: (@Sendable (String, Int64) -> Void)? = nil) throws(LiveFailure) {
         guard !symbols.isEmpty else { throw LiveFailure(description: "name at least one symbol with --symbols") }
         self.connection = connection
         parser = .of(connection, multipliers: try GateContracts.multipliers(connection, symbols: symbols))
         let inbox = self.inbox
-        streams = MarketStreamSet(connection: connection, symbols: symbols) { text, received in
+        streams = MarketStreamSet(connection: connection, symbols: symbols, depth: depth) { text, received in
             if let onFrame { onFrame(text, received) } else { inbox.post((text, received)) }
         }
         try streams.start()
@@ -124,6 +127,38 @@ public final class LiveEventSource: @unchecked Sendable {
             events.append(.bookSnapshot(snapshot))
         }
     }
+
+    /// The symbols whose book is streamed (nil: every symbol's).
+    public var depthSymbols: Set<String>? { streams.depthSymbols }
+
+    /// The screen shows `symbol`'s book (or a strategy reads it): its diff depth is
+    /// streamed from now on, on a connection of its own opened in the background, and
+    /// the book syncs as any other (its first diff asks for a snapshot). Asked for on
+    /// every frame; with `settled`, acts once the same symbol has been asked for a third
+    /// of a second, so a trader scrolling through the table does not open a connection
+    /// per row (Binance allows 300 new connections per 5 minutes). Without it (a
+    /// symbol with an order or a position), at once.
+    public func needDepth(_ symbol: String, settled: Bool = true) {
+        guard let depth = streams.depthSymbols, !depth.contains(symbol) else { return }
+        if settled {
+            let now = WallClock.now()
+            if depthWish?.symbol != symbol {
+                depthWish = (symbol, now)
+                return
+            }
+            guard let since = depthWish?.since, now - since >= 333_000_000 else { return }
+        }
+        guard addingDepth.insert(symbol) else { return }
+        let streams = self.streams
+        let adding = addingDepth
+        DispatchQueue.global().async {
+            streams.addDepth([symbol])
+            adding.remove(symbol)
+        }
+    }
+
+    private var depthWish: (symbol: String, since: Int64)?
+    private let addingDepth = SharedKeys()
 
     /// Asks for a REST snapshot of `symbol` in the background, at most once a second
     /// per symbol; it arrives through ``drain()``.

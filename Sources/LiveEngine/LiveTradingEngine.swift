@@ -184,7 +184,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
         // The feed's thread hands frames over and wakes the session at once: a frame
         // must not wait for a polling tick before the kernel sees it.
         let inbox = self.inbox
-        feed = try LiveEventSource(connection: options.connection, symbols: options.symbols) { text, received in
+        feed = try LiveEventSource(connection: options.connection, symbols: options.symbols, depth: options.depth) { text, received in
             inbox.put(text, received)
         }
         if let watch = options.listingWatch { feed.watchListings(quote: watch.quote, every: watch.every) }
@@ -397,6 +397,8 @@ public final class LiveTradingEngine: @unchecked Sendable {
         defer { exclusive.unlock() }
         var snapshot = kernel.snapshot(depth: 30)
         snapshot.time = Timestamp(nanoseconds: Self.now())
+        // The book on screen is streamed, whatever the session streams of the rest.
+        if let shown = focus ?? snapshot.markets.first?.symbol { feed.needDepth(shown) }
         let drawn = history.drawn(focus: focus)
         var data = ScreenData(
             mode: .live, exchange: options.connection.venue.rawValue, snapshot: snapshot, replay: nil, feed: feedHeader,

@@ -39,6 +39,9 @@ public final class LiveTradingSession {
         /// traded and delistings stopped while the session runs (nil: the symbols stay
         /// as they were at the start).
         public var listingWatch: (quote: String, every: Double)?
+        /// The symbols whose diff depth is streamed from the start (nil: all); the book
+        /// on screen joins them when shown.
+        public var depth: Set<String>?
         public var database: String?
         /// On start, cancel the buy orders an earlier live session of this venue left
         /// open when it crashed (MoonBot's `KeepOrdersAfterCrash=0`); sells are kept so

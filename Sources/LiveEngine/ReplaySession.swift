@@ -197,6 +197,12 @@ public final class ReplaySession {
         for symbol in live.symbols {
             if let book = run.kernel.book(for: symbol), book.state != .synced { live.requestSnapshot(of: symbol) }
         }
+        // A coin with an order or a position has its book streamed: the simulated
+        // exchange fills against it (without one, only prints through a price fill).
+        if live.depthSymbols != nil {
+            for order in run.kernel.openOrders { live.needDepth(order.request.symbol, settled: false) }
+            for position in run.kernel.account.openPositions { live.needDepth(position.symbol, settled: false) }
+        }
         let seconds = Double(wallNanoseconds) / 1e9
         if seconds > 0 { recentRate = recentRate * 0.8 + Double(eventsFed - before) / seconds * 0.2 }
     }
@@ -284,6 +290,8 @@ public final class ReplaySession {
         let exchange = "binance"
         var snapshot = run.kernel.snapshot(depth: 30)
         snapshot.time = clock
+        // The book on screen is streamed, whatever the session streams of the rest.
+        if let live, let shown = focus ?? snapshot.markets.first?.symbol { live.needDepth(shown) }
         let drawn = history.drawn(focus: focus)
         var replay = live == nil ? ReplayStatus(speed: speed, paused: paused, progress: progress, finished: finished) : nil
         replay?.elapsed = Timestamp(nanoseconds: max(0, clock.nanoseconds - firstTime.nanoseconds))

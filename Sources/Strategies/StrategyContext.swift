@@ -24,6 +24,10 @@ public struct StrategyContext: Sendable {
     public let lot: Quantity
     /// BTC's and the whole market's changes (MoonBot's dBTC and dMarkets).
     public let market: MarketContext
+    /// The best bid and ask of the symbol's bookTicker, for a symbol streamed without
+    /// its depth (a whole quote market streams depth only where it is needed).
+    public var tickerBid: Price?
+    public var tickerAsk: Price?
 
     public init(symbol: String, now: Timestamp, kind: MarketKind, book: OrderBook?, lastPrice: Price?, recentTrades: RecentTrades, candles: CandleSeries, position: Position?, availableCash: Money, openOrders: [Order], tick: Price, lot: Quantity, market: MarketContext = MarketContext()) {
         self.symbol = symbol
@@ -40,6 +44,11 @@ public struct StrategyContext: Sendable {
         self.lot = lot
         self.market = market
     }
+
+    /// The best bid: the book's when the symbol has one, else the bookTicker's.
+    public var bestBid: Price? { book != nil ? book?.bestBid?.price : tickerBid }
+    /// The best ask: the book's when the symbol has one, else the bookTicker's.
+    public var bestAsk: Price? { book != nil ? book?.bestAsk?.price : tickerAsk }
 
     /// MoonBot's deltas over 1m, 5m, 15m, 1h, 3h and 24h.
     public var deltas: Deltas { Deltas(candles: candles, now: now) }

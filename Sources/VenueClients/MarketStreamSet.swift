@@ -12,19 +12,25 @@ public final class MarketStreamSet: @unchecked Sendable {
     /// The symbols streamed, listings added while running included.
     public var symbols: [String] { state.withLock { $0.symbols } }
     private var feeds: [LiveMarketFeed] { state.withLock { $0.feeds } }
-    private let state: Mutex<(symbols: [String], feeds: [LiveMarketFeed])>
+    /// The symbols whose diff depth is streamed (nil: every symbol's).
+    public var depthSymbols: Set<String>? { state.withLock { $0.depth } }
+    private let state: Mutex<(symbols: [String], feeds: [LiveMarketFeed], depth: Set<String>?)>
     private let deliver: @Sendable (String, Int64) -> Void
 
     /// Nothing connects until ``start()``; `deliver` gets every text frame with its
     /// local receive time (ns), on a network thread.
-    public init(connection: VenueConnection, symbols: [String], deliver: @escaping @Sendable (String, Int64) -> Void) {
+    /// `depth`: the symbols whose diff depth is streamed from the start (nil: all; see
+    /// ``VenueConnection/marketStreams(for:depth:)``); more with ``addDepth(_:)``.
+    public init(connection: VenueConnection, symbols: [String], depth: Set<String>? = nil, deliver: @escaping @Sendable (String, Int64) -> Void) {
         self.connection = connection
         self.deliver = deliver
-        state = Mutex((symbols, Self.feeds(connection, symbols, deliver)))
+        // Gate.io asks for its channels by message, every pair's book included.
+        let depth = connection.venue.isGate ? nil : depth
+        state = Mutex((symbols, Self.feeds(connection, connection.marketStreams(for: symbols, depth: depth), symbols, deliver), depth))
     }
 
-    private static func feeds(_ connection: VenueConnection, _ symbols: [String], _ deliver: @escaping @Sendable (String, Int64) -> Void) -> [LiveMarketFeed] {
-        let feeds = connection.marketStreams(for: symbols).map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
+    private static func feeds(_ connection: VenueConnection, _ addresses: [ServiceAddress], _ symbols: [String], _ deliver: @escaping @Sendable (String, Int64) -> Void) -> [LiveMarketFeed] {
+        let feeds = addresses.map { LiveMarketFeed(endpoint: .init($0), tls: connection.tls, deliver: deliver) }
         for feed in feeds { feed.rolloverAfter = connection.rolloverAfter }
         if connection.venue.isGate {
             for feed in feeds { feed.greeting = { connection.subscriptions(for: symbols, now: Int64(Date().timeIntervalSince1970)) } }
@@ -37,23 +43,50 @@ public final class MarketStreamSet: @unchecked Sendable {
     /// connection could not be made (the caller tries again later).
     @discardableResult
     public func add(_ symbols: [String]) -> [String] {
-        let known = self.symbols
+        let (known, depth) = state.withLock { ($0.symbols, $0.depth) }
         let new = symbols.filter { !known.contains($0) }
         guard !new.isEmpty else { return [] }
-        let feeds = Self.feeds(connection, new, deliver)
-        for feed in feeds {
-            do {
-                try feed.start()
-            } catch {
-                for started in feeds { started.stop() }
-                return []
-            }
-        }
+        // A listing's depth is streamed when every symbol's is; else when asked for.
+        let feeds = Self.feeds(connection, connection.marketStreams(for: new, depth: depth.map { _ in [] }), new, deliver)
+        guard Self.started(feeds) else { return [] }
         state.withLock { state in
             state.symbols += new
             state.feeds += feeds
         }
         return new
+    }
+
+    /// Streams the diff depth of `symbols` too, on a connection of its own (the ones
+    /// open are not disturbed): the screen came to show one of their books, or a
+    /// strategy to read it. Returns the symbols added; none when every one was
+    /// streamed already or the connection could not be made (asked again later).
+    @discardableResult
+    public func addDepth(_ symbols: [String]) -> [String] {
+        let new: [String] = state.withLock { state in
+            guard let depth = state.depth else { return [] }
+            return symbols.filter { !depth.contains($0) && state.symbols.contains($0) }
+        }
+        guard !new.isEmpty else { return [] }
+        let feeds = Self.feeds(connection, connection.depthStreams(for: new), new, deliver)
+        guard Self.started(feeds) else { return [] }
+        state.withLock { state in
+            state.depth?.formUnion(new)
+            state.feeds += feeds
+        }
+        return new
+    }
+
+    /// Starts each feed; on the first that cannot connect, stops them all.
+    private static func started(_ feeds: [LiveMarketFeed]) -> Bool {
+        for feed in feeds {
+            do {
+                try feed.start()
+            } catch {
+                for started in feeds { started.stop() }
+                return false
+            }
+        }
+        return true
     }
 
     /// Connects every stream once; the first that cannot be reached ends it with a

@@ -87,7 +87,12 @@ public struct VenueConnection: Sendable {
 
     /// The WebSocket addresses (path and query) that carry the symbols' diff depth,
     /// trades and best bid/ask: one combined stream, or two on a routed venue.
-    public func marketStreams(for symbols: [String]) -> [ServiceAddress] {
+    ///
+    /// `depth`: the symbols whose diff depth is streamed (nil: all of them). A whole
+    /// quote market needs every symbol's trades (its deltas, its detectors) and best
+    /// bid/ask (its orders), but a full book only where a strategy or the screen reads
+    /// one: the depth diffs are most of the traffic. Binance only; Gate.io streams all.
+    public func marketStreams(for symbols: [String], depth: Set<String>? = nil) -> [ServiceAddress] {
         if venue == .gate {
             // One connection; the channels are asked for by `subscriptions(for:)`.
             return [streams.path.isEmpty ? streams.appending("/ws/v4/") : streams.appending("/")]
@@ -95,22 +100,40 @@ public struct VenueConnection: Sendable {
         if venue == .gateFutures {
             return [streams.path.isEmpty ? streams.appending("/v4/ws/usdt") : streams]
         }
-        let lower = symbols.map { $0.lowercased() }
-        let depth = { (symbol: String) in "\(symbol)@depth@\(isFutures ? "0ms" : "100ms")" }
-        // Binance takes at most 1,024 streams on one connection: a whole quote market
-        // is spread over as many connections as it needs, a symbol's streams together.
-        func connections(_ path: String, streamsPerSymbol: Int, _ perSymbol: (String) -> [String]) -> [ServiceAddress] {
-            let symbolsPerConnection = Self.maxStreamsPerConnection / streamsPerSymbol
-            return stride(from: 0, to: lower.count, by: symbolsPerConnection).map { start in
-                let group = lower[start..<min(lower.count, start + symbolsPerConnection)]
-                return streams.appending(path + group.flatMap(perSymbol).joined(separator: "/"))
-            }
-        }
+        let withDepth = { (symbol: String) in depth?.contains(symbol) ?? true }
         if routedStreams {
-            return connections("/public/stream?streams=", streamsPerSymbol: 2) { [depth($0), "\($0)@bookTicker"] }
-                + connections("/market/stream?streams=", streamsPerSymbol: 1) { ["\($0)@trade"] }
+            return connections("/public/stream?streams=", symbols.map { symbol in (withDepth(symbol) ? [depthStream(symbol)] : []) + [bookTickerStream(symbol)] })
+                + connections("/market/stream?streams=", symbols.map { [tradeStream($0)] })
         }
-        return connections("/stream?streams=", streamsPerSymbol: 3) { [depth($0), "\($0)@trade", "\($0)@bookTicker"] }
+        return connections("/stream?streams=", symbols.map { symbol in (withDepth(symbol) ? [depthStream(symbol)] : []) + [tradeStream(symbol), bookTickerStream(symbol)] })
+    }
+
+    /// The addresses that carry only the diff depth of `symbols` (Binance): a symbol
+    /// streamed without its depth gets it on a connection of its own when the screen
+    /// or a strategy comes to need its book.
+    public func depthStreams(for symbols: [String]) -> [ServiceAddress] {
+        guard !venue.isGate else { return [] }
+        return connections(routedStreams ? "/public/stream?streams=" : "/stream?streams=", symbols.map { [depthStream($0)] })
+    }
+
+    private func depthStream(_ symbol: String) -> String { "\(symbol.lowercased())@depth@\(isFutures ? "0ms" : "100ms")" }
+    private func tradeStream(_ symbol: String) -> String { "\(symbol.lowercased())@trade" }
+    private func bookTickerStream(_ symbol: String) -> String { "\(symbol.lowercased())@bookTicker" }
+
+    /// Binance takes at most 1,024 streams on one connection: the streams are spread
+    /// over as many connections as they need, a symbol's streams together.
+    private func connections(_ path: String, _ perSymbol: [[String]]) -> [ServiceAddress] {
+        var addresses: [ServiceAddress] = []
+        var current: [String] = []
+        for group in perSymbol where !group.isEmpty {
+            if current.count + group.count > Self.maxStreamsPerConnection {
+                addresses.append(streams.appending(path + current.joined(separator: "/")))
+                current = []
+            }
+            current += group
+        }
+        if !current.isEmpty { addresses.append(streams.appending(path + current.joined(separator: "/"))) }
+        return addresses
     }
 
     /// Binance's limit of streams on one WebSocket connection.

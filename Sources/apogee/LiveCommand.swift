@@ -72,6 +72,9 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .customLong("relist-every"), help: "With --quote: read the quote market's listing again every this many seconds; new listings are streamed (and traded), a market that stops trading takes no order (0: never).")
     var relistEvery: Double = 300
 
+    @Option(help: ArgumentHelp("Which books (diff depth) to stream, beside every symbol's trades and best bid/ask: all; screen (the book on screen, and on paper the coins with an order or a position, each from when it is needed); or SYMBOLS,comma-separated (those from the start, and the screen's). Default: all with --symbols, screen with --quote (Binance; Gate.io streams all).", valueName: "all|screen|SYMBOLS"))
+    var depth: String?
+
     @Option(help: "mainnet, testnet, loopback:PORT (the fake exchange, plain), or one address for everything (https://127.0.0.1:8443).")
     var endpoint = "mainnet"
 
@@ -146,12 +149,23 @@ struct LiveCommand: ParsableCommand {
         if paper, trade { throw ValidationError("--paper and --trade exclude each other: paper trades the simulator, --trade the exchange") }
         guard relistEvery.isFinite, relistEvery >= 0 else { throw ValidationError("--relist-every takes 0 (never) or a number of seconds (got \(relistEvery))") }
         if (symbols == nil) == (quote == nil) { throw ValidationError("name the markets with --symbols A,B or take a whole quote market with --quote USDT (one of them)") }
+        if let depth, depth.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("--depth takes all, screen or symbols (got '\(depth)')") }
         guard (1...125).contains(leverage) else { throw ValidationError("--leverage takes 1 to 125 (got \(leverage))") }
         guard ["isolated", "crossed"].contains(marginType.lowercased()) else { throw ValidationError("--margin-type takes isolated or crossed (got '\(marginType)')") }
         guard countdownCancel == 0 || (5...3600).contains(countdownCancel) else { throw ValidationError("--countdown-cancel takes 0 (off) or 5 to 3600 seconds (got \(countdownCancel))") }
         if !params.isEmpty, strategies.count != 1 { throw ValidationError("--param sets a parameter of the one --strategy named (\(strategies.count) named); use a --config file for several") }
         if config != nil, !paper, !trade { throw ValidationError("--config names strategies to run: add --paper or --trade") }
         if redis.url != nil, headless, !paper, !trade { throw ValidationError("--redis mirrors a trading session's state: add --paper or --trade") }
+    }
+
+    /// The symbols whose depth is streamed from the start (nil: all), by `--depth`.
+    var depthSymbols: Set<String>? {
+        let choice = depth ?? (quote == nil ? "all" : "screen")
+        switch choice.lowercased() {
+        case "all": return nil
+        case "screen": return []
+        default: return Set(choice.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
+        }
     }
 
     /// The symbols named, or every symbol of `--quote` the exchange trades now.
@@ -213,6 +227,7 @@ struct LiveCommand: ParsableCommand {
         options.caFile = caFile
         options.duration = duration
         options.listingWatch = listingWatch
+        options.depth = depthSymbols
         let stop = SignalFlag()
         options.stopWhen = { stop.raised }
         let report: ReplayReport
@@ -270,6 +285,7 @@ extension LiveCommand {
         options.leverage = leverage
         options.marginType = marginType.uppercased()
         options.countdownSeconds = countdownCancel == 0 ? nil : countdownCancel
+        options.depth = depthSymbols
         options.listingWatch = listingWatch
         options.mirror = try redis.start()
         defer { options.mirror?.finish() }

@@ -14,7 +14,7 @@ extension LiveCommand {
         let symbols = try symbolList()
         let source: LiveEventSource
         do throws(LiveFailure) {
-            source = try LiveEventSource(connection: try connection(), symbols: symbols)
+            source = try LiveEventSource(connection: try connection(), symbols: symbols, depth: depthSymbols)
         } catch {
             StandardError.write("apogee: \(error)\n")
             throw ExitStatus.failure

@@ -99,6 +99,31 @@ struct LivePaperTests {
         #expect(both.standardError.contains("one of them"), "\(both.standardError)")
     }
 
+    @Test("--quote streams every symbol's trades and best bid/ask but a book only where needed: the book on screen, from when it is shown; a buy on it fills on paper")
+    func wholeMarketBooksWhereNeeded() throws {
+        let fake = try FakeExchange(recordings: [recording, ApogeeProcess.sharedData + "/spot_btcusdt_20240808.gz"], speed: 5, shiftTimesToNow: true)
+        try fake.start()
+        defer { fake.stop() }
+        let session = try TmuxSession(command: "\(ApogeeProcess.executable) live --exchange binance --quote USDT --endpoint loopback:\(fake.port) --paper --size 0.02 --no-journal", width: 160, height: 45, environment: ["LANG": "C.UTF-8"])
+        // BTCUSDT, first by name, is the book on screen: its depth is streamed and syncs.
+        try session.wait(timeout: 30) { self.header($0).contains("PAPER") && $0.contains("Book BTCUSDT") && self.header($0).contains("book synced") }
+        let streams = fake.subscribedStreams
+        #expect(streams.contains("btcusdt@depth@100ms"), "\(streams)")
+        #expect(!streams.contains("ethusdt@depth@100ms"), "ETH's book is not shown: not streamed. \(streams)")
+        #expect(streams.contains("ethusdt@trade") && streams.contains("ethusdt@bookTicker"), "every symbol's trades and best bid/ask: \(streams)")
+        // The trader moves to ETH: its book is streamed from then on, and syncs.
+        try session.send(".")
+        let eth = try session.wait(timeout: 30) { $0.contains("Book ETHUSDT") && self.header($0).contains("book synced") && self.header($0).contains("ETHUSDT") }
+        #expect(eth.contains("spread"), "ETH's book has levels: \(eth)")
+        #expect(fake.subscribedStreams.contains("ethusdt@depth@100ms"))
+        try session.send("b")
+        try session.wait { $0.contains("ETHUSDT   LONG") }
+        try session.send("q")
+        try session.wait { $0.contains("Quit anyway? (y/n)") }
+        try session.send("y")
+        try session.wait { $0.contains("apogee exited with status 0") }
+    }
+
     @Test("with no exchange listening, --paper fails at once saying the exchange is unreachable")
     func unreachable() throws {
         let run = try ApogeeProcess.run(["live", "--exchange", "binance", "--symbols", "ETHUSDT", "--endpoint", "loopback:1", "--paper", "--headless"])

@@ -32,6 +32,28 @@ struct VenueConnectionTests {
         }
     }
 
+    @Test("a whole market without its books: every symbol's trades and best bid/ask, depth only for the symbols named; a book added later comes on a connection of its own")
+    func depthOnlyWhereNeeded() throws {
+        let spot = try VenueConnection(venue: .binance, environment: .mainnet)
+        #expect(spot.marketStreams(for: ["BTCUSDT", "ETHUSDT"], depth: ["ETHUSDT"]).map(\.description) == [
+            "wss://stream.binance.com:9443/stream?streams=btcusdt@trade/btcusdt@bookTicker/ethusdt@depth@100ms/ethusdt@trade/ethusdt@bookTicker",
+        ])
+        #expect(spot.depthStreams(for: ["BTCUSDT"]).map(\.description) == ["wss://stream.binance.com:9443/stream?streams=btcusdt@depth@100ms"])
+        let futures = try VenueConnection(venue: .binanceFutures, environment: .mainnet)
+        #expect(futures.marketStreams(for: ["BTCUSDT", "ETHUSDT"], depth: []).map(\.description) == [
+            "wss://fstream.binance.com:443/public/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker",
+            "wss://fstream.binance.com:443/market/stream?streams=btcusdt@trade/ethusdt@trade",
+        ])
+        #expect(futures.depthStreams(for: ["ETHUSDT"]).map(\.description) == ["wss://fstream.binance.com:443/public/stream?streams=ethusdt@depth@0ms"])
+        // 2,000 symbols without books: two streams each, 512 symbols a connection.
+        let symbols = (0..<2_000).map { "S\($0)USDT" }
+        let addresses = spot.marketStreams(for: symbols, depth: [])
+        let counts = addresses.map { $0.description.split(separator: "=", maxSplits: 1)[1].split(separator: "/").count }
+        #expect(counts == [1024, 1024, 1024, 928])
+        let gate = try VenueConnection(venue: .gate, environment: .mainnet)
+        #expect(gate.depthStreams(for: ["ETH_USDT"]).isEmpty, "Gate.io asks for every pair's book by message")
+    }
+
     @Test("USD-M mainnet: book data on the /public route, trades on /market (the 2026 routed paths)")
     func futuresMainnetRouted() throws {
         let connection = try VenueConnection(venue: .binanceFutures, environment: .mainnet)

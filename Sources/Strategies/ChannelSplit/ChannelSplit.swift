@@ -162,7 +162,7 @@ public struct ChannelSplit: Strategy {
             .init("price", price: Price(units: Int64(price.rounded()))),
         ], trades: trades)
         guard trades else { return [.detect(detection)] }
-        let touch = direction.short ? context.book?.bestBid?.price : context.book?.bestAsk?.price
+        let touch = direction.short ? context.bestBid : context.bestAsk
         guard let entry = touch ?? context.lastPrice else { return [.detect(detection)] }
         let quantity = context.quantity(for: orderSize, at: entry)
         guard quantity.units > 0 else { return [.detect(detection)] }

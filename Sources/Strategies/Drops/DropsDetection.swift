@@ -137,7 +137,7 @@ public struct DropsDetection: Strategy {
     /// Long: a limit `BuyPrice` % from the best ask, rounded down; short: the mirror,
     /// from the best bid, rounded up.
     private func buy(context: StrategyContext) -> [StrategyIntent] {
-        let touch = direction.short ? context.book?.bestBid?.price : context.book?.bestAsk?.price
+        let touch = direction.short ? context.bestBid : context.bestAsk
         guard context.isFlat, context.openOrders.isEmpty, let touch = touch ?? context.lastPrice else { return [] }
         let limit = Price.rounded(units: Double(touch.units) * (1 + direction.sign * buyPrice / 100), tick: context.tick, up: direction.short)
         let quantity = context.quantity(for: orderSize, at: limit)

@@ -145,7 +145,7 @@ public struct EMAReversal: Strategy {
     private func enter(_ side: Side, state: inout MarketState, context: StrategyContext, why: String) -> [StrategyIntent] {
         guard context.isFlat, context.openOrders.isEmpty else { return [] }
         if let last = state.lastEntry, context.now.nanoseconds - last.nanoseconds < cooldown { return [] }
-        let touch = side == .buy ? context.book?.bestBid?.price : context.book?.bestAsk?.price
+        let touch = side == .buy ? context.bestBid : context.bestAsk
         guard let reference = touch ?? context.lastPrice else { return [] }
         let quantity = context.quantity(for: orderSize, at: reference)
         guard quantity.units > 0 else { return [] }

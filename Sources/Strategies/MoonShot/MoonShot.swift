@@ -176,8 +176,8 @@ public struct MoonShot: Strategy {
     func reference(_ context: StrategyContext) -> Double? {
         let price: Price?
         switch usePrice {
-        case "ask": price = context.book?.bestAsk?.price
-        case "bid": price = context.book?.bestBid?.price
+        case "ask": price = context.bestAsk
+        case "bid": price = context.bestBid
         default: price = context.recentTrades.extreme(within: 100_000_000, of: context.now, lowest: !direction.short) ?? context.lastPrice
         }
         return price.map { Double($0.units) }

@@ -113,7 +113,7 @@ public struct MoonStrike: Strategy {
         var intents: [StrategyIntent] = []
         for (index, direction) in sides.enumerated() {
             if direction.short, !context.kind.isFutures { continue }
-            let touch = direction.short ? context.book?.bestAsk?.price : context.book?.bestBid?.price
+            let touch = direction.short ? context.bestAsk : context.bestBid
             if let touch = touch ?? context.lastPrice { sideStates[index].ema.observe(Double(touch.units), at: now) }
             if let print { intents += follow(print, direction: direction, state: &sideStates[index], context: context) }
             intents += enter(direction: direction, state: &sideStates[index], context: context)

@@ -108,7 +108,7 @@ public struct PumpDetection: Strategy {
         var state = states[context.symbol] ?? SymbolState()
         defer { states[context.symbol] = state }
         let now = context.now.nanoseconds
-        if let ask = context.book?.bestAsk?.price {
+        if let ask = context.bestAsk {
             let second = now / 1_000_000_000
             if state.asks.last?.second != second { state.asks.append((second, Double(ask.units))) } else { state.asks[state.asks.count - 1].ask = min(state.asks[state.asks.count - 1].ask, Double(ask.units)) }
             while let first = state.asks.first, second - first.second >= 30 { state.asks.removeFirst() }
