@@ -14,6 +14,9 @@ public struct KernelSnapshot: Sendable {
         public var bids: [BookLevel]
         public var asks: [BookLevel]
         public var deltas: Deltas
+        /// The signed changes over the same windows: which way each delta went (the
+        /// table signs and colours the deltas by them).
+        public var changes: Deltas?
         public var bookState: String?
         /// Prints per second over the current and the previous minute.
         public var tradesPerSecond: Double?
@@ -87,7 +90,7 @@ extension TradingKernel {
                     symbol: market.symbol, lastPrice: market.lastPrice,
                     bestBid: market.book?.bestBid, bestAsk: market.book?.bestAsk,
                     bids: market.book?.bids.top(depth) ?? [], asks: market.book?.asks.top(depth) ?? [],
-                    deltas: Deltas(candles: market.candles, now: now), bookState: market.book?.state.rawValue,
+                    deltas: Deltas(candles: market.candles, now: now), changes: Deltas(changesOf: market.candles), bookState: market.book?.state.rawValue,
                     tradesPerSecond: KernelSnapshot.tradesPerSecond(market.candles, now: now), lastDetect: market.lastDetect,
                     priceDecimals: Instrument.decimals(of: market.tick.units), quantityDecimals: Instrument.decimals(of: market.lot.units))
             },

@@ -163,6 +163,17 @@ public struct Deltas: Hashable, Sendable {
     public var threeHours: Double?
     public var day: Double?
 
+    /// MoonBot's signed changes over the same windows (``CandleSeries/change(intervals:)``:
+    /// the price against the window's mean close), which say which way each delta went.
+    public init(changesOf candles: CandleSeries) {
+        oneMinute = candles.change(intervals: 1)
+        fiveMinutes = candles.change(intervals: 5)
+        fifteenMinutes = candles.change(intervals: 15)
+        oneHour = candles.change(intervals: 60)
+        threeHours = candles.change(intervals: 180)
+        day = candles.change(intervals: 1440)
+    }
+
     public init(candles: CandleSeries, now: Timestamp) {
         oneMinute = candles.delta(intervals: 1, now: now)
         fiveMinutes = candles.delta(intervals: 5, now: now)

@@ -196,20 +196,32 @@ public enum Screen {
         let cursor = model.selectedSymbol ?? markets.first?.symbol
         // The columns, most wanted first; as many as the panel is wide (MoonBot's table
         // on a wide screen, symbol, price and two deltas at 120 columns).
-        typealias Column = (column: TableColumn, cell: (KernelSnapshot.MarketLine) -> String)
-        func delta(_ value: Double?) -> String { value.map { fitted($0, decimals: 2, width: 5) } ?? "-" }
+        // A cell's text, and whether it went down (a delta), up, or neither (nil).
+        typealias Column = (column: TableColumn, cell: (KernelSnapshot.MarketLine) -> (text: String, down: Bool?))
+        // MoonBot's delta is a range (high over low); its sign here is the way the price
+        // went over the window (against the window's mean), and so is its colour.
+        func delta(_ window: KeyPath<Deltas, Double?>) -> (KernelSnapshot.MarketLine) -> (text: String, down: Bool?) {
+            { market in
+                guard let value = market.deltas[keyPath: window] else { return ("-", nil) }
+                let down = market.changes?[keyPath: window].map { $0 < 0 }
+                return (fitted(down == true ? -value : value, decimals: 2, width: 5), value == 0 ? nil : down)
+            }
+        }
+        func plain(_ text: @escaping (KernelSnapshot.MarketLine) -> String) -> (KernelSnapshot.MarketLine) -> (text: String, down: Bool?) {
+            { (text($0), nil) }
+        }
         let all: [Column] = [
-            (TableColumn("Market", width: 10), { $0.symbol }),
-            (TableColumn("Price", width: 10, alignRight: true), { market in market.lastPrice.map { market.text($0) } ?? "-" }),
-            (TableColumn("5m%", width: 5, alignRight: true), { delta($0.deltas.fiveMinutes) }),
-            (TableColumn("1h%", width: 5, alignRight: true), { delta($0.deltas.oneHour) }),
-            (TableColumn("D", width: 1), { market in market.lastDetect.map { data.snapshot.time.nanoseconds - $0.nanoseconds < 60_000_000_000 ? "*" : " " } ?? " " }),
-            (TableColumn("1m%", width: 5, alignRight: true), { delta($0.deltas.oneMinute) }),
-            (TableColumn("15m%", width: 5, alignRight: true), { delta($0.deltas.fifteenMinutes) }),
-            (TableColumn("3h%", width: 5, alignRight: true), { delta($0.deltas.threeHours) }),
-            (TableColumn("24h%", width: 5, alignRight: true), { delta($0.deltas.day) }),
-            (TableColumn("Vol", width: 7, alignRight: true), { compact(data.volume[$0.symbol] ?? 0) }),
-            (TableColumn("T/s", width: 5, alignRight: true), { $0.tradesPerSecond.map { fitted($0, decimals: 1, width: 5) } ?? "-" }),
+            (TableColumn("Market", width: 10), plain { $0.symbol }),
+            (TableColumn("Price", width: 10, alignRight: true), plain { market in market.lastPrice.map { market.text($0) } ?? "-" }),
+            (TableColumn("5m%", width: 5, alignRight: true), delta(\.fiveMinutes)),
+            (TableColumn("1h%", width: 5, alignRight: true), delta(\.oneHour)),
+            (TableColumn("D", width: 1), plain { market in market.lastDetect.map { data.snapshot.time.nanoseconds - $0.nanoseconds < 60_000_000_000 ? "*" : " " } ?? " " }),
+            (TableColumn("1m%", width: 5, alignRight: true), delta(\.oneMinute)),
+            (TableColumn("15m%", width: 5, alignRight: true), delta(\.fifteenMinutes)),
+            (TableColumn("3h%", width: 5, alignRight: true), delta(\.threeHours)),
+            (TableColumn("24h%", width: 5, alignRight: true), delta(\.day)),
+            (TableColumn("Vol", width: 7, alignRight: true), plain { compact(data.volume[$0.symbol] ?? 0) }),
+            (TableColumn("T/s", width: 5, alignRight: true), plain { $0.tradesPerSecond.map { fitted($0, decimals: 1, width: 5) } ?? "-" }),
         ]
         var shown: [Column] = []
         var used = 0
@@ -222,8 +234,12 @@ public enum Screen {
         let cursorRow = markets.firstIndex { $0.symbol == cursor } ?? 0
         let first = max(0, min(cursorRow - visible / 2, markets.count - visible))
         let rows = markets.dropFirst(first).prefix(visible).map { market -> [(String, Style)] in
-            let style = market.symbol == cursor ? Style(.highlight, [.reverse]) : Style(.text)
-            return shown.map { ($0.cell(market), style) }
+            let selected = market.symbol == cursor
+            return shown.map { column in
+                let cell = column.cell(market)
+                if selected { return (cell.text, Style(.highlight, [.reverse])) }
+                return (cell.text, cell.down.map { Style($0 ? .loss : .profit) } ?? Style(.text))
+            }
         }
         buffer.table(shown.map(\.column), rows: Array(rows), in: inner)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import EngineCore
 import MarketModel
 import Simulation
@@ -129,5 +130,37 @@ struct MarketSelectionTests {
         // 120 columns: the symbol, its price and the 5-minute delta, whole.
         #expect(narrow.contains("Market") && narrow.contains("Price") && narrow.contains("5m%") && !narrow.contains("T/s"))
         for title in ["1m%", "5m%", "15m%", "1h%", "3h%", "24h%", "Vol", "T/s"] { #expect(wide.contains(title), "\(title) on a wide screen") }
+    }
+}
+
+/// Issue 18 item 5: the deltas signed and coloured by the way the price went.
+@Suite("The markets table: signed, coloured deltas")
+struct MarketDeltaSignTests {
+    @Test("a coin that fell over the window shows its delta negative in the loss colour; one that rose, positive in the profit colour")
+    func signedAndColoured() throws {
+        var kernel = TradingKernel(configuration: KernelConfiguration(account: .spot, initialCash: Money(whole: 10_000), marketKind: .spot), strategies: [])
+        let start: Int64 = 1_723_161_240_000_000_000
+        // Over four minutes ETH rises 100 → 104 and SOL falls 100 → 96.
+        for minute in 0..<5 {
+            for (index, (symbol, step)) in [("ETHUSDT", 1.0), ("SOLUSDT", -1.0)].enumerated() {
+                let time = EventTime(exchange: nil, received: Timestamp(nanoseconds: start + Int64(minute) * 60_000_000_000 + Int64(index)))
+                let price = Price(units: Int64((100 + step * Double(minute)) * 1e8))
+                _ = kernel.handle(.market(.trade(TradePrint(symbol: symbol, id: UInt64(minute * 2 + index), price: price, quantity: Quantity(units: 100_000_000), aggressor: .buy, tradeTime: time.received, time: time))))
+            }
+        }
+        let data = ScreenData(mode: .replay, exchange: "binance", snapshot: kernel.snapshot(), replay: nil, feedLagMilliseconds: nil, eventsPerSecond: 0, priceHistory: [:], tape: [:], equityHistory: [], volume: [:])
+        var model = AppModel()
+        model.selectedSymbol = "NONE"
+        let screen = Screen.render(model, data, width: 200, height: 40, glyphs: .ascii, keymap: Keymap(name: "none", bindings: []))
+        func row(_ symbol: String) throws -> Int { try #require((0..<screen.height).first { screen.line($0).contains("|\(symbol)") }) }
+        let eth = try row("ETHUSDT")
+        let sol = try row("SOLUSDT")
+        // The 5m delta column: the range of 100…104 is 4 %, of 96…100 about 4.17 %.
+        #expect(screen.line(eth).contains(" 4.00 "), "\(screen.line(eth))")
+        #expect(screen.line(sol).contains("-4.17 "), "\(screen.line(sol))")
+        let ethColumn = try #require(screen.line(eth).range(of: " 4.00 ").map { screen.line(eth).distance(from: screen.line(eth).startIndex, to: $0.lowerBound) + 1 })
+        let solColumn = try #require(screen.line(sol).range(of: "-4.17 ").map { screen.line(sol).distance(from: screen.line(sol).startIndex, to: $0.lowerBound) })
+        #expect(screen[ethColumn, eth].style.role == .profit)
+        #expect(screen[solColumn, sol].style.role == .loss)
     }
 }
