@@ -18,6 +18,10 @@ public struct KernelSnapshot: Sendable {
         /// table signs and colours the deltas by them).
         public var changes: Deltas?
         public var bookState: String?
+        /// Quote volume over the last hour and the last 24 hours (as far as the candles
+        /// go back).
+        public var hourVolume: Double = 0
+        public var dayVolume: Double = 0
         /// Prints per second over the current and the previous minute.
         public var tradesPerSecond: Double?
         /// When a strategy last detected on the symbol (the table's marker).
@@ -91,6 +95,7 @@ extension TradingKernel {
                     bestBid: market.book?.bestBid, bestAsk: market.book?.bestAsk,
                     bids: market.book?.bids.top(depth) ?? [], asks: market.book?.asks.top(depth) ?? [],
                     deltas: Deltas(candles: market.candles, now: now), changes: Deltas(changesOf: market.candles), bookState: market.book?.state.rawValue,
+                    hourVolume: market.candles.quoteVolume(intervals: 60), dayVolume: market.candles.quoteVolume(intervals: 1440),
                     tradesPerSecond: KernelSnapshot.tradesPerSecond(market.candles, now: now), lastDetect: market.lastDetect,
                     priceDecimals: Instrument.decimals(of: market.tick.units), quantityDecimals: Instrument.decimals(of: market.lot.units))
             },

@@ -7,6 +7,8 @@ public struct Candle: Hashable, Sendable {
     public var low: Price
     public var close: Price
     public var volume: Quantity
+    /// Σ price × quantity of its trades, in the quote currency (the table's volumes).
+    public var quoteVolume: Double
     public var trades: Int
 
     public init(start: Timestamp, price: Price, quantity: Quantity) {
@@ -16,6 +18,7 @@ public struct Candle: Hashable, Sendable {
         low = price
         close = price
         volume = quantity
+        quoteVolume = Double(price.units) * Double(quantity.units) / 1e16
         trades = 1
     }
 
@@ -24,6 +27,7 @@ public struct Candle: Hashable, Sendable {
         if price < low { low = price }
         close = price
         volume = volume + quantity
+        quoteVolume += Double(price.units) * Double(quantity.units) / 1e16
         trades += 1
     }
 }
@@ -113,6 +117,21 @@ public struct CandleSeries: Sendable {
             return (Double(high) / Double(low) - 1) * 100
         }
         return scannedDelta(intervals: intervals)
+    }
+
+    /// The quote volume (Σ price × quantity) of the last `intervals` candles by time,
+    /// the current one included: the hourly and 24h volumes of MoonBot's table.
+    public func quoteVolume(intervals: Int) -> Double {
+        guard let newest = last else { return 0 }
+        if let index = window(intervals) { return newest.quoteVolume + windows[index].quoteVolumeSum }
+        let windowStart = newest.start.nanoseconds - Int64(intervals - 1) * intervalNanoseconds
+        var total = newest.quoteVolume
+        var age = 1
+        while let candle = self[age: age], candle.start.nanoseconds >= windowStart {
+            total += candle.quoteVolume
+            age += 1
+        }
+        return total
     }
 
     /// The same delta by walking the candles (spans not tracked, and the tests' reference).

@@ -13,9 +13,11 @@ struct CandleWindow: Sendable {
     private var highHead = 0
     private var lows: [(start: Int64, price: Int64)] = []
     private var lowHead = 0
-    private var closes: [(start: Int64, price: Int64)] = []
+    private var closes: [(start: Int64, price: Int64, quoteVolume: Double)] = []
     private var closeHead = 0
     private(set) var closeSum: Double = 0
+    /// The closed candles' quote volume.
+    private(set) var quoteVolumeSum: Double = 0
 
     init(intervals: Int) { self.intervals = intervals }
 
@@ -30,8 +32,9 @@ struct CandleWindow: Sendable {
         highs.append((start, candle.high.units))
         while lows.count > lowHead, lows[lows.count - 1].price >= candle.low.units { lows.removeLast() }
         lows.append((start, candle.low.units))
-        closes.append((start, candle.close.units))
+        closes.append((start, candle.close.units, candle.quoteVolume))
         closeSum += Double(candle.close.units)
+        quoteVolumeSum += candle.quoteVolume
     }
 
     /// The candle starting at `newestStart` is being built: candles before the window's
@@ -42,6 +45,7 @@ struct CandleWindow: Sendable {
         while lowHead < lows.count, lows[lowHead].start < windowStart { lowHead += 1 }
         while closeHead < closes.count, closes[closeHead].start < windowStart {
             closeSum -= Double(closes[closeHead].price)
+            quoteVolumeSum -= closes[closeHead].quoteVolume
             closeHead += 1
         }
         // Drop the spent fronts now and then, so the arrays stay as long as the window.
@@ -52,6 +56,7 @@ struct CandleWindow: Sendable {
             closeHead = 0
             // Re-add from scratch so rounding in the running sum never accumulates.
             closeSum = closes.reduce(0) { $0 + Double($1.price) }
+            quoteVolumeSum = closes.reduce(0) { $0 + $1.quoteVolume }
         }
     }
 }

@@ -288,7 +288,9 @@ public struct AppModel: Sendable {
             status = "order size \(orderSize)"
             return []
         case "sort":
-            guard words.count == 2, let column = MarketSort(rawValue: words[1].lowercased()) ?? MarketSort.allCases.first(where: { $0.rawValue.hasPrefix(words[1].lowercased()) }) else {
+            let named = words.count == 2 ? words[1].lowercased() : ""
+            // `volume` (as before the hourly column came) is the 24h volume.
+            guard words.count == 2, let column = ["vol", "volume"].contains(named) ? .volume : MarketSort(rawValue: named) ?? MarketSort.allCases.first(where: { $0.rawValue.hasPrefix(named) }) else {
                 status = "usage: sort " + MarketSort.allCases.map(\.rawValue).joined(separator: "|")
                 return []
             }
@@ -330,5 +332,5 @@ extension String {
 
 /// What the markets table is sorted by (largest first, but the symbol A-Z).
 public enum MarketSort: String, CaseIterable, Sendable {
-    case symbol, price, delta1m = "1m", delta5m = "5m", delta15m = "15m", delta1h = "1h", delta3h = "3h", delta24h = "24h", volume, tradesPerSecond = "trades/s"
+    case symbol, price, delta1m = "1m", delta5m = "5m", delta15m = "15m", delta1h = "1h", delta3h = "3h", delta24h = "24h", hourVolume = "1h-vol", volume = "24h-vol", tradesPerSecond = "trades/s"
 }

@@ -220,7 +220,8 @@ public enum Screen {
             (TableColumn("15m%", width: 5, alignRight: true), delta(\.fifteenMinutes)),
             (TableColumn("3h%", width: 5, alignRight: true), delta(\.threeHours)),
             (TableColumn("24h%", width: 5, alignRight: true), delta(\.day)),
-            (TableColumn("Vol", width: 7, alignRight: true), plain { compact(data.volume[$0.symbol] ?? 0) }),
+            (TableColumn("1hVol", width: 7, alignRight: true), plain { compact($0.hourVolume) }),
+            (TableColumn("24hVol", width: 7, alignRight: true), plain { compact($0.dayVolume) }),
             (TableColumn("T/s", width: 5, alignRight: true), plain { $0.tradesPerSecond.map { fitted($0, decimals: 1, width: 5) } ?? "-" }),
         ]
         var shown: [Column] = []
@@ -593,7 +594,8 @@ public enum Screen {
             case .delta1h: return market.deltas.oneHour ?? 0
             case .delta3h: return market.deltas.threeHours ?? 0
             case .delta24h: return market.deltas.day ?? 0
-            case .volume: return data.volume[market.symbol] ?? 0
+            case .hourVolume: return market.hourVolume
+            case .volume: return market.dayVolume
             case .tradesPerSecond: return market.tradesPerSecond ?? 0
             }
         }

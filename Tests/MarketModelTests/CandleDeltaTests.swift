@@ -49,6 +49,16 @@ struct CandleDeltaTests {
                 let change = candles.change(intervals: window)!
                 let scanned = Self.scannedChange(candles, intervals: window)!
                 #expect(abs(change - scanned) < 1e-9, "seed \(seed), trade \(index), \(window)m change \(change) vs \(scanned)")
+                // The table's volume over the window: the running sum equals the candles' own.
+                let volume = candles.quoteVolume(intervals: window)
+                let windowStart = candles.last!.start.nanoseconds - Int64(window - 1) * candles.intervalNanoseconds
+                var summed = 0.0
+                var age = 0
+                while let candle = candles[age: age], candle.start.nanoseconds >= windowStart {
+                    summed += candle.quoteVolume
+                    age += 1
+                }
+                #expect(abs(volume - summed) <= 1e-9 * max(1, summed), "seed \(seed), trade \(index), \(window)m volume \(volume) vs \(summed)")
                 checked += 1
             }
         }
