@@ -43,6 +43,17 @@ public struct KernelSnapshot: Sendable {
         public var stopPrice: Price?
         public var trailingPrice: Price?
         public var exitOrderPrice: Price?
+        /// The entry lots the position is made of, oldest first (see ``EntryLot``).
+        public var lots: [LotLine] = []
+    }
+
+    /// One entry's lot of a position: whose it is, what it holds, at what entry.
+    public struct LotLine: Sendable {
+        public var id: Int
+        public var origin: String
+        public var quantity: Quantity
+        public var entryPrice: Price?
+        public var unrealizedPnL: Money
     }
 
     public struct StrategyLine: Sendable {
@@ -105,11 +116,19 @@ extension TradingKernel {
                 let levels = lotIDs[position.symbol]?.first.flatMap { lots[$0]?.exits }.flatMap { manager in
                     position.entryPrice.map { manager.levels(entry: $0, long: position.isLong, now: now, tick: tick) }
                 }
+                let mark = marks(position.symbol)
+                var lotLines: [KernelSnapshot.LotLine] = []
+                for id in lotIDs[position.symbol] ?? [] {
+                    guard let lot = lots[id] else { continue }
+                    let held = lot.position
+                    lotLines.append(KernelSnapshot.LotLine(id: lot.id, origin: lot.origin, quantity: held.quantity, entryPrice: held.entryPrice,
+                                                           unrealizedPnL: mark.map { held.unrealizedPnL(at: $0) } ?? .zero))
+                }
                 return KernelSnapshot.PositionLine(
                     symbol: position.symbol, quantity: position.quantity, entryPrice: position.entryPrice,
                     unrealizedPnL: marks(position.symbol).map { position.unrealizedPnL(at: $0) } ?? .zero,
                     liquidationPrice: position.liquidationPrice(maintenancePartsPerMillion: terms.maintenancePartsPerMillion),
-                    stopPrice: levels?.stop, trailingPrice: levels?.trailing, exitOrderPrice: levels?.exit)
+                    stopPrice: levels?.stop, trailingPrice: levels?.trailing, exitOrderPrice: levels?.exit, lots: lotLines)
             },
             openOrders: openOrders,
             strategies: strategyLines,

@@ -428,6 +428,14 @@ public enum Screen {
             let pnl = Style(position.unrealizedPnL.units >= 0 ? .profit : .loss)
             let symbol = position.symbol
             rows.append([(symbol, Style(.text)), (position.quantity.units >= 0 ? "LONG" : "SHORT", Style(.text, [.bold])), (data.quantity(position.quantity, of: symbol), Style(.text)), (position.unrealizedPnL.roundedText(fractionDigits: 2), pnl), (position.entryPrice.map { data.price($0, of: symbol) } ?? "-", Style(.text)), (position.liquidationPrice.map { data.price($0, of: symbol) } ?? "-", Style(.muted))])
+            // A position of several entries: each lot under it, with its own entry and
+            // P&L and whose it is (each has its own exits).
+            if position.lots.count > 1 {
+                for lot in position.lots {
+                    let lotPnL = Style(lot.unrealizedPnL.units >= 0 ? .profit : .loss)
+                    rows.append([(" lot \(lot.id)", Style(.muted)), (lot.origin, Style(.muted)), (data.quantity(lot.quantity, of: symbol), Style(.muted)), (lot.unrealizedPnL.roundedText(fractionDigits: 2), lotPnL), (lot.entryPrice.map { data.price($0, of: symbol) } ?? "-", Style(.muted)), ("", Style(.muted))])
+                }
+            }
         }
         for order in data.snapshot.openOrders.prefix(max(0, inner.height - 1 - rows.count)) {
             let role: Role = order.request.side == .buy ? .bid : .ask

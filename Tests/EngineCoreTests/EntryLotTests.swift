@@ -65,6 +65,10 @@ struct EntryLotTests {
         #expect(betaExit.quantity == quantity("2") && betaExit.kind.limitPrice == price("113.3"))
         #expect(cancels(betaFill).isEmpty, "beta's entry leaves alpha's take profit alone")
         #expect(engine.account.position("BTCUSDT")?.quantity == quantity("3"), "the exchange holds one net position")
+        let lines = try #require(engine.snapshot().positions.first?.lots)
+        #expect(lines.map(\.origin) == ["alpha", "beta"])
+        #expect(lines.map(\.quantity) == [quantity("1"), quantity("2")])
+        #expect(lines.map(\.entryPrice) == [price("100"), price("110")])
         accept(betaExit, 4.1, &engine)
 
         // Alpha's take profit fills: alpha's round trip closes, beta's lot is untouched.

@@ -2,6 +2,7 @@ import Foundation
 import EngineCore
 import MarketModel
 import Simulation
+import Strategies
 import Testing
 import TradingUI
 import Trading
@@ -162,5 +163,33 @@ struct MarketDeltaSignTests {
         let solColumn = try #require(screen.line(sol).range(of: "-4.17 ").map { screen.line(sol).distance(from: screen.line(sol).startIndex, to: $0.lowerBound) })
         #expect(screen[ethColumn, eth].style.role == .profit)
         #expect(screen[solColumn, sol].style.role == .loss)
+    }
+}
+
+/// Issue 18 item 7: a position made of several entries shows each lot under it.
+@Suite("The positions panel: a lot per entry")
+struct PositionLotsTests {
+    @Test("two buys by hand on one coin: the position line, then a line per lot with its own entry price and P&L")
+    func lotsUnderThePosition() throws {
+        var kernel = TradingKernel(configuration: KernelConfiguration(account: .spot, initialCash: Money(whole: 10_000), marketKind: .spot), strategies: [])
+        func at(_ seconds: Int64) -> Timestamp { Timestamp(nanoseconds: 1_723_161_240_000_000_000 + seconds * 1_000_000_000) }
+        func trade(_ price: Int64, _ seconds: Int64) {
+            let time = EventTime(exchange: nil, received: at(seconds))
+            _ = kernel.handle(.market(.trade(TradePrint(symbol: "ETHUSDT", id: UInt64(seconds), price: Price(units: price * 100_000_000), quantity: Quantity(units: 100_000_000), aggressor: .buy, tradeTime: time.received, time: time))))
+        }
+        trade(100, 0)
+        for (seconds, price) in [(Int64(1), Int64(100)), (2, 110)] {
+            let effects = kernel.handle(.user(.place(OrderIntent(symbol: "ETHUSDT", side: .buy, kind: .limit(Price(units: price * 100_000_000)), quantity: Quantity(units: 100_000_000))), at: at(seconds)))
+            let request = try #require(effects.compactMap { effect -> OrderRequest? in if case .submit(let request) = effect { return request } else { return nil } }.first)
+            let fill = Fill(orderID: request.id, symbol: "ETHUSDT", side: .buy, price: Price(units: price * 100_000_000), quantity: request.quantity, fee: .zero, liquidity: .maker, time: at(seconds))
+            _ = kernel.handle(.order(.filled(fill), receivedAt: at(seconds)))
+        }
+        trade(105, 3)
+        let data = ScreenData(mode: .replay, exchange: "binance", snapshot: kernel.snapshot(), replay: nil, feedLagMilliseconds: nil, eventsPerSecond: 0, priceHistory: [:], tape: [:], equityHistory: [], volume: [:])
+        let screen = Screen.render(AppModel(), data, width: 200, height: 50, glyphs: .ascii, keymap: Keymap(name: "none", bindings: [])).lines.joined(separator: "\n")
+        let lines = screen.split(separator: "\n").map(String.init)
+        let position = try #require(lines.firstIndex { $0.contains("ETHUSDT   LONG") })
+        #expect(lines[position + 1].contains(" lot 1") && lines[position + 1].contains("user") && lines[position + 1].contains("5.00") && lines[position + 1].contains("100.00"), "\(lines[position + 1])")
+        #expect(lines[position + 2].contains(" lot 2") && lines[position + 2].contains("-5.00") && lines[position + 2].contains("110.00"), "\(lines[position + 2])")
     }
 }
