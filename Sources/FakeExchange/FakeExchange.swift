@@ -19,6 +19,8 @@ public final class FakeExchange: @unchecked Sendable {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var serverChannel: Channel?
     private var countdownTask: RepeatedTask?
+    private var dayTickerTask: RepeatedTask?
+    private let dayTickers = FakeDayTickers()
     private let subscribers = Mutex<[ObjectIdentifier: (channel: Channel, streams: Set<String>)]>([:])
     public private(set) var port = 0
 
@@ -47,7 +49,9 @@ public final class FakeExchange: @unchecked Sendable {
         var rules = rules
         if dialect != .binance { rules.enforced = false }
         orders = FakeOrders(credentials: account, faults: faults, rules: rules)
+        let dayTickers = self.dayTickers
         market.onTrade = { [orders] trade in
+            dayTickers.record(trade)
             // Gate's orders name the pair as Gate spells it.
             var trade = trade
             if dialect != .binance { trade.symbol = GateDialect.pair(trade.symbol) }
@@ -224,6 +228,14 @@ public final class FakeExchange: @unchecked Sendable {
             orders.expireCountdowns(now: Int64(Date().timeIntervalSince1970 * 1000))
             changes.broadcast()
         }
+        // Binance's all-market mini tickers, once a second, to those who asked for them.
+        if dialect == .binance {
+            let dayTickers = self.dayTickers
+            dayTickerTask = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] _ in
+                guard let self, let frame = dayTickers.frame(eventTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)) else { return }
+                self.sendToNamedSubscribers(frame, on: "!miniTicker@arr")
+            }
+        }
         serverChannel = channel
         self.port = channel.localAddress?.port ?? port
         return self.port
@@ -254,6 +266,7 @@ public final class FakeExchange: @unchecked Sendable {
 
     public func stop() {
         countdownTask?.cancel()
+        dayTickerTask?.cancel()
         closeAll("server stopping")
         try? serverChannel?.close().wait()
     }
@@ -276,6 +289,17 @@ public final class FakeExchange: @unchecked Sendable {
 
     private func send(_ text: String, on stream: String) {
         let targets = subscribers.withLock { $0.values.filter { $0.streams.isEmpty || $0.streams.contains(stream) }.map(\.channel) }
+        for channel in targets {
+            var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+            buffer.writeString(text)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
+        }
+    }
+
+    /// Sends only to connections that named `stream` (one subscribed to every stream
+    /// by naming none does not get it: an all-market stream is asked for by name).
+    private func sendToNamedSubscribers(_ text: String, on stream: String) {
+        let targets = subscribers.withLock { $0.values.filter { $0.streams.contains(stream) }.map(\.channel) }
         for channel in targets {
             var buffer = channel.allocator.buffer(capacity: text.utf8.count)
             buffer.writeString(text)

@@ -107,6 +107,10 @@ public final class LiveEventSource: @unchecked Sendable {
     /// (with the first reasons kept) and skipped. Gate's acknowledgements and pongs are
     /// no events.
     public func parse(_ text: String, received: Int64, into events: inout [MarketEvent]) {
+        if text.utf8.count > 30, text.hasPrefix("{\"stream\":\"!miniTicker@arr\"") {
+            takeDayTickers(text)
+            return
+        }
         do throws(FeedError) {
             try parser.parse(text, received: Timestamp(nanoseconds: received), into: &events)
         } catch {
@@ -125,6 +129,27 @@ public final class LiveEventSource: @unchecked Sendable {
             }
             snapshotsApplied += 1
             events.append(.bookSnapshot(snapshot))
+        }
+    }
+
+    /// Every streamed symbol's 24-hour figures, from the all-market ticker (empty when
+    /// the session streams every book and no ticker).
+    public var dayTickers: [String: DayTicker] { tickers.withLock { $0 } }
+    private let tickers = Mutex<[String: DayTicker]>([:])
+
+    /// An `!miniTicker@arr` frame: the figures of the symbols this session streams
+    /// (the stream names every symbol of the exchange) replace the ones held.
+    private func takeDayTickers(_ text: String) {
+        var text = text
+        let parsed = text.withUTF8 { bytes in Result { () throws(FeedError) in try MiniTickerParser.parse(UnsafeRawBufferPointer(bytes)) } }
+        guard case .success(let entries) = parsed else {
+            malformed += 1
+            if case .failure(let error) = parsed, malformedSamples.count < 5 { malformedSamples.append("!miniTicker@arr: \(error.description)") }
+            return
+        }
+        let streamed = Set(streams.symbols)
+        tickers.withLock { held in
+            for entry in entries where streamed.contains(entry.symbol) { held[entry.symbol] = entry }
         }
     }
 

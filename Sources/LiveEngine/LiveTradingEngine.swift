@@ -406,6 +406,7 @@ public final class LiveTradingEngine: @unchecked Sendable {
             priceHistory: drawn.prices, tape: drawn.tape,
             equityHistory: Array(history.equityHistory), volume: history.volume, candles: drawn.candles)
         data.priceTimes = drawn.times
+        data.dayTickers = feed.dayTickers
         return data
     }
 

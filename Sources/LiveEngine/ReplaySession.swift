@@ -303,6 +303,7 @@ public final class ReplaySession {
             priceHistory: drawn.prices, tape: drawn.tape,
             equityHistory: Array(history.equityHistory), volume: history.volume, candles: drawn.candles, queueAhead: run.venue.queueAhead)
         data.priceTimes = drawn.times
+        if let live { data.dayTickers = live.dayTickers }
         return data
     }
 }

@@ -219,9 +219,13 @@ public enum Screen {
             (TableColumn("1m%", width: 5, alignRight: true), delta(\.oneMinute)),
             (TableColumn("15m%", width: 5, alignRight: true), delta(\.fifteenMinutes)),
             (TableColumn("3h%", width: 5, alignRight: true), delta(\.threeHours)),
-            (TableColumn("24h%", width: 5, alignRight: true), delta(\.day)),
+            (TableColumn("24h%", width: 5, alignRight: true), { market in
+                // The exchange's own 24 hours when its ticker is streamed; else the candles'.
+                guard let ticker = data.dayTickers[market.symbol], let value = ticker.delta else { return delta(\.day)(market) }
+                return (fitted(ticker.fell ? -value : value, decimals: 2, width: 5), value == 0 ? nil : ticker.fell)
+            }),
             (TableColumn("1hVol", width: 7, alignRight: true), plain { compact($0.hourVolume) }),
-            (TableColumn("24hVol", width: 7, alignRight: true), plain { compact($0.dayVolume) }),
+            (TableColumn("24hVol", width: 7, alignRight: true), plain { compact(data.dayVolume(of: $0)) }),
             (TableColumn("T/s", width: 5, alignRight: true), plain { $0.tradesPerSecond.map { fitted($0, decimals: 1, width: 5) } ?? "-" }),
         ]
         var shown: [Column] = []
@@ -601,9 +605,9 @@ public enum Screen {
             case .delta15m: return market.deltas.fifteenMinutes ?? 0
             case .delta1h: return market.deltas.oneHour ?? 0
             case .delta3h: return market.deltas.threeHours ?? 0
-            case .delta24h: return market.deltas.day ?? 0
+            case .delta24h: return data.dayTickers[market.symbol]?.delta ?? market.deltas.day ?? 0
             case .hourVolume: return market.hourVolume
-            case .volume: return market.dayVolume
+            case .volume: return data.dayVolume(of: market)
             case .tradesPerSecond: return market.tradesPerSecond ?? 0
             }
         }

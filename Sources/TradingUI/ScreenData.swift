@@ -54,6 +54,9 @@ public struct ScreenData: Sendable {
     public var priceTimes: [String: [Timestamp]] = [:]
     /// The venue's estimate of the quantity queued ahead of each own resting order.
     public var queueAhead: [ClientOrderID: Quantity] = [:]
+    /// The exchange's own 24-hour figures by symbol (a live whole market's all-market
+    /// ticker): the table's 24h delta and volume from them when present.
+    public var dayTickers: [String: DayTicker] = [:]
 
     public init(mode: Mode, exchange: String, snapshot: KernelSnapshot, replay: ReplayStatus?, feed: String? = nil, feedLagMilliseconds: Double?, eventsPerSecond: Double, redis: String = "off", priceHistory: [String: [Double]], tape: [String: [TradePrint]], equityHistory: [Double], volume: [String: Double], candles: [String: [CandleBar]] = [:], queueAhead: [ClientOrderID: Quantity] = [:]) {
         self.queueAhead = queueAhead
@@ -70,5 +73,13 @@ public struct ScreenData: Sendable {
         self.tape = tape
         self.equityHistory = equityHistory
         self.volume = volume
+    }
+}
+
+extension ScreenData {
+    /// A market's 24-hour quote volume: the exchange's when its ticker is streamed, else
+    /// the candles' (as far back as they go).
+    public func dayVolume(of market: KernelSnapshot.MarketLine) -> Double {
+        dayTickers[market.symbol].map { $0.quoteVolume.doubleValue } ?? market.dayVolume
     }
 }

@@ -26,7 +26,10 @@ public final class MarketStreamSet: @unchecked Sendable {
         self.deliver = deliver
         // Gate.io asks for its channels by message, every pair's book included.
         let depth = connection.venue.isGate ? nil : depth
-        state = Mutex((symbols, Self.feeds(connection, connection.marketStreams(for: symbols, depth: depth), symbols, deliver), depth))
+        // A whole market (books only where needed) takes the 24-hour figures of every
+        // symbol from the one all-market ticker stream, on a connection of its own.
+        let ticker = depth == nil ? [] : [connection.dayTickerStream].compactMap { $0 }
+        state = Mutex((symbols, Self.feeds(connection, connection.marketStreams(for: symbols, depth: depth) + ticker, symbols, deliver), depth))
     }
 
     private static func feeds(_ connection: VenueConnection, _ addresses: [ServiceAddress], _ symbols: [String], _ deliver: @escaping @Sendable (String, Int64) -> Void) -> [LiveMarketFeed] {

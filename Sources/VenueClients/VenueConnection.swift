@@ -116,6 +116,14 @@ public struct VenueConnection: Sendable {
         return connections(routedStreams ? "/public/stream?streams=" : "/stream?streams=", symbols.map { [depthStream($0)] })
     }
 
+    /// The address of Binance's all-market mini-ticker stream (`!miniTicker@arr`: every
+    /// symbol's 24-hour figures once a second, one stream for the whole market); nil
+    /// on Gate.io.
+    public var dayTickerStream: ServiceAddress? {
+        guard !venue.isGate else { return nil }
+        return streams.appending((routedStreams ? "/market/stream?streams=" : "/stream?streams=") + "!miniTicker@arr")
+    }
+
     private func depthStream(_ symbol: String) -> String { "\(symbol.lowercased())@depth@\(isFutures ? "0ms" : "100ms")" }
     private func tradeStream(_ symbol: String) -> String { "\(symbol.lowercased())@trade" }
     private func bookTickerStream(_ symbol: String) -> String { "\(symbol.lowercased())@bookTicker" }
