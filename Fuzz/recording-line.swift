@@ -28,6 +28,13 @@ public func fuzzRecordingLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
             }
         }
     }
+    // Binance's all-market mini tickers: what is accepted is a possible day.
+    for message in messages {
+        guard let tickers = try? MiniTickerParser.parse(message) else { continue }
+        for ticker in tickers {
+            precondition(!ticker.symbol.isEmpty && ticker.low.units > 0 && ticker.low <= ticker.high, "a mini ticker accepted with an impossible day: \(ticker)")
+        }
+    }
     return 0
 }
 
