@@ -53,10 +53,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("live-idle"), help: "Measure the CPU of a live trading session with two symbols (ETHUSDT, BTCUSDT) instead: a quiet market, then FILE streaming at 1x, and with FILE,FILE2 both streaming, each for --seconds.")
     var liveIdle = false
 
+    @Option(name: .customLong("live-market"), help: ArgumentHelp("Measure the CPU of a whole quote market's paper session instead: `apogee live --quote USDT --paper --headless --strategy mshot` against the fake exchange serving every recording of DIR at 1x (write one with `apogee demo-data --symbols 300 --output DIR`), books only where needed, then every book, each for --seconds.", valueName: "DIR"))
+    var liveMarket: String?
+
     @Flag(name: .customLong("terminal-idle"), help: "Measure the CPU of the full-screen terminal instead: the bundled demo replayed at 1x, then paused, each for --seconds (in a detached tmux, 160x45).")
     var terminalIdle = false
 
-    @Option(help: "Seconds each phase of --live-idle and --terminal-idle is measured.")
+    @Option(help: "Seconds each phase of --live-idle, --live-market and --terminal-idle is measured.")
     var seconds = 20.0
 
     @Flag(name: .customLong("live-soak"), help: "Soak the order path instead: a strategy trading FILE (spot ETHUSDT) live against the fake exchange for --minutes, with random faults on the order, cancel and query endpoints; memory, journal growth, SIGTERM and the journal against the exchange.")
@@ -101,6 +104,19 @@ struct BenchCommand: ParsableCommand {
             do {
                 print("apogee (the terminal on the bundled demo) in tmux 160x45, CPU of its process over \(Int(seconds)) s per phase:")
                 for phase in try TerminalIdleBenchmark.run(seconds: seconds) {
+                    print("  \(phase.name): \(round3(phase.cpuSeconds)) s CPU in \(round1(phase.wallSeconds)) s = \(round3(phase.percentOfOneCore)) % of one core")
+                }
+            } catch {
+                StandardError.write("apogee: \(error)\n")
+                throw ExitStatus.failure
+            }
+            return
+        }
+        if let liveMarket {
+            do {
+                let result = try LiveMarketBenchmark.run(folder: liveMarket, seconds: seconds) { StandardError.write("bench: \($0)\n") }
+                print("apogee live --quote USDT --paper --headless (mshot) on the \(result.symbols)-symbol market of \(liveMarket) at 1x, CPU of the session's process over \(Int(seconds)) s per phase:")
+                for phase in result.phases {
                     print("  \(phase.name): \(round3(phase.cpuSeconds)) s CPU in \(round1(phase.wallSeconds)) s = \(round3(phase.percentOfOneCore)) % of one core")
                 }
             } catch {
