@@ -8,8 +8,9 @@ struct Apogee: ParsableCommand {
         commandName: "apogee",
         abstract: "A MoonBot-style crypto trading terminal: live markets, strategies and replayable backtests.",
         discussion: """
-            With no command, opens the full-screen terminal replaying the bundled demo \
-            session. `apogee replay FILE` opens it on any recording; `--headless` \
+            With no command, opens the full-screen terminal replaying the demo market \
+            (40 synthetic symbols, written into $XDG_DATA_HOME/apogee/ on first run; \
+            `--demo bundled` for the three bundled ones). `apogee replay FILE` opens it on any recording; `--headless` \
             replays flat out and reports instead.
 
             Examples:
