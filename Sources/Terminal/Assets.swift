@@ -6,9 +6,10 @@ import TUIKit
 import TradingUI
 
 /// Finds and reads themes and keymaps: `--theme NAME` looks in
-/// `~/.config/apogee/themes/`, then `$APOGEE_HOME/themes/`, `./themes/`, and the
+/// `$XDG_CONFIG_HOME/apogee/themes/` (default `~/.config/apogee/themes/`), then `$APOGEE_HOME/themes/`, `./themes/`, and the
 /// `themes/` of the checkout the binary was built in; a path is read as is. The same
-/// for keymaps. Without any file, built-in defaults apply.
+/// for keymaps. Without any file, the checkout's own themes and keymaps, built into
+/// the binary (``BundledAssets``), apply: an installed apogee works from any folder.
 public enum Assets {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -17,7 +18,12 @@ public enum Assets {
     public static func candidates(_ folder: String, _ name: String) -> [String] {
         if name.contains("/") || name.hasSuffix(".toml") { return [name] }
         var places: [String] = []
-        if let home = ProcessInfo.processInfo.environment["HOME"] { places.append("\(home)/.config/apogee/\(folder)") }
+        let environment = ProcessInfo.processInfo.environment
+        if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
+            places.append("\(config)/apogee/\(folder)")
+        } else if let home = environment["HOME"] {
+            places.append("\(home)/.config/apogee/\(folder)")
+        }
         if let root = ProcessInfo.processInfo.environment["APOGEE_HOME"] { places.append("\(root)/\(folder)") }
         places.append(FileManager.default.currentDirectoryPath + "/\(folder)")
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -30,7 +36,10 @@ public enum Assets {
         for path in candidates(folder, name) {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (path, text) }
         }
-        return nil
+        // Built in last: an installed binary, with no checkout beside it, has them all.
+        guard !name.contains("/"), !name.hasSuffix(".toml") else { return nil }
+        let builtIn = folder == "themes" ? BundledAssets.themes[name] : folder == "keymaps" ? BundledAssets.keymaps[name] : nil
+        return builtIn.map { ("built-in \(folder)/\(name).toml", $0) }
     }
 
     public static func theme(_ name: String) throws(Failure) -> Theme {

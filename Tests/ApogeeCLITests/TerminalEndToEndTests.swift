@@ -130,6 +130,23 @@ struct TerminalEndToEndTests {
         #expect(!left.contains { $0.contains(".partial-") }, "no scratch folder is left behind: \(left)")
     }
 
+    @Test("installed (the binary copied into a bin folder, as scripts/install.sh does) and run from an empty folder: the demo market opens with the built-in themes and keymaps")
+    func installedFromAnywhere() throws {
+        let root = NSTemporaryDirectory() + "apogee-installed-" + UUID().uuidString
+        let bin = root + "/bin"
+        let empty = root + "/empty"
+        for folder in [bin, empty, root + "/config", root + "/data"] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: apogee, toPath: bin + "/apogee")
+        let session = try TmuxSession(command: "cd '\(empty)' && '\(bin)/apogee' --no-journal --theme light --keymap vim", width: 160, height: 45,
+                                      environment: ["LANG": "C.UTF-8", "XDG_DATA_HOME": root + "/data", "XDG_CONFIG_HOME": root + "/config", "HOME": root])
+        let screen = try session.wait(timeout: 180) { $0.contains("Markets by symbol") && $0.contains("C001USDT") && $0.contains("Book BTCUSDT") }
+        #expect(screen.contains("REPLAY"))
+        try session.send("q")
+        try session.wait { $0.contains("apogee exited with status 0") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty, "nothing written into the folder it ran from")
+    }
+
     @Test("plain ASCII under LANG=C, and 8 colours under TERM=xterm")
     func asciiFallback() throws {
         let session = try TmuxSession(command: "\(apogee) --demo bundled --paused", environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
