@@ -12,12 +12,7 @@ import LiveEngine
 /// system time from /proc over `seconds`, after it has listed the market and
 /// connected (a few seconds).
 public enum LiveMarketBenchmark {
-    public struct Phase {
-        public var name: String
-        public var cpuSeconds: Double
-        public var wallSeconds: Double
-        public var percentOfOneCore: Double { cpuSeconds / wallSeconds * 100 }
-    }
+    public typealias Phase = LiveIdleBenchmark.Phase
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String

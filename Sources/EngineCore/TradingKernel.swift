@@ -81,7 +81,7 @@ public struct TradingKernel: Sendable {
     var timerPending: Timestamp?
     /// Keeps ``openOrderCount`` of `symbol`'s market (made if it is new).
     private mutating func countOpenOrder(on symbol: String, by change: Int) {
-        let index = marketIndex[symbol] ?? marketSlot(symbol)
+        let index = marketSlot(symbol)
         if openOrderCount.count <= index { openOrderCount += Array(repeating: 0, count: index + 1 - openOrderCount.count) }
         openOrderCount[index] += change
     }
@@ -599,12 +599,21 @@ public struct TradingKernel: Sendable {
         let fee = account.fees - feesBefore
         let symbol = fill.symbol
         let exitLot = exitOrders[fill.orderID]
-        let closing = reason ?? (fill.isLiquidation ? "liquidation" : exitLot.flatMap { lots[$0]?.exits.panic?.rawValue } ?? (exitLot != nil ? "take-profit" : origin == "user" ? "manual" : "strategy"))
+        let closing: String
+        if let reason {
+            closing = reason
+        } else if fill.isLiquidation {
+            closing = "liquidation"
+        } else if let exitLot {
+            closing = lots[exitLot]?.exits.panic?.rawValue ?? "take-profit"
+        } else {
+            closing = origin == "user" ? "manual" : "strategy"
+        }
         // The lots this fill reduces, in turn, and how much of it each takes.
         var reducing: [Int] = []
         if let exitLot, lots[exitLot] != nil { reducing.append(exitLot) }
-        for id in lotIDs[symbol] ?? [] where lots[id]?.origin == origin && lots[id]?.direction != fill.side && id != exitLot { reducing.append(id) }
-        for id in lotIDs[symbol] ?? [] where lots[id]?.origin != origin && lots[id]?.direction != fill.side && id != exitLot { reducing.append(id) }
+        let against = (lotIDs[symbol] ?? []).filter { $0 != exitLot && lots[$0]?.direction != fill.side }
+        reducing += against.filter { lots[$0]?.origin == origin } + against.filter { lots[$0]?.origin != origin }
         // A spot buy whose fee was taken in the coin holds that much less (as the account books it).
         let booked = account.terms.kind == .spot && fill.side == .buy && fill.feeInBase.units > 0 ? fill.quantity - fill.feeInBase : fill.quantity
         var parts: [(lot: Int?, quantity: Int64)] = []

@@ -233,7 +233,7 @@ public final class FakeExchange: @unchecked Sendable {
             let dayTickers = self.dayTickers
             dayTickerTask = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] _ in
                 guard let self, let frame = dayTickers.frame(eventTimeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)) else { return }
-                self.sendToNamedSubscribers(frame, on: "!miniTicker@arr")
+                self.send(frame, on: "!miniTicker@arr", onlyToThoseNamingIt: true)
             }
         }
         serverChannel = channel
@@ -287,19 +287,10 @@ public final class FakeExchange: @unchecked Sendable {
         return []
     }
 
-    private func send(_ text: String, on stream: String) {
-        let targets = subscribers.withLock { $0.values.filter { $0.streams.isEmpty || $0.streams.contains(stream) }.map(\.channel) }
-        for channel in targets {
-            var buffer = channel.allocator.buffer(capacity: text.utf8.count)
-            buffer.writeString(text)
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
-        }
-    }
-
-    /// Sends only to connections that named `stream` (one subscribed to every stream
-    /// by naming none does not get it: an all-market stream is asked for by name).
-    private func sendToNamedSubscribers(_ text: String, on stream: String) {
-        let targets = subscribers.withLock { $0.values.filter { $0.streams.contains(stream) }.map(\.channel) }
+    /// `onlyToThoseNamingIt`: not to a connection that subscribed to every stream by
+    /// naming none (an all-market stream is asked for by name).
+    private func send(_ text: String, on stream: String, onlyToThoseNamingIt: Bool = false) {
+        let targets = subscribers.withLock { $0.values.filter { (!onlyToThoseNamingIt && $0.streams.isEmpty) || $0.streams.contains(stream) }.map(\.channel) }
         for channel in targets {
             var buffer = channel.allocator.buffer(capacity: text.utf8.count)
             buffer.writeString(text)

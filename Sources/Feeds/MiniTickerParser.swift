@@ -11,8 +11,8 @@ public enum MiniTickerParser {
 
     /// Whether `message` is a frame of this stream (checked before the market parser,
     /// which would count it as malformed).
-    public static func isMiniTickerFrame(_ message: UnsafeRawBufferPointer) -> Bool {
-        message.count >= prefix.count && message.prefix(prefix.count).elementsEqual(prefix)
+    public static func isMiniTickerFrame<Bytes: Collection<UInt8>>(_ message: Bytes) -> Bool {
+        message.starts(with: prefix)
     }
 
     /// The frame's tickers, in the order sent.

@@ -107,7 +107,7 @@ public final class LiveEventSource: @unchecked Sendable {
     /// (with the first reasons kept) and skipped. Gate's acknowledgements and pongs are
     /// no events.
     public func parse(_ text: String, received: Int64, into events: inout [MarketEvent]) {
-        if text.utf8.count > 30, text.hasPrefix("{\"stream\":\"!miniTicker@arr\"") {
+        if MiniTickerParser.isMiniTickerFrame(text.utf8) {
             takeDayTickers(text)
             return
         }

@@ -200,11 +200,13 @@ public enum Screen {
         typealias Column = (column: TableColumn, cell: (KernelSnapshot.MarketLine) -> (text: String, down: Bool?))
         // MoonBot's delta is a range (high over low); its sign here is the way the price
         // went over the window (against the window's mean), and so is its colour.
+        func signed(_ value: Double, down: Bool?) -> (text: String, down: Bool?) {
+            (fitted(down == true ? -value : value, decimals: 2, width: 5), value == 0 ? nil : down)
+        }
         func delta(_ window: KeyPath<Deltas, Double?>) -> (KernelSnapshot.MarketLine) -> (text: String, down: Bool?) {
             { market in
                 guard let value = market.deltas[keyPath: window] else { return ("-", nil) }
-                let down = market.changes?[keyPath: window].map { $0 < 0 }
-                return (fitted(down == true ? -value : value, decimals: 2, width: 5), value == 0 ? nil : down)
+                return signed(value, down: market.changes?[keyPath: window].map { $0 < 0 })
             }
         }
         func plain(_ text: @escaping (KernelSnapshot.MarketLine) -> String) -> (KernelSnapshot.MarketLine) -> (text: String, down: Bool?) {
@@ -222,7 +224,7 @@ public enum Screen {
             (TableColumn("24h%", width: 5, alignRight: true), { market in
                 // The exchange's own 24 hours when its ticker is streamed; else the candles'.
                 guard let ticker = data.dayTickers[market.symbol], let value = ticker.delta else { return delta(\.day)(market) }
-                return (fitted(ticker.fell ? -value : value, decimals: 2, width: 5), value == 0 ? nil : ticker.fell)
+                return signed(value, down: ticker.fell)
             }),
             (TableColumn("1hVol", width: 7, alignRight: true), plain { compact($0.hourVolume) }),
             (TableColumn("24hVol", width: 7, alignRight: true), plain { compact(data.dayVolume(of: $0)) }),
